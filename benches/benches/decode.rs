@@ -1,0 +1,68 @@
+//! Decode throughput, side by side: keyslot-core, redis-protocol 6 and redis 1.8's parser on
+//! the same bytes. Each iteration decodes every frame of a workload from a fresh buffer
+//! (buffer preparation is outside the timing).
+
+use bytes::{Buf, Bytes, BytesMut};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use keyslot_benches::decode_workloads;
+use keyslot_core::resp::Decoder;
+
+fn decode(c: &mut Criterion) {
+    for w in decode_workloads() {
+        let mut group = c.benchmark_group(format!("decode/{}", w.name));
+        group.throughput(Throughput::Bytes(w.bytes.len() as u64));
+        let batch = if w.bytes.len() > 500_000 { BatchSize::LargeInput } else { BatchSize::SmallInput };
+
+        group.bench_function("keyslot", |b| {
+            let mut decoder = Decoder::new();
+            b.iter_batched(
+                || BytesMut::from(&w.bytes[..]),
+                |mut buf| {
+                    let mut n = 0;
+                    while let Some(v) = decoder.decode(&mut buf).expect("valid") {
+                        std::hint::black_box(v);
+                        n += 1;
+                    }
+                    assert_eq!(n, w.frames);
+                },
+                batch,
+            )
+        });
+
+        group.bench_function("redis-protocol", |b| {
+            b.iter_batched(
+                || Bytes::copy_from_slice(&w.bytes),
+                |mut buf| {
+                    let mut n = 0;
+                    while let Some((frame, len)) =
+                        redis_protocol::resp2::decode::decode_bytes(&buf).expect("valid")
+                    {
+                        std::hint::black_box(frame);
+                        buf.advance(len);
+                        n += 1;
+                    }
+                    assert_eq!(n, w.frames);
+                },
+                batch,
+            )
+        });
+
+        group.bench_function("redis-rs", |b| {
+            b.iter_batched(
+                || w.bytes.clone(),
+                |buf| {
+                    let mut parser = redis::Parser::new();
+                    let mut reader = &buf[..];
+                    for _ in 0..w.frames {
+                        std::hint::black_box(parser.parse_value(&mut reader).expect("valid"));
+                    }
+                },
+                batch,
+            )
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, decode);
+criterion_main!(benches);

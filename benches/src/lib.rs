@@ -1,0 +1,47 @@
+//! Workloads shared by keyslot's benches, so every client is measured on the same bytes.
+
+/// A named buffer of back-to-back RESP frames and how many frames it holds.
+pub struct Workload {
+    /// Short name used as the criterion benchmark id.
+    pub name: &'static str,
+    /// The frames, concatenated.
+    pub bytes: Vec<u8>,
+    /// How many frames `bytes` holds.
+    pub frames: usize,
+}
+
+fn repeat(name: &'static str, frame: &[u8], frames: usize) -> Workload {
+    Workload { name, bytes: frame.repeat(frames), frames }
+}
+
+/// The four decode workloads: 10,000 `+OK`; 10,000 GET replies with 16-byte values; 100
+/// arrays of 100 bulks; one 1 MiB bulk.
+pub fn decode_workloads() -> Vec<Workload> {
+    let get_reply = b"$16\r\nvalue-0123456789\r\n";
+    let mut array = b"*100\r\n".to_vec();
+    for i in 0..100 {
+        let item = format!("item-{i:011}");
+        array.extend_from_slice(format!("${}\r\n{item}\r\n", item.len()).as_bytes());
+    }
+    let mut big = b"$1048576\r\n".to_vec();
+    big.extend(std::iter::repeat_n(b'x', 1 << 20));
+    big.extend_from_slice(b"\r\n");
+    vec![
+        repeat("ok_x10000", b"+OK\r\n", 10_000),
+        repeat("get16_x10000", get_reply, 10_000),
+        repeat("array100_x100", &array, 100),
+        Workload { name: "bulk_1mib", bytes: big, frames: 1 },
+    ]
+}
+
+/// Keys as a cluster client sees them: short, some with hash tags.
+pub fn sample_keys(count: usize) -> Vec<Vec<u8>> {
+    (0..count)
+        .map(|i| match i % 4 {
+            0 => format!("user:{i}").into_bytes(),
+            1 => format!("{{user:{i}}}:profile").into_bytes(),
+            2 => format!("session:{i:016}").into_bytes(),
+            _ => format!("k{i}").into_bytes(),
+        })
+        .collect()
+}

@@ -1,0 +1,189 @@
+//! [`Cmd`]: a command as a list of byte arguments.
+//!
+//! All arguments live in one buffer with an end offset each, so building a command costs two
+//! allocations however many arguments it has, and encoding it is one pass that copies each
+//! argument once into the connection's output buffer.
+
+use alloc::vec::Vec;
+use bytes::Bytes;
+
+use crate::resp::encode::{blob, header};
+
+/// A command: its name and arguments, all as bytes.
+///
+/// ```
+/// use keyslot_core::Cmd;
+/// let cmd = Cmd::new("SET").arg("greeting").arg(b"hello").arg("EX").arg(60);
+/// assert_eq!(cmd.len(), 5);
+/// assert_eq!(cmd.get(1), Some(&b"greeting"[..]));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Cmd {
+    data: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Cmd {
+    /// A command whose first argument is `name`.
+    pub fn new(name: impl ToArg) -> Self {
+        Cmd::default().arg(name)
+    }
+
+    /// Append an argument.
+    #[must_use]
+    pub fn arg(mut self, arg: impl ToArg) -> Self {
+        self.push_arg(arg);
+        self
+    }
+
+    /// Append an argument in place.
+    pub fn push_arg(&mut self, arg: impl ToArg) {
+        arg.write_arg(&mut self.data);
+        self.ends.push(self.data.len());
+    }
+
+    /// The number of arguments, the name included.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the command has no arguments at all (not even a name).
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Argument `i` (0 is the name).
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.data[start..end])
+    }
+
+    /// The command name (argument 0), or empty.
+    pub fn name(&self) -> &[u8] {
+        self.get(0).unwrap_or(&[])
+    }
+
+    /// All arguments in order.
+    pub fn args(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        (0..self.ends.len()).map(move |i| self.get(i).unwrap_or(&[]))
+    }
+
+    /// Append the command's RESP encoding (an array of bulk strings) to `out`.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.reserve(self.data.len() + 16 * self.ends.len() + 16);
+        header(out, b'*', self.ends.len() as i64);
+        for arg in self.args() {
+            blob(out, b'$', arg);
+        }
+    }
+}
+
+impl core::fmt::Debug for Cmd {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut list = f.debug_list();
+        for arg in self.args() {
+            match core::str::from_utf8(arg) {
+                Ok(s) => list.entry(&s),
+                Err(_) => list.entry(&arg),
+            };
+        }
+        list.finish()
+    }
+}
+
+/// Something that can be a command argument: it writes its bytes.
+pub trait ToArg {
+    /// Append this argument's bytes to `out`.
+    fn write_arg(&self, out: &mut Vec<u8>);
+}
+
+impl<T: ToArg + ?Sized> ToArg for &T {
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        (**self).write_arg(out)
+    }
+}
+
+impl ToArg for [u8] {
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self);
+    }
+}
+
+impl<const N: usize> ToArg for [u8; N] {
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self);
+    }
+}
+
+impl ToArg for str {
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.as_bytes());
+    }
+}
+
+impl ToArg for alloc::string::String {
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.as_bytes());
+    }
+}
+
+impl ToArg for Vec<u8> {
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self);
+    }
+}
+
+impl ToArg for Bytes {
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self);
+    }
+}
+
+macro_rules! integer_args {
+    ($($t:ty),*) => {$(
+        impl ToArg for $t {
+            fn write_arg(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(itoa::Buffer::new().format(*self).as_bytes());
+            }
+        }
+    )*};
+}
+
+integer_args!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+impl ToArg for f64 {
+    /// Written in the shortest form that parses back to the same number; Redis accepts
+    /// `inf` and `-inf`.
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        if self.is_infinite() {
+            out.extend_from_slice(if *self > 0.0 { b"inf" } else { b"-inf" });
+        } else {
+            let mut text = alloc::string::String::new();
+            let _ = core::fmt::write(&mut text, format_args!("{self:?}"));
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_as_an_array_of_bulks() {
+        let mut out = Vec::new();
+        Cmd::new("SET").arg("k").arg(&b"v\r\n"[..]).arg(-3i64).encode(&mut out);
+        assert_eq!(out, b"*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nv\r\n\r\n$2\r\n-3\r\n");
+    }
+
+    #[test]
+    fn arguments_are_addressable() {
+        let cmd = Cmd::new("MSET").arg("a").arg("").arg(2.5f64).arg(f64::NEG_INFINITY);
+        let args: Vec<&[u8]> = cmd.args().collect();
+        assert_eq!(args, [&b"MSET"[..], b"a", b"", b"2.5", b"-inf"]);
+        assert_eq!(cmd.get(5), None);
+        assert_eq!(cmd.name(), b"MSET");
+        assert_eq!(alloc::format!("{cmd:?}"), r#"["MSET", "a", "", "2.5", "-inf"]"#);
+    }
+}

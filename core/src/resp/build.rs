@@ -1,0 +1,175 @@
+//! The second pass: turn a scanned tape into a [`Value`].
+//!
+//! The tape is complete and valid when this runs, so every allocation here is for elements
+//! that really arrived. Byte payloads are taken from a [`Source`] in wire order, which lets
+//! the zero-copy source split each bulk off the front of a `BytesMut` with one reference-count
+//! increment and no frame-wide copy.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use bytes::{Buf, Bytes, BytesMut};
+
+use super::limits::MAX_DEPTH_CAP;
+use super::scan::{AggregateKind, Node};
+use super::Value;
+
+/// Where the payload bytes of a frame come from. `take` is called with ranges in increasing,
+/// non-overlapping order; `finish` is called once with the frame's length.
+pub(crate) trait Source {
+    fn peek(&self, start: usize, end: usize) -> &[u8];
+    fn take(&mut self, start: usize, end: usize) -> Bytes;
+    fn finish(&mut self, frame_len: usize);
+}
+
+/// Copies payloads out of a borrowed slice.
+pub(crate) struct CopySource<'a>(pub(crate) &'a [u8]);
+
+impl Source for CopySource<'_> {
+    fn peek(&self, start: usize, end: usize) -> &[u8] {
+        &self.0[start..end]
+    }
+    fn take(&mut self, start: usize, end: usize) -> Bytes {
+        Bytes::copy_from_slice(&self.0[start..end])
+    }
+    fn finish(&mut self, _frame_len: usize) {}
+}
+
+/// Splits payloads off the front of a `BytesMut` without copying, consuming the frame.
+pub(crate) struct SplitSource<'a> {
+    buf: &'a mut BytesMut,
+    /// How many bytes of the frame have been removed from `buf` so far.
+    consumed: usize,
+}
+
+impl<'a> SplitSource<'a> {
+    pub(crate) fn new(buf: &'a mut BytesMut) -> Self {
+        SplitSource { buf, consumed: 0 }
+    }
+}
+
+impl Source for SplitSource<'_> {
+    fn peek(&self, start: usize, end: usize) -> &[u8] {
+        &self.buf[start - self.consumed..end - self.consumed]
+    }
+    fn take(&mut self, start: usize, end: usize) -> Bytes {
+        self.buf.advance(start - self.consumed);
+        self.consumed = end;
+        self.buf.split_to(end - start).freeze()
+    }
+    fn finish(&mut self, frame_len: usize) {
+        self.buf.advance(frame_len - self.consumed);
+        self.consumed = frame_len;
+    }
+}
+
+/// Status replies so common that they are returned without touching the buffer.
+fn common_status(bytes: &[u8]) -> Option<Bytes> {
+    match bytes {
+        b"OK" => Some(Bytes::from_static(b"OK")),
+        b"QUEUED" => Some(Bytes::from_static(b"QUEUED")),
+        b"PONG" => Some(Bytes::from_static(b"PONG")),
+        _ => None,
+    }
+}
+
+fn leaf(node: Node, src: &mut impl Source) -> Value {
+    match node {
+        Node::Simple { start, end } => match common_status(src.peek(start, end)) {
+            Some(b) => Value::SimpleString(b),
+            None => Value::SimpleString(src.take(start, end)),
+        },
+        Node::Error { start, end } => Value::Error(src.take(start, end)),
+        Node::Integer(i) => Value::Integer(i),
+        Node::Bulk { start, end } => Value::BulkString(src.take(start, end)),
+        Node::Null => Value::Null,
+        Node::Double(d) => Value::Double(d),
+        Node::Boolean(b) => Value::Boolean(b),
+        Node::BigNumber { start, end } => Value::BigNumber(src.take(start, end)),
+        Node::Verbatim { start, end } => {
+            let tag = src.peek(start, start + 3);
+            let format = [tag[0], tag[1], tag[2]];
+            Value::Verbatim { format, text: src.take(start + 4, end) }
+        }
+        // Aggregates are handled by `build`; an empty one is built there too.
+        Node::Aggregate { .. } => Value::Null,
+    }
+}
+
+/// An aggregate being filled.
+struct Open {
+    kind: AggregateKind,
+    items: Vec<Value>,
+    remaining: usize,
+}
+
+impl Open {
+    fn finish(self) -> Value {
+        match self.kind {
+            AggregateKind::Array => Value::Array(self.items),
+            AggregateKind::Set => Value::Set(self.items),
+            AggregateKind::Push => Value::Push(self.items),
+            AggregateKind::Map => Value::Map(pairs(self.items)),
+            AggregateKind::Attribute => {
+                let mut items = self.items;
+                let value = items.pop().unwrap_or(Value::Null);
+                Value::Attribute { attributes: pairs(items), value: Box::new(value) }
+            }
+        }
+    }
+}
+
+fn pairs(items: Vec<Value>) -> Vec<(Value, Value)> {
+    let mut out = Vec::with_capacity(items.len() / 2);
+    let mut it = items.into_iter();
+    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+        out.push((k, v));
+    }
+    out
+}
+
+/// Build the value of a complete frame of `frame_len` bytes from its tape.
+pub(crate) fn build(tape: &[Node], frame_len: usize, src: &mut impl Source) -> Value {
+    let value = match tape {
+        [single] => leaf(*single, src),
+        _ => build_nested(tape, src),
+    };
+    src.finish(frame_len);
+    value
+}
+
+fn build_nested(tape: &[Node], src: &mut impl Source) -> Value {
+    // The scanner bounded the depth, so the explicit stack cannot overflow.
+    let mut stack: heapless::Vec<Open, MAX_DEPTH_CAP> = heapless::Vec::new();
+    for node in tape {
+        let mut value = match *node {
+            Node::Aggregate { kind, children } if children > 0 => {
+                let items = Vec::with_capacity(children);
+                if stack.push(Open { kind, items, remaining: children }).is_err() {
+                    return Value::Null;
+                }
+                continue;
+            }
+            Node::Aggregate { kind, .. } => {
+                Open { kind, items: Vec::new(), remaining: 0 }.finish()
+            }
+            leaf_node => leaf(leaf_node, src),
+        };
+        // Attach the finished value to its parent, closing parents that become full.
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return value;
+            };
+            top.items.push(value);
+            top.remaining -= 1;
+            if top.remaining > 0 {
+                break;
+            }
+            match stack.pop() {
+                Some(full) => value = full.finish(),
+                None => break,
+            }
+        }
+    }
+    // Unreachable for a complete tape; an empty tape decodes to nothing meaningful.
+    stack.pop().map(Open::finish).unwrap_or(Value::Null)
+}

@@ -1,0 +1,41 @@
+//! RESP2 and RESP3: values, a bounded incremental decoder, and an encoder.
+//!
+//! Decoding is two passes over a frame (see `scan` and `build`): the first validates and
+//! records offsets, the second slices and allocates once the frame is whole. Every quantity a
+//! peer controls is bounded by [`Limits`]; malformed input is a [`ProtocolError`] carrying the
+//! byte offset, never a panic.
+
+mod build;
+mod decoder;
+pub(crate) mod encode;
+mod error;
+mod limits;
+mod scan;
+mod value;
+
+pub use decoder::Decoder;
+pub use encode::{encode, encode_as, Protocol};
+pub use error::{ProtocolError, ProtocolErrorKind};
+pub use limits::{Limits, MAX_DEPTH_CAP};
+pub use value::Value;
+
+use build::{build, CopySource};
+use scan::{Scan, Scanner};
+
+/// Decode one complete frame from the start of `buf` with the default limits.
+///
+/// Returns the value and the frame's length in bytes, or `Ok(None)` when `buf` holds only the
+/// beginning of a frame. Payloads are copied out of `buf`; for zero-copy decoding of a stream
+/// use [`Decoder`].
+pub fn decode(buf: &[u8]) -> Result<Option<(Value, usize)>, ProtocolError> {
+    decode_with(buf, &Limits::default())
+}
+
+/// [`decode`] with explicit limits.
+pub fn decode_with(buf: &[u8], limits: &Limits) -> Result<Option<(Value, usize)>, ProtocolError> {
+    let mut scanner = Scanner::default();
+    match scanner.scan(buf, limits)? {
+        Scan::Incomplete { .. } => Ok(None),
+        Scan::Complete { len } => Ok(Some((build(&scanner.tape, len, &mut CopySource(buf)), len))),
+    }
+}

@@ -1,0 +1,415 @@
+//! The first pass over a frame: validate it and record where each element lies.
+//!
+//! Scanning produces a *tape*: one [`Node`] per element in wire order, holding offsets into
+//! the input rather than copies. Only when the whole frame is present does [`super::build`]
+//! turn the tape into a [`Value`](super::Value), slicing bulks out of the buffer once. This
+//! keeps the work per byte small, never allocates for elements that have not arrived, and lets
+//! a scan stop at the end of the available bytes and resume later from the last complete
+//! element: a large bulk or a long array arriving in many reads is never rescanned from the
+//! start of the frame.
+//!
+//! Nesting is tracked with an explicit, fixed-capacity stack of "children still expected"
+//! counts; nothing here recurses.
+
+use alloc::vec::Vec;
+
+use super::error::{ProtocolError, ProtocolErrorKind as Kind};
+use super::limits::{Limits, MAX_DEPTH_CAP};
+
+/// Where one element of a frame lies, by offsets from the frame's first byte.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Node {
+    Simple { start: usize, end: usize },
+    Error { start: usize, end: usize },
+    Integer(i64),
+    Bulk { start: usize, end: usize },
+    Null,
+    Double(f64),
+    Boolean(bool),
+    BigNumber { start: usize, end: usize },
+    /// The whole payload, `fmt:` prefix included (checked to be there).
+    Verbatim { start: usize, end: usize },
+    /// An aggregate and the number of elements that follow it as its children: a map's pairs
+    /// count twice, and an attribute has one more child, the value it annotates.
+    Aggregate { kind: AggregateKind, children: usize },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AggregateKind {
+    Array,
+    Set,
+    Push,
+    Map,
+    Attribute,
+}
+
+/// The outcome of one scan step.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Scan {
+    /// The frame is whole: it is `len` bytes and its elements are on the tape.
+    Complete { len: usize },
+    /// More bytes are needed; the frame is at least `need` bytes long.
+    Incomplete { need: usize },
+}
+
+/// A resumable scan of one frame.
+#[derive(Debug, Default)]
+pub(crate) struct Scanner {
+    /// Elements scanned so far, in wire order.
+    pub(crate) tape: Vec<Node>,
+    /// For each open aggregate, the children it still expects.
+    open: heapless::Vec<usize, MAX_DEPTH_CAP>,
+    /// Offset of the first byte not yet scanned.
+    pos: usize,
+    /// The frame is known to be at least this long; scanning waits until it is.
+    need: usize,
+}
+
+/// One parsed element and the offset just past it.
+type Element = (Node, usize);
+
+impl Scanner {
+    /// Forget any partial frame; the next scan starts at offset 0.
+    pub(crate) fn reset(&mut self) {
+        self.tape.clear();
+        self.open.clear();
+        self.pos = 0;
+        self.need = 0;
+    }
+
+    /// Continue scanning `buf`, which holds the frame from its first byte. Between calls the
+    /// caller may only append to `buf`. After `Complete`, call [`Scanner::reset`] before the
+    /// next frame. After an error the scanner must be reset too.
+    pub(crate) fn scan(&mut self, buf: &[u8], limits: &Limits) -> Result<Scan, ProtocolError> {
+        if buf.len() < self.need {
+            return Ok(Scan::Incomplete { need: self.need });
+        }
+        loop {
+            let element = match parse_element(buf, self.pos, limits)? {
+                Ok(element) => element,
+                Err(need) => {
+                    if need > limits.max_frame_len {
+                        let max = limits.max_frame_len;
+                        return Err(error(self.pos, Kind::FrameTooLong { max }));
+                    }
+                    self.need = need;
+                    return Ok(Scan::Incomplete { need });
+                }
+            };
+            let (node, end) = element;
+            if end > limits.max_frame_len {
+                return Err(error(self.pos, Kind::FrameTooLong { max: limits.max_frame_len }));
+            }
+            self.tape.push(node);
+            let at = self.pos;
+            self.pos = end;
+            match node {
+                Node::Aggregate { children, .. } if children > 0 => {
+                    if self.open.len() >= limits.depth() || self.open.push(children).is_err() {
+                        return Err(error(at, Kind::TooDeep { max: limits.depth() }));
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            // A whole element is done: it completes its parent, and so on upwards.
+            loop {
+                match self.open.last_mut() {
+                    None => return Ok(Scan::Complete { len: self.pos }),
+                    Some(remaining) => {
+                        *remaining -= 1;
+                        if *remaining > 0 {
+                            break;
+                        }
+                        self.open.pop();
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn error(offset: usize, kind: Kind) -> ProtocolError {
+    ProtocolError { offset, kind }
+}
+
+/// Parse the element starting at `pos`. `Ok(Err(need))` means the input ends first and the
+/// frame is at least `need` bytes long.
+#[inline]
+fn parse_element(
+    buf: &[u8],
+    pos: usize,
+    limits: &Limits,
+) -> Result<Result<Element, usize>, ProtocolError> {
+    let Some(&ty) = buf.get(pos) else {
+        return Ok(Err(pos + 1));
+    };
+    let body = pos + 1;
+    let element = match ty {
+        b'+' => line(buf, body)?.map(|(start, end)| (Node::Simple { start, end }, end + 2)),
+        b'-' => line(buf, body)?.map(|(start, end)| (Node::Error { start, end }, end + 2)),
+        b':' => integer(buf, body)?.map(|(i, next)| (Node::Integer(i), next)),
+        b'$' => blob(buf, pos, limits, true)?.map(|(r, next)| match r {
+            None => (Node::Null, next),
+            Some((start, end)) => (Node::Bulk { start, end }, next),
+        }),
+        b'!' => blob(buf, pos, limits, false)?.map(|(r, next)| {
+            let (start, end) = r.unwrap_or((next, next));
+            (Node::Error { start, end }, next)
+        }),
+        b'=' => match blob(buf, pos, limits, false)? {
+            Ok((Some((start, end)), next)) => {
+                if end - start < 4 || buf[start + 3] != b':' {
+                    return Err(error(start, Kind::InvalidVerbatim));
+                }
+                Ok((Node::Verbatim { start, end }, next))
+            }
+            Ok((None, _)) => return Err(error(body, Kind::InvalidLength)),
+            Err(need) => Err(need),
+        },
+        b'_' => match buf.get(body..body + 2) {
+            None => Err(body + 2),
+            Some(b"\r\n") => Ok((Node::Null, body + 2)),
+            Some(_) => return Err(error(body, Kind::InvalidLineEnding)),
+        },
+        b'#' => match buf.get(body..body + 3) {
+            None => Err(body + 3),
+            Some(b"t\r\n") => Ok((Node::Boolean(true), body + 3)),
+            Some(b"f\r\n") => Ok((Node::Boolean(false), body + 3)),
+            Some(_) => return Err(error(body, Kind::InvalidBoolean)),
+        },
+        b',' => match line(buf, body)? {
+            Ok((start, end)) => {
+                let d = core::str::from_utf8(&buf[start..end])
+                    .ok()
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .ok_or(error(start, Kind::InvalidDouble))?;
+                Ok((Node::Double(d), end + 2))
+            }
+            Err(need) => Err(need),
+        },
+        b'(' => match line(buf, body)? {
+            Ok((start, end)) => {
+                let digits = match buf[start..end].first() {
+                    Some(b'-') | Some(b'+') => &buf[start + 1..end],
+                    _ => &buf[start..end],
+                };
+                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                    return Err(error(start, Kind::InvalidBigNumber));
+                }
+                Ok((Node::BigNumber { start, end }, end + 2))
+            }
+            Err(need) => Err(need),
+        },
+        b'*' => aggregate(buf, pos, limits, AggregateKind::Array)?,
+        b'~' => aggregate(buf, pos, limits, AggregateKind::Set)?,
+        b'>' => aggregate(buf, pos, limits, AggregateKind::Push)?,
+        b'%' => aggregate(buf, pos, limits, AggregateKind::Map)?,
+        b'|' => aggregate(buf, pos, limits, AggregateKind::Attribute)?,
+        other => return Err(error(pos, Kind::UnknownType(other))),
+    };
+    Ok(element)
+}
+
+/// A line starting at `start`: returns `(start, end)` where `end` is the offset of its `\r`.
+#[inline]
+fn line(buf: &[u8], start: usize) -> Result<Result<(usize, usize), usize>, ProtocolError> {
+    let rest = &buf[start.min(buf.len())..];
+    match memchr::memchr2(b'\r', b'\n', rest) {
+        None => Ok(Err(buf.len().max(start) + 2)),
+        Some(i) => {
+            let end = start + i;
+            match buf.get(end..end + 2) {
+                Some(b"\r\n") => Ok(Ok((start, end))),
+                None if buf[end] == b'\r' => Ok(Err(end + 2)),
+                _ => Err(error(end, Kind::InvalidLineEnding)),
+            }
+        }
+    }
+}
+
+/// A decimal integer line (`-12\r\n`) starting at `start`: the value and the offset after it.
+#[inline]
+fn integer(buf: &[u8], start: usize) -> Result<Result<(i64, usize), usize>, ProtocolError> {
+    let mut i = start;
+    let negative = match buf.get(i) {
+        None => return Ok(Err(i + 3)),
+        Some(b'-') => {
+            i += 1;
+            true
+        }
+        Some(b'+') => {
+            i += 1;
+            false
+        }
+        Some(_) => false,
+    };
+    let digits_start = i;
+    // Accumulate negatively so that i64::MIN parses.
+    let mut value: i64 = 0;
+    loop {
+        match buf.get(i) {
+            None => return Ok(Err(i + 2)),
+            Some(&c @ b'0'..=b'9') => {
+                value = value
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_sub(i64::from(c - b'0')))
+                    .ok_or(error(i, Kind::InvalidInteger))?;
+                i += 1;
+            }
+            Some(b'\r') => break,
+            Some(_) => return Err(error(i, Kind::InvalidInteger)),
+        }
+    }
+    if i == digits_start {
+        return Err(error(i, Kind::InvalidInteger));
+    }
+    match buf.get(i + 1) {
+        None => return Ok(Err(i + 2)),
+        Some(b'\n') => {}
+        Some(_) => return Err(error(i + 1, Kind::InvalidLineEnding)),
+    }
+    let value = if negative {
+        value
+    } else {
+        value.checked_neg().ok_or(error(start, Kind::InvalidInteger))?
+    };
+    Ok(Ok((value, i + 2)))
+}
+
+/// A length-prefixed blob (`$`, `!`, `=`) whose type byte is at `pos`: `(None, next)` for a
+/// RESP2 null (`-1`, only where `null_allowed`), else the payload's range.
+#[allow(clippy::type_complexity)]
+#[inline]
+fn blob(
+    buf: &[u8],
+    pos: usize,
+    limits: &Limits,
+    null_allowed: bool,
+) -> Result<Result<(Option<(usize, usize)>, usize), usize>, ProtocolError> {
+    if buf.get(pos + 1) == Some(&b'?') {
+        return Err(error(pos + 1, Kind::StreamedTypeUnsupported));
+    }
+    let (len, start) = match integer(buf, pos + 1)? {
+        Ok(v) => v,
+        Err(need) => return Ok(Err(need)),
+    };
+    if len < 0 {
+        return if len == -1 && null_allowed {
+            Ok(Ok((None, start)))
+        } else {
+            Err(error(pos + 1, Kind::InvalidLength))
+        };
+    }
+    let len_u = len as u64;
+    if len_u > limits.max_bulk_len as u64 {
+        return Err(error(pos + 1, Kind::BulkTooLong { len: len_u, max: limits.max_bulk_len }));
+    }
+    let end = start.saturating_add(len as usize);
+    if end.saturating_add(2) > limits.max_frame_len {
+        return Err(error(pos, Kind::FrameTooLong { max: limits.max_frame_len }));
+    }
+    match buf.get(end..end + 2) {
+        None => Ok(Err(end + 2)),
+        Some(b"\r\n") => Ok(Ok((Some((start, end)), end + 2))),
+        Some(_) => Err(error(end, Kind::InvalidLineEnding)),
+    }
+}
+
+/// An aggregate header whose type byte is at `pos`.
+#[inline]
+fn aggregate(
+    buf: &[u8],
+    pos: usize,
+    limits: &Limits,
+    kind: AggregateKind,
+) -> Result<Result<Element, usize>, ProtocolError> {
+    if buf.get(pos + 1) == Some(&b'?') {
+        return Err(error(pos + 1, Kind::StreamedTypeUnsupported));
+    }
+    let (len, next) = match integer(buf, pos + 1)? {
+        Ok(v) => v,
+        Err(need) => return Ok(Err(need)),
+    };
+    if len < 0 {
+        return if len == -1 && kind == AggregateKind::Array {
+            Ok(Ok((Node::Null, next)))
+        } else {
+            Err(error(pos + 1, Kind::InvalidLength))
+        };
+    }
+    let len_u = len as u64;
+    if len_u > limits.max_aggregate_len as u64 {
+        return Err(error(
+            pos + 1,
+            Kind::AggregateTooLong { len: len_u, max: limits.max_aggregate_len },
+        ));
+    }
+    let len = len as usize;
+    let children = match kind {
+        AggregateKind::Map => len.saturating_mul(2),
+        AggregateKind::Attribute => len.saturating_mul(2).saturating_add(1),
+        _ => len,
+    };
+    Ok(Ok((Node::Aggregate { kind, children }, next)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_all(bytes: &[u8]) -> Result<Scan, ProtocolError> {
+        Scanner::default().scan(bytes, &Limits::default())
+    }
+
+    #[test]
+    fn integers_cover_the_whole_range() {
+        assert_eq!(integer(b"0\r\n", 0).unwrap(), Ok((0, 3)));
+        assert_eq!(integer(b"-9223372036854775808\r\n", 0).unwrap(), Ok((i64::MIN, 22)));
+        assert_eq!(integer(b"9223372036854775807\r\n", 0).unwrap(), Ok((i64::MAX, 21)));
+        assert_eq!(integer(b"9223372036854775808\r\n", 0).unwrap_err().kind, Kind::InvalidInteger);
+        assert_eq!(integer(b"\r\n", 0).unwrap_err().kind, Kind::InvalidInteger);
+        assert_eq!(integer(b"-\r\n", 0).unwrap_err().kind, Kind::InvalidInteger);
+        assert_eq!(integer(b"1x\r\n", 0).unwrap_err().offset, 1);
+        assert_eq!(integer(b"12\rx", 0).unwrap_err().kind, Kind::InvalidLineEnding);
+        assert!(integer(b"12", 0).unwrap().is_err());
+    }
+
+    #[test]
+    fn incomplete_reports_a_lower_bound() {
+        assert_eq!(scan_all(b"$10\r\nab").unwrap(), Scan::Incomplete { need: 17 });
+        assert_eq!(scan_all(b"").unwrap(), Scan::Incomplete { need: 1 });
+        assert!(matches!(scan_all(b"*2\r\n:1\r\n").unwrap(), Scan::Incomplete { .. }));
+    }
+
+    #[test]
+    fn resumes_where_it_stopped() {
+        let frame = b"*3\r\n$3\r\nfoo\r\n:7\r\n+OK\r\n";
+        let mut s = Scanner::default();
+        let limits = Limits::default();
+        for cut in 0..frame.len() {
+            assert!(matches!(s.scan(&frame[..cut], &limits).unwrap(), Scan::Incomplete { .. }));
+        }
+        assert_eq!(s.scan(frame, &limits).unwrap(), Scan::Complete { len: frame.len() });
+        assert_eq!(s.tape.len(), 4);
+    }
+
+    #[test]
+    fn depth_limit_is_enforced_without_recursion() {
+        let limits = Limits { max_depth: 3, ..Limits::default() };
+        let mut s = Scanner::default();
+        let err = s.scan(b"*1\r\n*1\r\n*1\r\n*1\r\n:1\r\n", &limits).unwrap_err();
+        assert_eq!(err, error(12, Kind::TooDeep { max: 3 }));
+        let mut s = Scanner::default();
+        assert!(s.scan(b"*1\r\n*1\r\n*1\r\n:1\r\n", &limits).is_ok());
+    }
+
+    #[test]
+    fn huge_announced_aggregate_allocates_nothing_and_waits() {
+        let limits = Limits { max_aggregate_len: usize::MAX, ..Limits::default() };
+        let mut s = Scanner::default();
+        let r = s.scan(b"*2147483648\r\n:1\r\n", &limits).unwrap();
+        assert!(matches!(r, Scan::Incomplete { .. }));
+        assert!(s.tape.capacity() < 64);
+    }
+}

@@ -1,0 +1,177 @@
+//! The decoded form of a RESP2 or RESP3 frame.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use bytes::Bytes;
+
+/// One RESP value. RESP2 replies use the first six variants; RESP3 adds the rest.
+///
+/// Byte-carrying variants hold [`Bytes`]: when decoded from a `BytesMut` they share its
+/// memory instead of copying. Equality treats two `Double`s as equal when both are NaN or
+/// when their bits agree, so that a frame always equals itself.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// `+OK`: a short status line.
+    SimpleString(Bytes),
+    /// `-ERR ...` or the RESP3 blob error `!`: the error text as the server sent it.
+    Error(Bytes),
+    /// `:42`.
+    Integer(i64),
+    /// `$5\r\nhello`: binary-safe bytes.
+    BulkString(Bytes),
+    /// `*N`: an ordered list.
+    Array(Vec<Value>),
+    /// `_`, or RESP2's `$-1` / `*-1`.
+    Null,
+    /// `%N`: key/value pairs in the order received.
+    Map(Vec<(Value, Value)>),
+    /// `~N`: an unordered collection, kept in the order received.
+    Set(Vec<Value>),
+    /// `,3.14`, including `inf`, `-inf` and `nan`.
+    Double(f64),
+    /// `#t` / `#f`.
+    Boolean(bool),
+    /// `(1234...`: an integer outside i64, as its decimal digits.
+    BigNumber(Bytes),
+    /// `=15\r\ntxt:...`: text with a three-byte format tag.
+    Verbatim {
+        /// The format, such as `txt` or `mkd`.
+        format: [u8; 3],
+        /// The text after the `fmt:` prefix.
+        text: Bytes,
+    },
+    /// `>N`: an out-of-band message (pub/sub, invalidation).
+    Push(Vec<Value>),
+    /// `|N`: attributes that annotate the value that follows them.
+    Attribute {
+        /// The attribute pairs.
+        attributes: Vec<(Value, Value)>,
+        /// The annotated value.
+        value: Box<Value>,
+    },
+}
+
+impl Value {
+    /// The bytes of a simple string, bulk string, verbatim text, big number or error.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::SimpleString(b)
+            | Value::BulkString(b)
+            | Value::BigNumber(b)
+            | Value::Error(b)
+            | Value::Verbatim { text: b, .. } => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The text of a string-like value when it is valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        self.as_bytes().and_then(|b| core::str::from_utf8(b).ok())
+    }
+
+    /// The integer of an `Integer` value.
+    pub fn as_integer(&self) -> Option<i64> {
+        match self {
+            Value::Integer(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The elements of an array, set or push.
+    pub fn as_slice(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(v) | Value::Set(v) | Value::Push(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// True for `Error`.
+    pub fn is_error(&self) -> bool {
+        matches!(self, Value::Error(_))
+    }
+
+    /// True for `Null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// For an `Attribute`, the value it annotates; otherwise `self`.
+    pub fn without_attributes(&self) -> &Value {
+        let mut v = self;
+        while let Value::Attribute { value, .. } = v {
+            v = value;
+        }
+        v
+    }
+}
+
+fn same_double(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        use Value::*;
+        match (self, other) {
+            (SimpleString(a), SimpleString(b)) => a == b,
+            (Error(a), Error(b)) => a == b,
+            (Integer(a), Integer(b)) => a == b,
+            (BulkString(a), BulkString(b)) => a == b,
+            (Array(a), Array(b)) => a == b,
+            (Null, Null) => true,
+            (Map(a), Map(b)) => a == b,
+            (Set(a), Set(b)) => a == b,
+            (Double(a), Double(b)) => same_double(*a, *b),
+            (Boolean(a), Boolean(b)) => a == b,
+            (BigNumber(a), BigNumber(b)) => a == b,
+            (Verbatim { format: fa, text: ta }, Verbatim { format: fb, text: tb }) => {
+                fa == fb && ta == tb
+            }
+            (Push(a), Push(b)) => a == b,
+            (
+                Attribute { attributes: aa, value: va },
+                Attribute { attributes: ab, value: vb },
+            ) => aa == ab && va == vb,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Value {}
+
+impl From<&'static str> for Value {
+    /// A bulk string.
+    fn from(s: &'static str) -> Self {
+        Value::BulkString(Bytes::from_static(s.as_bytes()))
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Integer(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nan_equals_itself_and_zero_signs_differ() {
+        assert_eq!(Value::Double(f64::NAN), Value::Double(f64::NAN));
+        assert_ne!(Value::Double(0.0), Value::Double(-0.0));
+        assert_ne!(Value::Integer(1), Value::Double(1.0));
+    }
+
+    #[test]
+    fn accessors() {
+        let v = Value::Attribute {
+            attributes: Vec::new(),
+            value: Box::new(Value::from("x")),
+        };
+        assert_eq!(v.without_attributes().as_str(), Some("x"));
+        assert_eq!(Value::Integer(3).as_integer(), Some(3));
+        assert!(Value::Error(Bytes::from_static(b"ERR")).is_error());
+        assert!(Value::Null.is_null());
+    }
+}
