@@ -1,1 +1,2 @@
 //! test harnesses
+pub mod fuzz_targets;

@@ -1,0 +1,171 @@
+//! Whole versus split decoding of one input.
+//!
+//! A connection's bytes arrive in whatever pieces the network chooses, so the incremental
+//! [`Decoder`] must give exactly what one-shot [`decode_with`] gives for the same bytes: the
+//! same frames, each as soon as its last byte is in, and the same verdict on what follows them
+//! (the same error, or the same bytes left waiting).
+
+use std::sync::OnceLock;
+
+use bytes::{Bytes, BytesMut};
+use keyslot_core::resp::{decode_with, Decoder, Limits, ProtocolError, Value};
+
+/// Inputs up to this long are also fed split in two at every offset.
+const EVERY_CUT_MAX: usize = 64;
+
+/// How decoding a byte stream ended.
+#[derive(Debug, PartialEq)]
+pub(super) enum End {
+    /// A protocol error, as reported.
+    Error(ProtocolError),
+    /// No error; these bytes are an incomplete frame waiting for more.
+    Incomplete(Bytes),
+}
+
+/// Everything decoded from a byte stream, in order, and how it ended.
+#[derive(Debug, PartialEq)]
+pub(super) struct Outcome {
+    pub(super) frames: Vec<Value>,
+    pub(super) end: End,
+}
+
+/// Decodes `data` whole, then split in several ways; panics unless every split agrees.
+/// Returns the whole decoding.
+pub(super) fn check_streaming(data: &[u8], limits: &Limits) -> Outcome {
+    let (whole, ends) = decode_whole(data, limits);
+    let n = data.len();
+    // The finest split: one byte per read.
+    let split = decode_split(data, limits, core::iter::repeat(1), &ends);
+    agree(split, &whole, data, || {
+        format!("one byte at a time, {limits:?}")
+    });
+    // Read sizes of 1..=32 taken from the input's own bytes, so the fuzzer steers them.
+    let sizes = (0..).map(|k| 1 + usize::from(data.get(k % n.max(1)).map_or(0, |b| b & 0x1f)));
+    let split = decode_split(data, limits, sizes, &ends);
+    agree(split, &whole, data, || {
+        format!("input-derived reads, {limits:?}")
+    });
+    if n <= EVERY_CUT_MAX {
+        for cut in 1..n {
+            let split = decode_split(data, limits, [cut].into_iter(), &ends);
+            agree(split, &whole, data, || format!("cut at {cut}, {limits:?}"));
+        }
+    }
+    whole
+}
+
+/// One-shot decoding, frame after frame, with the offset where each frame ends.
+fn decode_whole(data: &[u8], limits: &Limits) -> (Outcome, Vec<usize>) {
+    let mut frames = Vec::new();
+    let mut ends = Vec::new();
+    let mut at = 0;
+    let end = loop {
+        match decode_with(&data[at..], limits) {
+            Ok(Some((value, len))) => {
+                assert!(
+                    len > 0 && len <= data.len() - at,
+                    "frame length {len} at {at}"
+                );
+                frames.push(value);
+                at += len;
+                ends.push(at);
+            }
+            Ok(None) => break End::Incomplete(Bytes::copy_from_slice(&data[at..])),
+            Err(e) => break End::Error(e),
+        }
+    };
+    (Outcome { frames, end }, ends)
+}
+
+/// An incremental decoding and the decoder state it stopped in.
+struct Split {
+    outcome: Outcome,
+    decoder: Decoder,
+    buf: BytesMut,
+}
+
+/// Incremental decoding of `data` arriving in reads of the given sizes (the rest in one read
+/// when they run out). After each read, checks that every frame whose last byte has arrived
+/// was returned: `whole_ends` are the frame ends found by [`decode_whole`].
+fn decode_split(
+    data: &[u8],
+    limits: &Limits,
+    mut sizes: impl Iterator<Item = usize>,
+    whole_ends: &[usize],
+) -> Split {
+    let mut decoder = Decoder::with_limits(*limits);
+    let mut buf = BytesMut::new();
+    let mut frames = Vec::new();
+    let mut fed = 0;
+    while fed < data.len() {
+        let size = sizes
+            .next()
+            .unwrap_or(data.len())
+            .clamp(1, data.len() - fed);
+        buf.extend_from_slice(&data[fed..fed + size]);
+        fed += size;
+        loop {
+            match decoder.decode(&mut buf) {
+                Ok(Some(value)) => frames.push(value),
+                Ok(None) => break,
+                Err(e) => {
+                    let outcome = Outcome {
+                        frames,
+                        end: End::Error(e),
+                    };
+                    return Split {
+                        outcome,
+                        decoder,
+                        buf,
+                    };
+                }
+            }
+        }
+        let due = whole_ends.iter().filter(|&&end| end <= fed).count();
+        assert_eq!(
+            frames.len(),
+            due,
+            "frames returned after {fed} bytes of {data:02x?}"
+        );
+    }
+    let end = End::Incomplete(Bytes::copy_from_slice(&buf));
+    Split {
+        outcome: Outcome { frames, end },
+        decoder,
+        buf,
+    }
+}
+
+/// Panics unless `split` ended exactly like `whole` (see [`late_errors_allowed`] for the one
+/// opt-in exception).
+fn agree(mut split: Split, whole: &Outcome, data: &[u8], how: impl Fn() -> String) {
+    if split.outcome == *whole {
+        return;
+    }
+    if let (true, End::Error(expected), End::Incomplete(_)) =
+        (late_errors_allowed(), &whole.end, &split.outcome.end)
+    {
+        if split.outcome.frames == whole.frames {
+            // Padding lies past the error's offset, so it cannot change the verdict.
+            for _ in 0..4 {
+                split.buf.extend_from_slice(b"\0");
+                match split.decoder.decode(&mut split.buf) {
+                    Ok(None) => continue,
+                    Err(e) if e == *expected => return,
+                    other => panic!("{}: late error {other:?}, want {expected:?}", how()),
+                }
+            }
+        }
+    }
+    assert_eq!(split.outcome, *whole, "{}, input {data:02x?}", how());
+}
+
+/// Whether `KEYSLOT_FUZZ_LATE_ERRORS=allow` is set: a stopgap while the core's incremental
+/// decoder reports some errors only once more bytes than the error needs have arrived (for
+/// `+OK\n` or `:\r\n` fed a byte at a time it waits instead of failing). With it, a split that
+/// ends waiting where the whole decoding failed passes if a few more bytes bring that very
+/// error. Off by default, so the corpus replay and plain fuzz runs check the strict property.
+fn late_errors_allowed() -> bool {
+    static ALLOWED: OnceLock<bool> = OnceLock::new();
+    *ALLOWED.get_or_init(|| std::env::var("KEYSLOT_FUZZ_LATE_ERRORS").as_deref() == Ok("allow"))
+}
