@@ -1,2 +1,18 @@
-//! test harnesses
+//! keyslot's test harnesses, shared by the integration tests in `tests/tests/`.
+//!
+//! - [`server`]: a real `redis-server` per test ([`RedisServer`]), in a scratch dir of its own.
+//! - [`client`]: a tiny blocking pipelining client ([`Conn`]) built on the core's encoder and
+//!   decoder, for talking to such a server before the real client exists.
+//! - [`require`]: the skip-unless-installed convention ([`require_redis`]); under `CI=true`
+//!   a missing server fails the test instead.
+//! - [`tempdir`]: scratch directories, std only.
+//! - [`fuzz_targets`]: the fuzz targets' bodies, shared by `fuzz/` and the corpus replay test.
+pub mod client;
 pub mod fuzz_targets;
+pub mod require;
+pub mod server;
+pub mod tempdir;
+
+pub use client::{Conn, Frame};
+pub use require::{redis_available, require_redis};
+pub use server::{RedisServer, ServerConfig};
