@@ -3,11 +3,14 @@
 //! This crate is `#![no_std]` and defines its own `#[panic_handler]`. If anything in
 //! `keyslot-core`'s dependency graph (the core itself with `default-features = false`, or one
 //! of its dependencies) brings in `std`, std's own panic handler collides with the one below
-//! and the build fails with "duplicate lang item in crate `std`: `panic_impl`". The test
+//! and the build fails with `error[E0152]: found duplicate lang item 'panic_impl'`. The test
 //! script builds it; nothing runs it.
 //!
 //! Being a final artifact (a staticlib), it also has to name a `#[global_allocator]`, which
 //! std would otherwise supply.
+//!
+//! To see the check bite, build with `features = ["std"]` added to the `keyslot-core`
+//! dependency, or an unconditional `extern crate std;` in the core.
 //!
 //! [`exercise`] touches the public entry points so they are compiled into the artifact
 //! rather than merely type-checked.
