@@ -5,7 +5,7 @@
 use bytes::{Buf, Bytes, BytesMut};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use keyslot_benches::decode_workloads;
-use keyslot_core::resp::Decoder;
+use keyslot_core::resp::{Decoder, Frames};
 
 fn decode(c: &mut Criterion) {
     for w in decode_workloads() {
@@ -13,7 +13,26 @@ fn decode(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(w.bytes.len() as u64));
         let batch = if w.bytes.len() > 500_000 { BatchSize::LargeInput } else { BatchSize::SmallInput };
 
-        group.bench_function("keyslot", |b| {
+        // What keyslot's connection reader does: split off every complete frame at once and
+        // read each in place (here: is it an error?), with no per-frame allocation.
+        group.bench_function("keyslot-frames", |b| {
+            let mut decoder = Decoder::new();
+            let mut frames = Frames::new();
+            b.iter_batched(
+                || BytesMut::from(&w.bytes[..]),
+                |mut buf| {
+                    let n = decoder.decode_frames(&mut buf, &mut frames).expect("valid");
+                    assert_eq!(n, w.frames);
+                    for frame in frames.iter() {
+                        std::hint::black_box(frame.is_error());
+                    }
+                },
+                batch,
+            )
+        });
+
+        // Owned values, one by one: each bulk is a zero-copy `Bytes` with its reference count.
+        group.bench_function("keyslot-values", |b| {
             let mut decoder = Decoder::new();
             b.iter_batched(
                 || BytesMut::from(&w.bytes[..]),

@@ -35,7 +35,10 @@ mod tests {
     #[test]
     fn spec_vectors() {
         // The cluster specification's reference value: CRC16("123456789") = 0x31C3.
-        assert_eq!(crc16::State::<crc16::XMODEM>::calculate(b"123456789"), 0x31C3);
+        assert_eq!(
+            crc16::State::<crc16::XMODEM>::calculate(b"123456789"),
+            0x31C3
+        );
         assert_eq!(key_slot(b"123456789"), 0x31C3 & 0x3FFF);
         assert_eq!(key_slot(b"foo"), 12182);
         assert_eq!(key_slot(b"bar"), 5061);

@@ -173,17 +173,31 @@ mod tests {
     #[test]
     fn encodes_as_an_array_of_bulks() {
         let mut out = Vec::new();
-        Cmd::new("SET").arg("k").arg(&b"v\r\n"[..]).arg(-3i64).encode(&mut out);
-        assert_eq!(out, b"*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nv\r\n\r\n$2\r\n-3\r\n");
+        Cmd::new("SET")
+            .arg("k")
+            .arg(&b"v\r\n"[..])
+            .arg(-3i64)
+            .encode(&mut out);
+        assert_eq!(
+            out,
+            b"*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nv\r\n\r\n$2\r\n-3\r\n"
+        );
     }
 
     #[test]
     fn arguments_are_addressable() {
-        let cmd = Cmd::new("MSET").arg("a").arg("").arg(2.5f64).arg(f64::NEG_INFINITY);
+        let cmd = Cmd::new("MSET")
+            .arg("a")
+            .arg("")
+            .arg(2.5f64)
+            .arg(f64::NEG_INFINITY);
         let args: Vec<&[u8]> = cmd.args().collect();
         assert_eq!(args, [&b"MSET"[..], b"a", b"", b"2.5", b"-inf"]);
         assert_eq!(cmd.get(5), None);
         assert_eq!(cmd.name(), b"MSET");
-        assert_eq!(alloc::format!("{cmd:?}"), r#"["MSET", "a", "", "2.5", "-inf"]"#);
+        assert_eq!(
+            alloc::format!("{cmd:?}"),
+            r#"["MSET", "a", "", "2.5", "-inf"]"#
+        );
     }
 }

@@ -45,21 +45,49 @@ impl<'a> SplitSource<'a> {
     pub(crate) fn new(buf: &'a mut BytesMut) -> Self {
         SplitSource { buf, consumed: 0 }
     }
+
+    /// How many bytes of the frame have been removed from the buffer so far.
+    pub(crate) fn taken(&self) -> usize {
+        self.consumed
+    }
 }
 
 impl Source for SplitSource<'_> {
+    #[inline]
     fn peek(&self, start: usize, end: usize) -> &[u8] {
         &self.buf[start - self.consumed..end - self.consumed]
     }
+    #[inline]
     fn take(&mut self, start: usize, end: usize) -> Bytes {
         self.buf.advance(start - self.consumed);
         self.consumed = end;
         self.buf.split_to(end - start).freeze()
     }
+    #[inline]
     fn finish(&mut self, frame_len: usize) {
         self.buf.advance(frame_len - self.consumed);
         self.consumed = frame_len;
     }
+}
+
+/// Slices payloads out of frozen bytes holding the frame at `base`: one reference-count
+/// increment per payload and no buffer bookkeeping, which is what aggregates with many bulks
+/// and batches of frames want.
+pub(crate) struct SliceSource<'a> {
+    pub(crate) bytes: &'a Bytes,
+    pub(crate) base: usize,
+}
+
+impl Source for SliceSource<'_> {
+    #[inline]
+    fn peek(&self, start: usize, end: usize) -> &[u8] {
+        &self.bytes[self.base + start..self.base + end]
+    }
+    #[inline]
+    fn take(&mut self, start: usize, end: usize) -> Bytes {
+        self.bytes.slice(self.base + start..self.base + end)
+    }
+    fn finish(&mut self, _frame_len: usize) {}
 }
 
 /// Status replies so common that they are returned without touching the buffer.
@@ -72,7 +100,8 @@ fn common_status(bytes: &[u8]) -> Option<Bytes> {
     }
 }
 
-fn leaf(node: Node, src: &mut impl Source) -> Value {
+#[inline]
+pub(crate) fn leaf(node: Node, src: &mut impl Source) -> Value {
     match node {
         Node::Simple { start, end } => match common_status(src.peek(start, end)) {
             Some(b) => Value::SimpleString(b),
@@ -88,7 +117,10 @@ fn leaf(node: Node, src: &mut impl Source) -> Value {
         Node::Verbatim { start, end } => {
             let tag = src.peek(start, start + 3);
             let format = [tag[0], tag[1], tag[2]];
-            Value::Verbatim { format, text: src.take(start + 4, end) }
+            Value::Verbatim {
+                format,
+                text: src.take(start + 4, end),
+            }
         }
         // Aggregates are handled by `build`; an empty one is built there too.
         Node::Aggregate { .. } => Value::Null,
@@ -112,7 +144,10 @@ impl Open {
             AggregateKind::Attribute => {
                 let mut items = self.items;
                 let value = items.pop().unwrap_or(Value::Null);
-                Value::Attribute { attributes: pairs(items), value: Box::new(value) }
+                Value::Attribute {
+                    attributes: pairs(items),
+                    value: Box::new(value),
+                }
             }
         }
     }
@@ -144,14 +179,24 @@ fn build_nested(tape: &[Node], src: &mut impl Source) -> Value {
         let mut value = match *node {
             Node::Aggregate { kind, children } if children > 0 => {
                 let items = Vec::with_capacity(children);
-                if stack.push(Open { kind, items, remaining: children }).is_err() {
+                if stack
+                    .push(Open {
+                        kind,
+                        items,
+                        remaining: children,
+                    })
+                    .is_err()
+                {
                     return Value::Null;
                 }
                 continue;
             }
-            Node::Aggregate { kind, .. } => {
-                Open { kind, items: Vec::new(), remaining: 0 }.finish()
+            Node::Aggregate { kind, .. } => Open {
+                kind,
+                items: Vec::new(),
+                remaining: 0,
             }
+            .finish(),
             leaf_node => leaf(leaf_node, src),
         };
         // Attach the finished value to its parent, closing parents that become full.

@@ -38,7 +38,10 @@ pub fn encode_as(value: &Value, protocol: Protocol, out: &mut Vec<u8>) {
             Value::Error(s) if resp3 => line_or_blob(out, b'-', b'!', s),
             Value::Error(s) => {
                 out.push(b'-');
-                out.extend(s.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
+                out.extend(
+                    s.iter()
+                        .map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }),
+                );
                 out.extend_from_slice(b"\r\n");
             }
             Value::Integer(i) => header(out, b':', *i),
@@ -56,7 +59,9 @@ pub fn encode_as(value: &Value, protocol: Protocol, out: &mut Vec<u8>) {
                     blob(out, b'$', &text);
                 }
             }
-            Value::Boolean(b) if resp3 => out.extend_from_slice(if *b { b"#t\r\n" } else { b"#f\r\n" }),
+            Value::Boolean(b) if resp3 => {
+                out.extend_from_slice(if *b { b"#t\r\n" } else { b"#f\r\n" })
+            }
             Value::Boolean(b) => header(out, b':', i64::from(*b)),
             Value::BigNumber(n) if resp3 => {
                 out.push(b'(');
@@ -73,8 +78,12 @@ pub fn encode_as(value: &Value, protocol: Protocol, out: &mut Vec<u8>) {
             }
             Value::Verbatim { text, .. } => blob(out, b'$', text),
             Value::Array(items) => push_items(out, &mut stack, b'*', items),
-            Value::Set(items) => push_items(out, &mut stack, if resp3 { b'~' } else { b'*' }, items),
-            Value::Push(items) => push_items(out, &mut stack, if resp3 { b'>' } else { b'*' }, items),
+            Value::Set(items) => {
+                push_items(out, &mut stack, if resp3 { b'~' } else { b'*' }, items)
+            }
+            Value::Push(items) => {
+                push_items(out, &mut stack, if resp3 { b'>' } else { b'*' }, items)
+            }
             Value::Map(pairs) => {
                 if resp3 {
                     header(out, b'%', pairs.len() as i64);
@@ -172,7 +181,10 @@ mod tests {
             Value::Map(vec![(Value::from("k"), Value::Double(1.5))]),
             Value::Set(vec![Value::Boolean(true), Value::Double(f64::NEG_INFINITY)]),
             Value::BigNumber(Bytes::from_static(b"-123456789012345678901234567890")),
-            Value::Verbatim { format: *b"txt", text: Bytes::from_static(b"hello") },
+            Value::Verbatim {
+                format: *b"txt",
+                text: Bytes::from_static(b"hello"),
+            },
             Value::Push(vec![Value::Double(f64::NAN)]),
             Value::Attribute {
                 attributes: vec![(Value::from("ttl"), Value::Integer(3))],
@@ -198,10 +210,19 @@ mod tests {
         let (back, _) = decode(&out).unwrap().unwrap();
         let items = back.as_slice().unwrap();
         assert_eq!(items.len(), 11);
-        assert_eq!(items[1], Value::Error(Bytes::from_static(b"ERR multi  line")));
+        assert_eq!(
+            items[1],
+            Value::Error(Bytes::from_static(b"ERR multi  line"))
+        );
         assert_eq!(items[4], Value::Null);
-        assert_eq!(items[5], Value::Array(vec![Value::from("k"), Value::from("1.5")]));
-        assert_eq!(items[6], Value::Array(vec![Value::Integer(1), Value::from("-inf")]));
+        assert_eq!(
+            items[5],
+            Value::Array(vec![Value::from("k"), Value::from("1.5")])
+        );
+        assert_eq!(
+            items[6],
+            Value::Array(vec![Value::Integer(1), Value::from("-inf")])
+        );
         assert_eq!(items[10], Value::Array(vec![]));
         assert_eq!(items[7], Value::from("-123456789012345678901234567890"));
         assert_eq!(items[8], Value::from("hello"));

@@ -9,6 +9,7 @@ mod build;
 mod decoder;
 pub(crate) mod encode;
 mod error;
+mod frames;
 mod limits;
 mod scan;
 mod value;
@@ -16,6 +17,7 @@ mod value;
 pub use decoder::Decoder;
 pub use encode::{encode, encode_as, Protocol};
 pub use error::{ProtocolError, ProtocolErrorKind};
+pub use frames::{Frame, Frames};
 pub use limits::{Limits, MAX_DEPTH_CAP};
 pub use value::Value;
 

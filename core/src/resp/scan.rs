@@ -19,19 +19,37 @@ use super::limits::{Limits, MAX_DEPTH_CAP};
 /// Where one element of a frame lies, by offsets from the frame's first byte.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Node {
-    Simple { start: usize, end: usize },
-    Error { start: usize, end: usize },
+    Simple {
+        start: usize,
+        end: usize,
+    },
+    Error {
+        start: usize,
+        end: usize,
+    },
     Integer(i64),
-    Bulk { start: usize, end: usize },
+    Bulk {
+        start: usize,
+        end: usize,
+    },
     Null,
     Double(f64),
     Boolean(bool),
-    BigNumber { start: usize, end: usize },
+    BigNumber {
+        start: usize,
+        end: usize,
+    },
     /// The whole payload, `fmt:` prefix included (checked to be there).
-    Verbatim { start: usize, end: usize },
+    Verbatim {
+        start: usize,
+        end: usize,
+    },
     /// An aggregate and the number of elements that follow it as its children: a map's pairs
     /// count twice, and an attribute has one more child, the value it annotates.
-    Aggregate { kind: AggregateKind, children: usize },
+    Aggregate {
+        kind: AggregateKind,
+        children: usize,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +87,12 @@ pub(crate) struct Scanner {
 type Element = (Node, usize);
 
 impl Scanner {
+    /// True when no frame is partly scanned.
+    #[inline]
+    pub(crate) fn is_idle(&self) -> bool {
+        self.pos == 0 && self.need == 0 && self.tape.is_empty()
+    }
+
     /// Forget any partial frame; the next scan starts at offset 0.
     pub(crate) fn reset(&mut self) {
         self.tape.clear();
@@ -84,46 +108,59 @@ impl Scanner {
         if buf.len() < self.need {
             return Ok(Scan::Incomplete { need: self.need });
         }
+        let result = self.scan_from(buf, limits);
+        if let Ok(Scan::Incomplete { need }) = result {
+            self.need = need;
+        }
+        result
+    }
+
+    /// The scan loop. Position and tape live in locals while it runs (written back on every
+    /// exit through `self.pos`), which keeps the per-element work to a few instructions.
+    #[inline(always)]
+    fn scan_from(&mut self, buf: &[u8], limits: &Limits) -> Result<Scan, ProtocolError> {
+        let max_frame = limits.max_frame_len;
+        let max_depth = limits.depth();
         loop {
-            let element = match parse_element(buf, self.pos, limits)? {
-                Ok(element) => element,
-                Err(need) => {
-                    if need > limits.max_frame_len {
-                        let max = limits.max_frame_len;
-                        return Err(error(self.pos, Kind::FrameTooLong { max }));
-                    }
-                    self.need = need;
-                    return Ok(Scan::Incomplete { need });
-                }
+            let pos = self.pos;
+            // Bulks dominate aggregates (MGET, LRANGE, HGETALL...): try the tight path first.
+            let fast = match buf.get(pos) {
+                Some(b'$') => plain_bulk(buf, pos, limits),
+                _ => None,
             };
-            let (node, end) = element;
-            if end > limits.max_frame_len {
-                return Err(error(self.pos, Kind::FrameTooLong { max: limits.max_frame_len }));
+            let (node, end) = match fast {
+                Some(element) => element,
+                None => match parse_element(buf, pos, limits)? {
+                    Ok(element) => element,
+                    Err(need) if need > max_frame => {
+                        return Err(error(pos, Kind::FrameTooLong { max: max_frame }));
+                    }
+                    Err(need) => return Ok(Scan::Incomplete { need }),
+                },
+            };
+            if end > max_frame {
+                return Err(error(pos, Kind::FrameTooLong { max: max_frame }));
             }
             self.tape.push(node);
-            let at = self.pos;
             self.pos = end;
-            match node {
-                Node::Aggregate { children, .. } if children > 0 => {
-                    if self.open.len() >= limits.depth() || self.open.push(children).is_err() {
-                        return Err(error(at, Kind::TooDeep { max: limits.depth() }));
+            if let Node::Aggregate { children, .. } = node {
+                if children > 0 {
+                    if self.open.len() >= max_depth || self.open.push(children).is_err() {
+                        return Err(error(pos, Kind::TooDeep { max: max_depth }));
                     }
                     continue;
                 }
-                _ => {}
             }
             // A whole element is done: it completes its parent, and so on upwards.
             loop {
-                match self.open.last_mut() {
-                    None => return Ok(Scan::Complete { len: self.pos }),
-                    Some(remaining) => {
-                        *remaining -= 1;
-                        if *remaining > 0 {
-                            break;
-                        }
-                        self.open.pop();
-                    }
+                let Some(remaining) = self.open.last_mut() else {
+                    return Ok(Scan::Complete { len: end });
+                };
+                *remaining -= 1;
+                if *remaining > 0 {
+                    break;
                 }
+                self.open.pop();
             }
         }
     }
@@ -136,7 +173,7 @@ fn error(offset: usize, kind: Kind) -> ProtocolError {
 /// Parse the element starting at `pos`. `Ok(Err(need))` means the input ends first and the
 /// frame is at least `need` bytes long.
 #[inline]
-fn parse_element(
+pub(crate) fn parse_element(
     buf: &[u8],
     pos: usize,
     limits: &Limits,
@@ -149,10 +186,13 @@ fn parse_element(
         b'+' => line(buf, body)?.map(|(start, end)| (Node::Simple { start, end }, end + 2)),
         b'-' => line(buf, body)?.map(|(start, end)| (Node::Error { start, end }, end + 2)),
         b':' => integer(buf, body)?.map(|(i, next)| (Node::Integer(i), next)),
-        b'$' => blob(buf, pos, limits, true)?.map(|(r, next)| match r {
-            None => (Node::Null, next),
-            Some((start, end)) => (Node::Bulk { start, end }, next),
-        }),
+        b'$' => match plain_bulk(buf, pos, limits) {
+            Some(element) => Ok(element),
+            None => blob(buf, pos, limits, true)?.map(|(r, next)| match r {
+                None => (Node::Null, next),
+                Some((start, end)) => (Node::Bulk { start, end }, next),
+            }),
+        },
         b'!' => blob(buf, pos, limits, false)?.map(|(r, next)| {
             let (start, end) = r.unwrap_or((next, next));
             (Node::Error { start, end }, next)
@@ -215,7 +255,21 @@ fn parse_element(
 #[inline]
 fn line(buf: &[u8], start: usize) -> Result<Result<(usize, usize), usize>, ProtocolError> {
     let rest = &buf[start.min(buf.len())..];
-    match memchr::memchr2(b'\r', b'\n', rest) {
+    // Most lines are a few bytes ("OK", "QUEUED", short errors): a plain loop beats the
+    // setup cost of a vectorised search; long lines fall through to memchr.
+    let mut i = 0;
+    let short = rest.len().min(16);
+    while i < short && rest[i] != b'\r' && rest[i] != b'\n' {
+        i += 1;
+    }
+    let found = if i < short {
+        Some(i)
+    } else if rest.len() <= 16 {
+        None
+    } else {
+        memchr::memchr2(b'\r', b'\n', &rest[16..]).map(|i| i + 16)
+    };
+    match found {
         None => Ok(Err(buf.len().max(start) + 2)),
         Some(i) => {
             let end = start + i;
@@ -231,50 +285,88 @@ fn line(buf: &[u8], start: usize) -> Result<Result<(usize, usize), usize>, Proto
 /// A decimal integer line (`-12\r\n`) starting at `start`: the value and the offset after it.
 #[inline]
 fn integer(buf: &[u8], start: usize) -> Result<Result<(i64, usize), usize>, ProtocolError> {
-    let mut i = start;
-    let negative = match buf.get(i) {
-        None => return Ok(Err(i + 3)),
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        Some(_) => false,
+    let Some(text) = buf.get(start..) else {
+        return Ok(Err(start + 3));
     };
-    let digits_start = i;
-    // Accumulate negatively so that i64::MIN parses.
-    let mut value: i64 = 0;
-    loop {
-        match buf.get(i) {
-            None => return Ok(Err(i + 2)),
-            Some(&c @ b'0'..=b'9') => {
-                value = value
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_sub(i64::from(c - b'0')))
-                    .ok_or(error(i, Kind::InvalidInteger))?;
-                i += 1;
-            }
-            Some(b'\r') => break,
-            Some(_) => return Err(error(i, Kind::InvalidInteger)),
+    let (negative, sign_len) = match text.first() {
+        None => return Ok(Err(start + 3)),
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        Some(_) => (false, 0),
+    };
+    // Up to 19 digits fit in a u64 without overflow; the i64 range is checked after.
+    let digits = &text[sign_len..];
+    let mut magnitude: u64 = 0;
+    let mut n = 0;
+    while n < digits.len() && n < 20 {
+        let d = digits[n].wrapping_sub(b'0');
+        if d > 9 {
+            break;
         }
+        magnitude = magnitude * 10 + u64::from(d);
+        n += 1;
     }
-    if i == digits_start {
-        return Err(error(i, Kind::InvalidInteger));
+    let cr = start + sign_len + n;
+    if n == 0 || n > 19 {
+        return match buf.get(cr) {
+            None if n == 0 => Ok(Err(cr + 3)),
+            _ => Err(error(cr.min(buf.len()), Kind::InvalidInteger)),
+        };
     }
-    match buf.get(i + 1) {
-        None => return Ok(Err(i + 2)),
-        Some(b'\n') => {}
-        Some(_) => return Err(error(i + 1, Kind::InvalidLineEnding)),
+    match buf.get(cr..cr + 2) {
+        Some(b"\r\n") => {}
+        Some([b'\r', _]) => return Err(error(cr + 1, Kind::InvalidLineEnding)),
+        Some(_) => return Err(error(cr, Kind::InvalidInteger)),
+        None => {
+            return match buf.get(cr) {
+                None | Some(b'\r') => Ok(Err(cr + 2)),
+                Some(_) => Err(error(cr, Kind::InvalidInteger)),
+            }
+        }
     }
     let value = if negative {
-        value
+        if magnitude > i64::MAX as u64 + 1 {
+            return Err(error(start, Kind::InvalidInteger));
+        }
+        (magnitude as i64).wrapping_neg()
     } else {
-        value.checked_neg().ok_or(error(start, Kind::InvalidInteger))?
+        i64::try_from(magnitude).map_err(|_| error(start, Kind::InvalidInteger))?
     };
-    Ok(Ok((value, i + 2)))
+    Ok(Ok((value, cr + 2)))
+}
+
+/// The common case of a bulk, in one tight pass: a short length, a complete payload and
+/// correct line endings within the limits. Anything else — a null, an incomplete or
+/// malformed frame, a limit hit — returns `None` for [`blob`] to sort out precisely.
+#[inline(always)]
+fn plain_bulk(buf: &[u8], pos: usize, limits: &Limits) -> Option<Element> {
+    let header = buf.get(pos + 1..)?;
+    let mut len: u64 = 0;
+    let mut i = 0;
+    loop {
+        let c = *header.get(i)?;
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            if c != b'\r' || i == 0 {
+                return None;
+            }
+            break;
+        }
+        len = len * 10 + u64::from(d);
+        i += 1;
+        if i > 12 {
+            return None;
+        }
+    }
+    if header.get(i + 1) != Some(&b'\n') || len > limits.max_bulk_len as u64 {
+        return None;
+    }
+    let start = pos + 1 + i + 2;
+    let end = start + len as usize;
+    if end + 2 > limits.max_frame_len || buf.get(end..end + 2)? != b"\r\n" {
+        return None;
+    }
+    Some((Node::Bulk { start, end }, end + 2))
 }
 
 /// A length-prefixed blob (`$`, `!`, `=`) whose type byte is at `pos`: `(None, next)` for a
@@ -303,11 +395,22 @@ fn blob(
     }
     let len_u = len as u64;
     if len_u > limits.max_bulk_len as u64 {
-        return Err(error(pos + 1, Kind::BulkTooLong { len: len_u, max: limits.max_bulk_len }));
+        return Err(error(
+            pos + 1,
+            Kind::BulkTooLong {
+                len: len_u,
+                max: limits.max_bulk_len,
+            },
+        ));
     }
     let end = start.saturating_add(len as usize);
     if end.saturating_add(2) > limits.max_frame_len {
-        return Err(error(pos, Kind::FrameTooLong { max: limits.max_frame_len }));
+        return Err(error(
+            pos,
+            Kind::FrameTooLong {
+                max: limits.max_frame_len,
+            },
+        ));
     }
     match buf.get(end..end + 2) {
         None => Ok(Err(end + 2)),
@@ -342,7 +445,10 @@ fn aggregate(
     if len_u > limits.max_aggregate_len as u64 {
         return Err(error(
             pos + 1,
-            Kind::AggregateTooLong { len: len_u, max: limits.max_aggregate_len },
+            Kind::AggregateTooLong {
+                len: len_u,
+                max: limits.max_aggregate_len,
+            },
         ));
     }
     let len = len as usize;
@@ -365,21 +471,39 @@ mod tests {
     #[test]
     fn integers_cover_the_whole_range() {
         assert_eq!(integer(b"0\r\n", 0).unwrap(), Ok((0, 3)));
-        assert_eq!(integer(b"-9223372036854775808\r\n", 0).unwrap(), Ok((i64::MIN, 22)));
-        assert_eq!(integer(b"9223372036854775807\r\n", 0).unwrap(), Ok((i64::MAX, 21)));
-        assert_eq!(integer(b"9223372036854775808\r\n", 0).unwrap_err().kind, Kind::InvalidInteger);
+        assert_eq!(
+            integer(b"-9223372036854775808\r\n", 0).unwrap(),
+            Ok((i64::MIN, 22))
+        );
+        assert_eq!(
+            integer(b"9223372036854775807\r\n", 0).unwrap(),
+            Ok((i64::MAX, 21))
+        );
+        assert_eq!(
+            integer(b"9223372036854775808\r\n", 0).unwrap_err().kind,
+            Kind::InvalidInteger
+        );
         assert_eq!(integer(b"\r\n", 0).unwrap_err().kind, Kind::InvalidInteger);
         assert_eq!(integer(b"-\r\n", 0).unwrap_err().kind, Kind::InvalidInteger);
         assert_eq!(integer(b"1x\r\n", 0).unwrap_err().offset, 1);
-        assert_eq!(integer(b"12\rx", 0).unwrap_err().kind, Kind::InvalidLineEnding);
+        assert_eq!(
+            integer(b"12\rx", 0).unwrap_err().kind,
+            Kind::InvalidLineEnding
+        );
         assert!(integer(b"12", 0).unwrap().is_err());
     }
 
     #[test]
     fn incomplete_reports_a_lower_bound() {
-        assert_eq!(scan_all(b"$10\r\nab").unwrap(), Scan::Incomplete { need: 17 });
+        assert_eq!(
+            scan_all(b"$10\r\nab").unwrap(),
+            Scan::Incomplete { need: 17 }
+        );
         assert_eq!(scan_all(b"").unwrap(), Scan::Incomplete { need: 1 });
-        assert!(matches!(scan_all(b"*2\r\n:1\r\n").unwrap(), Scan::Incomplete { .. }));
+        assert!(matches!(
+            scan_all(b"*2\r\n:1\r\n").unwrap(),
+            Scan::Incomplete { .. }
+        ));
     }
 
     #[test]
@@ -388,17 +512,28 @@ mod tests {
         let mut s = Scanner::default();
         let limits = Limits::default();
         for cut in 0..frame.len() {
-            assert!(matches!(s.scan(&frame[..cut], &limits).unwrap(), Scan::Incomplete { .. }));
+            assert!(matches!(
+                s.scan(&frame[..cut], &limits).unwrap(),
+                Scan::Incomplete { .. }
+            ));
         }
-        assert_eq!(s.scan(frame, &limits).unwrap(), Scan::Complete { len: frame.len() });
+        assert_eq!(
+            s.scan(frame, &limits).unwrap(),
+            Scan::Complete { len: frame.len() }
+        );
         assert_eq!(s.tape.len(), 4);
     }
 
     #[test]
     fn depth_limit_is_enforced_without_recursion() {
-        let limits = Limits { max_depth: 3, ..Limits::default() };
+        let limits = Limits {
+            max_depth: 3,
+            ..Limits::default()
+        };
         let mut s = Scanner::default();
-        let err = s.scan(b"*1\r\n*1\r\n*1\r\n*1\r\n:1\r\n", &limits).unwrap_err();
+        let err = s
+            .scan(b"*1\r\n*1\r\n*1\r\n*1\r\n:1\r\n", &limits)
+            .unwrap_err();
         assert_eq!(err, error(12, Kind::TooDeep { max: 3 }));
         let mut s = Scanner::default();
         assert!(s.scan(b"*1\r\n*1\r\n*1\r\n:1\r\n", &limits).is_ok());
@@ -406,7 +541,10 @@ mod tests {
 
     #[test]
     fn huge_announced_aggregate_allocates_nothing_and_waits() {
-        let limits = Limits { max_aggregate_len: usize::MAX, ..Limits::default() };
+        let limits = Limits {
+            max_aggregate_len: usize::MAX,
+            ..Limits::default()
+        };
         let mut s = Scanner::default();
         let r = s.scan(b"*2147483648\r\n:1\r\n", &limits).unwrap();
         assert!(matches!(r, Scan::Incomplete { .. }));

@@ -124,13 +124,26 @@ impl PartialEq for Value {
             (Double(a), Double(b)) => same_double(*a, *b),
             (Boolean(a), Boolean(b)) => a == b,
             (BigNumber(a), BigNumber(b)) => a == b,
-            (Verbatim { format: fa, text: ta }, Verbatim { format: fb, text: tb }) => {
-                fa == fb && ta == tb
-            }
+            (
+                Verbatim {
+                    format: fa,
+                    text: ta,
+                },
+                Verbatim {
+                    format: fb,
+                    text: tb,
+                },
+            ) => fa == fb && ta == tb,
             (Push(a), Push(b)) => a == b,
             (
-                Attribute { attributes: aa, value: va },
-                Attribute { attributes: ab, value: vb },
+                Attribute {
+                    attributes: aa,
+                    value: va,
+                },
+                Attribute {
+                    attributes: ab,
+                    value: vb,
+                },
             ) => aa == ab && va == vb,
             _ => false,
         }
