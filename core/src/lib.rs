@@ -15,6 +15,7 @@
 //! - [`resp`]: [`resp::Value`], the bounded incremental [`resp::Decoder`], one-shot
 //!   [`resp::decode`], and [`resp::encode`].
 //! - [`Cmd`]: a command under construction; its arguments are bytes.
+//! - [`topology`]: `CLUSTER SHARDS` / `CLUSTER SLOTS` replies parsed into a slot map.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -27,6 +28,7 @@ pub mod command;
 pub mod resp;
 mod slot;
 pub mod time;
+pub mod topology;
 
 pub use command::{Cmd, ToArg};
 pub use slot::{key_slot, SLOT_COUNT};

@@ -1,0 +1,348 @@
+//! Reading the pieces both topology replies are made of, and the endpoint rules.
+//!
+//! `CLUSTER SHARDS` and `CLUSTER SLOTS` share their vocabulary: key/value records that are a
+//! RESP3 map on one connection and a flat RESP2 array on another, slot numbers, ports, and an
+//! endpoint whose meaning depends on its text (NULL or `""` = the host asked, `?` = unknown).
+//! Keeping those rules here means the two parsers cannot disagree about them.
+
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use core::net::IpAddr;
+use core::slice::{ChunksExact, Iter};
+
+use super::{Addr, Health, NodeInfo, Role, TopologyError};
+use crate::resp::Value;
+
+/// The highest slot number.
+pub(super) const MAX_SLOT: i64 = 16383;
+
+/// The elements of an array-like value, or a shape error naming `what`.
+pub(super) fn list<'a>(v: &'a Value, what: &'static str) -> Result<&'a [Value], TopologyError> {
+    v.without_attributes()
+        .as_slice()
+        .ok_or(TopologyError::UnexpectedShape { what })
+}
+
+/// The key/value pairs of a RESP3 map or a RESP2 flat array of alternating keys and values.
+pub(super) enum Pairs<'a> {
+    Map(Iter<'a, (Value, Value)>),
+    Flat(ChunksExact<'a, Value>),
+}
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = (&'a Value, &'a Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Pairs::Map(it) => it.next().map(|(k, v)| (k, v)),
+            Pairs::Flat(it) => it.next().and_then(|kv| Some((kv.first()?, kv.get(1)?))),
+        }
+    }
+}
+
+/// Open a key/value record; an odd-length flat array is a shape error.
+pub(super) fn pairs<'a>(v: &'a Value, what: &'static str) -> Result<Pairs<'a>, TopologyError> {
+    match v.without_attributes() {
+        Value::Map(m) => Ok(Pairs::Map(m.iter())),
+        Value::Array(a) if a.len() % 2 == 0 => Ok(Pairs::Flat(a.chunks_exact(2))),
+        _ => Err(TopologyError::UnexpectedShape { what }),
+    }
+}
+
+/// A record key's bytes; keys that are not strings never match a known field.
+pub(super) fn key_bytes(k: &Value) -> &[u8] {
+    k.without_attributes().as_bytes().unwrap_or_default()
+}
+
+/// A text field as UTF-8.
+pub(super) fn text<'a>(v: &'a Value, field: &'static str) -> Result<&'a str, TopologyError> {
+    v.without_attributes()
+        .as_str()
+        .ok_or(TopologyError::BadField { field })
+}
+
+/// The raw bytes of a string field, for fields compared against fixed words.
+pub(super) fn word<'a>(v: &'a Value, field: &'static str) -> Result<&'a [u8], TopologyError> {
+    v.without_attributes()
+        .as_bytes()
+        .ok_or(TopologyError::BadField { field })
+}
+
+/// An optional text field: NULL and `""` both mean "not given".
+pub(super) fn opt_text<'a>(
+    v: &'a Value,
+    field: &'static str,
+) -> Result<Option<&'a str>, TopologyError> {
+    if v.without_attributes().is_null() {
+        return Ok(None);
+    }
+    text(v, field).map(|s| (!s.is_empty()).then_some(s))
+}
+
+/// An integer field; decimal text is accepted too, as some proxies send numbers as strings.
+pub(super) fn integer(v: &Value, field: &'static str) -> Result<i64, TopologyError> {
+    let v = v.without_attributes();
+    if let Some(i) = v.as_integer() {
+        return Ok(i);
+    }
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or(TopologyError::BadField { field })
+}
+
+/// A port field. Zero is kept: it means "this kind of port is disabled" and is filtered later.
+pub(super) fn port(v: &Value, field: &'static str) -> Result<u16, TopologyError> {
+    u16::try_from(integer(v, field)?).map_err(|_| TopologyError::BadField { field })
+}
+
+/// Check and convert one inclusive slot range.
+pub(super) fn slot_range(start: &Value, end: &Value) -> Result<(u16, u16), TopologyError> {
+    let (s, e) = (integer(start, "slots")?, integer(end, "slots")?);
+    if !(0..=MAX_SLOT).contains(&s) || !(0..=MAX_SLOT).contains(&e) || s > e {
+        return Err(TopologyError::BadSlotRange { start: s, end: e });
+    }
+    // Both bounds are in 0..=16383, so the conversions cannot truncate.
+    Ok((s as u16, e as u16))
+}
+
+/// What a node's endpoint field says about where to connect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Endpoint<'a> {
+    /// NULL or `""`: the host the query was sent to.
+    Asked,
+    /// `?`: the server does not know the address; the node is skipped.
+    Unknown,
+    /// A hostname or an IP address.
+    Host(&'a str),
+}
+
+/// Classify an endpoint value.
+pub(super) fn endpoint(v: &Value) -> Result<Endpoint<'_>, TopologyError> {
+    match opt_text(v, "endpoint")? {
+        None => Ok(Endpoint::Asked),
+        Some("?") => Ok(Endpoint::Unknown),
+        Some(host) => Ok(Endpoint::Host(host)),
+    }
+}
+
+/// A node as read from the reply, before the endpoint rules turn it into a [`NodeInfo`].
+/// Borrowed from the reply so that rejected and skipped nodes cost no allocation.
+#[derive(Debug)]
+pub(super) struct RawNode<'a> {
+    pub id: &'a str,
+    pub endpoint: Option<Endpoint<'a>>,
+    pub port: Option<u16>,
+    pub tls_port: Option<u16>,
+    pub ip: Option<&'a str>,
+    pub hostname: Option<&'a str>,
+    pub role: Option<Role>,
+    pub health: Health,
+    pub replication_offset: Option<i64>,
+}
+
+impl<'a> RawNode<'a> {
+    /// A node with nothing read yet: healthy (the state `CLUSTER SLOTS` implies), no fields.
+    pub fn new() -> Self {
+        RawNode {
+            id: "",
+            endpoint: None,
+            port: None,
+            tls_port: None,
+            ip: None,
+            hostname: None,
+            role: None,
+            health: Health::Online,
+            replication_offset: None,
+        }
+    }
+
+    /// Apply the endpoint rules. `Ok(None)` is a node whose address is unknown (`?`): it is
+    /// skipped, as the protocol asks. Required fields are checked first, so a malformed node is
+    /// an error even when it would have been skipped.
+    pub fn finish(self, asked: &Addr) -> Result<Option<NodeInfo>, TopologyError> {
+        let endpoint = self
+            .endpoint
+            .ok_or(TopologyError::MissingField { field: "endpoint" })?;
+        let role = self
+            .role
+            .ok_or(TopologyError::MissingField { field: "role" })?;
+        let nonzero = |p: Option<u16>| p.filter(|&p| p != 0);
+        let port = nonzero(self.port)
+            .or(nonzero(self.tls_port))
+            .ok_or(TopologyError::MissingField { field: "port" })?;
+        let (host, ip, hostname) = match endpoint {
+            Endpoint::Unknown => return Ok(None),
+            Endpoint::Asked => (asked.host.clone(), self.ip, self.hostname),
+            Endpoint::Host(h) => {
+                // The endpoint is the preferred address; whichever kind it is also fills the
+                // matching field when the reply did not repeat it, so both views agree.
+                // (Parsing is skipped when the reply already gave both.)
+                let (ip, hostname) = match (self.ip, self.hostname) {
+                    (Some(ip), Some(name)) => (Some(ip), Some(name)),
+                    (ip, name) if h.parse::<IpAddr>().is_ok() => (ip.or(Some(h)), name),
+                    (ip, name) => (ip, name.or(Some(h))),
+                };
+                (h.to_owned(), ip, hostname)
+            }
+        };
+        Ok(Some(NodeInfo {
+            id: self.id.to_owned(),
+            addr: Addr { host, port },
+            ip: ip.map(str::to_owned),
+            hostname: hostname.map(str::to_owned),
+            tls_port: nonzero(self.tls_port),
+            role,
+            health: self.health,
+            replication_offset: self.replication_offset,
+        }))
+    }
+}
+
+/// Read the `ip` / `hostname` metadata that `CLUSTER SLOTS` attaches to a node (and any field
+/// of the same names); unknown keys are ignored.
+pub(super) fn metadata<'a>(v: &'a Value, node: &mut RawNode<'a>) -> Result<(), TopologyError> {
+    for (k, v) in pairs(v, "node metadata")? {
+        match key_bytes(k) {
+            b"ip" => node.ip = opt_text(v, "ip")?,
+            b"hostname" => node.hostname = opt_text(v, "hostname")?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The error for a reply that is a server error rather than a topology.
+pub(super) fn server_error(v: &Value) -> Option<TopologyError> {
+    match v.without_attributes() {
+        Value::Error(b) => Some(TopologyError::ServerError {
+            message: String::from_utf8_lossy(b).into_owned(),
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn asked() -> Addr {
+        Addr::new("seed.example", 7000)
+    }
+
+    fn raw(endpoint: Endpoint<'static>) -> RawNode<'static> {
+        let mut n = RawNode::new();
+        n.endpoint = Some(endpoint);
+        n.port = Some(6379);
+        n.role = Some(Role::Primary);
+        n
+    }
+
+    #[test]
+    fn endpoint_classes() {
+        assert_eq!(endpoint(&Value::Null), Ok(Endpoint::Asked));
+        assert_eq!(endpoint(&Value::from("")), Ok(Endpoint::Asked));
+        assert_eq!(endpoint(&Value::from("?")), Ok(Endpoint::Unknown));
+        assert_eq!(
+            endpoint(&Value::from("h.example")),
+            Ok(Endpoint::Host("h.example"))
+        );
+        assert_eq!(
+            endpoint(&Value::Integer(1)),
+            Err(TopologyError::BadField { field: "endpoint" })
+        );
+    }
+
+    #[test]
+    fn asked_host_keeps_the_nodes_own_port() {
+        let mut n = raw(Endpoint::Asked);
+        n.ip = Some("10.0.0.1");
+        let node = n.finish(&asked()).expect("valid").expect("kept");
+        assert_eq!(node.addr, Addr::new("seed.example", 6379));
+        assert_eq!(node.ip.as_deref(), Some("10.0.0.1"));
+        assert_eq!(node.hostname, None);
+    }
+
+    #[test]
+    fn ip_endpoint_fills_ip_and_name_endpoint_fills_hostname() {
+        let node = raw(Endpoint::Host("10.0.0.2"))
+            .finish(&asked())
+            .expect("valid")
+            .expect("kept");
+        assert_eq!(node.ip.as_deref(), Some("10.0.0.2"));
+        assert_eq!(node.hostname, None);
+        let node = raw(Endpoint::Host("::1"))
+            .finish(&asked())
+            .expect("valid")
+            .expect("kept");
+        assert_eq!(node.ip.as_deref(), Some("::1"));
+        let node = raw(Endpoint::Host("a.example"))
+            .finish(&asked())
+            .expect("valid")
+            .expect("kept");
+        assert_eq!(node.hostname.as_deref(), Some("a.example"));
+        assert_eq!(node.ip, None);
+    }
+
+    #[test]
+    fn unknown_endpoint_is_skipped_but_still_checked() {
+        assert_eq!(raw(Endpoint::Unknown).finish(&asked()), Ok(None));
+        let mut n = raw(Endpoint::Unknown);
+        n.role = None;
+        assert_eq!(
+            n.finish(&asked()),
+            Err(TopologyError::MissingField { field: "role" })
+        );
+    }
+
+    #[test]
+    fn tls_port_stands_in_for_a_missing_or_zero_port() {
+        let mut n = raw(Endpoint::Host("h"));
+        n.port = Some(0);
+        n.tls_port = Some(6380);
+        let node = n.finish(&asked()).expect("valid").expect("kept");
+        assert_eq!(node.addr.port, 6380);
+        assert_eq!(node.tls_port, Some(6380));
+        let mut n = raw(Endpoint::Host("h"));
+        n.port = None;
+        assert_eq!(
+            n.finish(&asked()),
+            Err(TopologyError::MissingField { field: "port" })
+        );
+    }
+
+    #[test]
+    fn records_and_numbers() {
+        let flat = Value::Array(vec![Value::from("ip"), Value::from("1.2.3.4")]);
+        assert_eq!(pairs(&flat, "x").expect("even").count(), 1);
+        let odd = Value::Array(vec![Value::from("ip")]);
+        assert!(matches!(
+            pairs(&odd, "x"),
+            Err(TopologyError::UnexpectedShape { what: "x" })
+        ));
+        assert_eq!(integer(&Value::from("42"), "port"), Ok(42));
+        assert_eq!(
+            port(&Value::Integer(70000), "port"),
+            Err(TopologyError::BadField { field: "port" })
+        );
+        assert_eq!(
+            slot_range(&Value::Integer(0), &Value::Integer(16383)),
+            Ok((0, 16383))
+        );
+        assert_eq!(
+            slot_range(&Value::Integer(-1), &Value::Integer(3)),
+            Err(TopologyError::BadSlotRange { start: -1, end: 3 })
+        );
+        assert_eq!(
+            slot_range(&Value::Integer(9), &Value::Integer(3)),
+            Err(TopologyError::BadSlotRange { start: 9, end: 3 })
+        );
+        assert_eq!(
+            slot_range(&Value::Integer(0), &Value::Integer(16384)),
+            Err(TopologyError::BadSlotRange {
+                start: 0,
+                end: 16384
+            })
+        );
+    }
+}

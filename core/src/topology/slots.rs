@@ -1,0 +1,316 @@
+//! `CLUSTER SLOTS`: the fallback for servers without `CLUSTER SHARDS` (before 7.0).
+//!
+//! The reply is a list of `[start, end, primary, replica...]` entries, one per contiguous slot
+//! range, where each node is `[endpoint, port, id?, metadata?]` and the metadata (7.0+) is a
+//! map or flat array carrying `ip` and `hostname`. A shard that serves several ranges appears
+//! once per range, so entries are merged by their primary's identity (its id, or its address
+//! on servers too old to send ids) through a sorted map, keeping the parse linear-logarithmic
+//! in the number of entries. The reply has no health: every listed node is [`Health::Online`]
+//! (the server already leaves out replicas that failed or are still loading).
+//!
+//! [`Health::Online`]: super::Health::Online
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use super::fields::{endpoint, list, metadata, opt_text, port, server_error, slot_range};
+use super::fields::{Endpoint, RawNode};
+use super::{table, Addr, Role, Shard, Topology, TopologyError};
+use crate::resp::Value;
+
+/// How entries of one shard are recognised: by the primary's id when it has one, else by its
+/// endpoint text and port. A primary with neither id nor known address merges with nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum MergeKey<'a> {
+    Id(&'a str),
+    Endpoint(&'a str, u16),
+}
+
+fn merge_key<'a>(n: &RawNode<'a>) -> Option<MergeKey<'a>> {
+    let port = n.port.unwrap_or(0);
+    match n.endpoint {
+        _ if !n.id.is_empty() => Some(MergeKey::Id(n.id)),
+        Some(Endpoint::Host(h)) => Some(MergeKey::Endpoint(h, port)),
+        Some(Endpoint::Asked) => Some(MergeKey::Endpoint("", port)),
+        Some(Endpoint::Unknown) | None => None,
+    }
+}
+
+impl Topology {
+    /// Parse a `CLUSTER SLOTS` reply (RESP2 or RESP3) received from `asked`.
+    ///
+    /// Endpoint rules as in [`Topology::from_cluster_shards`]. Entries sharing a primary become
+    /// one [`Shard`] with all their ranges; shards are ordered by their first entry.
+    pub fn from_cluster_slots(reply: &Value, asked: &Addr) -> Result<Topology, TopologyError> {
+        if let Some(err) = server_error(reply) {
+            return Err(err);
+        }
+        let entries = list(reply, "CLUSTER SLOTS reply")?;
+        let mut shards: Vec<Shard> = Vec::new();
+        let mut by_primary: BTreeMap<MergeKey<'_>, usize> = BTreeMap::new();
+        for entry in entries {
+            let [start, end, primary, replicas @ ..] = list(entry, "slot range entry")? else {
+                return Err(TopologyError::UnexpectedShape {
+                    what: "slot range entry",
+                });
+            };
+            let range = slot_range(start, end)?;
+            let primary = node(primary, Role::Primary)?;
+            let key = merge_key(&primary);
+            let index = match key.and_then(|k| by_primary.get(&k).copied()) {
+                Some(i) => i,
+                None => {
+                    let primary = primary.finish(asked)?;
+                    shards.push(Shard {
+                        slots: Vec::new(),
+                        primary,
+                        replicas: Vec::new(),
+                    });
+                    let i = shards.len() - 1;
+                    if let Some(k) = key {
+                        by_primary.insert(k, i);
+                    }
+                    i
+                }
+            };
+            let Some(shard) = shards.get_mut(index) else {
+                // Indexes come from `shards` itself; this cannot happen.
+                return Err(TopologyError::UnexpectedShape {
+                    what: "slot range entry",
+                });
+            };
+            shard.slots.push(range);
+            for r in replicas {
+                let r = node(r, Role::Replica)?;
+                let known = !r.id.is_empty() && shard.replicas.iter().any(|k| k.id == r.id);
+                if known {
+                    continue;
+                }
+                if let Some(r) = r.finish(asked)? {
+                    if !shard
+                        .replicas
+                        .iter()
+                        .any(|k| k.id == r.id && k.addr == r.addr)
+                    {
+                        shard.replicas.push(r);
+                    }
+                }
+            }
+        }
+        table::assemble(shards)
+    }
+}
+
+/// One `[endpoint, port, id?, metadata?]` node; elements after those four are ignored.
+fn node(v: &Value, role: Role) -> Result<RawNode<'_>, TopologyError> {
+    let [ep, port_value, rest @ ..] = list(v, "node")? else {
+        return Err(TopologyError::UnexpectedShape { what: "node" });
+    };
+    let mut n = RawNode::new();
+    n.role = Some(role);
+    n.endpoint = Some(endpoint(ep)?);
+    n.port = Some(port(port_value, "port")?);
+    if let Some(id) = rest.first() {
+        n.id = opt_text(id, "id")?.unwrap_or_default();
+    }
+    if let Some(meta) = rest.get(1) {
+        metadata(meta, &mut n)?;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn asked() -> Addr {
+        Addr::new("seed.example", 7000)
+    }
+
+    fn node_v(endpoint: Value, port: i64, id: &'static str) -> Value {
+        Value::Array(vec![
+            endpoint,
+            Value::Integer(port),
+            Value::from(id),
+            Value::Map(vec![(Value::from("ip"), Value::from("10.1.1.1"))]),
+        ])
+    }
+
+    fn entry(start: i64, end: i64, nodes: Vec<Value>) -> Value {
+        let mut e = vec![Value::Integer(start), Value::Integer(end)];
+        e.extend(nodes);
+        Value::Array(e)
+    }
+
+    fn parse(entries: Vec<Value>) -> Result<Topology, TopologyError> {
+        Topology::from_cluster_slots(&Value::Array(entries), &asked())
+    }
+
+    #[test]
+    fn entries_of_one_primary_merge_into_one_shard() {
+        let a = || node_v(Value::from("a.example"), 1, "id-a");
+        let ar = || node_v(Value::from("ar.example"), 1, "id-ar");
+        let b = || node_v(Value::from("b.example"), 1, "id-b");
+        let t = parse(vec![
+            entry(0, 9, vec![a(), ar()]),
+            entry(10, 19, vec![b()]),
+            entry(20, 29, vec![a(), ar()]),
+            entry(30, 16383, vec![b()]),
+        ])
+        .expect("valid");
+        assert_eq!(t.shards().len(), 2);
+        assert_eq!(t.shards()[0].slots, vec![(0, 9), (20, 29)]);
+        assert_eq!(
+            t.shards()[0].replicas.len(),
+            1,
+            "replica listed twice is kept once"
+        );
+        assert_eq!(t.shards()[1].slots, vec![(10, 19), (30, 16383)]);
+        assert_eq!(t.shard_of_slot(25), Some(0));
+        assert_eq!(t.uncovered_slots(), 0);
+    }
+
+    #[test]
+    fn asked_host_primaries_with_distinct_ids_stay_apart() {
+        let t = parse(vec![
+            entry(0, 9, vec![node_v(Value::Null, 6379, "id-1")]),
+            entry(10, 19, vec![node_v(Value::from(""), 6379, "id-2")]),
+        ])
+        .expect("valid");
+        assert_eq!(t.shards().len(), 2);
+        assert_eq!(
+            t.primary_of_slot(15).map(|p| &p.addr),
+            Some(&Addr::new("seed.example", 6379))
+        );
+        assert_eq!(
+            t.primary_of_slot(15).and_then(|p| p.ip.as_deref()),
+            Some("10.1.1.1")
+        );
+    }
+
+    #[test]
+    fn old_replies_without_ids_merge_by_address() {
+        let bare = |h: &'static str| Value::Array(vec![Value::from(h), Value::Integer(7000)]);
+        let t = parse(vec![
+            entry(0, 5, vec![bare("a")]),
+            entry(6, 9, vec![bare("a")]),
+        ])
+        .expect("valid");
+        assert_eq!(t.shards().len(), 1);
+        assert_eq!(t.shards()[0].slots, vec![(0, 9)]);
+        assert_eq!(
+            t.shards()[0].primary.as_ref().map(|p| p.id.as_str()),
+            Some("")
+        );
+    }
+
+    #[test]
+    fn unknown_endpoints_are_skipped() {
+        let t = parse(vec![entry(
+            0,
+            16383,
+            vec![
+                node_v(Value::from("?"), 1, "id-a"),
+                node_v(Value::from("?"), 1, "id-r"),
+            ],
+        )]);
+        assert_eq!(t.map(|_| ()), Err(TopologyError::NoNodes));
+        let t = parse(vec![entry(
+            0,
+            16383,
+            vec![
+                node_v(Value::from("?"), 1, "id-a"),
+                node_v(Value::from("r"), 1, "id-r"),
+            ],
+        )])
+        .expect("valid");
+        assert_eq!(t.primary_of_slot(0), None);
+        assert_eq!(t.shard_of_slot(0), Some(0));
+        assert_eq!(
+            t.nodes().map(|n| n.addr.host.as_str()).collect::<Vec<_>>(),
+            vec!["r"]
+        );
+    }
+
+    #[test]
+    fn slot_errors() {
+        let n = |id| node_v(Value::from("h"), 1, id);
+        assert_eq!(
+            parse(vec![
+                entry(0, 100, vec![n("a")]),
+                entry(100, 200, vec![n("b")])
+            ])
+            .map(|_| ()),
+            Err(TopologyError::OverlappingSlots { slot: 100 })
+        );
+        assert_eq!(
+            parse(vec![entry(-5, 100, vec![n("a")])]).map(|_| ()),
+            Err(TopologyError::BadSlotRange {
+                start: -5,
+                end: 100
+            })
+        );
+        assert_eq!(
+            parse(vec![entry(5, 4, vec![n("a")])]).map(|_| ()),
+            Err(TopologyError::BadSlotRange { start: 5, end: 4 })
+        );
+    }
+
+    #[test]
+    fn wrong_shapes() {
+        assert_eq!(
+            Topology::from_cluster_slots(&Value::from("x"), &asked()).map(|_| ()),
+            Err(TopologyError::UnexpectedShape {
+                what: "CLUSTER SLOTS reply"
+            })
+        );
+        let short = Value::Array(vec![Value::Integer(0), Value::Integer(1)]);
+        assert_eq!(
+            parse(vec![short]).map(|_| ()),
+            Err(TopologyError::UnexpectedShape {
+                what: "slot range entry"
+            })
+        );
+        let lone = entry(0, 1, vec![Value::Array(vec![Value::from("h")])]);
+        assert_eq!(
+            parse(vec![lone]).map(|_| ()),
+            Err(TopologyError::UnexpectedShape { what: "node" })
+        );
+        let no_port = entry(
+            0,
+            1,
+            vec![Value::Array(vec![Value::from("h"), Value::Null])],
+        );
+        assert_eq!(
+            parse(vec![no_port]).map(|_| ()),
+            Err(TopologyError::BadField { field: "port" })
+        );
+        let bad_slot = Value::Array(vec![
+            Value::from("a"),
+            Value::Integer(1),
+            node_v(Value::from("h"), 1, "i"),
+        ]);
+        assert_eq!(
+            parse(vec![bad_slot]).map(|_| ()),
+            Err(TopologyError::BadField { field: "slots" })
+        );
+        let bad_meta = entry(
+            0,
+            1,
+            vec![Value::Array(vec![
+                Value::from("h"),
+                Value::Integer(1),
+                Value::from("i"),
+                Value::Integer(3),
+            ])],
+        );
+        assert_eq!(
+            parse(vec![bad_meta]).map(|_| ()),
+            Err(TopologyError::UnexpectedShape {
+                what: "node metadata"
+            })
+        );
+        assert_eq!(parse(vec![]).map(|_| ()), Err(TopologyError::NoNodes));
+    }
+}
