@@ -11,7 +11,11 @@ fn decode(c: &mut Criterion) {
     for w in decode_workloads() {
         let mut group = c.benchmark_group(format!("decode/{}", w.name));
         group.throughput(Throughput::Bytes(w.bytes.len() as u64));
-        let batch = if w.bytes.len() > 500_000 { BatchSize::LargeInput } else { BatchSize::SmallInput };
+        let batch = if w.bytes.len() > 500_000 {
+            BatchSize::LargeInput
+        } else {
+            BatchSize::SmallInput
+        };
 
         // What keyslot's connection reader does: split off every complete frame at once and
         // read each in place (here: is it an error?), with no per-frame allocation.

@@ -7,9 +7,15 @@ use keyslot_core::resp::{Decoder, Frames};
 
 fn main() {
     let workloads = keyslot_benches::decode_workloads();
-    let which: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let which: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let frames_mode = std::env::args().nth(2).as_deref() == Some("frames");
-    let iters: usize = std::env::var("ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let iters: usize = std::env::var("ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
     let w = &workloads[which];
     let mut decoder = Decoder::new();
     let mut frames = Frames::new();
@@ -35,5 +41,9 @@ fn main() {
         assert_eq!(n, w.frames);
     }
     let per_frame = total.as_nanos() as f64 / (iters * w.frames) as f64;
-    println!("{} ({}): {per_frame:.1} ns/frame", w.name, if frames_mode { "frames" } else { "values" });
+    println!(
+        "{} ({}): {per_frame:.1} ns/frame",
+        w.name,
+        if frames_mode { "frames" } else { "values" }
+    );
 }

@@ -11,7 +11,11 @@ pub struct Workload {
 }
 
 fn repeat(name: &'static str, frame: &[u8], frames: usize) -> Workload {
-    Workload { name, bytes: frame.repeat(frames), frames }
+    Workload {
+        name,
+        bytes: frame.repeat(frames),
+        frames,
+    }
 }
 
 /// The four decode workloads: 10,000 `+OK`; 10,000 GET replies with 16-byte values; 100
@@ -30,7 +34,11 @@ pub fn decode_workloads() -> Vec<Workload> {
         repeat("ok_x10000", b"+OK\r\n", 10_000),
         repeat("get16_x10000", get_reply, 10_000),
         repeat("array100_x100", &array, 100),
-        Workload { name: "bulk_1mib", bytes: big, frames: 1 },
+        Workload {
+            name: "bulk_1mib",
+            bytes: big,
+            frames: 1,
+        },
     ]
 }
 

@@ -165,7 +165,7 @@ fn pairs(items: Vec<Value>) -> Vec<(Value, Value)> {
 /// Build the value of a complete frame of `frame_len` bytes from its tape.
 pub(crate) fn build(tape: &[Node], frame_len: usize, src: &mut impl Source) -> Value {
     let value = match tape {
-        [single] => leaf(*single, src),
+        [single] if !matches!(single, Node::Aggregate { .. }) => leaf(*single, src),
         _ => build_nested(tape, src),
     };
     src.finish(frame_len);

@@ -211,6 +211,24 @@ mod tests {
     }
 
     #[test]
+    fn empty_aggregates_at_the_top_stay_aggregates() {
+        for (wire, expected) in [
+            (&b"*0\r\n"[..], Value::Array(Vec::new())),
+            (b"~0\r\n", Value::Set(Vec::new())),
+            (b"%0\r\n", Value::Map(Vec::new())),
+            (b">0\r\n", Value::Push(Vec::new())),
+        ] {
+            let mut d = Decoder::new();
+            let mut buf = BytesMut::from(wire);
+            assert_eq!(d.decode(&mut buf).unwrap(), Some(expected.clone()));
+            assert_eq!(
+                super::super::decode(wire).unwrap(),
+                Some((expected, wire.len()))
+            );
+        }
+    }
+
+    #[test]
     fn errors_leave_the_buffer_untouched() {
         let mut d = Decoder::new();
         let mut buf = BytesMut::from(&b"*1\r\n?oops\r\n"[..]);

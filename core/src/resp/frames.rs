@@ -12,7 +12,7 @@ use bytes::{Bytes, BytesMut};
 
 use super::build::{build, SliceSource};
 use super::decoder::Decoder;
-use super::scan::{parse_element, Node, Scan};
+use super::scan::{parse_element, AggregateKind, Node, Scan};
 use super::{ProtocolError, Value};
 
 /// Where one frame lies in a [`Frames`] batch.
@@ -96,6 +96,17 @@ impl<'a> Frame<'a> {
     /// True when the frame is an error reply (`-` or `!`).
     pub fn is_error(&self) -> bool {
         matches!(self.head(), Node::Error { .. })
+    }
+
+    /// True for a RESP3 push frame (`>`): out-of-band data, not a reply.
+    pub fn is_push(&self) -> bool {
+        matches!(
+            self.head(),
+            Node::Aggregate {
+                kind: AggregateKind::Push,
+                ..
+            }
+        )
     }
 
     /// The text of an error reply, such as `MOVED 3999 127.0.0.1:6381`.

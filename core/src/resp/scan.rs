@@ -298,7 +298,7 @@ fn integer(buf: &[u8], start: usize) -> Result<Result<(i64, usize), usize>, Prot
     let digits = &text[sign_len..];
     let mut magnitude: u64 = 0;
     let mut n = 0;
-    while n < digits.len() && n < 20 {
+    while n < digits.len() && n < 19 {
         let d = digits[n].wrapping_sub(b'0');
         if d > 9 {
             break;
@@ -306,8 +306,11 @@ fn integer(buf: &[u8], start: usize) -> Result<Result<(i64, usize), usize>, Prot
         magnitude = magnitude * 10 + u64::from(d);
         n += 1;
     }
+    if n == 19 && digits.get(19).is_some_and(u8::is_ascii_digit) {
+        return Err(error(start + sign_len + 19, Kind::InvalidInteger));
+    }
     let cr = start + sign_len + n;
-    if n == 0 || n > 19 {
+    if n == 0 {
         return match buf.get(cr) {
             None if n == 0 => Ok(Err(cr + 3)),
             _ => Err(error(cr.min(buf.len()), Kind::InvalidInteger)),
@@ -484,6 +487,10 @@ mod tests {
             Kind::InvalidInteger
         );
         assert_eq!(integer(b"\r\n", 0).unwrap_err().kind, Kind::InvalidInteger);
+        // Twenty digits must be an error, not an overflow.
+        let err = integer(b"99999999999999999999\r\n", 0).unwrap_err();
+        assert_eq!(err, error(19, Kind::InvalidInteger));
+        assert!(integer(b"-99999999999999999999\r\n", 0).is_err());
         assert_eq!(integer(b"-\r\n", 0).unwrap_err().kind, Kind::InvalidInteger);
         assert_eq!(integer(b"1x\r\n", 0).unwrap_err().offset, 1);
         assert_eq!(
