@@ -3,7 +3,7 @@
 use bytes::{Buf, BytesMut};
 
 use super::build::{build, leaf, SliceSource, SplitSource};
-use super::scan::{parse_element, Node, Scan, Scanner};
+use super::scan::{frame_window, parse_element, Node, Scan, Scanner};
 use super::{Limits, ProtocolError, Value};
 
 /// Decodes RESP2/RESP3 frames from a buffer that a connection appends to.
@@ -64,7 +64,9 @@ impl Decoder {
         // tape. Aggregates and partial frames go the general, resumable way.
         if self.scanner.is_idle() {
             let at = self.consumed.min(buf.len());
-            if let Ok((node, len)) = parse_element(&buf[at..], 0, &self.limits)? {
+            if let Ok((node, len)) =
+                parse_element(frame_window(&buf[at..], &self.limits), 0, &self.limits)?
+            {
                 if let Some(value) = self.take_leaf(buf, node, len) {
                     return Ok(Some(value));
                 }

@@ -12,7 +12,7 @@ use bytes::{Bytes, BytesMut};
 
 use super::build::{build, SliceSource};
 use super::decoder::Decoder;
-use super::scan::{parse_element, AggregateKind, Node, Scan};
+use super::scan::{frame_window, parse_element, AggregateKind, Node, Scan};
 use super::{ProtocolError, Value};
 
 /// Where one frame lies in a [`Frames`] batch.
@@ -167,7 +167,7 @@ impl Decoder {
         let failure = loop {
             let first = out.tape.len();
             if self.scanner.is_idle() {
-                match parse_element(&buf[base..], 0, &self.limits) {
+                match parse_element(frame_window(&buf[base..], &self.limits), 0, &self.limits) {
                     Ok(Ok((node, len))) if !matches!(node, Node::Aggregate { .. }) => {
                         out.tape.push(node);
                         out.spans.push(Span {

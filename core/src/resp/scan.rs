@@ -108,6 +108,7 @@ impl Scanner {
         if buf.len() < self.need {
             return Ok(Scan::Incomplete { need: self.need });
         }
+        let buf = frame_window(buf, limits);
         let result = self.scan_from(buf, limits);
         if let Ok(Scan::Incomplete { need }) = result {
             self.need = need;
@@ -166,12 +167,22 @@ impl Scanner {
     }
 }
 
+/// The part of `buf` (which starts at a frame) that a frame may occupy. Nothing past the frame
+/// limit is looked at, so a frame that would cross it fails the same way however its bytes
+/// arrive: as too long, not as whatever lies beyond.
+#[inline]
+pub(crate) fn frame_window<'a>(buf: &'a [u8], limits: &Limits) -> &'a [u8] {
+    &buf[..buf.len().min(limits.max_frame_len)]
+}
+
 fn error(offset: usize, kind: Kind) -> ProtocolError {
     ProtocolError { offset, kind }
 }
 
-/// Parse the element starting at `pos`. `Ok(Err(need))` means the input ends first and the
-/// frame is at least `need` bytes long.
+/// Parse the element starting at `pos`. `Ok(Err(need))` means the input ends first: nothing
+/// can be decided before the input is `need` bytes long. That is one more byte than now,
+/// except inside a bulk payload, whose bytes cannot be wrong: then it is the payload's end.
+/// So decoding a stream in pieces notices an error at the same byte as decoding it whole.
 #[inline]
 pub(crate) fn parse_element(
     buf: &[u8],
@@ -208,12 +219,12 @@ pub(crate) fn parse_element(
             Err(need) => Err(need),
         },
         b'_' => match buf.get(body..body + 2) {
-            None => Err(body + 2),
+            None => Err(buf.len() + 1),
             Some(b"\r\n") => Ok((Node::Null, body + 2)),
             Some(_) => return Err(error(body, Kind::InvalidLineEnding)),
         },
         b'#' => match buf.get(body..body + 3) {
-            None => Err(body + 3),
+            None => Err(buf.len() + 1),
             Some(b"t\r\n") => Ok((Node::Boolean(true), body + 3)),
             Some(b"f\r\n") => Ok((Node::Boolean(false), body + 3)),
             Some(_) => return Err(error(body, Kind::InvalidBoolean)),
@@ -270,7 +281,7 @@ fn line(buf: &[u8], start: usize) -> Result<Result<(usize, usize), usize>, Proto
         memchr::memchr2(b'\r', b'\n', &rest[16..]).map(|i| i + 16)
     };
     match found {
-        None => Ok(Err(buf.len().max(start) + 2)),
+        None => Ok(Err(buf.len() + 1)),
         Some(i) => {
             let end = start + i;
             match buf.get(end..end + 2) {
@@ -286,10 +297,10 @@ fn line(buf: &[u8], start: usize) -> Result<Result<(usize, usize), usize>, Proto
 #[inline]
 fn integer(buf: &[u8], start: usize) -> Result<Result<(i64, usize), usize>, ProtocolError> {
     let Some(text) = buf.get(start..) else {
-        return Ok(Err(start + 3));
+        return Ok(Err(buf.len() + 1));
     };
     let (negative, sign_len) = match text.first() {
-        None => return Ok(Err(start + 3)),
+        None => return Ok(Err(buf.len() + 1)),
         Some(b'-') => (true, 1),
         Some(b'+') => (false, 1),
         Some(_) => (false, 0),
@@ -312,7 +323,7 @@ fn integer(buf: &[u8], start: usize) -> Result<Result<(i64, usize), usize>, Prot
     let cr = start + sign_len + n;
     if n == 0 {
         return match buf.get(cr) {
-            None if n == 0 => Ok(Err(cr + 3)),
+            None => Ok(Err(buf.len() + 1)),
             _ => Err(error(cr.min(buf.len()), Kind::InvalidInteger)),
         };
     }
@@ -322,7 +333,7 @@ fn integer(buf: &[u8], start: usize) -> Result<Result<(i64, usize), usize>, Prot
         Some(_) => return Err(error(cr, Kind::InvalidInteger)),
         None => {
             return match buf.get(cr) {
-                None | Some(b'\r') => Ok(Err(cr + 2)),
+                None | Some(b'\r') => Ok(Err(buf.len() + 1)),
                 Some(_) => Err(error(cr, Kind::InvalidInteger)),
             }
         }
