@@ -24,11 +24,13 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod cluster;
 pub mod command;
 pub mod resp;
 mod slot;
 pub mod time;
 pub mod topology;
 
+pub use cluster::{Cluster, Config, Output};
 pub use command::{Cmd, ToArg};
 pub use slot::{key_slot, SLOT_COUNT};

@@ -1,0 +1,133 @@
+//! Every knob of the cluster machine, with defaults a production client can start from.
+
+use alloc::string::String;
+use core::fmt;
+
+use crate::resp::{Limits, Protocol};
+use crate::time::Duration;
+
+/// Where read-only commands go. Only `Primary` is implemented so far; the others are
+/// accepted and behave like `Primary` until replica routing lands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ReadFrom {
+    /// Every command goes to the slot's primary (the default).
+    #[default]
+    Primary,
+    /// Reads prefer a replica, falling back to the primary.
+    PreferReplica,
+}
+
+/// Configuration of a [`Cluster`](super::Cluster).
+#[derive(Clone)]
+pub struct Config {
+    /// ACL user name for `HELLO ... AUTH` / `AUTH` (default: none, i.e. `default`).
+    pub username: Option<String>,
+    /// Password; never printed by `Debug`.
+    pub password: Option<String>,
+    /// `CLIENT SETNAME` for every connection (default: none).
+    pub client_name: Option<String>,
+    /// RESP3 (default, via `HELLO 3`, falling back to RESP2 when the server lacks HELLO) or
+    /// RESP2.
+    pub protocol: Protocol,
+    /// How long a request may take from submission to reply, redirects and retries included
+    /// (default 5 s).
+    pub request_timeout: Duration,
+    /// How long a connection may take to be established and through its handshake
+    /// (default 2 s).
+    pub connect_timeout: Duration,
+    /// Redirects and retries per command before it fails with the trail (default 5).
+    pub max_redirects: u32,
+    /// First backoff after TRYAGAIN, LOADING, CLUSTERDOWN, MASTERDOWN or a failed connection
+    /// (default 10 ms); doubles per attempt with jitter.
+    pub retry_base: Duration,
+    /// Longest backoff (default 320 ms).
+    pub retry_max: Duration,
+    /// Minimum spacing of topology rediscoveries while the cluster looks healthy (default 1 s):
+    /// a storm of MOVED replies causes one rediscovery per interval, not one per reply.
+    pub refresh_interval: Duration,
+    /// Minimum spacing while the cluster looks degraded — a primary unreachable, slots
+    /// uncovered (default 200 ms), so that a failover is picked up quickly.
+    pub refresh_interval_degraded: Duration,
+    /// How many nodes each rediscovery asks; the view most of them hold wins (default 3).
+    pub refresh_fanout: usize,
+    /// How long a rediscovery waits for the nodes it asked (default 1 s).
+    pub refresh_timeout: Duration,
+    /// A cheap periodic rediscovery, or `None` to turn it off (default 60 s).
+    pub periodic_refresh: Option<Duration>,
+    /// Where read-only commands go (default [`ReadFrom::Primary`]).
+    pub read_from: ReadFrom,
+    /// Connections per node. One multiplexed connection carries every command to a node;
+    /// this is fixed at 1 for now and kept here to document it.
+    pub max_connections_per_node: usize,
+    /// Decoder bounds on replies (depth, bulk and aggregate sizes, frame size).
+    pub limits: Limits,
+    /// Seed of the machine's random choices (replica choice, jitter, node spreading).
+    pub rng_seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            username: None,
+            password: None,
+            client_name: None,
+            protocol: Protocol::Resp3,
+            request_timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
+            max_redirects: 5,
+            retry_base: Duration::from_millis(10),
+            retry_max: Duration::from_millis(320),
+            refresh_interval: Duration::from_secs(1),
+            refresh_interval_degraded: Duration::from_millis(200),
+            refresh_fanout: 3,
+            refresh_timeout: Duration::from_secs(1),
+            periodic_refresh: Some(Duration::from_secs(60)),
+            read_from: ReadFrom::Primary,
+            max_connections_per_node: 1,
+            limits: Limits::default(),
+            rng_seed: 0x006b_6579_736c_6f74,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("client_name", &self.client_name)
+            .field("protocol", &self.protocol)
+            .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_redirects", &self.max_redirects)
+            .field("retry_base", &self.retry_base)
+            .field("retry_max", &self.retry_max)
+            .field("refresh_interval", &self.refresh_interval)
+            .field("refresh_interval_degraded", &self.refresh_interval_degraded)
+            .field("refresh_fanout", &self.refresh_fanout)
+            .field("refresh_timeout", &self.refresh_timeout)
+            .field("periodic_refresh", &self.periodic_refresh)
+            .field("read_from", &self.read_from)
+            .field("max_connections_per_node", &self.max_connections_per_node)
+            .field("limits", &self.limits)
+            .field("rng_seed", &self.rng_seed)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let c = Config {
+            password: Some("hunter2".into()),
+            ..Config::default()
+        };
+        let text = alloc::format!("{c:?}");
+        assert!(!text.contains("hunter2"));
+        assert!(text.contains("<redacted>"));
+    }
+}

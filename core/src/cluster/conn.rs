@@ -1,0 +1,191 @@
+//! One connection to one node: its buffers, its handshake state and its in-flight queue.
+//!
+//! Redis answers in order, so each connection keeps a FIFO of what every expected reply
+//! means. Each entry also remembers where its bytes began in the connection's output, so
+//! that when the connection dies the machine knows which commands could have reached the
+//! server (their outcome is unknown) and which never left (safe to send elsewhere).
+
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use bytes::BytesMut;
+
+use super::slab::Key;
+use crate::resp::{Decoder, Frames, Limits, Protocol};
+use crate::topology::Addr;
+
+/// A connection handle given to the adapter in [`Output::Connect`](super::Output::Connect).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConnId(pub(crate) Key);
+
+impl ConnId {
+    /// A number that identifies the connection, for logs.
+    pub fn as_u64(self) -> u64 {
+        (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
+    }
+}
+
+impl core::fmt::Display for ConnId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "conn#{}", self.as_u64())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ConnState {
+    /// Waiting for the adapter to report the TCP (and TLS) connection.
+    Connecting,
+    /// Connected; handshake commands are in flight.
+    Handshaking,
+    /// Ready for commands.
+    Ready,
+}
+
+/// What a reply in the FIFO is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expect {
+    Hello,
+    Auth,
+    SetName,
+    ReadOnly,
+    /// The `+OK` of `ASKING`, sent before a redirected command.
+    Asking,
+    /// A reply for a job.
+    Job {
+        job: Key,
+        part: Part,
+    },
+    /// A topology query of rediscovery `seq`.
+    Topology {
+        seq: u64,
+        slots: bool,
+    },
+}
+
+/// Which reply of a job a FIFO entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The reply of a single command.
+    Single,
+    /// `MULTI`'s `+OK`.
+    Multi,
+    /// The `+QUEUED` (or error) of a command inside a transaction.
+    Queued,
+    /// `EXEC`'s reply.
+    Exec,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InFlight {
+    /// Offset in the connection's output stream where this entry's bytes begin.
+    pub(crate) start: u64,
+    pub(crate) expect: Expect,
+}
+
+#[derive(Debug)]
+pub(crate) struct Conn {
+    pub(crate) addr: Addr,
+    /// The node this connection serves; `None` for a seed used only for discovery.
+    pub(crate) node: Option<usize>,
+    pub(crate) state: ConnState,
+    /// Send `READONLY` in the handshake (connections to replicas).
+    pub(crate) readonly: bool,
+    pub(crate) protocol: Protocol,
+    /// Bytes not yet acknowledged as written start at `out_start`.
+    pub(crate) out: Vec<u8>,
+    pub(crate) out_start: usize,
+    /// Total bytes ever queued, and ever acknowledged as written.
+    pub(crate) queued: u64,
+    pub(crate) written: u64,
+    /// A `Transmit` output is outstanding for the current output bytes.
+    pub(crate) transmit_signalled: bool,
+    pub(crate) inflight: VecDeque<InFlight>,
+    /// Jobs routed here while the handshake runs.
+    pub(crate) waiting: Vec<Key>,
+    /// Handshake replies still expected.
+    pub(crate) handshake_pending: usize,
+    pub(crate) read: BytesMut,
+    pub(crate) decoder: Decoder,
+    pub(crate) frames: Frames,
+}
+
+impl Conn {
+    pub(crate) fn new(addr: Addr, node: Option<usize>, readonly: bool, limits: Limits) -> Self {
+        Conn {
+            addr,
+            node,
+            state: ConnState::Connecting,
+            readonly,
+            protocol: Protocol::Resp2,
+            out: Vec::new(),
+            out_start: 0,
+            queued: 0,
+            written: 0,
+            transmit_signalled: false,
+            inflight: VecDeque::new(),
+            waiting: Vec::new(),
+            handshake_pending: 0,
+            read: BytesMut::new(),
+            decoder: Decoder::with_limits(limits),
+            frames: Frames::new(),
+        }
+    }
+
+    /// The bytes waiting to be written.
+    pub(crate) fn pending_output(&self) -> &[u8] {
+        &self.out[self.out_start..]
+    }
+
+    /// Queue bytes written by `write` and record what their reply means.
+    pub(crate) fn send(&mut self, expect: Expect, write: impl FnOnce(&mut Vec<u8>)) {
+        let before = self.out.len();
+        let start = self.queued;
+        write(&mut self.out);
+        self.queued += (self.out.len() - before) as u64;
+        self.inflight.push_back(InFlight { start, expect });
+    }
+
+    /// Acknowledge `n` bytes as written. Returns true when nothing is left to write.
+    pub(crate) fn written(&mut self, n: usize) -> bool {
+        let n = n.min(self.out.len() - self.out_start);
+        self.out_start += n;
+        self.written += n as u64;
+        if self.out_start == self.out.len() {
+            self.out.clear();
+            self.out_start = 0;
+            self.transmit_signalled = false;
+            true
+        } else {
+            // Keep the buffer from growing without bound under partial writes.
+            if self.out_start > 64 * 1024 && self.out_start * 2 > self.out.len() {
+                self.out.drain(..self.out_start);
+                self.out_start = 0;
+            }
+            false
+        }
+    }
+
+    /// True when bytes of the entry that starts at `start` may have reached the server.
+    pub(crate) fn maybe_sent(&self, start: u64) -> bool {
+        start < self.written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracks_what_may_have_been_sent() {
+        let mut c = Conn::new(Addr::new("h", 1), None, false, Limits::default());
+        c.send(Expect::Hello, |out| out.extend_from_slice(b"abcd"));
+        c.send(Expect::ReadOnly, |out| out.extend_from_slice(b"efgh"));
+        assert_eq!(c.pending_output(), b"abcdefgh");
+        assert!(!c.written(3));
+        assert!(c.maybe_sent(c.inflight[0].start));
+        assert!(!c.maybe_sent(c.inflight[1].start));
+        assert_eq!(c.pending_output(), b"defgh");
+        assert!(c.written(5));
+        assert!(c.maybe_sent(c.inflight[1].start));
+        assert!(c.pending_output().is_empty());
+    }
+}

@@ -1,0 +1,222 @@
+//! Sending jobs: choosing the node, opening its connection, writing the bytes.
+
+use alloc::vec::Vec;
+
+use super::backoff::backoff;
+use super::conn::{Conn, ConnId, ConnState, Expect, Part};
+use super::job::{Payload, Target};
+use super::slab::Key;
+use super::timers::Timer;
+use super::{Cluster, Error, Output, RefreshTrigger, NO_NODE};
+use crate::time::{Duration, Instant};
+use crate::Cmd;
+
+impl Cluster {
+    /// Route a job and write it, or park it until it can be.
+    pub(crate) fn dispatch(&mut self, key: Key, now: Instant) {
+        let Some(job) = self.jobs.get_mut(key) else {
+            return;
+        };
+        job.delayed = false;
+        let node = match (job.ask, job.target) {
+            (Some(node), _) => Some(node),
+            (None, Target::Node(node)) => Some(node),
+            (None, Target::Slot(slot)) => {
+                let owner = self.slots[slot as usize];
+                (owner != NO_NODE).then_some(owner as usize)
+            }
+            (None, Target::AnyPrimary) => self.any_primary(),
+        };
+        let Some(node) = node else {
+            return self.park_unrouted(key, now);
+        };
+        let conn = self.conn_for(node, now);
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        if c.state == ConnState::Ready {
+            self.write_job(conn, key);
+        } else {
+            c.waiting.push(key);
+        }
+    }
+
+    /// No node for the job yet: wait for a topology, unless a rediscovery that finished after
+    /// the job arrived already confirmed that its slot has no owner.
+    fn park_unrouted(&mut self, key: Key, now: Instant) {
+        let completed = self.refresh.completed;
+        let have_topology = self.topology.is_some();
+        let Some(job) = self.jobs.get_mut(key) else {
+            return;
+        };
+        if let (Target::Slot(slot), true) = (job.target, have_topology) {
+            match job.uncovered_since {
+                Some(seen) if completed > seen => {
+                    return self.complete_job(key, Err(Error::UncoveredSlot(slot)));
+                }
+                Some(_) => {}
+                None => job.uncovered_since = Some(completed),
+            }
+            self.unrouted.push(key);
+            return self.request_refresh(RefreshTrigger::UncoveredSlot, now);
+        }
+        self.unrouted.push(key);
+    }
+
+    /// A primary chosen at random among those serving slots.
+    fn any_primary(&mut self) -> Option<usize> {
+        if self.primaries.is_empty() {
+            return None;
+        }
+        let i = self.rng.below(self.primaries.len());
+        Some(self.primaries[i])
+    }
+
+    /// The node's connection, opening one if it has none.
+    pub(crate) fn conn_for(&mut self, node: usize, now: Instant) -> Key {
+        if let Some(conn) = self.nodes[node].conn {
+            if self.conns.get(conn).is_some() {
+                return conn;
+            }
+        }
+        let readonly = Cluster::needs_readonly(self.nodes[node].role);
+        let addr = self.nodes[node].addr.clone();
+        let conn = self.open_conn(addr, Some(node), readonly, now);
+        self.nodes[node].conn = Some(conn);
+        conn
+    }
+
+    /// Ask the driver for a new connection.
+    pub(crate) fn open_conn(
+        &mut self,
+        addr: crate::topology::Addr,
+        node: Option<usize>,
+        readonly: bool,
+        now: Instant,
+    ) -> Key {
+        let conn = self
+            .conns
+            .insert(Conn::new(addr.clone(), node, readonly, self.config.limits));
+        self.timers
+            .schedule(now + self.config.connect_timeout, Timer::Connect(conn));
+        self.emit(Output::Connect {
+            conn: ConnId(conn),
+            addr,
+        });
+        conn
+    }
+
+    /// Make sure a `Transmit` is pending for a connection that has output.
+    pub(crate) fn signal_transmit(&mut self, conn: Key) {
+        if let Some(c) = self.conns.get_mut(conn) {
+            if !c.transmit_signalled && !c.pending_output().is_empty() {
+                c.transmit_signalled = true;
+                self.outputs
+                    .push_back(Output::Transmit { conn: ConnId(conn) });
+            }
+        }
+    }
+
+    /// Write a job's bytes to a ready connection and record the replies to expect.
+    pub(crate) fn write_job(&mut self, conn: Key, key: Key) {
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        let Some(job) = self.jobs.get_mut(key) else {
+            return;
+        };
+        if job.ask.take().is_some() {
+            c.send(Expect::Asking, |out| Cmd::new("ASKING").encode(out));
+        }
+        match &job.payload {
+            Payload::Command(cmd) => c.send(
+                Expect::Job {
+                    job: key,
+                    part: Part::Single,
+                },
+                |out| cmd.encode(out),
+            ),
+            Payload::Transaction(cmds) => {
+                job.queued_error = None;
+                c.send(
+                    Expect::Job {
+                        job: key,
+                        part: Part::Multi,
+                    },
+                    |out| Cmd::new("MULTI").encode(out),
+                );
+                for cmd in cmds {
+                    c.send(
+                        Expect::Job {
+                            job: key,
+                            part: Part::Queued,
+                        },
+                        |out| cmd.encode(out),
+                    );
+                }
+                c.send(
+                    Expect::Job {
+                        job: key,
+                        part: Part::Exec,
+                    },
+                    |out| Cmd::new("EXEC").encode(out),
+                );
+            }
+        }
+        job.conn = Some(conn);
+        job.trail.push(c.addr.clone());
+        self.signal_transmit(conn);
+    }
+
+    /// Count a redirect against the job's limit; fail it with the trail past that.
+    /// Returns false when the job is gone.
+    pub(crate) fn count_redirect(&mut self, key: Key) -> bool {
+        let max = self.config.max_redirects;
+        let Some(job) = self.jobs.get_mut(key) else {
+            return false;
+        };
+        job.conn = None;
+        job.redirects += 1;
+        if job.redirects > max {
+            let trail = core::mem::take(&mut job.trail);
+            self.complete_job(key, Err(Error::TooManyRedirects { trail }));
+            return false;
+        }
+        true
+    }
+
+    /// Send the job again after its backoff. Retries are bounded by the request's deadline,
+    /// not by the redirect limit: a failover can take seconds of CLUSTERDOWN and refused
+    /// connections, and a read should ride it out.
+    pub(crate) fn retry_later(&mut self, key: Key, now: Instant) -> Duration {
+        let Some(job) = self.jobs.get_mut(key) else {
+            return Duration::ZERO;
+        };
+        job.conn = None;
+        job.delayed = true;
+        let attempt = job.attempts;
+        job.attempts += 1;
+        let delay = backoff(
+            self.config.retry_base,
+            self.config.retry_max,
+            attempt,
+            &mut self.rng,
+        );
+        self.timers.schedule(now + delay, Timer::Retry(key));
+        delay
+    }
+
+    /// Re-route every job that waits for a topology or a backoff (after the view changed).
+    pub(crate) fn redispatch_waiting(&mut self, now: Instant) {
+        let parked = core::mem::take(&mut self.unrouted);
+        let delayed: Vec<Key> = self
+            .jobs
+            .iter()
+            .filter(|(_, j)| j.delayed)
+            .map(|(k, _)| k)
+            .collect();
+        for key in parked.into_iter().chain(delayed) {
+            self.dispatch(key, now);
+        }
+    }
+}

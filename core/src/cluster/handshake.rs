@@ -1,0 +1,176 @@
+//! The handshake every connection goes through before it carries commands.
+//!
+//! `HELLO 3` with the credentials and client name switches the connection to RESP3 and
+//! authenticates in one round trip. A server without HELLO (older than 6) answers with an
+//! error; the client then falls back to RESP2 with `AUTH` and `CLIENT SETNAME`. Connections
+//! to replicas send `READONLY` once authenticated. Commands routed to the connection wait
+//! until all of this is done. A credentials error ends the connection and fails what waits
+//! on it: it is not retried, since it would fail the same way again.
+
+use bytes::Bytes;
+
+use super::conn::{ConnState, Expect};
+use super::redirect::{classify, ErrorAction};
+use super::slab::Key;
+use super::{Cluster, ConnId, Error, Event};
+use crate::resp::{Frame, Protocol};
+use crate::time::Instant;
+use crate::Cmd;
+
+impl Cluster {
+    /// The driver connected `conn`; the handshake starts.
+    pub fn handle_connected(&mut self, conn: ConnId, now: Instant) {
+        let _ = now;
+        let Some(c) = self.conns.get_mut(conn.0) else {
+            return;
+        };
+        if c.state != ConnState::Connecting {
+            return;
+        }
+        c.state = ConnState::Handshaking;
+        if self.config.protocol == Protocol::Resp3 {
+            let hello = self.hello_command();
+            let Some(c) = self.conns.get_mut(conn.0) else {
+                return;
+            };
+            c.handshake_pending += 1;
+            c.send(Expect::Hello, |out| hello.encode(out));
+            self.signal_transmit(conn.0);
+        } else {
+            self.send_resp2_login(conn.0);
+        }
+    }
+
+    fn hello_command(&self) -> Cmd {
+        let mut hello = Cmd::new("HELLO").arg("3");
+        if let Some(password) = &self.config.password {
+            let user = self.config.username.as_deref().unwrap_or("default");
+            hello = hello.arg("AUTH").arg(user).arg(password.as_str());
+        }
+        if let Some(name) = &self.config.client_name {
+            hello = hello.arg("SETNAME").arg(name.as_str());
+        }
+        hello
+    }
+
+    /// `AUTH` and `CLIENT SETNAME` for RESP2; when there are neither, go on to `READONLY`.
+    fn send_resp2_login(&mut self, conn: Key) {
+        let password = self.config.password.clone();
+        let user = self.config.username.clone();
+        let name = self.config.client_name.clone();
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        c.protocol = Protocol::Resp2;
+        if let Some(password) = password {
+            let mut auth = Cmd::new("AUTH");
+            if let Some(user) = user {
+                auth = auth.arg(user);
+            }
+            let auth = auth.arg(password);
+            c.handshake_pending += 1;
+            c.send(Expect::Auth, |out| auth.encode(out));
+        }
+        if let Some(name) = name {
+            let setname = Cmd::new("CLIENT").arg("SETNAME").arg(name);
+            c.handshake_pending += 1;
+            c.send(Expect::SetName, |out| setname.encode(out));
+        }
+        if c.handshake_pending == 0 {
+            self.after_login(conn);
+        } else {
+            self.signal_transmit(conn);
+        }
+    }
+
+    /// Logged in: replicas get `READONLY`; others are ready.
+    fn after_login(&mut self, conn: Key) {
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        if c.readonly {
+            c.handshake_pending += 1;
+            c.send(Expect::ReadOnly, |out| Cmd::new("READONLY").encode(out));
+            self.signal_transmit(conn);
+        } else {
+            self.conn_ready(conn);
+        }
+    }
+
+    /// A handshake reply arrived.
+    pub(crate) fn on_handshake_reply(
+        &mut self,
+        conn: Key,
+        expect: Expect,
+        frame: &Frame<'_>,
+        now: Instant,
+    ) {
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        c.handshake_pending = c.handshake_pending.saturating_sub(1);
+        let error = frame.error_text().map(Bytes::copy_from_slice);
+        match (expect, error) {
+            (Expect::Hello, None) => {
+                c.protocol = Protocol::Resp3;
+                self.after_login(conn);
+            }
+            (Expect::Hello, Some(text)) if is_unknown_command(&text) => self.send_resp2_login(conn),
+            (Expect::Hello | Expect::Auth | Expect::ReadOnly, Some(text))
+                if classify(&text) == ErrorAction::Auth =>
+            {
+                self.auth_failed(conn, text, now)
+            }
+            // Anything else (LOADING, a refused READONLY): this connection is no good; the
+            // node is tried again after a backoff.
+            (Expect::Hello | Expect::ReadOnly, Some(_)) => self.drop_conn(conn, None, now),
+            (Expect::Auth | Expect::SetName, err) => {
+                if let Some(text) = err.filter(|t| classify(t) == ErrorAction::Auth) {
+                    return self.auth_failed(conn, text, now);
+                }
+                // A refused client name is not worth failing the connection for.
+                if c.handshake_pending == 0 {
+                    self.after_login(conn);
+                }
+            }
+            (Expect::ReadOnly, None) => self.conn_ready(conn),
+            _ => {}
+        }
+    }
+
+    /// The handshake is done: flush what waited, and send queries that waited.
+    fn conn_ready(&mut self, conn: Key) {
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        c.state = ConnState::Ready;
+        let waiting = core::mem::take(&mut c.waiting);
+        let addr = c.addr.clone();
+        if let Some(node) = c.node {
+            self.nodes[node].failures = 0;
+            self.nodes[node].down_until = None;
+        }
+        self.event(Event::NodeConnected { addr });
+        for job in waiting {
+            self.write_job(conn, job);
+        }
+        self.send_pending_queries(conn);
+    }
+
+    /// Credentials refused: nothing routed to this connection can succeed.
+    fn auth_failed(&mut self, conn: Key, message: Bytes, now: Instant) {
+        let Some(c) = self.conns.get(conn) else {
+            return;
+        };
+        let error = Error::Auth {
+            addr: c.addr.clone(),
+            message,
+        };
+        self.drop_conn(conn, Some(error), now);
+    }
+}
+
+/// A server that does not know HELLO (Redis before 6) or refuses protocol 3.
+fn is_unknown_command(text: &[u8]) -> bool {
+    text.starts_with(b"NOPROTO") || text.starts_with(b"ERR unknown command")
+}

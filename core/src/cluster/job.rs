@@ -1,0 +1,121 @@
+//! Requests as callers see them, and jobs: the pieces sent to single nodes.
+//!
+//! A request is what one `submit*` call asked for: one command, a pipeline, or a
+//! transaction. It has entries (one per pipelined command) and a deadline. Each entry is
+//! carried out by one job, or by one job per node for commands fanned out to all primaries.
+//! A job is what travels: it is routed, written to a connection, redirected and retried on
+//! its own, and reports its result to its entry.
+
+use alloc::vec::Vec;
+
+use super::slab::Key;
+use super::Error;
+use crate::command::ResponsePolicy;
+use crate::resp::Value;
+use crate::time::Instant;
+use crate::topology::Addr;
+use crate::Cmd;
+
+/// Which node a job must reach.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The slot's primary.
+    Slot(u16),
+    /// Any primary (keyless commands).
+    AnyPrimary,
+    /// This node (one leg of a fan-out).
+    Node(usize),
+}
+
+#[derive(Debug)]
+pub(crate) enum Payload {
+    Command(Cmd),
+    /// The commands between `MULTI` and `EXEC`.
+    Transaction(Vec<Cmd>),
+}
+
+#[derive(Debug)]
+pub(crate) struct Job {
+    pub(crate) request: Key,
+    pub(crate) entry: usize,
+    /// The job's place among its entry's fan-out legs.
+    pub(crate) leg: usize,
+    pub(crate) payload: Payload,
+    pub(crate) target: Target,
+    /// May run twice without harm (read-only): retried after a lost connection.
+    pub(crate) retry_safe: bool,
+    /// Redirects so far (MOVED, ASK, READONLY), and the nodes visited.
+    pub(crate) redirects: u32,
+    /// Retries after a pause so far (TRYAGAIN and kin, lost connections): sets the backoff.
+    pub(crate) attempts: u32,
+    pub(crate) trail: Vec<Addr>,
+    /// Send `ASKING` first, to this node.
+    pub(crate) ask: Option<usize>,
+    /// Where the job is in flight, if it is.
+    pub(crate) conn: Option<Key>,
+    /// A transaction's first error among its queued replies.
+    pub(crate) queued_error: Option<bytes::Bytes>,
+    /// The number of completed rediscoveries when this job found its slot uncovered.
+    pub(crate) uncovered_since: Option<u64>,
+    /// Waiting out a backoff.
+    pub(crate) delayed: bool,
+}
+
+impl Job {
+    pub(crate) fn new(
+        request: Key,
+        entry: usize,
+        leg: usize,
+        payload: Payload,
+        target: Target,
+        retry_safe: bool,
+    ) -> Self {
+        Job {
+            request,
+            entry,
+            leg,
+            payload,
+            target,
+            retry_safe,
+            redirects: 0,
+            attempts: 0,
+            trail: Vec::new(),
+            ask: None,
+            conn: None,
+            queued_error: None,
+            uncovered_since: None,
+            delayed: false,
+        }
+    }
+}
+
+/// How an entry's result is formed.
+#[derive(Debug)]
+pub(crate) enum Collect {
+    /// One job's result is the entry's result.
+    Single,
+    /// One job per node; combined by the policy when all have answered.
+    FanOut {
+        policy: ResponsePolicy,
+        nodes: Vec<Addr>,
+        replies: Vec<Option<Result<Value, Error>>>,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) result: Option<Result<Value, Error>>,
+    pub(crate) collect: Collect,
+    /// Jobs of this entry still running.
+    pub(crate) jobs: Vec<Key>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub(crate) deadline: Instant,
+    pub(crate) entries: Vec<Entry>,
+    /// Entries without a result yet.
+    pub(crate) open: usize,
+    /// Reply as a pipeline (a list of results) rather than one result.
+    pub(crate) pipeline: bool,
+}

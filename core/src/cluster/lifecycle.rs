@@ -1,0 +1,160 @@
+//! Connections failing and closing, and time passing.
+
+use alloc::vec::Vec;
+
+use super::backoff::backoff;
+use super::conn::{ConnId, ConnState, Expect};
+use super::slab::Key;
+use super::timers::Timer;
+use super::{Cluster, Error, Event, Output, RefreshTrigger, RequestId};
+use crate::time::Instant;
+
+impl Cluster {
+    /// The driver could not connect `conn` (refused, unreachable, DNS failure, TLS failure).
+    pub fn handle_connect_failed(&mut self, conn: ConnId, reason: &str, now: Instant) {
+        if self.conns.get(conn.0).is_none() {
+            return;
+        }
+        self.note_seed_failure(conn.0, reason);
+        self.lose_conn(conn.0, None, false, now);
+    }
+
+    /// The connection closed or failed (reset, EOF, write error).
+    pub fn handle_closed(&mut self, conn: ConnId, now: Instant) {
+        if self.conns.get(conn.0).is_none() {
+            return;
+        }
+        self.note_seed_failure(conn.0, "connection closed");
+        self.lose_conn(conn.0, None, false, now);
+    }
+
+    /// Time passed: fire every timer due at `now`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some(timer) = self.timers.pop_due(now) {
+            match timer {
+                Timer::Request(id) => self.request_deadline(id, now),
+                Timer::Connect(conn) => {
+                    let stuck = self
+                        .conns
+                        .get(conn)
+                        .is_some_and(|c| c.state != ConnState::Ready);
+                    if stuck {
+                        self.note_seed_failure(conn, "timed out connecting");
+                        self.drop_conn(conn, None, now);
+                    }
+                }
+                Timer::Retry(job) => {
+                    if self.jobs.get(job).is_some_and(|j| j.delayed) {
+                        self.dispatch(job, now);
+                    }
+                }
+                Timer::RefreshQuery(token) => self.refresh_query_deadline(token, now),
+                Timer::Refresh => self.refresh_timer(now),
+                Timer::Bootstrap => self.request_refresh(RefreshTrigger::Bootstrap, now),
+            }
+        }
+    }
+
+    fn request_deadline(&mut self, id: u64, now: Instant) {
+        let key = super::slab::Key::from_parts(id as u32, (id >> 32) as u32);
+        let Some(req) = self.requests.get(key) else {
+            return;
+        };
+        if req.deadline > now {
+            return;
+        }
+        let error = self.unreachable_error().unwrap_or(Error::Timeout);
+        self.finish_request(RequestId(key), Some(error));
+        self.request_refresh(RefreshTrigger::DeadlineMissed, now);
+    }
+
+    /// The machine gives up on a connection: tell the driver to close it.
+    pub(crate) fn drop_conn(&mut self, conn: Key, error: Option<Error>, now: Instant) {
+        self.lose_conn(conn, error, true, now);
+    }
+
+    /// Forget a connection. Jobs that never reached it go elsewhere; jobs that may have
+    /// reached it are retried only if read-only. `error` (auth, protocol) fails them all.
+    pub(crate) fn lose_conn(&mut self, conn: Key, error: Option<Error>, close: bool, now: Instant) {
+        let Some(c) = self.conns.remove(conn) else {
+            return;
+        };
+        if close {
+            self.emit(Output::Close { conn: ConnId(conn) });
+        }
+        let was_ready = c.state == ConnState::Ready;
+        if let Some(node) = c.node {
+            let n = &mut self.nodes[node];
+            if n.conn == Some(conn) {
+                n.conn = None;
+            }
+            if !was_ready {
+                n.failures += 1;
+                let delay = backoff(
+                    self.config.retry_base,
+                    self.config.retry_max,
+                    n.failures,
+                    &mut self.rng,
+                );
+                self.nodes[node].down_until = Some(now + delay);
+            }
+        }
+        if was_ready {
+            self.event(Event::NodeLost {
+                addr: c.addr.clone(),
+            });
+        }
+        // Each job once, and whether any of its bytes may have reached the server.
+        let mut affected: Vec<(Key, bool)> = Vec::new();
+        for entry in &c.inflight {
+            if let Expect::Job { job, .. } = entry.expect {
+                let sent = c.maybe_sent(entry.start);
+                match affected.iter_mut().find(|(k, _)| *k == job) {
+                    Some(seen) => seen.1 |= sent,
+                    None => affected.push((job, sent)),
+                }
+            }
+        }
+        affected.extend(c.waiting.iter().map(|&job| (job, false)));
+        for (job, maybe_sent) in affected {
+            let Some(j) = self.jobs.get_mut(job) else {
+                continue;
+            };
+            if j.conn.is_some() && j.conn != Some(conn) {
+                continue; // already moved on
+            }
+            j.conn = None;
+            let retry_safe = j.retry_safe;
+            match &error {
+                Some(e) => self.complete_job(job, Err(e.clone())),
+                None if maybe_sent && !retry_safe => {
+                    self.complete_job(
+                        job,
+                        Err(Error::OutcomeUnknown {
+                            addr: c.addr.clone(),
+                        }),
+                    );
+                }
+                None => {
+                    self.retry_later(job, now);
+                }
+            }
+        }
+        self.conn_lost_for_refresh(conn, error.as_ref(), now);
+        // A node's connection failing may mean the cluster changed; a seed's does not.
+        if c.node.is_some() {
+            self.request_refresh(RefreshTrigger::ConnectionLost, now);
+        }
+    }
+
+    /// When nothing can reach the cluster, requests fail with the seeds' errors rather than
+    /// a bare timeout.
+    fn unreachable_error(&self) -> Option<Error> {
+        if self.topology.is_some() || self.refresh.last_seed_failures.is_empty() {
+            return None;
+        }
+        Some(Error::NoReachableSeed {
+            attempts: self.refresh.last_seed_failures.clone(),
+        })
+    }
+}

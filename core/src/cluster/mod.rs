@@ -1,0 +1,307 @@
+//! The cluster client as a state machine: routing, redirects, retries, rediscovery.
+//!
+//! [`Cluster`] is the whole of a Redis Cluster client except the I/O. It decides which node
+//! each command goes to, writes the bytes each connection must send, reads what comes back,
+//! follows MOVED and ASK, retries what the cluster asks to be retried, notices when its view
+//! of the cluster is stale and asks the cluster again — and tells its driver what to do
+//! through [`Output`]s. It never reads a clock: every input carries `now`.
+//!
+//! # Driving it
+//!
+//! After **every** input, drain [`Cluster::poll_output`] until it returns
+//! [`Output::Timeout`]; then wait for I/O or that instant, whichever comes first, and feed
+//! what happened back in. That is the whole contract; the adapters in the `keyslot` crate
+//! follow it, and so can anything else that can open TCP connections.
+//!
+//! - `Output::Connect { conn, addr }`: open a connection to `addr` (resolving its host name
+//!   afresh every time) and report [`Cluster::handle_connected`] or
+//!   [`Cluster::handle_connect_failed`].
+//! - `Output::Transmit { conn }`: the connection has bytes to send: write
+//!   [`Cluster::transmit`] and acknowledge with [`Cluster::handle_written`], until it is empty.
+//! - read into [`Cluster::read_buffer`] and call [`Cluster::handle_read`] (or hand over a slice
+//!   with [`Cluster::handle_data`]); report closes with [`Cluster::handle_closed`].
+//! - `Output::Close { conn }`: the machine is done with the connection; close it.
+//! - `Output::Reply { id, reply }`: a request finished.
+//! - `Output::Event(..)`: for logs and metrics.
+//! - `Output::Timeout(at)`: nothing more to do now; call [`Cluster::handle_timeout`] at `at`.
+//!
+//! # Method groups
+//!
+//! - construction: [`Cluster::new`];
+//! - submissions: [`Cluster::submit`], [`Cluster::submit_pipeline`],
+//!   [`Cluster::submit_transaction`];
+//! - inputs: `handle_connected`, `handle_connect_failed`, `handle_read` / `handle_data`,
+//!   `handle_written`, `handle_closed`, `handle_timeout`;
+//! - outputs: [`Cluster::poll_output`], [`Cluster::transmit`], [`Cluster::read_buffer`];
+//! - getters: [`Cluster::topology`], [`Cluster::pending_requests`], [`Cluster::slot_owner`].
+//!
+//! # Guarantees
+//!
+//! - Every submitted request gets exactly one `Reply`, by its deadline at the latest.
+//! - A command that was written to a connection that then failed is retried only when it is
+//!   read-only; otherwise its reply is [`Error::OutcomeUnknown`]. Commands that never left
+//!   the machine are re-routed freely.
+//! - A MOVED storm causes one rediscovery per [`Config::refresh_interval`]; each rediscovery
+//!   asks at most [`Config::refresh_fanout`] distinct nodes.
+//! - The same inputs give the same outputs: random choices come from [`Config::rng_seed`].
+
+mod aggregate;
+mod backoff;
+mod config;
+mod conn;
+mod dispatch;
+mod error;
+mod event;
+mod handshake;
+mod job;
+mod lifecycle;
+mod read;
+mod redirect;
+mod refresh;
+mod rng;
+mod route;
+mod slab;
+mod submit;
+mod timers;
+
+#[cfg(test)]
+mod tests;
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::vec::Vec;
+use bytes::BytesMut;
+
+pub use config::{Config, ReadFrom};
+pub use conn::ConnId;
+pub use error::{Error, SeedFailure};
+pub use event::{Event, RefreshOutcome, RefreshTrigger};
+pub use redirect::RetryReason;
+
+use crate::command::KeyPositions;
+use crate::resp::Value;
+use crate::time::Instant;
+use crate::topology::{Addr, Role, Topology};
+use conn::Conn;
+use job::{Job, Request};
+use rng::Rng;
+use slab::{Key, Slab};
+use timers::Timers;
+
+/// Identifies a submitted request in its [`Output::Reply`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestId(Key);
+
+impl RequestId {
+    /// A number that identifies the request, for logs and maps.
+    pub fn as_u64(self) -> u64 {
+        (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
+    }
+}
+
+/// A finished request's result.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// The result of [`Cluster::submit`], or of [`Cluster::submit_transaction`] (an array of
+    /// the transaction's replies).
+    Single(Result<Value, Error>),
+    /// The results of [`Cluster::submit_pipeline`], in submission order.
+    Pipeline(alloc::vec::Vec<Result<Value, Error>>),
+}
+
+/// What the machine asks of its driver. See the [module docs](self) for each.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// Open a connection.
+    Connect {
+        /// The handle to report back with.
+        conn: ConnId,
+        /// Where to: the host is kept as given (a name for TLS and fresh DNS lookups).
+        addr: Addr,
+    },
+    /// The connection has bytes to write: see [`Cluster::transmit`].
+    Transmit {
+        /// Which connection.
+        conn: ConnId,
+    },
+    /// Close the connection; the machine has forgotten it.
+    Close {
+        /// Which connection.
+        conn: ConnId,
+    },
+    /// A request finished.
+    Reply {
+        /// The request.
+        id: RequestId,
+        /// Its result.
+        reply: Reply,
+    },
+    /// Something worth logging.
+    Event(Event),
+    /// Nothing else to do until this instant (or until I/O); `None` when no timer is set.
+    Timeout(Option<Instant>),
+}
+
+/// A node the machine knows of.
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) addr: Addr,
+    pub(crate) conn: Option<Key>,
+    pub(crate) role: Role,
+    /// In the current topology.
+    pub(crate) listed: bool,
+    /// Connections failed in a row, and no new attempt before `down_until`.
+    pub(crate) failures: u32,
+    pub(crate) down_until: Option<Instant>,
+}
+
+/// The slot table entry for "no owner".
+pub(crate) const NO_NODE: u32 = u32::MAX;
+
+/// A Redis Cluster client without I/O. See the [module docs](self).
+#[derive(Debug)]
+pub struct Cluster {
+    pub(crate) config: Config,
+    pub(crate) seeds: Vec<Addr>,
+    pub(crate) rng: Rng,
+    pub(crate) conns: Slab<Conn>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) node_index: BTreeMap<Addr, usize>,
+    /// The primary of each slot, as a node index, or [`NO_NODE`].
+    pub(crate) slots: Vec<u32>,
+    /// The nodes that own slots, for keyless commands.
+    pub(crate) primaries: Vec<usize>,
+    pub(crate) topology: Option<Topology>,
+    pub(crate) requests: Slab<Request>,
+    pub(crate) jobs: Slab<Job>,
+    /// Jobs that wait for a topology (bootstrap, uncovered slot, READONLY).
+    pub(crate) unrouted: Vec<Key>,
+    pub(crate) timers: Timers,
+    pub(crate) outputs: VecDeque<Output>,
+    pub(crate) refresh: refresh::RefreshState,
+    pub(crate) scratch: KeyPositions,
+}
+
+impl Cluster {
+    /// A machine that will discover the cluster from `seeds` (any one reachable seed is
+    /// enough). Discovery starts at once: drain [`Cluster::poll_output`] next.
+    pub fn new(config: Config, seeds: Vec<Addr>, now: Instant) -> Cluster {
+        let mut cluster = Cluster {
+            rng: Rng::new(config.rng_seed),
+            config,
+            seeds,
+            conns: Slab::default(),
+            nodes: Vec::new(),
+            node_index: BTreeMap::new(),
+            slots: alloc::vec![NO_NODE; crate::SLOT_COUNT as usize],
+            primaries: Vec::new(),
+            topology: None,
+            requests: Slab::default(),
+            jobs: Slab::default(),
+            unrouted: Vec::new(),
+            timers: Timers::default(),
+            outputs: VecDeque::new(),
+            refresh: refresh::RefreshState::default(),
+            scratch: KeyPositions::new(),
+        };
+        cluster.request_refresh(RefreshTrigger::Bootstrap, now);
+        cluster
+    }
+
+    /// The next thing to do. Call until it returns [`Output::Timeout`].
+    pub fn poll_output(&mut self) -> Output {
+        self.outputs
+            .pop_front()
+            .unwrap_or(Output::Timeout(self.timers.next()))
+    }
+
+    /// The bytes waiting to be written on `conn` (empty for an unknown connection).
+    pub fn transmit(&self, conn: ConnId) -> &[u8] {
+        self.conns.get(conn.0).map_or(&[], |c| c.pending_output())
+    }
+
+    /// `n` bytes of [`Cluster::transmit`] were written.
+    pub fn handle_written(&mut self, conn: ConnId, n: usize) {
+        if let Some(c) = self.conns.get_mut(conn.0) {
+            c.written(n);
+        }
+    }
+
+    /// The buffer to read `conn`'s bytes into; call [`Cluster::handle_read`] after appending.
+    pub fn read_buffer(&mut self, conn: ConnId) -> Option<&mut BytesMut> {
+        self.conns.get_mut(conn.0).map(|c| &mut c.read)
+    }
+
+    /// Bytes arrived on `conn`: append them and process them.
+    pub fn handle_data(&mut self, conn: ConnId, data: &[u8], now: Instant) {
+        if let Some(buf) = self.read_buffer(conn) {
+            buf.extend_from_slice(data);
+        }
+        self.handle_read(conn, now);
+    }
+
+    /// The current view of the cluster, once discovered.
+    pub fn topology(&self) -> Option<&Topology> {
+        self.topology.as_ref()
+    }
+
+    /// True once a view of the cluster exists.
+    pub fn is_ready(&self) -> bool {
+        self.topology.is_some()
+    }
+
+    /// While no view exists: why the last discovery round failed (every seed's reason, or
+    /// the authentication error). `None` once a view exists or before any round failed.
+    pub fn bootstrap_error(&self) -> Option<&Error> {
+        self.refresh.bootstrap_error.as_ref()
+    }
+
+    /// Requests submitted and not yet replied to.
+    pub fn pending_requests(&self) -> usize {
+        self.requests.len()
+    }
+
+    /// Where the machine would send a command for `slot` now (after MOVED updates).
+    pub fn slot_owner(&self, slot: u16) -> Option<&Addr> {
+        let node = *self.slots.get(slot as usize)?;
+        self.nodes.get(node as usize).map(|n| &n.addr)
+    }
+
+    /// Connections currently open or opening.
+    pub fn connection_count(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// Bytes held in connection buffers (output not yet written, input not yet decoded).
+    pub fn buffered_bytes(&self) -> usize {
+        self.conns
+            .iter()
+            .map(|(_, c)| c.pending_output().len() + c.read.len())
+            .sum()
+    }
+
+    pub(crate) fn emit(&mut self, output: Output) {
+        self.outputs.push_back(output);
+    }
+
+    pub(crate) fn event(&mut self, event: Event) {
+        self.outputs.push_back(Output::Event(event));
+    }
+
+    /// The node index for `addr`, adding the node when it is new.
+    pub(crate) fn node_for(&mut self, addr: &Addr) -> usize {
+        if let Some(&i) = self.node_index.get(addr) {
+            return i;
+        }
+        let i = self.nodes.len();
+        self.nodes.push(Node {
+            addr: addr.clone(),
+            conn: None,
+            role: Role::Primary,
+            listed: false,
+            failures: 0,
+            down_until: None,
+        });
+        self.node_index.insert(addr.clone(), i);
+        i
+    }
+}

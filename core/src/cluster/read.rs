@@ -1,0 +1,196 @@
+//! Replies: matching each frame to what it answers, and acting on it.
+
+use bytes::Bytes;
+
+use super::conn::{Expect, Part};
+use super::redirect::{classify, ErrorAction, Redirect};
+use super::slab::Key;
+use super::{Cluster, ConnId, Error, Event, RefreshTrigger};
+use crate::resp::Frame;
+use crate::time::Instant;
+use crate::topology::Addr;
+
+impl Cluster {
+    /// Bytes were appended to `conn`'s [`read_buffer`](Cluster::read_buffer): process every
+    /// complete reply.
+    pub fn handle_read(&mut self, conn: ConnId, now: Instant) {
+        let key = conn.0;
+        let Some(c) = self.conns.get_mut(key) else {
+            return;
+        };
+        let mut frames = core::mem::take(&mut c.frames);
+        loop {
+            let Some(c) = self.conns.get_mut(key) else {
+                return;
+            };
+            match c.decoder.decode_frames(&mut c.read, &mut frames) {
+                Ok(0) => break,
+                Ok(_) => {
+                    for frame in frames.iter() {
+                        if !self.on_frame(key, &frame, now) {
+                            return;
+                        }
+                    }
+                }
+                Err(error) => {
+                    let addr = c.addr.clone();
+                    self.drop_conn(key, Some(Error::Protocol { addr, error }), now);
+                    return;
+                }
+            }
+        }
+        if let Some(c) = self.conns.get_mut(key) {
+            c.frames = frames;
+        }
+    }
+
+    /// One reply on `conn`. Returns false when the connection is gone.
+    fn on_frame(&mut self, conn: Key, frame: &Frame<'_>, now: Instant) -> bool {
+        let Some(c) = self.conns.get_mut(conn) else {
+            return false;
+        };
+        if frame.is_push() {
+            // Out-of-band RESP3 messages (invalidations, pub/sub) answer nothing here.
+            return true;
+        }
+        let Some(entry) = c.inflight.pop_front() else {
+            // A reply nobody asked for: the stream is out of step.
+            let addr = c.addr.clone();
+            let error = crate::resp::ProtocolError {
+                offset: 0,
+                kind: crate::resp::ProtocolErrorKind::InvalidLength,
+            };
+            self.drop_conn(conn, Some(Error::Protocol { addr, error }), now);
+            return false;
+        };
+        match entry.expect {
+            Expect::Hello | Expect::Auth | Expect::SetName | Expect::ReadOnly => {
+                self.on_handshake_reply(conn, entry.expect, frame, now)
+            }
+            Expect::Asking => {}
+            Expect::Topology { seq, slots } => self.on_topology_reply(conn, seq, slots, frame, now),
+            Expect::Job { job, part } => self.on_job_reply(conn, job, part, frame, now),
+        }
+        self.conns.get(conn).is_some()
+    }
+
+    fn on_job_reply(&mut self, conn: Key, key: Key, part: Part, frame: &Frame<'_>, now: Instant) {
+        let Some(job) = self.jobs.get_mut(key) else {
+            return; // the request is gone (deadline): read and dropped
+        };
+        if job.conn != Some(conn) {
+            return; // a stale reply for a job that has moved on
+        }
+        match part {
+            Part::Multi => return,
+            Part::Queued => {
+                if let Some(text) = frame.error_text() {
+                    if job.queued_error.is_none() {
+                        job.queued_error = Some(Bytes::copy_from_slice(text));
+                    }
+                }
+                return;
+            }
+            Part::Single | Part::Exec => {}
+        }
+        // EXEC aborted because of a queued command's error: act on that error.
+        let error = match (part, frame.error_text(), job.queued_error.take()) {
+            (Part::Exec, Some(_), Some(queued)) => Some(queued),
+            (_, Some(text), _) => Some(Bytes::copy_from_slice(text)),
+            (_, None, _) => None,
+        };
+        let Some(text) = error else {
+            return self.complete_job(key, Ok(frame.to_value()));
+        };
+        match classify(&text) {
+            ErrorAction::Moved(r) => self.on_moved(conn, key, r, now),
+            ErrorAction::Ask(r) => self.on_ask(conn, key, r, now),
+            ErrorAction::Retry(reason) => {
+                if matches!(
+                    reason,
+                    super::RetryReason::ClusterDown | super::RetryReason::MasterDown
+                ) {
+                    self.request_refresh(RefreshTrigger::ClusterDown, now);
+                }
+                let delay = self.retry_later(key, now);
+                let addr = self.conn_addr(conn);
+                self.event(Event::Retrying {
+                    reason,
+                    addr,
+                    delay,
+                });
+            }
+            ErrorAction::ReadOnly => {
+                if !self.count_redirect(key) {
+                    return;
+                }
+                // Our primary became a replica: wait for the new view, then route again.
+                self.unrouted.push(key);
+                self.request_refresh(RefreshTrigger::ReadOnly, now);
+            }
+            ErrorAction::Auth => {
+                let addr = self.conn_addr(conn);
+                self.complete_job(
+                    key,
+                    Err(Error::Auth {
+                        addr,
+                        message: text,
+                    }),
+                );
+            }
+            ErrorAction::Plain => self.complete_job(key, Err(Error::Server(text))),
+        }
+    }
+
+    fn conn_addr(&self, conn: Key) -> Addr {
+        self.conns
+            .get(conn)
+            .map_or_else(|| Addr::new("", 0), |c| c.addr.clone())
+    }
+
+    /// The target of a redirect; an empty host means this connection's host.
+    fn redirect_target(&mut self, conn: Key, r: &Redirect<'_>) -> usize {
+        let host = if r.host.is_empty() {
+            self.conn_addr(conn).host
+        } else {
+            alloc::string::String::from_utf8_lossy(r.host).into_owned()
+        };
+        self.node_for(&Addr::new(host, r.port))
+    }
+
+    fn on_moved(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
+        let target = self.redirect_target(conn, &r);
+        self.slots[r.slot as usize] = target as u32;
+        if !self.primaries.contains(&target) {
+            self.primaries.push(target);
+        }
+        let (from, to) = (self.conn_addr(conn), self.nodes[target].addr.clone());
+        self.event(Event::Redirected {
+            ask: false,
+            slot: r.slot,
+            from,
+            to,
+        });
+        self.request_refresh(RefreshTrigger::Moved, now);
+        if self.count_redirect(key) {
+            self.dispatch(key, now);
+        }
+    }
+
+    fn on_ask(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
+        let target = self.redirect_target(conn, &r);
+        let (from, to) = (self.conn_addr(conn), self.nodes[target].addr.clone());
+        self.event(Event::Redirected {
+            ask: true,
+            slot: r.slot,
+            from,
+            to,
+        });
+        if self.count_redirect(key) {
+            if let Some(job) = self.jobs.get_mut(key) {
+                job.ask = Some(target);
+            }
+            self.dispatch(key, now);
+        }
+    }
+}

@@ -1,0 +1,595 @@
+//! Rediscovery: asking the cluster what it looks like, rarely and wisely.
+//!
+//! Triggers (MOVED, lost connections, deadlines, READONLY, CLUSTERDOWN, uncovered slots, a
+//! periodic check) only *request* a rediscovery. Requests are coalesced — one runs at a
+//! time, and any that arrive meanwhile become one follow-up — and rate-limited: at most one
+//! start per [`Config::refresh_interval`](super::Config::refresh_interval), or per the
+//! shorter degraded interval while a primary is unreachable or slots are uncovered, so that
+//! a failover is noticed quickly but a storm of redirects costs one query per node.
+//!
+//! A rediscovery asks up to [`Config::refresh_fanout`](super::Config::refresh_fanout)
+//! distinct known nodes at once (those already connected first) and takes the view a
+//! majority of them report, or the most common view once all have answered: one stale or
+//! partitioned node cannot impose its picture. When no known node answers, it falls back to
+//! the seeds, one at a time, each connected afresh so that the driver resolves its name
+//! again (a managed service's configuration endpoint may point elsewhere by now).
+//!
+//! Before any view exists (bootstrap), requests wait; when every seed has failed they fail
+//! with each seed's reason, and bootstrap is tried again after a backoff.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::backoff::backoff;
+use super::conn::{ConnState, Expect};
+use super::slab::Key;
+use super::timers::Timer;
+use super::{Cluster, Error, Event, RefreshOutcome, RefreshTrigger, SeedFailure, NO_NODE};
+use crate::resp::Frame;
+use crate::time::Instant;
+use crate::topology::{Addr, Health, Topology};
+use crate::Cmd;
+
+/// Rediscovery bookkeeping that outlives a single rediscovery.
+#[derive(Debug, Default)]
+pub(crate) struct RefreshState {
+    pub(crate) current: Option<Refresh>,
+    /// A trigger that arrived while one ran or while rate-limited.
+    wanted: Option<RefreshTrigger>,
+    /// When the `Timer::Refresh` for `wanted` is set.
+    timer_at: Option<Instant>,
+    last_start: Option<Instant>,
+    periodic_at: Option<Instant>,
+    seq: u64,
+    /// Rediscoveries finished, successful or not.
+    pub(crate) completed: u64,
+    /// The cluster does not know `CLUSTER SHARDS` (Redis < 7): use `CLUSTER SLOTS`.
+    slots_only: bool,
+    /// Why each seed failed in the last failed round; empty once a view exists.
+    pub(crate) last_seed_failures: Vec<SeedFailure>,
+    /// What requests were failed with when the last round found no view and none existed.
+    pub(crate) bootstrap_error: Option<Error>,
+    bootstrap_failures: u32,
+    /// Topology queries sent, per node address (for tests and the storm bound).
+    pub(crate) queries_sent: u64,
+}
+
+#[derive(Debug)]
+pub(crate) struct Refresh {
+    seq: u64,
+    trigger: RefreshTrigger,
+    from_seeds: bool,
+    next_seed: usize,
+    queries: Vec<Query>,
+    views: Vec<View>,
+    failures: Vec<SeedFailure>,
+    auth_error: Option<Error>,
+}
+
+#[derive(Debug)]
+struct Query {
+    conn: Key,
+    addr: Addr,
+    sent: bool,
+    done: bool,
+    /// Why the connection failed, when the driver said.
+    reason: Option<String>,
+}
+
+#[derive(Debug)]
+struct View {
+    fingerprint: u64,
+    topology: Topology,
+    votes: usize,
+}
+
+impl Cluster {
+    /// Ask for a rediscovery; it runs now or as soon as the rate limit allows.
+    pub(crate) fn request_refresh(&mut self, trigger: RefreshTrigger, now: Instant) {
+        let state = &mut self.refresh;
+        if state.current.is_some() {
+            state.wanted.get_or_insert(trigger);
+            return;
+        }
+        // Signs that the cluster itself changed (a node gone, a primary demoted, slots
+        // without owner) warrant the short interval; MOVED, deadlines and the periodic check
+        // do not: a MOVED reply carries its own correction.
+        let urgent = matches!(
+            trigger,
+            RefreshTrigger::ConnectionLost
+                | RefreshTrigger::ReadOnly
+                | RefreshTrigger::ClusterDown
+                | RefreshTrigger::UncoveredSlot
+        );
+        let interval = if urgent || self.degraded(now) {
+            self.config.refresh_interval_degraded
+        } else {
+            self.config.refresh_interval
+        };
+        let state = &mut self.refresh;
+        if let Some(last) = state.last_start {
+            let earliest = last + interval;
+            if now < earliest {
+                state.wanted.get_or_insert(trigger);
+                if state.timer_at.is_none_or(|t| t > earliest) {
+                    state.timer_at = Some(earliest);
+                    self.timers.schedule(earliest, Timer::Refresh);
+                }
+                return;
+            }
+        }
+        self.start_refresh(trigger, now);
+    }
+
+    /// `Timer::Refresh` fired: a postponed request, or the periodic check.
+    pub(crate) fn refresh_timer(&mut self, now: Instant) {
+        if self.refresh.timer_at.is_some_and(|t| t <= now) {
+            self.refresh.timer_at = None;
+        }
+        if let Some(trigger) = self.refresh.wanted.take() {
+            self.request_refresh(trigger, now);
+        } else if self.refresh.periodic_at.is_some_and(|t| t <= now) {
+            self.refresh.periodic_at = None;
+            self.request_refresh(RefreshTrigger::Periodic, now);
+        }
+    }
+
+    /// True while a primary is known unreachable or slots lack an owner.
+    fn degraded(&self, now: Instant) -> bool {
+        let Some(topology) = &self.topology else {
+            return true;
+        };
+        if topology.uncovered_slots() > 0 {
+            return true;
+        }
+        let primary_down = |addr: &Addr| {
+            self.node_index
+                .get(addr)
+                .is_some_and(|&n| self.nodes[n].down_until.is_some_and(|t| t > now))
+        };
+        topology
+            .shards()
+            .iter()
+            .filter(|s| !s.slots.is_empty())
+            .any(|s| match &s.primary {
+                None => true,
+                Some(p) => p.health != Health::Online || primary_down(&p.addr),
+            })
+    }
+
+    fn start_refresh(&mut self, trigger: RefreshTrigger, now: Instant) {
+        self.refresh.seq += 1;
+        self.refresh.last_start = Some(now);
+        self.refresh.current = Some(Refresh {
+            seq: self.refresh.seq,
+            trigger,
+            from_seeds: false,
+            next_seed: 0,
+            queries: Vec::new(),
+            views: Vec::new(),
+            failures: Vec::new(),
+            auth_error: None,
+        });
+        self.event(Event::RefreshStarted { trigger });
+        let candidates = self.refresh_candidates(now);
+        if candidates.is_empty() {
+            return self.try_next_seed(now);
+        }
+        for node in candidates {
+            let conn = self.conn_for(node, now);
+            self.add_query(conn, now);
+        }
+        self.schedule_query_deadline(now);
+    }
+
+    /// Up to `refresh_fanout` listed, healthy nodes: connected ones first, in random order.
+    fn refresh_candidates(&mut self, now: Instant) -> Vec<usize> {
+        let mut ready = Vec::new();
+        let mut others = Vec::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if !n.listed || n.down_until.is_some_and(|t| t > now) {
+                continue;
+            }
+            let connected = n
+                .conn
+                .and_then(|c| self.conns.get(c))
+                .is_some_and(|c| c.state == ConnState::Ready);
+            if connected {
+                ready.push(i)
+            } else {
+                others.push(i)
+            }
+        }
+        self.shuffle(&mut ready);
+        self.shuffle(&mut others);
+        ready.extend(others);
+        ready.truncate(self.config.refresh_fanout.max(1));
+        ready
+    }
+
+    fn shuffle(&mut self, items: &mut [usize]) {
+        for i in (1..items.len()).rev() {
+            let j = self.rng.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+
+    fn schedule_query_deadline(&mut self, now: Instant) {
+        let seq = self.refresh.seq;
+        self.timers
+            .schedule(now + self.config.refresh_timeout, Timer::RefreshQuery(seq));
+    }
+
+    /// Ask the next seed, on a fresh connection (so its name is resolved again).
+    fn try_next_seed(&mut self, now: Instant) {
+        let Some(refresh) = &mut self.refresh.current else {
+            return;
+        };
+        refresh.from_seeds = true;
+        if refresh.next_seed >= self.seeds.len() {
+            return self.finish_refresh(None, now);
+        }
+        let addr = self.seeds[refresh.next_seed].clone();
+        refresh.next_seed += 1;
+        // A new attempt gets its own sequence number: replies to the previous one are stale.
+        self.refresh.seq += 1;
+        let seq = self.refresh.seq;
+        if let Some(r) = &mut self.refresh.current {
+            r.seq = seq;
+        }
+        let conn = self.open_conn(addr, None, false, now);
+        self.add_query(conn, now);
+        self.schedule_query_deadline(now);
+    }
+
+    fn add_query(&mut self, conn: Key, _now: Instant) {
+        let Some(addr) = self.conns.get(conn).map(|c| c.addr.clone()) else {
+            return;
+        };
+        if let Some(refresh) = &mut self.refresh.current {
+            refresh.queries.push(Query {
+                conn,
+                addr,
+                sent: false,
+                done: false,
+                reason: None,
+            });
+        }
+        if self
+            .conns
+            .get(conn)
+            .is_some_and(|c| c.state == ConnState::Ready)
+        {
+            self.send_pending_queries(conn);
+        }
+    }
+
+    /// Send the current rediscovery's queries that waited for `conn` to be ready.
+    pub(crate) fn send_pending_queries(&mut self, conn: Key) {
+        let Some(refresh) = &mut self.refresh.current else {
+            return;
+        };
+        let seq = refresh.seq;
+        let slots = self.refresh.slots_only;
+        let mut send = false;
+        if let Some(refresh) = &mut self.refresh.current {
+            for q in refresh
+                .queries
+                .iter_mut()
+                .filter(|q| q.conn == conn && !q.sent && !q.done)
+            {
+                q.sent = true;
+                send = true;
+            }
+        }
+        if send {
+            self.send_topology_query(conn, seq, slots);
+        }
+    }
+
+    fn send_topology_query(&mut self, conn: Key, seq: u64, slots: bool) {
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        let cmd = Cmd::new("CLUSTER").arg(if slots { "SLOTS" } else { "SHARDS" });
+        c.send(Expect::Topology { seq, slots }, |out| cmd.encode(out));
+        self.refresh.queries_sent += 1;
+        self.signal_transmit(conn);
+    }
+
+    /// A topology reply arrived.
+    pub(crate) fn on_topology_reply(
+        &mut self,
+        conn: Key,
+        seq: u64,
+        slots: bool,
+        frame: &Frame<'_>,
+        now: Instant,
+    ) {
+        if self.refresh.current.as_ref().is_none_or(|r| r.seq != seq) {
+            return;
+        }
+        if let Some(text) = frame.error_text() {
+            let unknown = text.starts_with(b"ERR unknown subcommand")
+                || text.starts_with(b"ERR Unknown subcommand");
+            if !slots && unknown {
+                self.refresh.slots_only = true;
+                return self.send_topology_query(conn, seq, true);
+            }
+            let reason = String::from_utf8_lossy(text).into_owned();
+            return self.query_failed(conn, reason, now);
+        }
+        let asked = self
+            .conns
+            .get(conn)
+            .map_or_else(|| Addr::new("", 0), |c| c.addr.clone());
+        let value = frame.to_value();
+        let parsed = if slots {
+            Topology::from_cluster_slots(&value, &asked)
+        } else {
+            Topology::from_cluster_shards(&value, &asked)
+        };
+        match parsed {
+            Ok(topology) => {
+                let Some(refresh) = &mut self.refresh.current else {
+                    return;
+                };
+                if let Some(q) = refresh
+                    .queries
+                    .iter_mut()
+                    .find(|q| q.conn == conn && !q.done)
+                {
+                    q.done = true;
+                }
+                let fingerprint = topology.fingerprint();
+                match refresh
+                    .views
+                    .iter_mut()
+                    .find(|v| v.fingerprint == fingerprint)
+                {
+                    Some(v) => v.votes += 1,
+                    None => refresh.views.push(View {
+                        fingerprint,
+                        topology,
+                        votes: 1,
+                    }),
+                }
+                self.decide(now);
+            }
+            Err(e) => self.query_failed(conn, e.to_string(), now),
+        }
+    }
+
+    fn query_failed(&mut self, conn: Key, reason: String, now: Instant) {
+        let Some(refresh) = &mut self.refresh.current else {
+            return;
+        };
+        let Some(q) = refresh
+            .queries
+            .iter_mut()
+            .find(|q| q.conn == conn && !q.done)
+        else {
+            return;
+        };
+        q.done = true;
+        let reason = q.reason.take().unwrap_or(reason);
+        if refresh.from_seeds {
+            refresh.failures.push(SeedFailure {
+                addr: q.addr.clone(),
+                reason,
+            });
+        }
+        let seed_conn = self.conns.get(conn).is_some_and(|c| c.node.is_none());
+        if seed_conn {
+            self.drop_conn(conn, None, now);
+        }
+        self.decide(now);
+    }
+
+    /// The driver's reason for a failing connection, kept for the seed report.
+    pub(crate) fn note_seed_failure(&mut self, conn: Key, reason: &str) {
+        if let Some(refresh) = &mut self.refresh.current {
+            if let Some(q) = refresh
+                .queries
+                .iter_mut()
+                .find(|q| q.conn == conn && !q.done)
+            {
+                q.reason.get_or_insert_with(|| reason.to_string());
+            }
+        }
+    }
+
+    /// A connection carrying (or about to carry) a query is gone.
+    pub(crate) fn conn_lost_for_refresh(&mut self, conn: Key, error: Option<&Error>, now: Instant) {
+        if let (Some(refresh), Some(e @ Error::Auth { .. })) = (&mut self.refresh.current, error) {
+            refresh.auth_error.get_or_insert_with(|| e.clone());
+        }
+        let reason = error.map_or_else(|| "connection lost".to_string(), |e| e.to_string());
+        self.query_failed(conn, reason, now);
+    }
+
+    /// `Timer::RefreshQuery`: nodes that have not answered by now count as failed.
+    pub(crate) fn refresh_query_deadline(&mut self, seq: u64, now: Instant) {
+        let Some(refresh) = &self.refresh.current else {
+            return;
+        };
+        if refresh.seq != seq {
+            return;
+        }
+        let late: Vec<Key> = refresh
+            .queries
+            .iter()
+            .filter(|q| !q.done)
+            .map(|q| q.conn)
+            .collect();
+        for conn in late {
+            self.query_failed(conn, "timed out waiting for the topology".to_string(), now);
+        }
+    }
+
+    /// Adopt a view once a majority agrees (or everyone has answered); move on to the seeds
+    /// when no one could answer.
+    fn decide(&mut self, now: Instant) {
+        let Some(refresh) = &mut self.refresh.current else {
+            return;
+        };
+        let asked = refresh.queries.len();
+        let all_done = refresh.queries.iter().all(|q| q.done);
+        let best =
+            (0..refresh.views.len()).max_by_key(|&i| (refresh.views[i].votes, usize::MAX - i));
+        match best {
+            Some(i) if refresh.views[i].votes * 2 > asked || all_done => {
+                let view = refresh.views.swap_remove(i);
+                self.finish_refresh(Some(view.topology), now);
+            }
+            Some(_) => {}
+            None if !all_done => {}
+            None if refresh.from_seeds => self.try_next_seed(now),
+            None => {
+                // No known node answered: the seeds, resolved afresh.
+                refresh.queries.clear();
+                self.try_next_seed(now);
+            }
+        }
+    }
+
+    fn finish_refresh(&mut self, topology: Option<Topology>, now: Instant) {
+        let Some(refresh) = self.refresh.current.take() else {
+            return;
+        };
+        self.refresh.completed += 1;
+        let outcome = match topology {
+            Some(topology) => {
+                self.refresh.last_seed_failures.clear();
+                self.refresh.bootstrap_error = None;
+                self.refresh.bootstrap_failures = 0;
+                if self.apply_topology(topology, now) {
+                    RefreshOutcome::Changed
+                } else {
+                    RefreshOutcome::Unchanged
+                }
+            }
+            None => {
+                self.refresh.last_seed_failures = refresh.failures.clone();
+                if self.topology.is_none() {
+                    let error = refresh
+                        .auth_error
+                        .clone()
+                        .unwrap_or(Error::NoReachableSeed {
+                            attempts: refresh.failures.clone(),
+                        });
+                    for job in core::mem::take(&mut self.unrouted) {
+                        self.complete_job(job, Err(error.clone()));
+                    }
+                    self.refresh.bootstrap_error = Some(error);
+                }
+                let delay = backoff(
+                    self.config.retry_base,
+                    self.config.retry_max,
+                    self.refresh.bootstrap_failures,
+                    &mut self.rng,
+                );
+                self.refresh.bootstrap_failures += 1;
+                self.timers.schedule(now + delay, Timer::Bootstrap);
+                RefreshOutcome::Failed
+            }
+        };
+        self.event(Event::RefreshFinished {
+            trigger: refresh.trigger,
+            outcome,
+        });
+        self.close_idle_seed_conns(now);
+        self.redispatch_waiting(now);
+        if let Some(every) = self.config.periodic_refresh {
+            let at = now + every;
+            self.refresh.periodic_at = Some(at);
+            self.timers.schedule(at, Timer::Refresh);
+        }
+        if let Some(trigger) = self.refresh.wanted.take() {
+            self.request_refresh(trigger, now);
+        }
+    }
+
+    /// Take a new view: rebuild the slot table and say what changed. Returns whether the
+    /// view differs from the previous one.
+    fn apply_topology(&mut self, topology: Topology, _now: Instant) -> bool {
+        let previous = self.topology.take();
+        let changed = previous
+            .as_ref()
+            .is_none_or(|p| p.fingerprint() != topology.fingerprint());
+        let slots_moved = previous.as_ref().map_or(crate::SLOT_COUNT as usize, |p| {
+            p.slot_owner_changes(&topology)
+        });
+        let primaries_before = self.primaries.len();
+        for n in &mut self.nodes {
+            n.listed = false;
+        }
+        let listed: Vec<(Addr, crate::topology::Role)> =
+            topology.nodes().map(|n| (n.addr.clone(), n.role)).collect();
+        for (addr, role) in listed {
+            let i = self.node_for(&addr);
+            self.nodes[i].listed = true;
+            self.nodes[i].role = role;
+        }
+        self.slots.iter_mut().for_each(|s| *s = NO_NODE);
+        self.primaries.clear();
+        let ranges: Vec<(u16, u16, Option<Addr>)> = topology
+            .slot_ranges()
+            .map(|(start, end, shard)| {
+                let primary = shard
+                    .and_then(|i| topology.shards()[i].primary.as_ref())
+                    .map(|p| p.addr.clone());
+                (start, end, primary)
+            })
+            .collect();
+        for (start, end, primary) in ranges {
+            let Some(addr) = primary else { continue };
+            let node = self.node_for(&addr);
+            if !self.primaries.contains(&node) {
+                self.primaries.push(node);
+            }
+            for slot in start..=end {
+                self.slots[slot as usize] = node as u32;
+            }
+        }
+        let primaries_after = self.primaries.len();
+        self.topology = Some(topology);
+        if changed {
+            self.event(Event::TopologyChanged {
+                slots_moved,
+                primaries_before,
+                primaries_after,
+            });
+        }
+        changed
+    }
+
+    /// Seed connections were for discovery; one whose address is a node's serves that node,
+    /// the rest close once nothing is in flight on them.
+    fn close_idle_seed_conns(&mut self, now: Instant) {
+        let seed_conns: Vec<Key> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| c.node.is_none())
+            .map(|(k, _)| k)
+            .collect();
+        for conn in seed_conns {
+            let Some(addr) = self.conns.get(conn).map(|c| c.addr.clone()) else {
+                continue;
+            };
+            match self.node_index.get(&addr).copied() {
+                Some(node) if self.nodes[node].conn.is_none() => {
+                    self.nodes[node].conn = Some(conn);
+                    if let Some(c) = self.conns.get_mut(conn) {
+                        c.node = Some(node);
+                    }
+                }
+                _ => {
+                    if self.conns.get(conn).is_some_and(|c| c.inflight.is_empty()) {
+                        self.drop_conn(conn, None, now);
+                    }
+                }
+            }
+        }
+    }
+}

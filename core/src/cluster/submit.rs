@@ -1,0 +1,308 @@
+//! Submissions: turning a caller's commands into a request and its jobs.
+
+use alloc::vec::Vec;
+
+use super::job::{Collect, Entry, Job, Payload, Request, Target};
+use super::route::{route, Route, Routed};
+use super::timers::Timer;
+use super::{Cluster, Error, Output, Reply, RequestId};
+use crate::command::ResponsePolicy;
+use crate::time::Instant;
+use crate::topology::Role;
+use crate::Cmd;
+
+impl Cluster {
+    /// Submit one command. Its [`Output::Reply`] comes by the configured request timeout at
+    /// the latest; an invalid command (cross-slot keys, a client-managed command) is answered
+    /// at once without sending anything.
+    pub fn submit(&mut self, cmd: Cmd, now: Instant) -> RequestId {
+        let (id, key) = self.new_request(1, false, now);
+        self.add_command(key, 0, cmd, now);
+        self.finish_if_done(id);
+        id
+    }
+
+    /// Submit commands for any slots as one pipeline; each is routed, redirected and retried
+    /// on its own, and the reply lists their results in submission order.
+    pub fn submit_pipeline(&mut self, cmds: Vec<Cmd>, now: Instant) -> RequestId {
+        let (id, key) = self.new_request(cmds.len(), true, now);
+        for (i, cmd) in cmds.into_iter().enumerate() {
+            self.add_command(key, i, cmd, now);
+        }
+        self.finish_if_done(id);
+        id
+    }
+
+    /// Submit the commands of a MULTI/EXEC transaction. Their keys must all be in one slot.
+    /// The reply is an array of the commands' replies; on MOVED or ASK the whole transaction
+    /// is sent again to the right node.
+    pub fn submit_transaction(&mut self, cmds: Vec<Cmd>, now: Instant) -> RequestId {
+        let (id, key) = self.new_request(1, false, now);
+        match self.route_transaction(&cmds) {
+            Ok((target, retry_safe)) => {
+                let job = Job::new(key, 0, 0, Payload::Transaction(cmds), target, retry_safe);
+                self.spawn_job(key, 0, job, now);
+            }
+            Err(e) => self.set_entry_result(key, 0, Err(e)),
+        }
+        self.finish_if_done(id);
+        id
+    }
+
+    fn route_transaction(&mut self, cmds: &[Cmd]) -> Result<(Target, bool), Error> {
+        if cmds.is_empty() {
+            return Err(Error::Transaction(
+                "a transaction needs at least one command",
+            ));
+        }
+        let mut slot = None;
+        let mut readonly = true;
+        for cmd in cmds {
+            let routed = route(cmd, &mut self.scratch)?;
+            readonly &= routed.retry_safe;
+            match routed.route {
+                Route::Slot(s) if slot.is_some_and(|first| first != s) => {
+                    return Err(Error::CrossSlot)
+                }
+                Route::Slot(s) => slot = Some(s),
+                Route::AnyPrimary => {}
+                Route::AllPrimaries | Route::AllNodes => {
+                    return Err(Error::Transaction(
+                        "a fan-out command cannot run in a transaction",
+                    ))
+                }
+            }
+        }
+        Ok((slot.map_or(Target::AnyPrimary, Target::Slot), readonly))
+    }
+
+    fn new_request(
+        &mut self,
+        entries: usize,
+        pipeline: bool,
+        now: Instant,
+    ) -> (RequestId, super::slab::Key) {
+        let deadline = now + self.config.request_timeout;
+        let entries = (0..entries)
+            .map(|_| Entry {
+                result: None,
+                collect: Collect::Single,
+                jobs: Vec::new(),
+            })
+            .collect::<Vec<_>>();
+        let open = entries.len();
+        let key = self.requests.insert(Request {
+            deadline,
+            entries,
+            open,
+            pipeline,
+        });
+        let id = RequestId(key);
+        self.timers.schedule(deadline, Timer::Request(id.as_u64()));
+        (id, key)
+    }
+
+    fn add_command(&mut self, request: super::slab::Key, entry: usize, cmd: Cmd, now: Instant) {
+        let Routed {
+            route: r,
+            spec,
+            retry_safe,
+        } = match route(&cmd, &mut self.scratch) {
+            Ok(routed) => routed,
+            Err(e) => return self.set_entry_result(request, entry, Err(e)),
+        };
+        let target = match r {
+            Route::Slot(s) => Target::Slot(s),
+            Route::AnyPrimary => Target::AnyPrimary,
+            Route::AllPrimaries | Route::AllNodes => {
+                let policy = spec.map_or(ResponsePolicy::Default, |s| s.response_policy());
+                return self.fan_out(
+                    request,
+                    entry,
+                    cmd,
+                    r == Route::AllNodes,
+                    policy,
+                    retry_safe,
+                    now,
+                );
+            }
+        };
+        let job = Job::new(request, entry, 0, Payload::Command(cmd), target, retry_safe);
+        self.spawn_job(request, entry, job, now);
+    }
+
+    /// One job per node. Without a topology yet, the command goes to one primary; fan-out
+    /// needs the node list.
+    #[allow(clippy::too_many_arguments)]
+    fn fan_out(
+        &mut self,
+        request: super::slab::Key,
+        entry: usize,
+        cmd: Cmd,
+        all_nodes: bool,
+        policy: ResponsePolicy,
+        retry_safe: bool,
+        now: Instant,
+    ) {
+        let addrs: Vec<crate::topology::Addr> = match &self.topology {
+            None => Vec::new(),
+            Some(topology) => topology
+                .shards()
+                .iter()
+                .filter(|s| !s.slots.is_empty() || all_nodes)
+                .flat_map(|s| {
+                    let replicas = s.replicas.iter().filter(move |_| all_nodes);
+                    s.primary.iter().chain(replicas)
+                })
+                .filter(|n| n.health == crate::topology::Health::Online)
+                .map(|n| n.addr.clone())
+                .collect(),
+        };
+        let targets: Vec<usize> = addrs.iter().map(|a| self.node_for(a)).collect();
+        if targets.is_empty() {
+            let job = Job::new(
+                request,
+                entry,
+                0,
+                Payload::Command(cmd),
+                Target::AnyPrimary,
+                retry_safe,
+            );
+            return self.spawn_job(request, entry, job, now);
+        }
+        let nodes = targets
+            .iter()
+            .map(|&n| self.nodes[n].addr.clone())
+            .collect();
+        if let Some(e) = self
+            .requests
+            .get_mut(request)
+            .and_then(|r| r.entries.get_mut(entry))
+        {
+            e.collect = Collect::FanOut {
+                policy,
+                nodes,
+                replies: (0..targets.len()).map(|_| None).collect(),
+            };
+        }
+        for (leg, node) in targets.into_iter().enumerate() {
+            let job = Job::new(
+                request,
+                entry,
+                leg,
+                Payload::Command(cmd.clone()),
+                Target::Node(node),
+                retry_safe,
+            );
+            self.spawn_job(request, entry, job, now);
+        }
+    }
+
+    fn spawn_job(&mut self, request: super::slab::Key, entry: usize, job: Job, now: Instant) {
+        let key = self.jobs.insert(job);
+        if let Some(e) = self
+            .requests
+            .get_mut(request)
+            .and_then(|r| r.entries.get_mut(entry))
+        {
+            e.jobs.push(key);
+        }
+        self.dispatch(key, now);
+    }
+
+    /// Record an entry's result; the request is answered when its last entry has one.
+    pub(crate) fn set_entry_result(
+        &mut self,
+        request: super::slab::Key,
+        entry: usize,
+        result: Result<super::Value, Error>,
+    ) {
+        let Some(req) = self.requests.get_mut(request) else {
+            return;
+        };
+        let Some(e) = req.entries.get_mut(entry) else {
+            return;
+        };
+        if e.result.is_none() {
+            e.result = Some(result);
+            req.open -= 1;
+        }
+    }
+
+    /// Reply to the request if every entry has its result.
+    pub(crate) fn finish_if_done(&mut self, id: RequestId) {
+        if self.requests.get(id.0).is_some_and(|r| r.open == 0) {
+            self.finish_request(id, None);
+        }
+    }
+
+    /// Reply now: entries still open get `fill` (the deadline's error), and their jobs are
+    /// dropped (replies still in flight for them will be read and discarded).
+    pub(crate) fn finish_request(&mut self, id: RequestId, fill: Option<Error>) {
+        let Some(req) = self.requests.remove(id.0) else {
+            return;
+        };
+        let mut results = Vec::with_capacity(req.entries.len());
+        for entry in req.entries {
+            for job in entry.jobs {
+                self.jobs.remove(job);
+            }
+            results.push(
+                entry
+                    .result
+                    .unwrap_or_else(|| Err(fill.clone().unwrap_or(Error::Timeout))),
+            );
+        }
+        let reply = if req.pipeline {
+            Reply::Pipeline(results)
+        } else {
+            Reply::Single(results.pop().unwrap_or(Err(Error::Closed)))
+        };
+        self.emit(Output::Reply { id, reply });
+    }
+
+    /// A job finished: record its result (a leg of a fan-out waits for the others).
+    pub(crate) fn complete_job(
+        &mut self,
+        job: super::slab::Key,
+        result: Result<super::Value, Error>,
+    ) {
+        let Some(j) = self.jobs.remove(job) else {
+            return;
+        };
+        let Some(req) = self.requests.get_mut(j.request) else {
+            return;
+        };
+        let Some(entry) = req.entries.get_mut(j.entry) else {
+            return;
+        };
+        entry.jobs.retain(|k| *k != job);
+        let combined = match &mut entry.collect {
+            super::job::Collect::Single => Some(result),
+            super::job::Collect::FanOut {
+                policy,
+                nodes,
+                replies,
+            } => {
+                if let Some(slot) = replies.get_mut(j.leg) {
+                    *slot = Some(result);
+                }
+                if replies.iter().all(Option::is_some) {
+                    let replies = replies.iter_mut().filter_map(Option::take).collect();
+                    Some(super::aggregate::aggregate(*policy, nodes, replies))
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(result) = combined {
+            self.set_entry_result(j.request, j.entry, result);
+            self.finish_if_done(RequestId(j.request));
+        }
+    }
+
+    /// Whether `role` connections need `READONLY`.
+    pub(crate) fn needs_readonly(role: Role) -> bool {
+        role == Role::Replica
+    }
+}

@@ -1,0 +1,157 @@
+//! Bootstrap, handshake and authentication.
+
+use super::*;
+
+#[test]
+fn bootstraps_from_one_seed_with_real_replies_and_routes() {
+    let mut net = Net::new(Config::default(), &["127.0.0.21:6379"]);
+    // A command submitted before the topology is known waits for it.
+    let get = net.submit(Cmd::new("GET").arg("foo"));
+    let seed = net.accept("127.0.0.21:6379");
+    assert_eq!(net.take_sent(seed), [["CLUSTER", "SHARDS"]]);
+    net.fixture(seed, "cluster-shards.ip.resp3");
+    let topology = net.cluster.topology().expect("a view");
+    assert_eq!(topology.shards().len(), 3);
+    assert!(net.events.iter().any(|e| matches!(
+        e,
+        Event::TopologyChanged {
+            slots_moved: 16384,
+            primaries_after: 3,
+            ..
+        }
+    )));
+    // foo is slot 12182, owned by 127.0.0.23 in this cluster (moved.ip.resp2 says so too).
+    assert_eq!(
+        net.cluster.slot_owner(12182),
+        Some(&addr("127.0.0.23:6379"))
+    );
+    let owner = net.accept("127.0.0.23:6379");
+    assert_eq!(net.take_sent(owner), [["GET", "foo"]]);
+    net.data(owner, b"$3\r\nbar\r\n");
+    assert_eq!(net.single(get), &Ok(bulk("bar")));
+    assert_eq!(net.cluster.pending_requests(), 0);
+}
+
+#[test]
+fn unknown_endpoints_use_the_seed_host_and_the_seed_connection_is_reused() {
+    let mut net = Net::new(Config::default(), &["cfg.example:6379"]);
+    let seed = net.accept("cfg.example:6379");
+    net.take_sent(seed);
+    net.fixture(seed, "cluster-shards.unknown-endpoint.resp2");
+    // Every node is "the host you asked" with its own port: all cfg.example:6379 here.
+    assert_eq!(net.cluster.slot_owner(0), Some(&addr("cfg.example:6379")));
+    let get = net.submit(Cmd::new("GET").arg("k"));
+    assert_eq!(
+        net.connects.len(),
+        1,
+        "the seed connection serves the node it reached"
+    );
+    assert_eq!(net.take_sent(seed), [["GET", "k"]]);
+    net.data(seed, b"$-1\r\n");
+    assert_eq!(net.single(get), &Ok(Value::Null));
+}
+
+#[test]
+fn unreachable_seeds_are_tried_in_turn_and_the_error_names_each() {
+    let mut net = Net::new(Config::default(), &["a:1", "b:2"]);
+    let get = net.submit(Cmd::new("GET").arg("k"));
+    let a = net.conn_to("a:1");
+    net.cluster
+        .handle_connect_failed(a, "connection refused", net.now);
+    net.drain();
+    let b = net.conn_to("b:2");
+    net.connected(b);
+    net.take_sent(b);
+    net.fixture(b, "hello3.resp3");
+    net.take_sent(b);
+    net.fixture(b, "not-cluster.resp2");
+    let Err(Error::NoReachableSeed { attempts }) = net.single(get) else {
+        panic!("{:?}", net.single(get))
+    };
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(
+        (attempts[0].addr.clone(), attempts[0].reason.as_str()),
+        (addr("a:1"), "connection refused")
+    );
+    assert_eq!(attempts[1].addr, addr("b:2"));
+    assert!(
+        attempts[1].reason.contains("cluster support disabled"),
+        "{}",
+        attempts[1].reason
+    );
+    // Bootstrap is tried again after a backoff, on fresh connections (names resolved anew).
+    let before = net.connects.len();
+    net.advance(Duration::from_secs(2));
+    assert!(net.connects.len() > before);
+}
+
+#[test]
+fn a_wrong_password_fails_at_once_and_is_not_retried() {
+    let config = Config {
+        password: Some("wrong".into()),
+        ..Config::default()
+    };
+    let mut net = Net::new(config, &["seed:6379"]);
+    let get = net.submit(Cmd::new("GET").arg("k"));
+    let seed = net.conn_to("seed:6379");
+    net.connected(seed);
+    let hello = net.take_sent(seed);
+    assert_eq!(hello, [["HELLO", "3", "AUTH", "default", "wrong"]]);
+    net.fixture(seed, "hello-auth-wrong.resp2");
+    let Err(Error::Auth { addr: a, message }) = net.single(get) else {
+        panic!("{:?}", net.single(get))
+    };
+    assert_eq!(*a, addr("seed:6379"));
+    assert!(message.starts_with(b"WRONGPASS"));
+    assert!(net.closed.contains(&seed));
+}
+
+#[test]
+fn servers_without_hello_get_resp2_auth_and_setname() {
+    let config = Config {
+        username: Some("app".into()),
+        password: Some("secret".into()),
+        client_name: Some("svc".into()),
+        ..Config::default()
+    };
+    let mut net = Net::new(config, &["seed:6379"]);
+    let seed = net.conn_to("seed:6379");
+    net.connected(seed);
+    assert_eq!(
+        net.take_sent(seed),
+        [["HELLO", "3", "AUTH", "app", "secret", "SETNAME", "svc"]]
+    );
+    net.reply(
+        seed,
+        &error("ERR unknown command 'HELLO', with args beginning with: '3'"),
+    );
+    assert_eq!(
+        net.take_sent(seed),
+        [
+            alloc::vec!["AUTH", "app", "secret"],
+            alloc::vec!["CLIENT", "SETNAME", "svc"]
+        ]
+    );
+    net.reply(seed, &ok());
+    assert!(
+        net.take_sent(seed).is_empty(),
+        "not ready before SETNAME answers"
+    );
+    net.reply(seed, &ok());
+    assert_eq!(net.take_sent(seed), [["CLUSTER", "SHARDS"]]);
+}
+
+#[test]
+fn replica_connections_send_readonly_before_commands() {
+    let mut net = ready_client(Config::default());
+    // SCRIPT LOAD goes to every node, replicas included.
+    let load = net.submit(Cmd::new("SCRIPT").arg("LOAD").arg("return 1"));
+    let replica = net.conn_to("10.0.0.4:7000");
+    net.connected(replica);
+    assert_eq!(net.take_sent(replica)[0][0], "HELLO");
+    net.fixture(replica, "hello3.resp3");
+    assert_eq!(net.take_sent(replica), [["READONLY"]]);
+    net.reply(replica, &ok());
+    assert_eq!(net.take_sent(replica), [["SCRIPT", "LOAD", "return 1"]]);
+    assert!(!net.replies.contains_key(&load));
+}

@@ -1,0 +1,213 @@
+//! Requests: deadlines, the at-most-once rule, pipelines, transactions, fan-out.
+
+use super::*;
+
+#[test]
+fn cross_slot_commands_fail_before_anything_is_sent() {
+    let mut net = ready_client(Config::default());
+    let id = net.submit(Cmd::new("MGET").arg("a").arg("b").arg("c"));
+    assert_eq!(net.single(id), &Err(Error::CrossSlot));
+    assert_eq!(net.connects.len(), 1, "no connection was opened");
+}
+
+#[test]
+fn a_written_write_on_a_dead_connection_has_an_unknown_outcome_but_reads_are_retried() {
+    let mut net = ready_client(Config::default());
+    let set = net.submit(Cmd::new("SET").arg("foo").arg("1"));
+    let get = net.submit(Cmd::new("GET").arg("foo"));
+    let owner = net.accept("10.0.0.3:7000");
+    assert_eq!(net.take_sent(owner).len(), 2);
+    net.cluster.handle_closed(owner, net.now);
+    net.drain();
+    assert_eq!(
+        net.single(set),
+        &Err(Error::OutcomeUnknown {
+            addr: addr("10.0.0.3:7000")
+        })
+    );
+    assert!(
+        !net.replies.contains_key(&get),
+        "the read is retried, not failed"
+    );
+    net.advance(Duration::from_millis(50));
+    let again = net.accept("10.0.0.3:7000");
+    assert_eq!(net.take_sent(again), [["GET", "foo"]]);
+    net.data(again, b"$1\r\n1\r\n");
+    assert_eq!(net.single(get), &Ok(bulk("1")));
+}
+
+#[test]
+fn a_write_that_never_left_is_sent_again_after_the_connection_fails() {
+    let mut net = ready_client(Config::default());
+    let owner = net.accept_for(Cmd::new("GET").arg("foo"), "10.0.0.3:7000");
+    // Queue a write but do not let the driver write it.
+    let set = net
+        .cluster
+        .submit(Cmd::new("SET").arg("foo").arg("2"), net.now);
+    let out = net.cluster.poll_output();
+    assert_eq!(out, Output::Transmit { conn: owner });
+    net.cluster.handle_closed(owner, net.now);
+    net.drain();
+    assert!(
+        !net.replies.contains_key(&set),
+        "not sent, so safe to send again"
+    );
+    net.advance(Duration::from_millis(50));
+    let again = net.accept("10.0.0.3:7000");
+    let sent = net.take_sent(again);
+    assert!(
+        sent.contains(&alloc::vec![
+            "SET".to_string(),
+            "foo".to_string(),
+            "2".to_string()
+        ]),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn a_late_reply_after_the_deadline_is_discarded_without_shifting_the_fifo() {
+    let config = Config {
+        request_timeout: Duration::from_millis(100),
+        ..Config::default()
+    };
+    let mut net = ready_client(config);
+    let slow = net.submit(Cmd::new("GET").arg("foo"));
+    let owner = net.accept("10.0.0.3:7000");
+    net.take_sent(owner);
+    net.advance(Duration::from_millis(150));
+    assert_eq!(net.single(slow), &Err(Error::Timeout));
+    let next = net.submit(Cmd::new("GET").arg("foo"));
+    net.take_sent(owner);
+    net.data(owner, b"$4\r\nlate\r\n$4\r\nnext\r\n");
+    assert_eq!(
+        net.single(next),
+        &Ok(bulk("next")),
+        "the late reply went to nobody"
+    );
+}
+
+#[test]
+fn pipelines_split_per_node_and_come_back_in_order() {
+    let mut net = ready_client(Config::default());
+    let cmds = alloc::vec![
+        Cmd::new("GET").arg("foo"),          // 12182 -> 10.0.0.3
+        Cmd::new("GET").arg("bar"),          // 5061  -> 10.0.0.1
+        Cmd::new("MGET").arg("a").arg("b"),  // cross-slot: fails alone
+        Cmd::new("SET").arg("foo").arg("x"), // 10.0.0.3
+    ];
+    let id = net.cluster.submit_pipeline(cmds, net.now);
+    net.drain();
+    let n3 = net.accept("10.0.0.3:7000");
+    let n1 = net.accept("10.0.0.1:7000");
+    assert_eq!(
+        net.take_sent(n3),
+        [alloc::vec!["GET", "foo"], alloc::vec!["SET", "foo", "x"]]
+    );
+    assert_eq!(net.take_sent(n1), [["GET", "bar"]]);
+    net.data(n1, b"$1\r\nB\r\n");
+    net.data(n3, b"$1\r\nF\r\n+OK\r\n");
+    let Some(Reply::Pipeline(results)) = net.replies.get(&id) else {
+        panic!()
+    };
+    assert_eq!(
+        results,
+        &alloc::vec![
+            Ok(bulk("F")),
+            Ok(bulk("B")),
+            Err(Error::CrossSlot),
+            Ok(ok())
+        ]
+    );
+}
+
+#[test]
+fn transactions_run_on_one_node_and_are_resent_whole_after_moved() {
+    let mut net = ready_client(Config::default());
+    let id = net.cluster.submit_transaction(
+        alloc::vec![
+            Cmd::new("INCR").arg("{foo}n"),
+            Cmd::new("GET").arg("{foo}n")
+        ],
+        net.now,
+    );
+    net.drain();
+    let old = net.accept("10.0.0.3:7000");
+    assert_eq!(
+        net.take_sent(old),
+        [
+            alloc::vec!["MULTI"],
+            alloc::vec!["INCR", "{foo}n"],
+            alloc::vec!["GET", "{foo}n"],
+            alloc::vec!["EXEC"]
+        ]
+    );
+    net.data(
+        old,
+        b"+OK\r\n-MOVED 12182 10.0.0.2:7000\r\n-MOVED 12182 10.0.0.2:7000\r\n",
+    );
+    net.data(
+        old,
+        b"-EXECABORT Transaction discarded because of previous errors.\r\n",
+    );
+    let new = net.accept("10.0.0.2:7000");
+    assert_eq!(net.take_sent(new).len(), 4, "the whole transaction again");
+    net.data(new, b"+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:1\r\n$1\r\n1\r\n");
+    assert_eq!(
+        net.single(id),
+        &Ok(Value::Array(alloc::vec![Value::Integer(1), bulk("1")]))
+    );
+}
+
+#[test]
+fn a_transaction_across_slots_is_refused() {
+    let mut net = ready_client(Config::default());
+    let id = net.cluster.submit_transaction(
+        alloc::vec![
+            Cmd::new("SET").arg("a").arg("1"),
+            Cmd::new("SET").arg("b").arg("2")
+        ],
+        net.now,
+    );
+    net.drain();
+    assert_eq!(net.single(id), &Err(Error::CrossSlot));
+}
+
+#[test]
+fn dbsize_is_summed_over_every_primary() {
+    let mut net = ready_client(Config::default());
+    let id = net.submit(Cmd::new("DBSIZE"));
+    for (i, node) in ["10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"]
+        .iter()
+        .enumerate()
+    {
+        let conn = net.accept(node);
+        assert_eq!(net.take_sent(conn), [["DBSIZE"]]);
+        net.reply(conn, &Value::Integer(10 * (i as i64 + 1)));
+    }
+    assert_eq!(net.single(id), &Ok(Value::Integer(60)));
+}
+
+#[test]
+fn the_same_inputs_give_the_same_outputs() {
+    let run = || {
+        let mut net = ready_client(Config::default());
+        for i in 0..20 {
+            net.submit(Cmd::new("PING"));
+            net.submit(Cmd::new("ECHO").arg(i));
+        }
+        net.log
+    };
+    assert_eq!(run(), run());
+}
+
+impl Net {
+    /// Send `cmd`, accept its node, answer it with `+OK`, and return the connection.
+    pub(crate) fn accept_for(&mut self, cmd: Cmd, node: &str) -> ConnId {
+        self.submit(cmd);
+        let conn = self.accept(node);
+        self.take_sent(conn);
+        self.reply(conn, &ok());
+        conn
+    }
+}

@@ -1,0 +1,76 @@
+//! Deadlines: one ordered set of everything the machine waits for.
+//!
+//! Timers are never cancelled in place; whoever fires checks that the thing it refers to still
+//! exists and still wants it (a request may have completed, a connection may be gone). That
+//! keeps every cancellation O(1) and the earliest deadline one lookup away.
+
+use alloc::collections::BinaryHeap;
+use core::cmp::Reverse;
+
+use super::slab::Key;
+use crate::time::Instant;
+
+/// What a deadline is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Timer {
+    /// A request's deadline.
+    Request(u64),
+    /// A connection that must be established (and through its handshake) by now.
+    Connect(Key),
+    /// A job waiting out its backoff.
+    Retry(Key),
+    /// The rediscovery in progress gives up on nodes that have not answered.
+    RefreshQuery(u64),
+    /// A rediscovery that was rate-limited, or the periodic check, is due.
+    Refresh,
+    /// Bootstrap tries the seeds again.
+    Bootstrap,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Timers {
+    heap: BinaryHeap<Reverse<(crate::time::Instant, Timer)>>,
+}
+
+impl Timers {
+    pub(crate) fn schedule(&mut self, at: Instant, timer: Timer) {
+        self.heap.push(Reverse((at, timer)));
+    }
+
+    /// The earliest deadline, if any.
+    pub(crate) fn next(&self) -> Option<Instant> {
+        self.heap.peek().map(|Reverse((at, _))| *at)
+    }
+
+    /// Take one timer that is due at `now`.
+    pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Timer> {
+        match self.heap.peek() {
+            Some(Reverse((at, _))) if *at <= now => self.heap.pop().map(|Reverse((_, t))| t),
+            _ => None,
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.heap.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fires_in_order_and_only_when_due() {
+        let mut t = Timers::default();
+        t.schedule(Instant::from_micros(30), Timer::Refresh);
+        t.schedule(Instant::from_micros(10), Timer::Request(1));
+        t.schedule(Instant::from_micros(20), Timer::Bootstrap);
+        assert_eq!(t.next(), Some(Instant::from_micros(10)));
+        assert_eq!(t.pop_due(Instant::from_micros(5)), None);
+        assert_eq!(t.pop_due(Instant::from_micros(25)), Some(Timer::Request(1)));
+        assert_eq!(t.pop_due(Instant::from_micros(25)), Some(Timer::Bootstrap));
+        assert_eq!(t.pop_due(Instant::from_micros(25)), None);
+        assert_eq!(t.len(), 1);
+    }
+}
