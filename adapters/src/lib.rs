@@ -1,6 +1,97 @@
-//! keyslot: the Redis Cluster client users depend on.
+//! keyslot: a Redis Cluster client. Give it one address — a configuration endpoint, any
+//! node — and it finds the cluster, routes every command to its shard, follows MOVED and
+//! ASK, rides out failovers and resharding, and rediscovers the topology when it changes.
 //!
-//! The runtime adapters are not built yet; today this crate re-exports the protocol layer
-//! of [`keyslot_core`] so that dependents have one name to use.
+//! ```no_run
+//! # async fn demo() -> Result<(), keyslot::Error> {
+//! use keyslot::Cmd;
+//! let client = keyslot::tokio::Client::connect(["my-cluster.cfg.cache.amazonaws.com:6379"]).await?;
+//! client.send(Cmd::new("SET").arg("greeting").arg("hello")).await?;
+//! let value = client.send(Cmd::new("GET").arg("greeting")).await?;
+//! # let _ = value; Ok(()) }
+//! ```
+//!
+//! All protocol decisions are made by [`keyslot_core`], a sans-IO state machine; this crate
+//! only carries bytes. One driver task per client owns the sockets (one multiplexed
+//! connection per node) and the machine. Commands submitted concurrently are pipelined
+//! automatically: the driver takes everything submitted since it last ran and writes each
+//! connection's bytes at once.
+//!
+//! # Runtimes
+//!
+//! - [`tokio`] (feature `tokio`, default), [`smol`] (feature `smol`), [`async_std`] (feature
+//!   `async-std`; async-std is discontinued upstream in favour of smol, and shares smol's
+//!   async-io adapter here);
+//! - [`blocking`] (feature `blocking`): the same driver on a thread of its own, behind a
+//!   synchronous handle;
+//! - anything else: drive [`keyslot_core::Cluster`] yourself (see the crate's
+//!   `embed_core` example: a `std::net` poll loop in a page of code).
+//!
+//! # Seeds
+//!
+//! `host:port`, `redis://user:password@host:port`, `rediss://...` (TLS, feature `tls`).
+//! Names are resolved afresh on every connection, and every address of a name is tried.
+//! A custom [`Resolve`] can be injected.
 
-pub use keyslot_core::{key_slot, resp, Cmd};
+mod builder;
+mod client;
+mod driver;
+mod resolve;
+mod runtime;
+mod tls;
+#[cfg(feature = "tls")]
+mod tls_config;
+mod url;
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+
+pub use builder::Builder;
+pub use client::Client;
+pub use keyslot_core::cluster::{
+    Error, Event, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure,
+};
+pub use keyslot_core::resp::{Protocol, Value};
+pub use keyslot_core::{key_slot, Cmd};
+pub use resolve::{Resolve, StaticResolver};
+pub use runtime::{BoxFuture, Runtime, Stream, Timer};
+
+/// keyslot on tokio.
+#[cfg(feature = "tokio")]
+pub mod tokio {
+    pub use crate::runtime::tokio::Tokio;
+    /// A client whose driver runs as a tokio task.
+    pub type Client = crate::Client<Tokio>;
+    /// Its builder.
+    pub type Builder = crate::Builder<Tokio>;
+}
+
+/// keyslot on smol.
+#[cfg(feature = "smol")]
+pub mod smol {
+    crate::runtime::async_io::async_io_runtime!(
+        Smol,
+        "The smol runtime (async-io reactor, smol's global executor).",
+        |f| { ::smol::spawn(f).detach() }
+    );
+    /// A client whose driver runs as a smol task.
+    pub type Client = crate::Client<Smol>;
+    /// Its builder.
+    pub type Builder = crate::Builder<Smol>;
+}
+
+/// keyslot on async-std.
+#[cfg(feature = "async-std")]
+pub mod async_std {
+    crate::runtime::async_io::async_io_runtime!(
+        AsyncStd,
+        "The async-std runtime (async-io reactor, async-std's executor).",
+        |f| {
+            ::async_std::task::spawn(f);
+        }
+    );
+    /// A client whose driver runs as an async-std task.
+    pub type Client = crate::Client<AsyncStd>;
+    /// Its builder.
+    pub type Builder = crate::Builder<AsyncStd>;
+}

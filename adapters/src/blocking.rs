@@ -1,0 +1,92 @@
+//! The blocking client: the same driver on a thread of its own.
+//!
+//! [`Client::connect`] starts one thread that runs the async driver on the async-io reactor
+//! (plain `std::net` sockets underneath) and owns the state machine; [`Client`] handles send
+//! to it over a channel and block until the reply. Clones are cheap and can be used from
+//! many threads at once — their commands are pipelined together like the async clients'.
+//! Do not call it from inside an async runtime's task: it blocks the thread.
+
+use keyslot_core::cluster::Error;
+use keyslot_core::resp::Value;
+use keyslot_core::Cmd;
+
+use crate::client::{pipeline, single};
+use crate::driver::Msg;
+use crate::runtime::async_io::async_io_runtime;
+
+async_io_runtime!(
+    Blocking,
+    "A dedicated thread running the driver on async-io.",
+    |f| {
+        let spawned = std::thread::Builder::new()
+            .name("keyslot-driver".into())
+            .spawn(move || async_io::block_on(f));
+        if let Err(e) = spawned {
+            // Without the thread every request fails with Closed; say why once.
+            eprintln!("keyslot: cannot start the driver thread: {e}");
+        }
+    }
+);
+
+/// Its builder: every knob of the async builders; [`crate::Builder::connect_blocking`] connects.
+pub type Builder = crate::Builder<Blocking>;
+
+/// A blocking Redis Cluster client. See the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: crate::Client<Blocking>,
+}
+
+impl crate::Builder<Blocking> {
+    /// Start the driver thread and wait until the cluster's topology is known.
+    pub fn connect_blocking(self) -> Result<Client, Error> {
+        let inner = self.start()?;
+        match inner.ready()?.blocking_recv() {
+            Ok(result) => result.map(|()| Client { inner }),
+            Err(_) => Err(Error::Closed),
+        }
+    }
+}
+
+impl Client {
+    /// Connect with default settings (see [`crate::Client::connect`] for seeds).
+    pub fn connect<I, S>(seeds: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self::builder(seeds).connect_blocking()
+    }
+
+    /// A builder with every knob.
+    pub fn builder<I, S>(seeds: I) -> Builder
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        crate::Client::<Blocking>::builder(seeds)
+    }
+
+    /// Run one command and wait for its reply.
+    pub fn send(&self, cmd: Cmd) -> Result<Value, Error> {
+        single(self.inner.request(|tx| Msg::Send(cmd, tx))?.blocking_recv())
+    }
+
+    /// Run commands for any slots; results in order.
+    pub fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
+        pipeline(
+            self.inner
+                .request(|tx| Msg::Pipeline(cmds, tx))?
+                .blocking_recv(),
+        )
+    }
+
+    /// Run commands as one MULTI/EXEC transaction on one slot.
+    pub fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
+        single(
+            self.inner
+                .request(|tx| Msg::Transaction(cmds, tx))?
+                .blocking_recv(),
+        )
+    }
+}

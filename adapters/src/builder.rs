@@ -1,0 +1,239 @@
+//! Every knob of the client, with the core's documented defaults.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use keyslot_core::cluster::{Config, Error, Event, ReadFrom};
+use keyslot_core::resp::{Limits, Protocol};
+use keyslot_core::time::Instant;
+use keyslot_core::Cluster;
+use tokio::sync::mpsc;
+
+use crate::client::Client;
+use crate::driver::{Driver, DriverOptions, EventHook};
+use crate::resolve::Resolve;
+use crate::runtime::Runtime;
+use crate::url::{parse_seed, Seed};
+
+/// Builds a [`Client`]. Settings given in a seed URL (user, password, `rediss://`) apply unless
+/// set here explicitly.
+pub struct Builder<R> {
+    seeds: Vec<String>,
+    config: Config,
+    resolver: Option<Arc<dyn Resolve>>,
+    on_event: Option<EventHook>,
+    #[cfg(feature = "tls")]
+    tls: crate::tls_config::TlsOptions,
+    _runtime: PhantomData<fn() -> R>,
+}
+
+fn micros(d: Duration) -> keyslot_core::time::Duration {
+    keyslot_core::time::Duration::from(d)
+}
+
+impl<R: Runtime> Builder<R> {
+    pub(crate) fn new<I, S>(seeds: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Builder {
+            seeds: seeds.into_iter().map(|s| s.as_ref().to_string()).collect(),
+            config: Config::default(),
+            resolver: None,
+            on_event: None,
+            #[cfg(feature = "tls")]
+            tls: Default::default(),
+            _runtime: PhantomData,
+        }
+    }
+
+    /// ACL user name.
+    pub fn username(mut self, user: impl Into<String>) -> Self {
+        self.config.username = Some(user.into());
+        self
+    }
+    /// Password (never printed).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.config.password = Some(password.into());
+        self
+    }
+    /// `CLIENT SETNAME` for every connection.
+    pub fn client_name(mut self, name: impl Into<String>) -> Self {
+        self.config.client_name = Some(name.into());
+        self
+    }
+    /// RESP3 (default) or RESP2.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.config.protocol = protocol;
+        self
+    }
+    /// Deadline of each request, redirects and retries included (default 5 s).
+    pub fn request_timeout(mut self, d: Duration) -> Self {
+        self.config.request_timeout = micros(d);
+        self
+    }
+    /// Deadline for a connection and its handshake (default 2 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.config.connect_timeout = micros(d);
+        self
+    }
+    /// MOVED/ASK redirects per command (default 5).
+    pub fn max_redirects(mut self, n: u32) -> Self {
+        self.config.max_redirects = n;
+        self
+    }
+    /// Backoff of retries: first delay and cap (default 10 ms, 320 ms).
+    pub fn retry_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.config.retry_base = micros(base);
+        self.config.retry_max = micros(max);
+        self
+    }
+    /// Minimum spacing of rediscoveries: normally, and while degraded (default 1 s, 200 ms).
+    pub fn refresh_interval(mut self, normal: Duration, degraded: Duration) -> Self {
+        self.config.refresh_interval = micros(normal);
+        self.config.refresh_interval_degraded = micros(degraded);
+        self
+    }
+    /// Nodes asked per rediscovery (default 3).
+    pub fn refresh_fanout(mut self, n: usize) -> Self {
+        self.config.refresh_fanout = n;
+        self
+    }
+    /// How long a rediscovery waits for answers (default 1 s).
+    pub fn refresh_timeout(mut self, d: Duration) -> Self {
+        self.config.refresh_timeout = micros(d);
+        self
+    }
+    /// The periodic rediscovery, or `None` for none (default 60 s).
+    pub fn periodic_refresh(mut self, every: Option<Duration>) -> Self {
+        self.config.periodic_refresh = every.map(micros);
+        self
+    }
+    /// Where reads go (default primary).
+    pub fn read_from(mut self, read_from: ReadFrom) -> Self {
+        self.config.read_from = read_from;
+        self
+    }
+    /// Decoder bounds on replies.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+    /// Seed of the client's random choices.
+    pub fn rng_seed(mut self, seed: u64) -> Self {
+        self.config.rng_seed = seed;
+        self
+    }
+    /// Replace the whole core configuration (credentials from seed URLs still apply when the
+    /// given one has none).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+    /// Resolve host names with `resolver` instead of the system's.
+    pub fn resolver(mut self, resolver: impl Resolve) -> Self {
+        self.resolver = Some(Arc::new(resolver));
+        self
+    }
+    /// Be told of topology changes, redirects, node losses and rediscoveries.
+    pub fn on_event(mut self, f: impl Fn(&Event) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(Arc::new(f));
+        self
+    }
+
+    /// Apply the seeds' URL settings and build the machine and the driver's options.
+    fn prepare(mut self) -> Result<(Cluster, DriverOptions, std::time::Instant), Error> {
+        if self.seeds.is_empty() {
+            return Err(Error::Config("at least one seed is needed".into()));
+        }
+        let seeds: Vec<Seed> = self
+            .seeds
+            .iter()
+            .map(|s| parse_seed(s))
+            .collect::<Result<_, _>>()?;
+        let tls = seeds.iter().any(|s| s.tls);
+        if tls && seeds.iter().any(|s| !s.tls) {
+            return Err(Error::Config("mixing redis:// and rediss:// seeds".into()));
+        }
+        if let Some(with_password) = seeds.iter().find(|s| s.password.is_some()) {
+            if self.config.password.is_none() {
+                self.config.password = with_password.password.clone();
+                if self.config.username.is_none() {
+                    self.config.username = with_password.username.clone();
+                }
+            }
+        }
+        let options = DriverOptions {
+            resolver: self.resolver,
+            on_event: self.on_event,
+            #[cfg(feature = "tls")]
+            tls: if tls || self.tls.forced() {
+                Some(self.tls.connector()?)
+            } else {
+                None
+            },
+        };
+        #[cfg(not(feature = "tls"))]
+        if tls {
+            return Err(Error::Config(
+                "rediss:// needs keyslot's `tls` feature".into(),
+            ));
+        }
+        let origin = std::time::Instant::now();
+        let cluster = Cluster::new(
+            self.config,
+            seeds.into_iter().map(|s| s.addr).collect(),
+            Instant::ZERO,
+        );
+        Ok((cluster, options, origin))
+    }
+
+    /// Start the driver and wait until the cluster's topology is known. Fails with every
+    /// seed's reason when none can be reached, or with the authentication error.
+    pub async fn connect(self) -> Result<Client<R>, Error> {
+        let client = self.start()?;
+        match client.ready()?.await {
+            Ok(result) => result.map(|()| client),
+            Err(_) => Err(Error::Closed),
+        }
+    }
+
+    /// Start the driver on `R` without waiting for the topology.
+    pub(crate) fn start(self) -> Result<Client<R>, Error> {
+        let (cluster, options, origin) = self.prepare()?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        R::spawn(Box::pin(Driver::<R>::new(cluster, origin, rx, options)));
+        Ok(Client::from_sender(tx))
+    }
+}
+
+#[cfg(feature = "tls")]
+impl<R: Runtime> Builder<R> {
+    /// Trust these CA certificates (PEM) instead of the public roots.
+    pub fn tls_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.roots_pem = Some(pem.into());
+        self
+    }
+    /// Present this client certificate chain and key (PEM).
+    pub fn tls_client_certificate_pem(
+        mut self,
+        chain: impl Into<Vec<u8>>,
+        key: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.tls.client_cert = Some((chain.into(), key.into()));
+        self
+    }
+    /// Check the certificate of nodes reported as `host` against `name` instead (for services
+    /// whose topology reports IP addresses but whose certificates name hosts).
+    pub fn tls_server_name(mut self, host: impl Into<String>, name: impl Into<String>) -> Self {
+        self.tls.names.insert(host.into(), name.into());
+        self
+    }
+    /// Use TLS even though the seeds are not `rediss://` URLs.
+    pub fn tls(mut self) -> Self {
+        self.tls.force = true;
+        self
+    }
+}

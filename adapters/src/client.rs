@@ -1,0 +1,110 @@
+//! The client handle: cheap to clone, shared by every task that sends commands.
+
+use std::marker::PhantomData;
+
+use keyslot_core::cluster::{Error, Reply};
+use keyslot_core::resp::Value;
+use keyslot_core::Cmd;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::builder::Builder;
+use crate::driver::Msg;
+use crate::runtime::Runtime;
+
+/// A Redis Cluster client on runtime `R`. Clones share one driver (one connection per node);
+/// the driver stops when the last clone is dropped and its requests are answered.
+pub struct Client<R> {
+    tx: mpsc::UnboundedSender<Msg>,
+    _runtime: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for Client<R> {
+    fn clone(&self) -> Self {
+        Client {
+            tx: self.tx.clone(),
+            _runtime: PhantomData,
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for Client<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").finish_non_exhaustive()
+    }
+}
+
+impl<R: Runtime> Client<R> {
+    /// Connect with default settings. `seeds` are `host:port`, `redis://user:pass@host:port`
+    /// or `rediss://...`; one reachable seed is enough (a configuration endpoint is one).
+    pub async fn connect<I, S>(seeds: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self::builder(seeds).connect().await
+    }
+
+    /// A builder with every knob of the client.
+    pub fn builder<I, S>(seeds: I) -> Builder<R>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Builder::new(seeds)
+    }
+
+    pub(crate) fn from_sender(tx: mpsc::UnboundedSender<Msg>) -> Self {
+        Client {
+            tx,
+            _runtime: PhantomData,
+        }
+    }
+
+    /// Run one command on the node that serves its keys.
+    pub async fn send(&self, cmd: Cmd) -> Result<Value, Error> {
+        single(self.request(|tx| Msg::Send(cmd, tx))?.await)
+    }
+
+    /// Run commands for any slots; results come back in order, each with its own outcome.
+    pub async fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
+        pipeline(self.request(|tx| Msg::Pipeline(cmds, tx))?.await)
+    }
+
+    /// Run commands as one MULTI/EXEC transaction; their keys must share a slot. The value is
+    /// the array of the commands' replies.
+    pub async fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
+        single(self.request(|tx| Msg::Transaction(cmds, tx))?.await)
+    }
+
+    pub(crate) fn request(
+        &self,
+        msg: impl FnOnce(oneshot::Sender<Reply>) -> Msg,
+    ) -> Result<oneshot::Receiver<Reply>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.tx.send(msg(tx)).map_err(|_| Error::Closed)?;
+        Ok(rx)
+    }
+
+    pub(crate) fn ready(&self) -> Result<oneshot::Receiver<Result<(), Error>>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.tx.send(Msg::Ready(tx)).map_err(|_| Error::Closed)?;
+        Ok(rx)
+    }
+}
+
+pub(crate) fn single(reply: Result<Reply, oneshot::error::RecvError>) -> Result<Value, Error> {
+    match reply {
+        Ok(Reply::Single(result)) => result,
+        Ok(Reply::Pipeline(_)) | Err(_) => Err(Error::Closed),
+    }
+}
+
+pub(crate) fn pipeline(
+    reply: Result<Reply, oneshot::error::RecvError>,
+) -> Result<Vec<Result<Value, Error>>, Error> {
+    match reply {
+        Ok(Reply::Pipeline(results)) => Ok(results),
+        Ok(Reply::Single(Err(e))) => Err(e),
+        Ok(Reply::Single(Ok(_))) | Err(_) => Err(Error::Closed),
+    }
+}

@@ -1,0 +1,367 @@
+//! The one driver loop: it owns the core state machine and every socket, and moves bytes.
+//!
+//! It is a single future (one task) that, each time it is woken, takes every command
+//! submitted since the last wake-up into the core, polls connection attempts, reads every
+//! readable socket straight into the core's buffers, drains the core's outputs, writes each
+//! connection's whole pending output at once, and arms the timer for the core's next
+//! deadline. Draining all submissions before writing is what makes pipelining automatic:
+//! commands submitted concurrently leave in one write per connection.
+//!
+//! It makes no protocol decision: connect where the core says, close what it says, deliver
+//! what it replies.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant as StdInstant;
+
+use keyslot_core::cluster::{ConnId, Error, Event, Output, Reply, RequestId};
+use keyslot_core::time::Instant;
+use keyslot_core::topology::Addr;
+use keyslot_core::{Cluster, Cmd};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::resolve::Resolve;
+use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
+
+/// What a client handle asks of the driver.
+pub(crate) enum Msg {
+    Send(Cmd, oneshot::Sender<Reply>),
+    Pipeline(Vec<Cmd>, oneshot::Sender<Reply>),
+    Transaction(Vec<Cmd>, oneshot::Sender<Reply>),
+    /// Answer once the cluster's topology is known, or with the bootstrap error.
+    Ready(oneshot::Sender<Result<(), Error>>),
+}
+
+/// A callback for the machine's events.
+pub(crate) type EventHook = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// A connection attempt in progress.
+type Connecting<S> = BoxFuture<'static, io::Result<crate::tls::MaybeTls<S>>>;
+
+/// Settings the driver needs besides the core's.
+pub(crate) struct DriverOptions {
+    pub(crate) resolver: Option<Arc<dyn Resolve>>,
+    pub(crate) on_event: Option<EventHook>,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<crate::tls::TlsConnector>,
+}
+
+/// How many rounds of work one wake-up may do before yielding to other tasks.
+const BUDGET: usize = 64;
+
+pub(crate) struct Driver<R: Runtime> {
+    cluster: Cluster,
+    origin: StdInstant,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    rx_open: bool,
+    waiting: HashMap<RequestId, oneshot::Sender<Reply>>,
+    ready: Vec<oneshot::Sender<Result<(), Error>>>,
+    conns: HashMap<ConnId, Conn<R>>,
+    connecting: Vec<(ConnId, Connecting<R::Stream>)>,
+    timer: R::Timer,
+    timer_at: Option<Instant>,
+    options: Arc<DriverOptions>,
+}
+
+struct Conn<R: Runtime> {
+    stream: crate::tls::MaybeTls<R::Stream>,
+    /// The core has output for this connection.
+    writing: bool,
+    /// Written since the last flush (TLS buffers records).
+    unflushed: bool,
+}
+
+impl<R: Runtime> Driver<R> {
+    pub(crate) fn new(
+        cluster: Cluster,
+        origin: StdInstant,
+        rx: mpsc::UnboundedReceiver<Msg>,
+        options: DriverOptions,
+    ) -> Self {
+        Driver {
+            cluster,
+            origin,
+            rx,
+            rx_open: true,
+            waiting: HashMap::new(),
+            ready: Vec::new(),
+            conns: HashMap::new(),
+            connecting: Vec::new(),
+            timer: R::timer(),
+            timer_at: None,
+            options: Arc::new(options),
+        }
+    }
+
+    fn now(&self) -> Instant {
+        Instant::from_micros(self.origin.elapsed().as_micros() as u64)
+    }
+
+    fn std_instant(&self, at: Instant) -> StdInstant {
+        self.origin + std::time::Duration::from_micros(at.as_micros())
+    }
+
+    /// Take every submitted message into the core.
+    fn take_messages(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        while self.rx_open {
+            match self.rx.poll_recv(cx) {
+                Poll::Ready(Some(msg)) => {
+                    progress = true;
+                    let now = self.now();
+                    match msg {
+                        Msg::Send(cmd, tx) => {
+                            let id = self.cluster.submit(cmd, now);
+                            self.waiting.insert(id, tx);
+                        }
+                        Msg::Pipeline(cmds, tx) => {
+                            let id = self.cluster.submit_pipeline(cmds, now);
+                            self.waiting.insert(id, tx);
+                        }
+                        Msg::Transaction(cmds, tx) => {
+                            let id = self.cluster.submit_transaction(cmds, now);
+                            self.waiting.insert(id, tx);
+                        }
+                        Msg::Ready(tx) => self.ready.push(tx),
+                    }
+                }
+                Poll::Ready(None) => self.rx_open = false,
+                Poll::Pending => break,
+            }
+        }
+        progress
+    }
+
+    fn poll_connects(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        let mut i = 0;
+        while i < self.connecting.len() {
+            let (conn, fut) = &mut self.connecting[i];
+            let conn = *conn;
+            match fut.as_mut().poll(cx) {
+                Poll::Pending => i += 1,
+                Poll::Ready(result) => {
+                    drop(self.connecting.swap_remove(i));
+                    progress = true;
+                    let now = self.now();
+                    match result {
+                        Ok(stream) => {
+                            self.conns.insert(
+                                conn,
+                                Conn {
+                                    stream,
+                                    writing: false,
+                                    unflushed: false,
+                                },
+                            );
+                            self.cluster.handle_connected(conn, now);
+                        }
+                        Err(e) => self
+                            .cluster
+                            .handle_connect_failed(conn, &e.to_string(), now),
+                    }
+                }
+            }
+        }
+        progress
+    }
+
+    fn poll_reads(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        let mut closed = Vec::new();
+        for (&id, conn) in self.conns.iter_mut() {
+            let Some(buf) = self.cluster.read_buffer(id) else {
+                continue;
+            };
+            match conn.stream.poll_read_buf(cx, buf) {
+                Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => closed.push(id),
+                Poll::Ready(Ok(_)) => {
+                    progress = true;
+                    let now = Instant::from_micros(self.origin.elapsed().as_micros() as u64);
+                    self.cluster.handle_read(id, now);
+                }
+                Poll::Pending => {}
+            }
+        }
+        for id in closed {
+            progress = true;
+            self.conns.remove(&id);
+            let now = self.now();
+            self.cluster.handle_closed(id, now);
+        }
+        progress
+    }
+
+    fn poll_writes(&mut self, cx: &mut Context<'_>) -> bool {
+        let mut progress = false;
+        let mut closed = Vec::new();
+        for (&id, conn) in self.conns.iter_mut() {
+            while conn.writing {
+                let data = self.cluster.transmit(id);
+                if data.is_empty() {
+                    conn.writing = false;
+                    break;
+                }
+                match conn.stream.poll_write(cx, data) {
+                    Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => {
+                        closed.push(id);
+                        break;
+                    }
+                    Poll::Ready(Ok(n)) => {
+                        self.cluster.handle_written(id, n);
+                        conn.unflushed = true;
+                        progress = true;
+                    }
+                    Poll::Pending => break,
+                }
+            }
+            if conn.unflushed {
+                match conn.stream.poll_flush(cx) {
+                    Poll::Ready(Ok(())) => conn.unflushed = false,
+                    Poll::Ready(Err(_)) => closed.push(id),
+                    Poll::Pending => {}
+                }
+            }
+        }
+        for id in closed {
+            progress = true;
+            self.conns.remove(&id);
+            let now = self.now();
+            self.cluster.handle_closed(id, now);
+        }
+        progress
+    }
+
+    /// Carry out the core's outputs.
+    fn drain_outputs(&mut self) {
+        loop {
+            match self.cluster.poll_output() {
+                Output::Connect { conn, addr } => {
+                    let fut = open::<R>(addr, self.options.clone());
+                    self.connecting.push((conn, fut));
+                }
+                Output::Transmit { conn } => {
+                    if let Some(c) = self.conns.get_mut(&conn) {
+                        c.writing = true;
+                    }
+                }
+                Output::Close { conn } => {
+                    self.conns.remove(&conn);
+                    self.connecting.retain(|(c, _)| *c != conn);
+                }
+                Output::Reply { id, reply } => {
+                    if let Some(tx) = self.waiting.remove(&id) {
+                        let _ = tx.send(reply);
+                    }
+                }
+                Output::Event(event) => {
+                    if let Some(f) = &self.options.on_event {
+                        f(&event);
+                    }
+                }
+                Output::Timeout(at) => {
+                    if at != self.timer_at {
+                        self.timer_at = at;
+                        if let Some(at) = at {
+                            let when = self.std_instant(at);
+                            self.timer.reset(when);
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        self.answer_ready_waiters();
+    }
+
+    fn answer_ready_waiters(&mut self) {
+        if self.ready.is_empty() {
+            return;
+        }
+        let answer = if self.cluster.is_ready() {
+            Ok(())
+        } else if let Some(e) = self.cluster.bootstrap_error() {
+            Err(e.clone())
+        } else {
+            return;
+        };
+        for tx in self.ready.drain(..) {
+            let _ = tx.send(answer.clone());
+        }
+    }
+
+    fn poll_timer(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.timer_at.is_none() {
+            return false;
+        }
+        match self.timer.poll_elapsed(cx) {
+            Poll::Ready(()) => {
+                self.timer_at = None;
+                let now = self.now();
+                self.cluster.handle_timeout(now);
+                true
+            }
+            Poll::Pending => false,
+        }
+    }
+
+    fn finished(&self) -> bool {
+        !self.rx_open && self.waiting.is_empty()
+    }
+}
+
+impl<R: Runtime> Future for Driver<R> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        for _ in 0..BUDGET {
+            let mut progress = this.take_messages(cx);
+            progress |= this.poll_connects(cx);
+            progress |= this.poll_reads(cx);
+            this.drain_outputs();
+            progress |= this.poll_writes(cx);
+            progress |= this.poll_timer(cx);
+            this.drain_outputs();
+            if this.finished() {
+                return Poll::Ready(());
+            }
+            if !progress {
+                return Poll::Pending;
+            }
+        }
+        // Plenty done: let other tasks run, and come back.
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Resolve `addr` (every time: a configuration endpoint may point elsewhere by now), try each
+/// address in turn, and wrap the first connection in TLS when configured.
+fn open<R: Runtime>(addr: Addr, options: Arc<DriverOptions>) -> Connecting<R::Stream> {
+    Box::pin(async move {
+        let addrs: Vec<SocketAddr> = match addr.host.parse::<IpAddr>() {
+            Ok(ip) => vec![SocketAddr::new(ip, addr.port)],
+            Err(_) => match &options.resolver {
+                Some(r) => r.resolve(&addr.host, addr.port).await?,
+                None => R::resolve(addr.host.clone(), addr.port).await?,
+            },
+        };
+        let mut last = io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{} resolved to no address", addr.host),
+        );
+        for a in addrs {
+            match R::connect_tcp(a).await {
+                Ok(stream) => return crate::tls::wrap(stream, &addr, &options).await,
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    })
+}
