@@ -6,22 +6,17 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use keyslot_core::command::{key_positions, lookup, KeyPositions};
-use keyslot_core::{key_slot, Cmd};
+use keyslot_core::cluster::Route;
+use keyslot_core::command::{lookup, KeyPositions};
+use keyslot_core::Cmd;
 
-/// Lookup, key positions and the slot of every key (all must agree for one node).
+/// The core's own routing decision: lookup, client-managed checks, key positions, and the
+/// slot of every key (all must agree for one node).
 fn route(cmd: &Cmd, positions: &mut KeyPositions) -> Option<u16> {
-    let spec = lookup(cmd);
-    key_positions(cmd, spec, positions).ok()?;
-    let mut slot = None;
-    for key in positions.keys(cmd) {
-        let this = key_slot(key);
-        if slot.is_some_and(|s| s != this) {
-            return None; // CROSSSLOT
-        }
-        slot = Some(this);
+    match keyslot_core::cluster::route(cmd, positions).ok()?.route {
+        Route::Slot(slot) => Some(slot),
+        _ => None,
     }
-    slot
 }
 
 fn routing(c: &mut Criterion) {

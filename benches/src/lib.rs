@@ -53,3 +53,42 @@ pub fn sample_keys(count: usize) -> Vec<Vec<u8>> {
         })
         .collect()
 }
+
+/// A core machine that has bootstrapped against a one-node cluster owning every slot, driven
+/// with real reply bytes, and the node's connection: ready for commands.
+pub fn ready_machine() -> (keyslot_core::Cluster, keyslot_core::cluster::ConnId) {
+    use keyslot_core::cluster::{Config, Output};
+    use keyslot_core::time::Instant;
+    use keyslot_core::topology::Addr;
+    let now = Instant::from_micros(1);
+    let config = Config {
+        periodic_refresh: None,
+        ..Config::default()
+    };
+    let mut cluster = keyslot_core::Cluster::new(config, vec![Addr::new("127.0.0.1", 7000)], now);
+    let mut conn = None;
+    let drain = |cluster: &mut keyslot_core::Cluster, conn: &mut Option<_>| loop {
+        match cluster.poll_output() {
+            Output::Connect { conn: c, .. } => *conn = Some(c),
+            Output::Transmit { conn: c } => {
+                let n = cluster.transmit(c).len();
+                cluster.handle_written(c, n);
+            }
+            Output::Timeout(_) => break,
+            _ => {}
+        }
+    };
+    drain(&mut cluster, &mut conn);
+    let c = conn.expect("the machine connects to the seed");
+    cluster.handle_connected(c, now);
+    drain(&mut cluster, &mut conn);
+    cluster.handle_data(c, b"%1\r\n$5\r\nproto\r\n:3\r\n", now);
+    drain(&mut cluster, &mut conn);
+    let slots = b"*1\r\n*3\r\n:0\r\n:16383\r\n*2\r\n$9\r\n127.0.0.1\r\n:7000\r\n";
+    cluster.handle_data(c, b"-ERR unknown subcommand 'SHARDS'\r\n", now);
+    drain(&mut cluster, &mut conn);
+    cluster.handle_data(c, slots, now);
+    drain(&mut cluster, &mut conn);
+    assert!(cluster.is_ready(), "the machine has a topology");
+    (cluster, c)
+}

@@ -59,7 +59,7 @@ mod read;
 mod redirect;
 mod refresh;
 mod rng;
-mod route;
+pub(crate) mod route;
 mod slab;
 mod submit;
 mod timers;
@@ -76,6 +76,7 @@ pub use conn::ConnId;
 pub use error::{Error, SeedFailure};
 pub use event::{Event, RefreshOutcome, RefreshTrigger};
 pub use redirect::RetryReason;
+pub use route::{route, Route, Routed};
 
 use crate::command::KeyPositions;
 use crate::resp::Value;

@@ -15,32 +15,42 @@ use crate::{key_slot, Cmd};
 
 /// The routing decision for one command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Route {
+pub enum Route {
+    /// The primary of this slot.
     Slot(u16),
+    /// Any one primary (keyless commands without a fan-out policy).
     AnyPrimary,
+    /// Every primary, replies combined by the response policy.
     AllPrimaries,
+    /// Every node, replicas included.
     AllNodes,
 }
 
 /// The routing facts of one command.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Routed {
-    pub(crate) route: Route,
-    pub(crate) spec: Option<&'static CommandSpec>,
+pub struct Routed {
+    /// Where it goes.
+    pub route: Route,
+    /// Its table entry (`None` for a command the table does not know).
+    pub spec: Option<&'static CommandSpec>,
     /// Safe to run twice: retried after a connection fails with it in flight.
-    pub(crate) retry_safe: bool,
+    pub retry_safe: bool,
 }
 
 /// Route `cmd`, using `scratch` for key positions (kept by the caller to avoid allocation).
-pub(crate) fn route(cmd: &Cmd, scratch: &mut KeyPositions) -> Result<Routed, Error> {
+///
+/// This is the whole decision taken before a command is queued: which slot (or which set of
+/// nodes), and whether it may be retried after a lost connection. It is public so that tools
+/// (and benchmarks) can ask it without a running machine.
+pub fn route(cmd: &Cmd, scratch: &mut KeyPositions) -> Result<Routed, Error> {
     if cmd.is_empty() {
         return Err(unsupported(cmd, "a command needs a name"));
     }
-    if let Some(reason) = managed_by_client(cmd) {
-        return Err(unsupported(cmd, reason));
-    }
     let spec = lookup(cmd);
     if let Some(spec) = spec {
+        if let Some(reason) = managed_by_client(spec) {
+            return Err(unsupported(cmd, reason));
+        }
         if would_block(cmd, spec) {
             return Err(unsupported(
                 cmd,
@@ -79,59 +89,30 @@ fn unsupported(cmd: &Cmd, reason: &'static str) -> Error {
     }
 }
 
-fn name_is(cmd: &Cmd, i: usize, name: &str) -> bool {
-    cmd.get(i)
-        .is_some_and(|a| a.eq_ignore_ascii_case(name.as_bytes()))
-}
-
-/// Commands whose meaning depends on per-connection state the client owns.
-fn managed_by_client(cmd: &Cmd) -> Option<&'static str> {
+/// Commands whose meaning depends on per-connection state the client owns. Matched on the
+/// table's (lower-case) name, so the check costs one string match, not a scan.
+fn managed_by_client(spec: &CommandSpec) -> Option<&'static str> {
     const TRANSACTION: &str = "use the transaction API, which sends MULTI/EXEC on one connection";
     const PUBSUB: &str = "subscriptions need a dedicated connection; not implemented yet";
     const HANDSHAKE: &str = "the client sends it on every connection; set it in the configuration";
-    let table: [(&str, &'static str); 19] = [
-        ("MULTI", TRANSACTION),
-        ("EXEC", TRANSACTION),
-        ("DISCARD", TRANSACTION),
-        (
-            "WATCH",
-            "WATCH needs one connection across round trips; not supported in cluster mode",
-        ),
-        ("UNWATCH", TRANSACTION),
-        ("SELECT", "a cluster has only database 0"),
-        (
-            "ASKING",
-            "the client sends ASKING itself when a node answers ASK",
-        ),
-        (
-            "READONLY",
-            "replica reads are chosen with the read-from policy",
-        ),
-        (
-            "READWRITE",
-            "replica reads are chosen with the read-from policy",
-        ),
-        ("HELLO", HANDSHAKE),
-        ("AUTH", HANDSHAKE),
-        ("QUIT", "close the client instead"),
-        ("RESET", "it would drop the connection's handshake state"),
-        ("MONITOR", "it turns the connection into a stream"),
-        ("SUBSCRIBE", PUBSUB),
-        ("PSUBSCRIBE", PUBSUB),
-        ("SSUBSCRIBE", PUBSUB),
-        ("UNSUBSCRIBE", PUBSUB),
-        ("PUNSUBSCRIBE", PUBSUB),
-    ];
-    if let Some((_, reason)) = table.iter().find(|(name, _)| name_is(cmd, 0, name)) {
-        return Some(reason);
-    }
-    if name_is(cmd, 0, "SUNSUBSCRIBE") {
-        return Some(PUBSUB);
-    }
-    if name_is(cmd, 0, "CLIENT") && (name_is(cmd, 1, "REPLY") || name_is(cmd, 1, "TRACKING")) {
-        return Some("it changes which replies the connection gets, which would desynchronise it");
-    }
-    None
+    const READS: &str = "replica reads are chosen with the read-from policy";
+    Some(match spec.name() {
+        "multi" | "exec" | "discard" | "unwatch" => TRANSACTION,
+        "watch" => "WATCH needs one connection across round trips; not supported in cluster mode",
+        "select" => "a cluster has only database 0",
+        "asking" => "the client sends ASKING itself when a node answers ASK",
+        "readonly" | "readwrite" => READS,
+        "hello" | "auth" => HANDSHAKE,
+        "quit" => "close the client instead",
+        "reset" => "it would drop the connection's handshake state",
+        "monitor" => "it turns the connection into a stream",
+        "subscribe" | "psubscribe" | "ssubscribe" | "unsubscribe" | "punsubscribe"
+        | "sunsubscribe" => PUBSUB,
+        "client|reply" | "client|tracking" => {
+            "it changes which replies the connection gets, which would desynchronise it"
+        }
+        _ => return None,
+    })
 }
 
 /// Blocking-flagged commands that really block: XREAD/XREADGROUP only with BLOCK.
@@ -139,7 +120,7 @@ fn would_block(cmd: &Cmd, spec: &CommandSpec) -> bool {
     if !spec.is_blocking() {
         return false;
     }
-    if name_is(cmd, 0, "XREAD") || name_is(cmd, 0, "XREADGROUP") {
+    if matches!(spec.name(), "xread" | "xreadgroup") {
         return cmd.args().any(|a| a.eq_ignore_ascii_case(b"BLOCK"));
     }
     true
