@@ -15,6 +15,30 @@
 //! - [`resp`]: [`resp::Value`], the bounded incremental [`resp::Decoder`], one-shot
 //!   [`resp::decode`], and [`resp::encode`].
 //! - [`Cmd`]: a command under construction; its arguments are bytes.
+//! - [`command`]: the command table (generated from a real server's `COMMAND` reply) and key
+//!   extraction by key specifications.
+//! - [`topology`]: `CLUSTER SHARDS` / `CLUSTER SLOTS` replies parsed into a slot map.
+//! - [`Cluster`]: the cluster client as a state machine — see [`cluster`] for the driving
+//!   contract.
+//!
+//! # Embedding the core in any runtime
+//!
+//! The `keyslot` crate drives [`Cluster`] on tokio, smol, async-std and a blocking thread.
+//! Anything else that can open TCP connections can drive it too — glommio or monoio (thread
+//! per core: one `Cluster` per core, each with its own connections), embassy or another
+//! embedded executor (this crate is `no_std` + `alloc`), or a hand-written epoll loop. The
+//! work is always the same, and the `embed_core` example of the `keyslot` crate does it in
+//! one page with `std::net`:
+//!
+//! 1. after every input, drain [`Cluster::poll_output`] until it returns
+//!    [`Output::Timeout`]: open connections it asks for (`Connect`; resolve the name anew
+//!    each time), close the ones it drops (`Close`), hand replies to their callers (`Reply`);
+//! 2. write [`Cluster::transmit`] for each connection with pending bytes and acknowledge
+//!    with [`Cluster::handle_written`];
+//! 3. read into [`Cluster::read_buffer`] and call [`Cluster::handle_read`]; report
+//!    connection outcomes with `handle_connected`, `handle_connect_failed`, `handle_closed`;
+//! 4. call [`Cluster::handle_timeout`] when the instant of the last `Timeout` passes, with
+//!    the current time as a [`time::Instant`] measured from any origin you keep.
 //! - [`topology`]: `CLUSTER SHARDS` / `CLUSTER SLOTS` replies parsed into a slot map.
 #![no_std]
 #![forbid(unsafe_code)]
