@@ -8,6 +8,7 @@
 
 use keyslot_core::cluster::Error;
 use keyslot_core::resp::Value;
+use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::Cmd;
 
 use crate::client::{pipeline, single};
@@ -79,6 +80,24 @@ impl Client {
                 .request(|tx| Msg::Pipeline(cmds, tx))?
                 .blocking_recv(),
         )
+    }
+
+    /// Run a command on one node; its own answer is the reply (no redirects followed).
+    pub fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
+        let node = node.clone();
+        single(
+            self.inner
+                .request(|tx| Msg::SendTo(node, cmd, tx))?
+                .blocking_recv(),
+        )
+    }
+
+    /// The client's current view of the cluster.
+    pub fn topology(&self) -> Result<Option<Topology>, Error> {
+        self.inner
+            .topology_request()?
+            .blocking_recv()
+            .map_err(|_| Error::Closed)
     }
 
     /// Run commands as one MULTI/EXEC transaction on one slot.

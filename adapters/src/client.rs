@@ -4,6 +4,7 @@ use std::marker::PhantomData;
 
 use keyslot_core::cluster::{Error, Reply};
 use keyslot_core::resp::Value;
+use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::Cmd;
 use tokio::sync::{mpsc, oneshot};
 
@@ -74,6 +75,24 @@ impl<R: Runtime> Client<R> {
     /// the array of the commands' replies.
     pub async fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
         single(self.request(|tx| Msg::Transaction(cmds, tx))?.await)
+    }
+
+    /// Run a command on one node, whatever its keys (`CLUSTER NODES`, `INFO`, `MEMORY
+    /// STATS`). The node's own answer is the reply; redirects are not followed.
+    pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
+        let node = node.clone();
+        single(self.request(|tx| Msg::SendTo(node, cmd, tx))?.await)
+    }
+
+    /// The client's current view of the cluster (`None` before discovery).
+    pub async fn topology(&self) -> Result<Option<Topology>, Error> {
+        self.topology_request()?.await.map_err(|_| Error::Closed)
+    }
+
+    pub(crate) fn topology_request(&self) -> Result<oneshot::Receiver<Option<Topology>>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.tx.send(Msg::Topology(tx)).map_err(|_| Error::Closed)?;
+        Ok(rx)
     }
 
     pub(crate) fn request(

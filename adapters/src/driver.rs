@@ -21,7 +21,7 @@ use std::time::Instant as StdInstant;
 
 use keyslot_core::cluster::{ConnId, Error, Event, Output, Reply, RequestId};
 use keyslot_core::time::Instant;
-use keyslot_core::topology::Addr;
+use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cluster, Cmd};
 use tokio::sync::{mpsc, oneshot};
 
@@ -33,8 +33,11 @@ pub(crate) enum Msg {
     Send(Cmd, oneshot::Sender<Reply>),
     Pipeline(Vec<Cmd>, oneshot::Sender<Reply>),
     Transaction(Vec<Cmd>, oneshot::Sender<Reply>),
+    SendTo(Addr, Cmd, oneshot::Sender<Reply>),
     /// Answer once the cluster's topology is known, or with the bootstrap error.
     Ready(oneshot::Sender<Result<(), Error>>),
+    /// The current view of the cluster.
+    Topology(oneshot::Sender<Option<Topology>>),
 }
 
 /// A callback for the machine's events.
@@ -127,7 +130,14 @@ impl<R: Runtime> Driver<R> {
                             let id = self.cluster.submit_transaction(cmds, now);
                             self.waiting.insert(id, tx);
                         }
+                        Msg::SendTo(addr, cmd, tx) => {
+                            let id = self.cluster.submit_to(&addr, cmd, now);
+                            self.waiting.insert(id, tx);
+                        }
                         Msg::Ready(tx) => self.ready.push(tx),
+                        Msg::Topology(tx) => {
+                            let _ = tx.send(self.cluster.topology().cloned());
+                        }
                     }
                 }
                 Poll::Ready(None) => self.rx_open = false,

@@ -52,6 +52,7 @@ pub use keyslot_core::cluster::{
     Error, Event, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure,
 };
 pub use keyslot_core::resp::{Protocol, Value};
+pub use keyslot_core::topology::{Addr, Topology};
 pub use keyslot_core::{key_slot, Cmd};
 pub use resolve::{Resolve, StaticResolver};
 pub use runtime::{BoxFuture, Runtime, Stream, Timer};

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 
 use super::conn::{Expect, Part};
+use super::job::Target;
 use super::redirect::{classify, ErrorAction, Redirect};
 use super::slab::Key;
 use super::{Cluster, ConnId, Error, Event, RefreshTrigger};
@@ -102,7 +103,15 @@ impl Cluster {
         let Some(text) = error else {
             return self.complete_job(key, Ok(frame.to_value()));
         };
+        let pinned = self
+            .jobs
+            .get(key)
+            .is_some_and(|j| matches!(j.target, Target::Node(_)));
         match classify(&text) {
+            // A command for one node (fan-out legs, `submit_to`) gets that node's answer.
+            ErrorAction::Moved(_) | ErrorAction::Ask(_) | ErrorAction::ReadOnly if pinned => {
+                self.complete_job(key, Err(Error::Server(text)))
+            }
             ErrorAction::Moved(r) => self.on_moved(conn, key, r, now),
             ErrorAction::Ask(r) => self.on_ask(conn, key, r, now),
             ErrorAction::Retry(reason) => {

@@ -6,9 +6,9 @@ use super::job::{Collect, Entry, Job, Payload, Request, Target};
 use super::route::{route, Route, Routed};
 use super::timers::Timer;
 use super::{Cluster, Error, Output, Reply, RequestId};
-use crate::command::ResponsePolicy;
+use crate::command::{lookup, ResponsePolicy};
 use crate::time::Instant;
-use crate::topology::Role;
+use crate::topology::{Addr, Role};
 use crate::Cmd;
 
 impl Cluster {
@@ -28,6 +28,31 @@ impl Cluster {
         let (id, key) = self.new_request(cmds.len(), true, now);
         for (i, cmd) in cmds.into_iter().enumerate() {
             self.add_command(key, i, cmd, now);
+        }
+        self.finish_if_done(id);
+        id
+    }
+
+    /// Submit a command to one node, whatever its keys: for node-level commands (`CLUSTER
+    /// NODES`, `INFO`, `MEMORY STATS`) and tools. Redirects are not followed — the node's
+    /// own answer, MOVED included, is the reply; transient errors are still retried.
+    pub fn submit_to(&mut self, node: &Addr, cmd: Cmd, now: Instant) -> RequestId {
+        let (id, key) = self.new_request(1, false, now);
+        match route(&cmd, &mut self.scratch) {
+            Ok(_) | Err(Error::CrossSlot) => {
+                let retry_safe = lookup(&cmd).is_some_and(|s| s.is_readonly());
+                let node = self.node_for(node);
+                let job = Job::new(
+                    key,
+                    0,
+                    0,
+                    Payload::Command(cmd),
+                    Target::Node(node),
+                    retry_safe,
+                );
+                self.spawn_job(key, 0, job, now);
+            }
+            Err(e) => self.set_entry_result(key, 0, Err(e)),
         }
         self.finish_if_done(id);
         id

@@ -211,3 +211,39 @@ impl Net {
         conn
     }
 }
+
+#[test]
+fn a_command_for_one_node_gets_that_nodes_answer_without_redirects() {
+    let mut net = ready_client(Config::default());
+    let id = net
+        .cluster
+        .submit_to(&addr("10.0.0.1:7000"), Cmd::new("GET").arg("foo"), net.now);
+    net.drain();
+    let n1 = net.accept("10.0.0.1:7000");
+    assert_eq!(net.take_sent(n1), [["GET", "foo"]]);
+    net.reply(n1, &error("MOVED 12182 10.0.0.3:7000"));
+    assert_eq!(
+        net.single(id),
+        &Err(Error::Server(Bytes::from_static(
+            b"MOVED 12182 10.0.0.3:7000"
+        )))
+    );
+    assert_eq!(
+        net.cluster.slot_owner(12182),
+        Some(&addr("10.0.0.3:7000")),
+        "the map is not touched"
+    );
+    let nodes = net.cluster.submit_to(
+        &addr("10.0.0.2:7000"),
+        Cmd::new("CLUSTER").arg("NODES"),
+        net.now,
+    );
+    net.drain();
+    let n2 = net.accept("10.0.0.2:7000");
+    assert_eq!(net.take_sent(n2), [["CLUSTER", "NODES"]]);
+    net.reply(
+        n2,
+        &bulk("id 10.0.0.2:7000@17000 myself,master - 0 0 1 connected 5461-10922"),
+    );
+    assert!(matches!(net.single(nodes), Ok(Value::BulkString(_))));
+}
