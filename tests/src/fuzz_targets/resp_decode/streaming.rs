@@ -5,10 +5,8 @@
 //! same frames, each as soon as its last byte is in, and the same verdict on what follows them
 //! (the same error, or the same bytes left waiting).
 
-use std::sync::OnceLock;
-
 use bytes::{Bytes, BytesMut};
-use keyslot_core::resp::{decode_with, Decoder, Limits, ProtocolError, ProtocolErrorKind, Value};
+use keyslot_core::resp::{decode_with, Decoder, Limits, ProtocolError, Value};
 
 /// Inputs up to this long are also fed split in two at every offset.
 const EVERY_CUT_MAX: usize = 64;
@@ -36,21 +34,21 @@ pub(super) fn check_streaming(data: &[u8], limits: &Limits) -> Outcome {
     let n = data.len();
     // The finest split: one byte per read.
     let split = decode_split(data, limits, core::iter::repeat(1), &ends);
-    agree(split, &whole, &ends, data, limits, || {
-        format!("one byte at a time, {limits:?}")
-    });
+    assert_eq!(
+        split, whole,
+        "one byte at a time, {limits:?}, input {data:02x?}"
+    );
     // Read sizes of 1..=32 taken from the input's own bytes, so the fuzzer steers them.
     let sizes = (0..).map(|k| 1 + usize::from(data.get(k % n.max(1)).map_or(0, |b| b & 0x1f)));
     let split = decode_split(data, limits, sizes, &ends);
-    agree(split, &whole, &ends, data, limits, || {
-        format!("input-derived reads, {limits:?}")
-    });
+    assert_eq!(
+        split, whole,
+        "input-derived reads, {limits:?}, input {data:02x?}"
+    );
     if n <= EVERY_CUT_MAX {
         for cut in 1..n {
             let split = decode_split(data, limits, [cut].into_iter(), &ends);
-            agree(split, &whole, &ends, data, limits, || {
-                format!("cut at {cut}, {limits:?}")
-            });
+            assert_eq!(split, whole, "cut at {cut}, {limits:?}, input {data:02x?}");
         }
     }
     whole
@@ -79,13 +77,6 @@ fn decode_whole(data: &[u8], limits: &Limits) -> (Outcome, Vec<usize>) {
     (Outcome { frames, end }, ends)
 }
 
-/// An incremental decoding and the decoder state it stopped in.
-struct Split {
-    outcome: Outcome,
-    decoder: Decoder,
-    buf: BytesMut,
-}
-
 /// Incremental decoding of `data` arriving in reads of the given sizes (the rest in one read
 /// when they run out). After each read, checks that every frame whose last byte has arrived
 /// was returned: `whole_ends` are the frame ends found by [`decode_whole`].
@@ -94,7 +85,7 @@ fn decode_split(
     limits: &Limits,
     mut sizes: impl Iterator<Item = usize>,
     whole_ends: &[usize],
-) -> Split {
+) -> Outcome {
     let mut decoder = Decoder::with_limits(*limits);
     let mut buf = BytesMut::new();
     let mut frames = Vec::new();
@@ -111,15 +102,10 @@ fn decode_split(
                 Ok(Some(value)) => frames.push(value),
                 Ok(None) => break,
                 Err(e) => {
-                    let outcome = Outcome {
+                    return Outcome {
                         frames,
                         end: End::Error(e),
-                    };
-                    return Split {
-                        outcome,
-                        decoder,
-                        buf,
-                    };
+                    }
                 }
             }
         }
@@ -131,89 +117,5 @@ fn decode_split(
         );
     }
     let end = End::Incomplete(Bytes::copy_from_slice(&buf));
-    Split {
-        outcome: Outcome { frames, end },
-        decoder,
-        buf,
-    }
-}
-
-/// Panics unless `split` ended exactly like `whole` (see [`known_core_bugs_allowed`] for the
-/// opt-in exceptions).
-fn agree(
-    split: Split,
-    whole: &Outcome,
-    whole_ends: &[usize],
-    data: &[u8],
-    limits: &Limits,
-    how: impl Fn() -> String,
-) {
-    if split.outcome == *whole {
-        return;
-    }
-    let Split {
-        outcome,
-        mut decoder,
-        mut buf,
-    } = split;
-    if let (true, End::Error(expected)) = (known_core_bugs_allowed(), &whole.end) {
-        if outcome.frames == whole.frames {
-            let got = match outcome.end {
-                End::Error(e) => Some(e),
-                End::Incomplete(_) => error_after_padding(&mut decoder, &mut buf),
-            };
-            let frame_bytes = data.len() - whole_ends.last().unwrap_or(&0);
-            if got.is_some_and(|got| same_or_frame_limit(&got, expected, frame_bytes, limits)) {
-                return;
-            }
-        }
-    }
-    assert_eq!(outcome, *whole, "{}, input {data:02x?}", how());
-}
-
-/// Feeds a few more bytes to a decoder that is waiting, and returns the error it then
-/// reports, if any. The padding lies past the error the whole decoding found, so it cannot
-/// change the verdict on the bytes before it.
-fn error_after_padding(decoder: &mut Decoder, buf: &mut BytesMut) -> Option<ProtocolError> {
-    for _ in 0..4 {
-        buf.extend_from_slice(b"\0");
-        match decoder.decode(buf) {
-            Ok(None) => continue,
-            Ok(Some(_)) => return None,
-            Err(e) => return Some(e),
-        }
-    }
-    None
-}
-
-/// `got` is `expected`, or the split decoding stopped at the frame limit where the frame that
-/// the whole decoding failed on cannot fit in it: the input holds more than the limit's worth
-/// of it (`frame_bytes`, counted from its start), or its error lies so close to the limit that
-/// the `\r\n` any line needs would cross it.
-fn same_or_frame_limit(
-    got: &ProtocolError,
-    expected: &ProtocolError,
-    frame_bytes: usize,
-    limits: &Limits,
-) -> bool {
-    let max = limits.max_frame_len;
-    got == expected
-        || matches!(got.kind, ProtocolErrorKind::FrameTooLong { .. })
-            && (frame_bytes > max || expected.offset + 2 > max)
-}
-
-/// Whether `KEYSLOT_FUZZ_KNOWN_CORE_BUGS=allow` is set: a stopgap that lets fuzzing go past
-/// two reported core divergences between whole and split decoding while they are open.
-///
-/// - Late errors: fed in pieces, the decoder waits for as many bytes as a valid element would
-///   need before looking again, so `+OK\n` or `:\r\n` fed a byte at a time wait instead of
-///   failing. Tolerated when a few more bytes bring that very error.
-/// - The frame limit: fed in pieces, a frame that needs more than `max_frame_len` bytes fails
-///   with `FrameTooLong`, while one-shot decoding reads the element that crosses the limit and
-///   reports what is malformed in it. Tolerated when that frame cannot fit in the limit.
-///
-/// Off by default, so the corpus replay and plain fuzz runs check the strict property.
-fn known_core_bugs_allowed() -> bool {
-    static ALLOWED: OnceLock<bool> = OnceLock::new();
-    *ALLOWED.get_or_init(|| std::env::var("KEYSLOT_FUZZ_KNOWN_CORE_BUGS").as_deref() == Ok("allow"))
+    Outcome { frames, end }
 }
