@@ -1,6 +1,8 @@
 //! keyslot's test harnesses, shared by the integration tests in `tests/tests/`.
 //!
 //! - [`server`]: a real `redis-server` per test ([`RedisServer`]), in a scratch dir of its own.
+//! - [`cluster`]: a real Redis Cluster per test ([`cluster::RedisCluster`]): any shape,
+//!   hostname / same-port / TLS / ACL deployments, resharding, failover and scale-out.
 //! - [`client`]: a tiny blocking pipelining client ([`Conn`]) built on the core's encoder and
 //!   decoder, for talking to such a server before the real client exists.
 //! - [`require`]: the skip-unless-installed convention ([`require_redis`]); under `CI=true`
@@ -8,6 +10,7 @@
 //! - [`tempdir`]: scratch directories, std only.
 //! - [`fuzz_targets`]: the fuzz targets' bodies, shared by `fuzz/` and the corpus replay test.
 pub mod client;
+pub mod cluster;
 pub mod fuzz_targets;
 pub mod require;
 pub mod server;
