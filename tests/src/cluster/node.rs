@@ -245,8 +245,8 @@ impl Process {
             self.launch()?;
             match self.wait_ready(auth) {
                 Ok(()) => return Ok(()),
-                Err(e) if attempt < 20 && self.log_tail(5).contains("Address already in use") => {
-                    let _ = e;
+                // The error carries the log's tail, which names a port conflict.
+                Err(e) if attempt < 20 && e.to_string().contains("Address already in use") => {
                     self.kill();
                     std::thread::sleep(Duration::from_millis(250));
                 }
