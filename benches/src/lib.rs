@@ -92,3 +92,5 @@ pub fn ready_machine() -> (keyslot_core::Cluster, keyslot_core::cluster::ConnId)
     assert!(cluster.is_ready(), "the machine has a topology");
     (cluster, c)
 }
+
+pub mod e2e;
