@@ -164,7 +164,7 @@ impl Cluster {
             }
         }
         job.conn = Some(conn);
-        job.trail.push(c.addr.clone());
+        job.trail.push(c.node.map_or(u32::MAX, |n| n as u32));
         self.signal_transmit(conn);
     }
 
@@ -178,7 +178,12 @@ impl Cluster {
         job.conn = None;
         job.redirects += 1;
         if job.redirects > max {
-            let trail = core::mem::take(&mut job.trail);
+            let trail = job
+                .trail
+                .iter()
+                .filter_map(|&n| self.nodes.get(n as usize))
+                .map(|n| n.addr.clone())
+                .collect();
             self.complete_job(key, Err(Error::TooManyRedirects { trail }));
             return false;
         }

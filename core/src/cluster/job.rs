@@ -7,6 +7,7 @@
 //! its own, and reports its result to its entry.
 
 use alloc::vec::Vec;
+use smallvec::SmallVec;
 
 use super::slab::Key;
 use super::Error;
@@ -48,7 +49,7 @@ pub(crate) struct Job {
     pub(crate) redirects: u32,
     /// Retries after a pause so far (TRYAGAIN and kin, lost connections): sets the backoff.
     pub(crate) attempts: u32,
-    pub(crate) trail: Vec<Addr>,
+    pub(crate) trail: SmallVec<[u32; 4]>,
     /// Send `ASKING` first, to this node.
     pub(crate) ask: Option<usize>,
     /// Where the job is in flight, if it is.
@@ -79,7 +80,7 @@ impl Job {
             retry_safe,
             redirects: 0,
             attempts: 0,
-            trail: Vec::new(),
+            trail: SmallVec::new(),
             ask: None,
             conn: None,
             queued_error: None,
@@ -107,13 +108,13 @@ pub(crate) struct Entry {
     pub(crate) result: Option<Result<Value, Error>>,
     pub(crate) collect: Collect,
     /// Jobs of this entry still running.
-    pub(crate) jobs: Vec<Key>,
+    pub(crate) jobs: SmallVec<[Key; 1]>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Request {
     pub(crate) deadline: Instant,
-    pub(crate) entries: Vec<Entry>,
+    pub(crate) entries: SmallVec<[Entry; 1]>,
     /// Entries without a result yet.
     pub(crate) open: usize,
     /// Reply as a pipeline (a list of results) rather than one result.

@@ -112,9 +112,9 @@ impl Cluster {
             .map(|_| Entry {
                 result: None,
                 collect: Collect::Single,
-                jobs: Vec::new(),
+                jobs: smallvec::SmallVec::new(),
             })
-            .collect::<Vec<_>>();
+            .collect::<smallvec::SmallVec<_>>();
         let open = entries.len();
         let key = self.requests.insert(Request {
             deadline,
@@ -267,21 +267,18 @@ impl Cluster {
         let Some(req) = self.requests.remove(id.0) else {
             return;
         };
-        let mut results = Vec::with_capacity(req.entries.len());
-        for entry in req.entries {
+        let mut results = req.entries.into_iter().map(|entry| {
             for job in entry.jobs {
                 self.jobs.remove(job);
             }
-            results.push(
-                entry
-                    .result
-                    .unwrap_or_else(|| Err(fill.clone().unwrap_or(Error::Timeout))),
-            );
-        }
+            entry
+                .result
+                .unwrap_or_else(|| Err(fill.clone().unwrap_or(Error::Timeout)))
+        });
         let reply = if req.pipeline {
-            Reply::Pipeline(results)
+            Reply::Pipeline(results.collect())
         } else {
-            Reply::Single(results.pop().unwrap_or(Err(Error::Closed)))
+            Reply::Single(results.next().unwrap_or(Err(Error::Closed)))
         };
         self.emit(Output::Reply { id, reply });
     }

@@ -1,11 +1,12 @@
 //! [`Cmd`]: a command as a list of byte arguments.
 //!
-//! All arguments live in one buffer with an end offset each, so building a command costs two
-//! allocations however many arguments it has, and encoding it is one pass that copies each
-//! argument once into the connection's output buffer.
+//! All arguments live in one buffer with an end offset each (kept inline for up to six
+//! arguments), so building a typical command costs one allocation, and encoding it is one
+//! pass that copies each argument once into the connection's output buffer.
 
 use alloc::vec::Vec;
 use bytes::Bytes;
+use smallvec::SmallVec;
 
 use crate::resp::encode::{blob, header};
 
@@ -20,13 +21,19 @@ use crate::resp::encode::{blob, header};
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Cmd {
     data: Vec<u8>,
-    ends: Vec<usize>,
+    /// Where each argument ends in `data`; most commands have few arguments, kept inline.
+    ends: SmallVec<[usize; 6]>,
 }
 
 impl Cmd {
     /// A command whose first argument is `name`.
     pub fn new(name: impl ToArg) -> Self {
-        Cmd::default().arg(name)
+        // One allocation for a typical command: names and keys are short.
+        let cmd = Cmd {
+            data: Vec::with_capacity(48),
+            ends: SmallVec::new(),
+        };
+        cmd.arg(name)
     }
 
     /// Append an argument.
