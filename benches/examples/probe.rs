@@ -11,7 +11,11 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let frames_mode = std::env::args().nth(2).as_deref() == Some("frames");
+    let mode = std::env::args().nth(2).unwrap_or_default();
+    let frames_mode = mode == "frames";
+    if mode == "redis-protocol" {
+        return redis_protocol_probe(&workloads[which]);
+    }
     let iters: usize = std::env::var("ITERS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -46,4 +50,30 @@ fn main() {
         w.name,
         if frames_mode { "frames" } else { "values" }
     );
+}
+
+/// The same loop over redis-protocol's `decode_bytes`, for instruction-count comparisons.
+fn redis_protocol_probe(w: &keyslot_benches::Workload) {
+    use bytes::Buf;
+    let iters: usize = std::env::var("ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
+    let mut total = std::time::Duration::ZERO;
+    for _ in 0..iters {
+        let mut buf = bytes::Bytes::copy_from_slice(&w.bytes);
+        let t0 = std::time::Instant::now();
+        let mut n = 0;
+        while let Some((frame, len)) =
+            redis_protocol::resp2::decode::decode_bytes(&buf).expect("valid")
+        {
+            std::hint::black_box(frame);
+            buf.advance(len);
+            n += 1;
+        }
+        total += t0.elapsed();
+        assert_eq!(n, w.frames);
+    }
+    let per_frame = total.as_nanos() as f64 / (iters * w.frames) as f64;
+    println!("{} (redis-protocol): {per_frame:.1} ns/frame", w.name);
 }

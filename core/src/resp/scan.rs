@@ -123,6 +123,19 @@ impl Scanner {
         let max_frame = limits.max_frame_len;
         let max_depth = limits.depth();
         loop {
+            // Fast lane: a run of plain bulks inside the innermost aggregate (MGET, LRANGE,
+            // HGETALL, KEYS...), every one but the last, which completes the aggregate and
+            // takes the general path below.
+            if let Some(remaining) = self.open.last_mut() {
+                while *remaining > 1 && buf.get(self.pos) == Some(&b'$') {
+                    let Some((node, end)) = plain_bulk(buf, self.pos, limits) else {
+                        break;
+                    };
+                    self.tape.push(node);
+                    self.pos = end;
+                    *remaining -= 1;
+                }
+            }
             let pos = self.pos;
             // Bulks dominate aggregates (MGET, LRANGE, HGETALL...): try the tight path first.
             let fast = match buf.get(pos) {
@@ -194,6 +207,14 @@ pub(crate) fn parse_element(
     };
     let body = pos + 1;
     let element = match ty {
+        // `+OK` is the most common reply of all: recognised without a line search.
+        b'+' if buf.get(body..body + 4) == Some(b"OK\r\n") => Ok((
+            Node::Simple {
+                start: body,
+                end: body + 2,
+            },
+            body + 4,
+        )),
         b'+' => line(buf, body)?.map(|(start, end)| (Node::Simple { start, end }, end + 2)),
         b'-' => line(buf, body)?.map(|(start, end)| (Node::Error { start, end }, end + 2)),
         b':' => integer(buf, body)?.map(|(i, next)| (Node::Integer(i), next)),
