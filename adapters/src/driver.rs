@@ -16,7 +16,7 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Instant as StdInstant;
 
 use keyslot_core::cluster::{ConnId, Error, Event, Output, Reply, RequestId};
@@ -27,6 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::resolve::Resolve;
 use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
+use crate::wake::{ConnWake, TaskWaker};
 
 /// What a client handle asks of the driver.
 pub(crate) enum Msg {
@@ -69,10 +70,14 @@ pub(crate) struct Driver<R: Runtime> {
     timer: R::Timer,
     timer_at: Option<Instant>,
     options: Arc<DriverOptions>,
+    task: Arc<TaskWaker>,
 }
 
 struct Conn<R: Runtime> {
     stream: crate::tls::MaybeTls<R::Stream>,
+    /// Marks this connection when its socket wants attention.
+    wake: Arc<ConnWake>,
+    waker: Waker,
     /// The core has output for this connection.
     writing: bool,
     /// Written since the last flush (TLS buffers records).
@@ -98,6 +103,7 @@ impl<R: Runtime> Driver<R> {
             timer: R::timer(),
             timer_at: None,
             options: Arc::new(options),
+            task: Arc::new(TaskWaker::default()),
         }
     }
 
@@ -161,14 +167,16 @@ impl<R: Runtime> Driver<R> {
                     let now = self.now();
                     match result {
                         Ok(stream) => {
-                            self.conns.insert(
-                                conn,
-                                Conn {
-                                    stream,
-                                    writing: false,
-                                    unflushed: false,
-                                },
-                            );
+                            let wake = ConnWake::new(self.task.clone());
+                            let waker = Waker::from(wake.clone());
+                            let io = Conn {
+                                stream,
+                                wake,
+                                waker,
+                                writing: false,
+                                unflushed: false,
+                            };
+                            self.conns.insert(conn, io);
                             self.cluster.handle_connected(conn, now);
                         }
                         Err(e) => self
@@ -181,16 +189,23 @@ impl<R: Runtime> Driver<R> {
         progress
     }
 
-    fn poll_reads(&mut self, cx: &mut Context<'_>) -> bool {
+    /// Read the connections whose sockets asked for attention.
+    fn poll_reads(&mut self) -> bool {
         let mut progress = false;
         let mut closed = Vec::new();
         for (&id, conn) in self.conns.iter_mut() {
+            if !conn.wake.take_mark() {
+                continue;
+            }
             let Some(buf) = self.cluster.read_buffer(id) else {
                 continue;
             };
-            match conn.stream.poll_read_buf(cx, buf) {
+            let mut cx = Context::from_waker(&conn.waker);
+            match conn.stream.poll_read_buf(&mut cx, buf) {
                 Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => closed.push(id),
                 Poll::Ready(Ok(_)) => {
+                    // More may be waiting; look again on the next round.
+                    conn.wake.mark();
                     progress = true;
                     let now = Instant::from_micros(self.origin.elapsed().as_micros() as u64);
                     self.cluster.handle_read(id, now);
@@ -207,10 +222,12 @@ impl<R: Runtime> Driver<R> {
         progress
     }
 
-    fn poll_writes(&mut self, cx: &mut Context<'_>) -> bool {
+    fn poll_writes(&mut self) -> bool {
         let mut progress = false;
         let mut closed = Vec::new();
         for (&id, conn) in self.conns.iter_mut() {
+            let mut cx = Context::from_waker(&conn.waker);
+            let cx = &mut cx;
             while conn.writing {
                 let data = self.cluster.transmit(id);
                 if data.is_empty() {
@@ -330,12 +347,13 @@ impl<R: Runtime> Future for Driver<R> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
+        this.task.register(cx.waker());
         for _ in 0..BUDGET {
             let mut progress = this.take_messages(cx);
             progress |= this.poll_connects(cx);
-            progress |= this.poll_reads(cx);
+            progress |= this.poll_reads();
             this.drain_outputs();
-            progress |= this.poll_writes(cx);
+            progress |= this.poll_writes();
             progress |= this.poll_timer(cx);
             this.drain_outputs();
             if this.finished() {

@@ -42,6 +42,7 @@ mod tls;
 #[cfg(feature = "tls")]
 mod tls_config;
 mod url;
+mod wake;
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
