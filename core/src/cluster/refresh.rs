@@ -20,8 +20,11 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use bytes::Bytes;
+
 use super::backoff::backoff;
 use super::conn::{ConnState, Expect};
+use super::redirect::{classify, ErrorAction};
 use super::slab::Key;
 use super::timers::Timer;
 use super::{Cluster, Error, Event, RefreshOutcome, RefreshTrigger, SeedFailure, NO_NODE};
@@ -315,6 +318,17 @@ impl Cluster {
             if !slots && unknown {
                 self.refresh.slots_only = true;
                 return self.send_topology_query(conn, seq, true);
+            }
+            if classify(text) == ErrorAction::Auth {
+                // No or wrong credentials (a RESP2 connection sends none without a password):
+                // the server refuses, it is not unreachable.
+                let addr = self.conns.get(conn).map(|c| c.addr.clone());
+                if let (Some(refresh), Some(addr)) = (&mut self.refresh.current, addr) {
+                    refresh.auth_error.get_or_insert_with(|| Error::Auth {
+                        addr,
+                        message: Bytes::copy_from_slice(text),
+                    });
+                }
             }
             let reason = String::from_utf8_lossy(text).into_owned();
             return self.query_failed(conn, reason, now);

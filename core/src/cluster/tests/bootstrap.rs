@@ -107,6 +107,31 @@ fn a_wrong_password_fails_at_once_and_is_not_retried() {
 }
 
 #[test]
+fn a_topology_query_refused_for_lack_of_credentials_is_an_auth_error() {
+    // RESP2 without a password sends no AUTH: the first command, the topology query, meets
+    // the server's NOAUTH. That is the server requiring credentials, not an unreachable seed.
+    let config = Config {
+        protocol: Protocol::Resp2,
+        ..Config::default()
+    };
+    let mut net = Net::new(config, &["seed:6379"]);
+    let get = net.submit(Cmd::new("GET").arg("k"));
+    let seed = net.conn_to("seed:6379");
+    net.connected(seed);
+    assert_eq!(net.take_sent(seed), [["CLUSTER", "SHARDS"]]);
+    net.fixture(seed, "noauth.resp2");
+    let Err(Error::Auth { addr: a, message }) = net.single(get) else {
+        panic!("{:?}", net.single(get))
+    };
+    assert_eq!(*a, addr("seed:6379"));
+    assert!(message.starts_with(b"NOAUTH"));
+    assert!(matches!(
+        net.cluster.bootstrap_error(),
+        Some(Error::Auth { .. })
+    ));
+}
+
+#[test]
 fn servers_without_hello_get_resp2_auth_and_setname() {
     let config = Config {
         username: Some("app".into()),
