@@ -175,6 +175,11 @@ impl<R: Runtime> Builder<R> {
                 None
             },
         };
+        // The machine must address nodes on their TLS ports when the driver speaks TLS.
+        #[cfg(feature = "tls")]
+        {
+            self.config.tls = options.tls.is_some();
+        }
         #[cfg(not(feature = "tls"))]
         if tls {
             return Err(Error::Config(

@@ -64,6 +64,11 @@ pub struct Config {
     pub limits: Limits,
     /// Seed of the machine's random choices (replica choice, jitter, node spreading).
     pub rng_seed: u64,
+    /// The driver wraps every connection in TLS, so nodes are reached on the TLS port that a
+    /// topology reply gives (`CLUSTER SHARDS` lists a node's plain and TLS ports whatever
+    /// the asking connection; `CLUSTER SLOTS` and MOVED already give the port of its kind).
+    /// The keyslot adapters set it when TLS is on (default false).
+    pub tls: bool,
 }
 
 impl Default for Config {
@@ -87,6 +92,7 @@ impl Default for Config {
             max_connections_per_node: 1,
             limits: Limits::default(),
             rng_seed: 0x006b_6579_736c_6f74,
+            tls: false,
         }
     }
 }
@@ -112,6 +118,7 @@ impl fmt::Debug for Config {
             .field("max_connections_per_node", &self.max_connections_per_node)
             .field("limits", &self.limits)
             .field("rng_seed", &self.rng_seed)
+            .field("tls", &self.tls)
             .finish()
     }
 }

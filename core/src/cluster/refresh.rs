@@ -343,7 +343,8 @@ impl Cluster {
         } else {
             Topology::from_cluster_shards(&value, &asked)
         };
-        match parsed {
+        let tls = self.config.tls;
+        match parsed.map(|t| if tls { t.with_tls_ports() } else { t }) {
             Ok(topology) => {
                 let Some(refresh) = &mut self.refresh.current else {
                     return;

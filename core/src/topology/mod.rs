@@ -94,7 +94,7 @@ pub struct NodeInfo {
     /// The node id, or `""` when the reply has none.
     pub id: String,
     /// Where to connect, after the endpoint rules. Its port is the plain-TCP port, or the TLS
-    /// port when the node has no plain one.
+    /// port when the node has no plain one (see [`Topology::with_tls_ports`] for TLS clients).
     pub addr: Addr,
     /// The node's IP address when the reply gives it (as a field, as metadata, or as the
     /// endpoint itself).
@@ -186,6 +186,21 @@ impl Topology {
         self.shards
             .iter()
             .flat_map(|s| s.primary.iter().chain(s.replicas.iter()))
+    }
+
+    /// The same view for a TLS client: every node that has a [`NodeInfo::tls_port`] is
+    /// addressed on it. (`CLUSTER SHARDS` lists both ports whatever the asking connection;
+    /// `CLUSTER SLOTS` gives the port of the asking connection's kind and no TLS port, so its
+    /// nodes stay as they are.)
+    pub fn with_tls_ports(mut self) -> Topology {
+        for shard in &mut self.shards {
+            for node in shard.primary.iter_mut().chain(shard.replicas.iter_mut()) {
+                if let Some(port) = node.tls_port {
+                    node.addr.port = port;
+                }
+            }
+        }
+        self
     }
 }
 

@@ -106,6 +106,58 @@ fn a_wrong_password_fails_at_once_and_is_not_retried() {
     assert!(net.closed.contains(&seed));
 }
 
+/// `CLUSTER SHARDS` (RESP2) as a TLS cluster answers it: one shard, its primary on plain
+/// port 7000 and TLS port 7443 (the reply lists both, whatever the asking connection).
+fn shards_with_plain_and_tls_ports() -> Value {
+    let node = Value::Array(alloc::vec![
+        bulk("id"),
+        bulk("0123456789012345678901234567890123456789"),
+        bulk("port"),
+        Value::Integer(7000),
+        bulk("tls-port"),
+        Value::Integer(7443),
+        bulk("ip"),
+        bulk("10.0.0.1"),
+        bulk("endpoint"),
+        bulk("10.0.0.1"),
+        bulk("role"),
+        bulk("master"),
+        bulk("replication-offset"),
+        Value::Integer(0),
+        bulk("health"),
+        bulk("online"),
+    ]);
+    let shard = Value::Array(alloc::vec![
+        bulk("slots"),
+        Value::Array(alloc::vec![Value::Integer(0), Value::Integer(16383)]),
+        bulk("nodes"),
+        Value::Array(alloc::vec![node]),
+    ]);
+    Value::Array(alloc::vec![shard])
+}
+
+#[test]
+fn tls_clients_connect_to_the_tls_ports_that_cluster_shards_lists() {
+    for (tls, port) in [(true, 7443), (false, 7000)] {
+        let config = Config {
+            tls,
+            ..Config::default()
+        };
+        let mut net = Net::new(config, &["cfg.example:7443"]);
+        let seed = net.accept("cfg.example:7443");
+        assert_eq!(net.take_sent(seed), [["CLUSTER", "SHARDS"]]);
+        net.reply(seed, &shards_with_plain_and_tls_ports());
+        let want = Addr::new("10.0.0.1", port);
+        assert_eq!(net.cluster.slot_owner(0), Some(&want), "tls: {tls}");
+        net.submit(Cmd::new("GET").arg("k"));
+        assert_eq!(
+            net.connects.last().map(|(_, a)| a),
+            Some(&want),
+            "tls: {tls}"
+        );
+    }
+}
+
 #[test]
 fn a_topology_query_refused_for_lack_of_credentials_is_an_auth_error() {
     // RESP2 without a password sends no AUTH: the first command, the topology query, meets
