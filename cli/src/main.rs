@@ -9,10 +9,13 @@
 mod args;
 mod bench;
 mod connect;
+mod demo;
+mod demo_real;
 mod exec;
 mod explain_error;
 mod render;
 mod topology;
+mod view;
 
 use clap::Parser;
 
@@ -33,6 +36,7 @@ fn main() {
             args::Command::Topology(a) => topology::run(a).await,
             args::Command::Exec(a) => exec::run(a).await,
             args::Command::Bench(a) => bench::run(a).await,
+            args::Command::Demo(a) => demo::run(a).await,
         };
         match result {
             Ok(code) => code,
