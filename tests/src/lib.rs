@@ -7,12 +7,15 @@
 //!   decoder, for talking to such a server before the real client exists.
 //! - [`require`]: the skip-unless-installed convention ([`require_redis`]); under `CI=true`
 //!   a missing server fails the test instead.
+//! - [`runtimes`]: one client scenario on every runtime (tokio, smol, async-std, blocking),
+//!   for the real-cluster client tests (`tests/tests/client_*.rs`).
 //! - [`tempdir`]: scratch directories, std only.
 //! - [`fuzz_targets`]: the fuzz targets' bodies, shared by `fuzz/` and the corpus replay test.
 pub mod client;
 pub mod cluster;
 pub mod fuzz_targets;
 pub mod require;
+pub mod runtimes;
 pub mod server;
 pub mod tempdir;
 
