@@ -385,6 +385,18 @@ async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
         },
     )
     .await;
+
+    // Fan-out over the new layout: to every primary (DBSIZE), to every node (SCRIPT LOAD).
+    // A dead node, still listed as a failed replica after a kill, must not be asked.
+    let dbsize = client.send(Cmd::new("DBSIZE")).await;
+    assert!(
+        matches!(dbsize, Ok(Value::Integer(n)) if n > 0),
+        "{dbsize:?}"
+    );
+    let script = client
+        .send(Cmd::new("SCRIPT").arg("LOAD").arg("return 1"))
+        .await;
+    assert!(matches!(script, Ok(Value::BulkString(_))), "{script:?}");
 }
 
 async fn coordinated<F: Flavor>(cluster: &RedisCluster) {
