@@ -6,8 +6,10 @@
 //! `tests/tests/fuzz_corpus_replay.rs` run every committed corpus input through exactly the
 //! same code on stable, as part of the ordinary test suite.
 
+mod cluster_machine;
 mod key_slot;
 mod resp_decode;
 
+pub use cluster_machine::cluster_machine;
 pub use key_slot::key_slot;
 pub use resp_decode::resp_decode;

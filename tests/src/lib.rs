@@ -11,12 +11,15 @@
 //!   for the real-cluster client tests (`tests/tests/client_*.rs`).
 //! - [`tempdir`]: scratch directories, std only.
 //! - [`fuzz_targets`]: the fuzz targets' bodies, shared by `fuzz/` and the corpus replay test.
+//! - [`sim`]: the deterministic cluster simulator (a whole Redis Cluster, faults and all,
+//!   around the core state machine), replayable by seed.
 pub mod client;
 pub mod cluster;
 pub mod fuzz_targets;
 pub mod require;
 pub mod runtimes;
 pub mod server;
+pub mod sim;
 pub mod tempdir;
 
 pub use client::{Conn, Frame};

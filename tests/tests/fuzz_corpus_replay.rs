@@ -59,3 +59,8 @@ fn resp_decode_corpus() {
 fn key_slot_corpus() {
     replay("key_slot", fuzz_targets::key_slot);
 }
+
+#[test]
+fn cluster_machine_corpus() {
+    replay("cluster_machine", fuzz_targets::cluster_machine);
+}

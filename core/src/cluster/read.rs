@@ -188,6 +188,9 @@ impl Cluster {
 
     fn on_ask(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
         let target = self.redirect_target(conn, &r);
+        // The simulator's planted bug (see core/Cargo.toml): ASK must never touch the map.
+        #[cfg(feature = "plant-ask-updates-map")]
+        let _ = core::mem::replace(&mut self.slots[r.slot as usize], target as u32);
         let (from, to) = (self.conn_addr(conn), self.nodes[target].addr.clone());
         self.event(Event::Redirected {
             ask: true,

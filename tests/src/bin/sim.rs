@@ -1,0 +1,169 @@
+//! The simulator's runner.
+//!
+//! ```text
+//! cargo run --release -p keyslot-tests --bin sim -- --seeds 1..1000 [--threads N] [--verbose]
+//! cargo run --release -p keyslot-tests --bin sim -- --seed 42        # one seed, full report
+//! cargo run --release -p keyslot-tests --bin sim -- --scale [--shards 500] [--clients 10000]
+//! cargo run --release -p keyslot-tests --bin sim -- --script FILE...  # cluster_machine inputs
+//! ```
+//!
+//! `KEYSLOT_SIM_SEED=N` is the same as `--seed N`. Prints every failure in full, then a
+//! summary, and last a line `N passed, M failed`; exits non-zero if any seed failed.
+
+use std::process::ExitCode;
+
+use keyslot_tests::sim;
+
+fn usage() -> ExitCode {
+    eprintln!(
+        "usage: sim --seeds A..B [--threads N] [--verbose] | --seed N | \
+         --scale [--shards N] [--clients N] [--seed N] | --script FILE..."
+    );
+    ExitCode::from(2)
+}
+
+fn parse_range(s: &str) -> Option<std::ops::Range<u64>> {
+    let (a, b) = s.split_once("..")?;
+    let a: u64 = a.parse().ok()?;
+    let b = b.strip_prefix('=').map_or_else(
+        || b.parse::<u64>().ok(),
+        |b| b.parse::<u64>().ok().map(|v| v + 1),
+    )?;
+    (a < b).then_some(a..b)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut seeds: Option<std::ops::Range<u64>> = None;
+    let mut one: Option<u64> = std::env::var("KEYSLOT_SIM_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok());
+    let mut threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut verbose = false;
+    let mut scale = false;
+    let mut shards = 500usize;
+    let mut clients = 10_000usize;
+    let mut scripts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1);
+        match args[i].as_str() {
+            "--seeds" => match value.and_then(|v| parse_range(v)) {
+                Some(r) => seeds = Some(r),
+                None => return usage(),
+            },
+            "--seed" => match value.and_then(|v| v.parse().ok()) {
+                Some(s) => one = Some(s),
+                None => return usage(),
+            },
+            "--threads" => match value.and_then(|v| v.parse().ok()) {
+                Some(t) => threads = t,
+                None => return usage(),
+            },
+            "--shards" => match value.and_then(|v| v.parse().ok()) {
+                Some(t) => shards = t,
+                None => return usage(),
+            },
+            "--clients" => match value.and_then(|v| v.parse().ok()) {
+                Some(t) => clients = t,
+                None => return usage(),
+            },
+            "--script" => {
+                scripts.extend(args[i + 1..].iter().cloned());
+                break;
+            }
+            "--verbose" => {
+                verbose = true;
+                i += 1;
+                continue;
+            }
+            "--scale" => {
+                scale = true;
+                i += 1;
+                continue;
+            }
+            _ => return usage(),
+        }
+        i += 2;
+    }
+    if !scripts.is_empty() {
+        let mut failed = 0;
+        for path in &scripts {
+            let data = match std::fs::read(path) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("{path}: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let r = sim::script::run(&data);
+            if r.failure.is_some() {
+                failed += 1;
+                println!("{path}:\n{}\n", r.failure_text());
+            }
+            println!("{path}: {}", r.line());
+        }
+        println!("{} passed, {} failed", scripts.len() - failed, failed);
+        return if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
+    if scale {
+        let report = sim::scale::run(&sim::scale::ScaleConfig {
+            shards,
+            clients,
+            seed: one.unwrap_or(1),
+            ..sim::scale::ScaleConfig::default()
+        });
+        println!("{report}");
+        return if report.routed_correctly {
+            println!("1 passed, 0 failed");
+            ExitCode::SUCCESS
+        } else {
+            println!("0 passed, 1 failed");
+            ExitCode::FAILURE
+        };
+    }
+    if let Some(seed) = one {
+        let r = sim::run_seed(seed);
+        if r.failure.is_some() {
+            println!("{}", r.failure_text());
+        }
+        println!("{}", r.line());
+        println!("trace hash {:016x}", r.trace_hash);
+        let failed = u64::from(r.failure.is_some());
+        println!("{} passed, {} failed", 1 - failed, failed);
+        return if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
+    let Some(range) = seeds else {
+        return usage();
+    };
+    let started = std::time::Instant::now();
+    let totals = sim::run_range(range, threads, |r| {
+        if r.failure.is_some() {
+            println!("{}\n", r.failure_text());
+        } else if verbose {
+            println!("{}", r.line());
+        }
+    });
+    println!(
+        "{} ({:.1} s wall)",
+        totals.summary(),
+        started.elapsed().as_secs_f64()
+    );
+    if !totals.failed_seeds.is_empty() {
+        println!("failed seeds: {:?}", totals.failed_seeds);
+    }
+    println!("{} passed, {} failed", totals.passed, totals.failed);
+    if totals.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

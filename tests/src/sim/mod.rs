@@ -1,0 +1,56 @@
+//! A deterministic simulation of a whole Redis Cluster around the core state machine.
+//!
+//! In the manner of FoundationDB's simulator and TigerBeetle's VOPR: one seed decides
+//! everything — the cluster's shape, the faults it suffers, the network's latencies and byte
+//! splits, the workload — and the same seed replays the same run, byte for byte. Nothing
+//! reads a clock or uses randomly seeded hashing; time jumps from event to event, so a
+//! minute of cluster life runs in milliseconds.
+//!
+//! The client is the real [`keyslot_core::cluster::Cluster`], driven exactly as an adapter
+//! drives it, speaking real RESP2/RESP3 bytes to simulated Redis 7.0 nodes that parse them
+//! with the core's decoder and answer with `encode_as`.
+//!
+//! | module | its one job |
+//! |---|---|
+//! | [`rng`] | the seeded generator every choice comes from |
+//! | [`clock`] | the queue of future events (virtual time) |
+//! | [`profile`] | the per-seed fault profile (swarm testing) |
+//! | [`net`] | connections, latency, splits, resets, partitions, black holes, DNS |
+//! | [`server`] | one node's connection: commands, handshake, the cluster redirect rules |
+//! | [`replies`] | CLUSTER SHARDS / CLUSTER SLOTS as a node's view has them |
+//! | [`store`] | a node's keys and the replication stream |
+//! | [`cluster`] | the true cluster: views and gossip, replication, failure detection, failover |
+//! | [`ops`] | the orchestrator: crashes, freezes, isolation, failovers, migrations, scaling |
+//! | [`workload`] | the client's commands over a hash-tagged key space |
+//! | [`model`] | what really happened: value histories, the execution log, tokens |
+//! | [`check`] | the invariants, per reply, per step and at the end |
+//! | [`trace`] | the trace hash (determinism) and recent events (failure reports) |
+//! | [`world`] | one run: the loop, the phases, liveness |
+//! | [`runner`] | running seeds and ranges of seeds, reports |
+//! | [`script`] | runs driven by arbitrary operation sequences (the fuzz target) |
+//! | [`scale`] | many clients against a large cluster: the refresh-storm measurement |
+//!
+//! Replay one seed with `KEYSLOT_SIM_SEED=N cargo test -p keyslot-tests --test sim_seeds`
+//! or `cargo run --release -p keyslot-tests --bin sim -- --seed N`.
+
+pub mod check;
+pub mod clock;
+pub mod cluster;
+pub mod model;
+pub mod net;
+pub mod ops;
+pub mod profile;
+pub mod replies;
+pub mod rng;
+pub mod runner;
+pub mod scale;
+pub mod script;
+pub mod server;
+pub mod store;
+pub mod trace;
+pub mod workload;
+pub mod world;
+
+pub use profile::Profile;
+pub use runner::{profile_for, run_range, run_seed, run_with, RunReport, Totals};
+pub use world::{Driver, World};
