@@ -11,6 +11,9 @@ use crate::resp::Frame;
 use crate::time::Instant;
 use crate::topology::Addr;
 
+/// Frames above this size (bytes) leave no scratch memory behind on their connection.
+const LARGE_FRAME: usize = 64 * 1024;
+
 impl Cluster {
     /// Bytes were appended to `conn`'s [`read_buffer`](Cluster::read_buffer): process every
     /// complete reply.
@@ -20,6 +23,7 @@ impl Cluster {
             return;
         };
         let mut frames = core::mem::take(&mut c.frames);
+        let mut large = false;
         loop {
             let Some(c) = self.conns.get_mut(key) else {
                 return;
@@ -28,6 +32,7 @@ impl Cluster {
                 Ok(0) => break,
                 Ok(_) => {
                     for frame in frames.iter() {
+                        large |= frame.wire().len() > LARGE_FRAME;
                         if !self.on_frame(key, &frame, now) {
                             return;
                         }
@@ -42,6 +47,13 @@ impl Cluster {
         }
         if let Some(c) = self.conns.get_mut(key) {
             c.frames = frames;
+            // A large reply (a big cluster's topology) grows the read buffer and the
+            // decoder's scratch to its size; keep that only while a frame is in progress.
+            if large && c.read.is_empty() {
+                c.read = bytes::BytesMut::new();
+                c.frames = crate::resp::Frames::new();
+                c.decoder = crate::resp::Decoder::with_limits(*c.decoder.limits());
+            }
         }
     }
 
