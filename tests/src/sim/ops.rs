@@ -433,6 +433,14 @@ impl World {
         }
         self.c.nodes[node].life = Life::Up;
         self.trace_note(format!("restart n{node}"));
+        if self.profile.late_hostnames && self.rng_fault.coin() {
+            // It comes back before its hostname is announced again: `?` meanwhile.
+            self.change_view(&[node], |v| v.announced[node] = false);
+            self.ops.active += 1;
+            let d = self.rng_fault.range(100, 2_000);
+            self.sched
+                .after(self.now, ms(d), Ev::Op(OpEv::Announce { node }));
+        }
         let loading = ms(loading_ms);
         if loading_ms > 0 {
             self.start_loading(node, loading);

@@ -11,7 +11,7 @@
 //! | 3 | let `(arg % 50 + 1) * 10` ms pass |
 //! | 4 | start a cluster operation: `arg % 9` picks crash, freeze, isolate, failover, loading, partition, migrate, scale-out or scale-in |
 //! | 5 | reset the `arg`-th open connection |
-//! | 6 | take `arg % 16 + 1` single steps |
+//! | 6 | take `arg % 16 + 1` single steps (each at most 100 ms) |
 //! | 7 | submit `arg % 8 + 1` requests at once |
 //!
 //! After the script the faults stop, and the run goes on exactly like a seeded one: settle,
@@ -99,8 +99,19 @@ pub fn run(data: &[u8]) -> RunReport {
                 }
             }
             6 => {
+                // Single steps, but never a jump of more than 100 ms (an idle client's next
+                // deadline can be a minute away).
                 for _ in 0..=(arg % 16) {
-                    w.step();
+                    let limit = w.now + Duration::from_millis(100);
+                    let next = match (w.sched.next_at(), w.deadline) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    if next.is_some_and(|t| t <= limit) {
+                        w.step();
+                    } else {
+                        w.run_until(limit);
+                    }
                 }
             }
             _ => {
