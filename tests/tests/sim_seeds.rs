@@ -45,6 +45,27 @@ fn every_seed_in_the_fixed_range_passes() {
     assert!(totals.migrations > 0, "no migration in {SEEDS} seeds");
 }
 
+/// Seeds that once found a bug, each with what it found. They run on every `cargo test`.
+const REGRESSIONS: &[(u64, &str)] = &[(
+    8709,
+    "the only live node came back from a restart showing endpoint `?` while the drained shard \
+     holding the only seed was removed: the client adopted a view with no usable node, forgot \
+     every address, and asked only the dead seed from then on (core fix: rediscovery falls \
+     back to nodes known from earlier views before the seeds)",
+)];
+
+#[test]
+fn seeds_that_once_found_bugs_pass() {
+    for &(seed, found) in REGRESSIONS {
+        let r = sim::run_seed(seed);
+        assert!(
+            r.failure.is_none(),
+            "regression seed {seed} ({found}) fails again:\n{}",
+            r.failure_text()
+        );
+    }
+}
+
 #[test]
 fn a_seed_replays_identically() {
     // Seed 7 fails over, migrates and drops connections (see its profile line on failure).

@@ -185,12 +185,24 @@ impl Cluster {
         self.schedule_query_deadline(now);
     }
 
-    /// Up to `refresh_fanout` listed, healthy nodes: connected ones first, in random order.
+    /// Up to `refresh_fanout` listed, healthy nodes: connected ones first, in random order;
+    /// when there are none, nodes known from earlier views the same way.
     fn refresh_candidates(&mut self, now: Instant) -> Vec<usize> {
+        let mut candidates = self.pick_candidates(now, true);
+        if candidates.is_empty() {
+            // No node of the current view can be asked (all down, or the view named none we
+            // can reach — every endpoint `?`): nodes known from earlier views come before the
+            // seeds, which may be gone for good.
+            candidates = self.pick_candidates(now, false);
+        }
+        candidates
+    }
+
+    fn pick_candidates(&mut self, now: Instant, listed: bool) -> Vec<usize> {
         let mut ready = Vec::new();
         let mut others = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
-            if !n.listed || n.down_until.is_some_and(|t| t > now) {
+            if n.listed != listed || n.down_until.is_some_and(|t| t > now) {
                 continue;
             }
             let connected = n
