@@ -193,8 +193,19 @@ impl Cluster {
             to,
         });
         self.request_refresh(RefreshTrigger::Moved, now);
+        // A MOVED back to a node this command already visited means the nodes disagree on
+        // the slot (gossip has not converged after a migration or failover): bouncing at
+        // once would burn the redirect limit in a few round trips, so wait a backoff first.
+        let bounced = self
+            .jobs
+            .get(key)
+            .is_some_and(|j| j.trail.contains(&(target as u32)));
         if self.count_redirect(key) {
-            self.dispatch(key, now);
+            if bounced {
+                self.retry_later(key, now);
+            } else {
+                self.dispatch(key, now);
+            }
         }
     }
 

@@ -136,6 +136,8 @@ fn a_redirect_loop_stops_at_the_limit_with_the_trail() {
         } else {
             (a, b_addr)
         };
+        // Bounces back to a visited node wait a backoff before being sent.
+        net.advance(Duration::from_millis(400));
         let sent = net.take_sent(from);
         assert!(
             sent.iter().any(|c| c[0] == "GET"),
@@ -205,4 +207,21 @@ pub(crate) fn answer_rediscovery(net: &mut Net, view: &Value) {
             }
         }
     }
+}
+
+#[test]
+fn a_moved_back_to_a_visited_node_waits_a_backoff_instead_of_bouncing() {
+    let mut net = ready_client(Config::default());
+    let (_id, a) = get_foo(&mut net);
+    net.reply(a, &error("MOVED 12182 10.0.0.1:7000"));
+    let b = net.accept("10.0.0.1:7000");
+    assert_eq!(
+        net.take_sent(b).len(),
+        1,
+        "a first MOVED is followed at once"
+    );
+    net.reply(b, &error("MOVED 12182 10.0.0.3:7000"));
+    assert!(net.take_sent(a).is_empty(), "the bounce back waits");
+    net.advance(Duration::from_millis(20));
+    assert_eq!(net.take_sent(a), [["GET", "foo"]]);
 }
