@@ -1,4 +1,5 @@
-//! `keyslot demo`: the client riding out failovers, migrations and scaling.
+//! `keyslot demo`: the client riding out failovers, migrations and scaling — on the built-in
+//! simulated cluster, or on a real one with `--seed`.
 
 use keyslot::Error;
 
@@ -7,8 +8,11 @@ use crate::args::DemoArgs;
 pub async fn run(args: DemoArgs) -> Result<i32, Error> {
     match args.seed.clone() {
         Some(seed) => crate::demo_real::run(&args, &seed).await,
-        None => Err(Error::Config(
-            "the built-in simulated cluster is not wired in yet".into(),
-        )),
+        // The simulator is synchronous and paces itself with sleeps: give it a thread.
+        None => Ok(
+            tokio::task::spawn_blocking(move || crate::demo_sim::run(&args))
+                .await
+                .unwrap_or(1),
+        ),
     }
 }

@@ -11,6 +11,7 @@ mod bench;
 mod connect;
 mod demo;
 mod demo_real;
+mod demo_sim;
 mod exec;
 mod explain_error;
 mod render;

@@ -247,6 +247,8 @@ pub struct World {
     pub driver: Driver,
     /// The send time of the bytes being processed by a node.
     pub cur_sent: Instant,
+    /// When set, a copy of every client event (for live views such as `keyslot demo`).
+    pub tap: Option<Vec<Event>>,
     same_instant_steps: u64,
 }
 
@@ -321,6 +323,7 @@ impl World {
             stats: Stats::default(),
             driver,
             cur_sent: START,
+            tap: None,
             same_instant_steps: 0,
             profile,
         };
@@ -436,6 +439,9 @@ impl World {
                     self.trace.mix_event(&e);
                     if self.trace.keep_ring {
                         self.trace.note(self.now, Line::Event(e.clone()));
+                    }
+                    if let Some(tap) = &mut self.tap {
+                        tap.push(e.clone());
                     }
                     self.checks.step_events.push(e);
                 }
