@@ -71,6 +71,8 @@ pub(crate) struct Driver<R: Runtime> {
     timer_at: Option<Instant>,
     options: Arc<DriverOptions>,
     task: Arc<TaskWaker>,
+    /// The last poll stepped aside after taking submissions (see `poll`).
+    deferred: bool,
 }
 
 struct Conn<R: Runtime> {
@@ -104,6 +106,7 @@ impl<R: Runtime> Driver<R> {
             timer_at: None,
             options: Arc::new(options),
             task: Arc::new(TaskWaker::default()),
+            deferred: false,
         }
     }
 
@@ -348,6 +351,15 @@ impl<R: Runtime> Future for Driver<R> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         this.task.register(cx.waker());
+        // Woken by a submission: step aside once so that other tasks ready to run submit too,
+        // and their commands leave in the same write (runtimes run a just-woken task first).
+        let submitted = this.take_messages(cx);
+        if submitted && !this.deferred {
+            this.deferred = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        this.deferred = false;
         for _ in 0..BUDGET {
             let mut progress = this.take_messages(cx);
             progress |= this.poll_connects(cx);
