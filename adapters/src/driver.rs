@@ -268,12 +268,16 @@ impl<R: Runtime> Driver<R> {
     }
 
     /// Carry out the core's outputs.
-    fn drain_outputs(&mut self) {
+    /// Returns true when it started connection attempts, which must be polled before the
+    /// driver may sleep.
+    fn drain_outputs(&mut self) -> bool {
+        let mut started = false;
         loop {
             match self.cluster.poll_output() {
                 Output::Connect { conn, addr } => {
                     let fut = open::<R>(addr, self.options.clone());
                     self.connecting.push((conn, fut));
+                    started = true;
                 }
                 Output::Transmit { conn } => {
                     if let Some(c) = self.conns.get_mut(&conn) {
@@ -307,6 +311,7 @@ impl<R: Runtime> Driver<R> {
             }
         }
         self.answer_ready_waiters();
+        started
     }
 
     fn answer_ready_waiters(&mut self) {
@@ -364,10 +369,10 @@ impl<R: Runtime> Future for Driver<R> {
             let mut progress = this.take_messages(cx);
             progress |= this.poll_connects(cx);
             progress |= this.poll_reads();
-            this.drain_outputs();
+            progress |= this.drain_outputs();
             progress |= this.poll_writes();
             progress |= this.poll_timer(cx);
-            this.drain_outputs();
+            progress |= this.drain_outputs();
             if this.finished() {
                 return Poll::Ready(());
             }
