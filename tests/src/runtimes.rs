@@ -355,7 +355,7 @@ impl Flavor for Blocking {
 /// records into a [`Runs`] shared by several scenarios on one cluster, which panics at its
 /// [`Runs::finish`] naming every scenario and flavour that failed.
 ///
-/// ```ignore
+/// ```text
 /// // async fn pipelines_keep_order<F: Flavor>(cluster: &RedisCluster) { .. }
 /// on_every_runtime!("pipelines keep order", pipelines_keep_order(&cluster));
 ///
