@@ -46,13 +46,21 @@ fn every_seed_in_the_fixed_range_passes() {
 }
 
 /// Seeds that once found a bug, each with what it found. They run on every `cargo test`.
-const REGRESSIONS: &[(u64, &str)] = &[(
-    8709,
-    "the only live node came back from a restart showing endpoint `?` while the drained shard \
+const REGRESSIONS: &[(u64, &str)] = &[
+    (
+        8709,
+        "the only live node came back from a restart showing endpoint `?` while the drained shard \
      holding the only seed was removed: the client adopted a view with no usable node, forgot \
      every address, and asked only the dead seed from then on (core fix: rediscovery falls \
      back to nodes known from earlier views before the seeds)",
-)];
+    ),
+    (
+        5329,
+        "simulator bug: a loading node refused MULTI, so the commands after it ran on their own \
+         and the retried transaction ran its INCR again (real servers accept MULTI while \
+         loading and refuse the queued commands instead, which aborts the transaction)",
+    ),
+];
 
 #[test]
 fn seeds_that_once_found_bugs_pass() {

@@ -145,11 +145,20 @@ fn main() -> ExitCode {
         return usage();
     };
     let started = std::time::Instant::now();
+    let (mut done, mut failed) = (0u64, 0u64);
     let totals = sim::run_range(range, threads, |r| {
+        done += 1;
         if r.failure.is_some() {
+            failed += 1;
             println!("{}\n", r.failure_text());
         } else if verbose {
             println!("{}", r.line());
+        }
+        if done % 5_000 == 0 {
+            eprintln!(
+                "progress: {done} seeds run, {failed} failed, {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
         }
     });
     println!(

@@ -259,7 +259,12 @@ impl World {
             "CLUSTER" => return self.cluster_command(node, args),
             _ => {}
         }
-        if loading {
+        // MULTI, EXEC and DISCARD are allowed while loading (they carry the `loading` flag);
+        // a command queued meanwhile is refused and spoils the transaction.
+        if loading && !matches!(name, "MULTI" | "EXEC" | "DISCARD") {
+            if let Some(m) = &mut sess.multi {
+                m.dirty = true;
+            }
             return err("LOADING Redis is loading the dataset in memory");
         }
         match name {
