@@ -73,6 +73,10 @@ pub(crate) struct Driver<R: Runtime> {
     task: Arc<TaskWaker>,
     /// The last poll stepped aside after taking submissions (see `poll`).
     deferred: bool,
+    /// Submissions taken in all, and how many the last wake-up's first round took.
+    taken: u64,
+    batch_start: u64,
+    last_batch: u64,
 }
 
 struct Conn<R: Runtime> {
@@ -107,6 +111,9 @@ impl<R: Runtime> Driver<R> {
             options: Arc::new(options),
             task: Arc::new(TaskWaker::default()),
             deferred: false,
+            taken: 0,
+            batch_start: 0,
+            last_batch: 0,
         }
     }
 
@@ -125,6 +132,7 @@ impl<R: Runtime> Driver<R> {
             match self.rx.poll_recv(cx) {
                 Poll::Ready(Some(msg)) => {
                     progress = true;
+                    self.taken += 1;
                     let now = self.now();
                     match msg {
                         Msg::Send(cmd, tx) => {
@@ -358,15 +366,26 @@ impl<R: Runtime> Future for Driver<R> {
         this.task.register(cx.waker());
         // Woken by a submission: step aside once so that other tasks ready to run submit too,
         // and their commands leave in the same write (runtimes run a just-woken task first).
+        // Only when submissions have been arriving together: a lone caller (concurrency 1)
+        // gains nothing from waiting and would pay a scheduling round trip.
+        if !this.deferred {
+            this.batch_start = this.taken;
+        }
         let submitted = this.take_messages(cx);
-        if submitted && !this.deferred {
+        let concurrent = this.last_batch > 1;
+        if submitted && concurrent && !this.deferred {
             this.deferred = true;
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
         this.deferred = false;
+        let mut first = true;
         for _ in 0..BUDGET {
             let mut progress = this.take_messages(cx);
+            if first {
+                this.last_batch = this.taken - this.batch_start;
+                first = false;
+            }
             progress |= this.poll_connects(cx);
             progress |= this.poll_reads();
             progress |= this.drain_outputs();
