@@ -224,13 +224,7 @@ impl<R: Runtime> Driver<R> {
                 Poll::Pending => {}
             }
         }
-        for id in closed {
-            progress = true;
-            self.conns.remove(&id);
-            let now = self.now();
-            self.cluster.handle_closed(id, now);
-        }
-        progress
+        progress | self.close_conns(closed)
     }
 
     fn poll_writes(&mut self) -> bool {
@@ -266,13 +260,18 @@ impl<R: Runtime> Driver<R> {
                 }
             }
         }
+        progress | self.close_conns(closed)
+    }
+
+    /// Forget connections whose socket failed or ended, and tell the core.
+    fn close_conns(&mut self, closed: Vec<ConnId>) -> bool {
+        let any = !closed.is_empty();
         for id in closed {
-            progress = true;
             self.conns.remove(&id);
             let now = self.now();
             self.cluster.handle_closed(id, now);
         }
-        progress
+        any
     }
 
     /// Carry out the core's outputs.

@@ -94,3 +94,41 @@ pub fn ready_machine() -> (keyslot_core::Cluster, keyslot_core::cluster::ConnId)
 }
 
 pub mod e2e;
+
+/// One round of `batch` GETs through a [`ready_machine`]: submit, hand the transmit bytes to
+/// nobody, feed `replies` (one GET reply per command), and count the replies that come out.
+pub fn get_round_trip(
+    cluster: &mut keyslot_core::Cluster,
+    conn: keyslot_core::cluster::ConnId,
+    batch: usize,
+    replies: &[u8],
+) -> usize {
+    use keyslot_core::cluster::Output;
+    let now = keyslot_core::time::Instant::from_micros(2);
+    for _ in 0..batch {
+        cluster.submit(keyslot_core::Cmd::new("GET").arg("user:0123456789a"), now);
+    }
+    loop {
+        match cluster.poll_output() {
+            Output::Transmit { conn } => {
+                let n = cluster.transmit(conn).len();
+                cluster.handle_written(conn, n);
+            }
+            Output::Timeout(_) => break,
+            other => drop(std::hint::black_box(other)),
+        }
+    }
+    cluster.handle_data(conn, replies, now);
+    let mut got = 0;
+    loop {
+        match cluster.poll_output() {
+            Output::Reply { reply, .. } => {
+                std::hint::black_box(reply);
+                got += 1;
+            }
+            Output::Timeout(_) => break,
+            _ => {}
+        }
+    }
+    got
+}
