@@ -60,6 +60,17 @@ const REGRESSIONS: &[(u64, &str)] = &[
          and the retried transaction ran its INCR again (real servers accept MULTI while \
          loading and refuse the queued commands instead, which aborts the transaction)",
     ),
+    (
+        25301,
+        "simulator bug: a migration's source failed over and got back keys it had already \
+         handed over, so they existed on both sides; the model took the source's copy as the \
+         only true one and failed a transaction the target served (after ASK) from its own copy, \
+         as a real cluster would. Reads of such double copies are now accepted as stale",
+    ),
+    (
+        36139,
+        "the same double-copy case, caught through a transaction of two GETs",
+    ),
 ];
 
 #[test]

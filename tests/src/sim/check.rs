@@ -219,7 +219,7 @@ impl World {
             ));
             return;
         };
-        self.check_values(id, op, &v, from, to, exec.replica);
+        self.check_values(id, op, &v, from, to, exec.stale_ok);
     }
 
     /// The values in a successful reply were held by their keys in the window, and writes
@@ -231,7 +231,7 @@ impl World {
         v: &Value,
         from: Instant,
         to: Instant,
-        replica: bool,
+        stale_ok: bool,
     ) {
         let ok = Value::SimpleString(bytes::Bytes::from_static(b"OK"));
         match op {
@@ -244,7 +244,7 @@ impl World {
                         return;
                     }
                 };
-                if !replica && !self.model.held(k, from, to, got) {
+                if !stale_ok && !self.model.held(k, from, to, got) {
                     let h = self.model.describe(k, to);
                     self.violation(format!(
                         "request {id}: GET {} returned {:?}, which it never held between {}us and {}us ({h})",
@@ -272,7 +272,7 @@ impl World {
                         Value::BulkString(b) => Some(&b[..]),
                         _ => None,
                     };
-                    if !replica && !self.model.held(k, from, to, got) {
+                    if !stale_ok && !self.model.held(k, from, to, got) {
                         self.violation(format!(
                             "request {id}: MGET gave {} the value {:?}, which it never held in the window",
                             String::from_utf8_lossy(k),
@@ -355,7 +355,7 @@ impl World {
             return;
         };
         for (op, item) in ops.iter().zip(items) {
-            self.check_values(id, op, item, from, to, exec.replica);
+            self.check_values(id, op, item, from, to, exec.stale_ok);
         }
     }
 

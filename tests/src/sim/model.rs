@@ -54,8 +54,10 @@ pub struct Exec {
     pub at: Instant,
     /// The node that ran it.
     pub node: usize,
-    /// Served by a replica (a READONLY connection): may be stale.
-    pub replica: bool,
+    /// Served from a copy that may lag the visible value: a replica's (after READONLY), or
+    /// an importing node's copy of a key that the migration source holds too (a failover
+    /// during a migration can leave a key on both sides, as in a real cluster).
+    pub stale_ok: bool,
     /// The reply it sent.
     pub reply: Value,
     /// Already matched to a request's reply.
@@ -97,8 +99,8 @@ pub struct Model {
     pub counters: BTreeMap<Bytes, Counter>,
     /// Acknowledged writes later lost to a failover.
     pub lost_acked: u64,
-    /// Replica reads served (stale reads the client could see).
-    pub replica_reads: u64,
+    /// Reads served from copies that may be stale (see [`Exec::stale_ok`]).
+    pub stale_reads: u64,
 }
 
 /// The canonical byte form of a command, the same on both sides: each argument prefixed
@@ -181,16 +183,16 @@ impl Model {
         cmd: Vec<u8>,
         at: Instant,
         node: usize,
-        replica: bool,
+        stale_ok: bool,
         reply: Value,
     ) {
-        if replica {
-            self.replica_reads += 1;
+        if stale_ok {
+            self.stale_reads += 1;
         }
         self.execs.entry(cmd).or_default().push(Exec {
             at,
             node,
-            replica,
+            stale_ok,
             reply,
             used: false,
         });

@@ -44,8 +44,8 @@ pub struct RunReport {
     pub ops: u64,
     /// Acknowledged writes that a failover lost (allowed, and counted).
     pub lost_acked: u64,
-    /// Reads a replica served.
-    pub replica_reads: u64,
+    /// Reads served from copies that may be stale (replicas, duplicate keys).
+    pub stale_reads: u64,
     /// Most topology queries one node got in one second, and the bound.
     pub max_queries_per_sec: usize,
     /// The bound on that.
@@ -137,7 +137,7 @@ pub fn run_with(seed: u64, profile: Profile) -> RunReport {
             migrations: 0,
             ops: 0,
             lost_acked: 0,
-            replica_reads: 0,
+            stale_reads: 0,
             max_queries_per_sec: 0,
             query_bound: 0,
             total_queries: 0,
@@ -165,7 +165,7 @@ impl World {
             migrations: self.stats.migrations,
             ops: self.stats.ops,
             lost_acked: self.model.lost_acked,
-            replica_reads: self.model.replica_reads,
+            stale_reads: self.model.stale_reads,
             max_queries_per_sec: self.checks.max_queries_per_sec,
             query_bound: self.query_bound(),
             total_queries: self.checks.total_queries,

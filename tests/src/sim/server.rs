@@ -117,7 +117,7 @@ fn write_tokens(name: &str, args: &[Bytes]) -> Vec<u64> {
 
 /// How a node treats a keyed command.
 enum Routed {
-    /// Run it here; `true` when a replica serves a read.
+    /// Run it here; `true` when the copy read may be stale (see `model::Exec::stale_ok`).
     Here(bool),
     /// Refuse with this error; `true` when it is a redirect the client counts.
     Refuse(Value, bool),
@@ -309,8 +309,8 @@ impl World {
             // Keyless commands are served even while the cluster is down.
             None => Routed::Here(false),
         };
-        let replica = match routed {
-            Routed::Here(replica) => replica,
+        let stale_ok = match routed {
+            Routed::Here(stale_ok) => stale_ok,
             Routed::Refuse(e, redirect) => {
                 if let Some(m) = &mut sess.multi {
                     m.dirty = true;
@@ -326,10 +326,30 @@ impl World {
         }
         let reply = self.run_data(node, name, args);
         if data.is_some() {
+            if self.trace.echo {
+                self.trace_exec(node, stale_ok, args, &reply);
+            }
             self.model
-                .executed(canonical(args), self.now, node, replica, reply.clone());
+                .executed(canonical(args), self.now, node, stale_ok, reply.clone());
         }
         reply
+    }
+
+    /// With `KEYSLOT_SIM_LOG` set, print every execution (for debugging a seed).
+    fn trace_exec(&mut self, node: NodeId, stale_ok: bool, args: &[Bytes], reply: &Value) {
+        let n = &self.c.nodes[node];
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let line = format!(
+            "exec n{node}{} (view v{}, isolated {}, frozen {}) {args:?} -> {reply:?}",
+            if stale_ok { " (may be stale)" } else { "" },
+            n.view.version,
+            n.isolated,
+            n.frozen
+        );
+        self.trace.note(self.now, super::trace::Line::Text(line));
     }
 
     fn count_redirects(&mut self, name: &str, args: &[Bytes]) {
@@ -402,7 +422,9 @@ impl World {
                     false,
                 )
             }
-        } else if am_primary && shard.importing.contains_key(&slot) && sess.asking {
+        } else if let (true, Some(&source), true) =
+            (am_primary, shard.importing.get(&slot), sess.asking)
+        {
             let missing = keys.iter().any(|k| n.store.get(k, self.now).is_none());
             if keys.len() > 1 && missing {
                 Routed::Refuse(
@@ -410,7 +432,13 @@ impl World {
                     false,
                 )
             } else {
-                Routed::Here(false)
+                // A key on both sides (the source failed over and got back a key it had
+                // already handed over) is served from this copy, which may be stale.
+                let source = &self.c.nodes[self.c.shards[source].primary].store;
+                let dual = keys.iter().any(|k| {
+                    n.store.get(k, self.now).is_some() && source.get(k, self.now).is_some()
+                });
+                Routed::Here(dual)
             }
         } else if !am_primary && owner == mine && sess.readonly && !write {
             Routed::Here(true)
@@ -445,10 +473,10 @@ impl World {
                 write |= w;
             }
         }
-        let mut replica = false;
+        let mut stale_ok = false;
         if !keys.is_empty() {
             match self.route(sess, &keys, write) {
-                Routed::Here(r) => replica = r,
+                Routed::Here(r) => stale_ok = r,
                 Routed::Refuse(e, _) => return e,
             }
         }
@@ -461,8 +489,15 @@ impl World {
         }
         whole.extend(canonical(&["EXEC"]));
         let reply = Value::Array(replies);
+        if self.trace.echo {
+            let mut all: Vec<Bytes> = vec![Bytes::from_static(b"EXEC-OF")];
+            for cmd in &m.cmds {
+                all.extend(cmd.iter().cloned());
+            }
+            self.trace_exec(node, stale_ok, &all, &reply);
+        }
         self.model
-            .executed(whole, self.now, node, replica, reply.clone());
+            .executed(whole, self.now, node, stale_ok, reply.clone());
         reply
     }
 
