@@ -560,10 +560,12 @@ impl World {
             }
             m.to = to;
             m.batch = batch.clone();
-            for s in batch {
+            for &s in &batch {
                 self.c.shards[from].migrating.insert(s, to);
                 self.c.shards[to].importing.insert(s, from);
             }
+            // A key the source lacks now reads from the target, which may hold a leftover.
+            self.refresh_slots(to, &batch);
         }
         let m = &self.ops.migrations[mig];
         let to = m.to;
@@ -605,11 +607,29 @@ impl World {
             self.c.shards[from].migrating.remove(s);
             self.c.shards[to].importing.remove(s);
         }
+        // The target may hold keys in these slots that the source never had: leftovers of a
+        // delete that did not replicate before a failover. Real servers keep such keys, and
+        // now that the slot is theirs again they are visible: record it.
+        self.refresh_slots(to, &batch);
         self.stats.migrations += 1;
         self.ops.migrations[mig].batch.clear();
         let gap = self.rng_fault.range(1, 50);
         self.sched
             .after(self.now, ms(gap), Ev::Op(OpEv::MigrateStep { mig }));
+    }
+
+    /// Re-derive the visible value of every key `shard`'s primary holds in `slots`.
+    fn refresh_slots(&mut self, shard: ShardId, slots: &[u16]) {
+        let q = self.c.shards[shard].primary;
+        let keys: Vec<bytes::Bytes> = self.c.nodes[q]
+            .store
+            .keys()
+            .filter(|k| slots.contains(&key_slot(k)))
+            .cloned()
+            .collect();
+        for key in keys {
+            self.refresh_visible(&key, super::model::Cause::Migration);
+        }
     }
 
     fn finish_migration(&mut self, mig: usize) {
