@@ -78,6 +78,12 @@ const REGRESSIONS: &[(u64, &str)] = &[
          visible again (as on a real server, which keeps keys in slots it does not own); the \
          model did not record that change when a migration started or finished",
     ),
+    (
+        67396,
+        "the double-copy case seen from the source: a transaction there deleted a key the \
+         target also held and read it back as absent, while the model's visible value was \
+         the target's copy",
+    ),
 ];
 
 #[test]

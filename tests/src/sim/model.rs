@@ -54,9 +54,9 @@ pub struct Exec {
     pub at: Instant,
     /// The node that ran it.
     pub node: usize,
-    /// Served from a copy that may lag the visible value: a replica's (after READONLY), or
-    /// an importing node's copy of a key that the migration source holds too (a failover
-    /// during a migration can leave a key on both sides, as in a real cluster).
+    /// Served from a copy that may differ from the visible value: a replica's (after
+    /// READONLY), or either copy of a key that both ends of a migration hold (a failover on
+    /// either side during a migration can leave two copies, as in a real cluster).
     pub stale_ok: bool,
     /// The reply it sent.
     pub reply: Value,
@@ -99,8 +99,11 @@ pub struct Model {
     pub counters: BTreeMap<Bytes, Counter>,
     /// Acknowledged writes later lost to a failover.
     pub lost_acked: u64,
-    /// Reads served from copies that may be stale (see [`Exec::stale_ok`]).
-    pub stale_reads: u64,
+    /// Commands served by a replica after READONLY (a demoted primary on a connection opened
+    /// while it was a replica).
+    pub replica_reads: u64,
+    /// Commands served from one of two copies both ends of a migration hold.
+    pub double_copy_reads: u64,
 }
 
 /// The canonical byte form of a command, the same on both sides: each argument prefixed
@@ -186,9 +189,6 @@ impl Model {
         stale_ok: bool,
         reply: Value,
     ) {
-        if stale_ok {
-            self.stale_reads += 1;
-        }
         self.execs.entry(cmd).or_default().push(Exec {
             at,
             node,

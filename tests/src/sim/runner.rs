@@ -46,6 +46,8 @@ pub struct RunReport {
     pub lost_acked: u64,
     /// Reads served from copies that may be stale (replicas, duplicate keys).
     pub stale_reads: u64,
+    /// Of those, by replicas.
+    pub replica_reads: u64,
     /// Most topology queries one node got in one second, and the bound.
     pub max_queries_per_sec: usize,
     /// The bound on that.
@@ -79,7 +81,7 @@ impl RunReport {
     pub fn line(&self) -> String {
         format!(
             "seed {} {} | {:.1}s virtual, {} steps, {} requests, {} ok, errors {:?}, {} failovers, \
-             {} migrations, {} lost acked writes, topology queries max {}/s/node (bound {}), converged {}",
+             {} migrations, {} lost acked writes, {} stale reads, topology queries max {}/s/node (bound {}), converged {}",
             self.seed,
             if self.failure.is_some() { "FAILED" } else { "ok" },
             self.virtual_us as f64 / 1e6,
@@ -90,6 +92,7 @@ impl RunReport {
             self.failovers,
             self.migrations,
             self.lost_acked,
+            self.stale_reads,
             self.max_queries_per_sec,
             self.query_bound,
             self.converge_us
@@ -138,6 +141,7 @@ pub fn run_with(seed: u64, profile: Profile) -> RunReport {
             ops: 0,
             lost_acked: 0,
             stale_reads: 0,
+            replica_reads: 0,
             max_queries_per_sec: 0,
             query_bound: 0,
             total_queries: 0,
@@ -165,7 +169,8 @@ impl World {
             migrations: self.stats.migrations,
             ops: self.stats.ops,
             lost_acked: self.model.lost_acked,
-            stale_reads: self.model.stale_reads,
+            stale_reads: self.model.replica_reads + self.model.double_copy_reads,
+            replica_reads: self.model.replica_reads,
             max_queries_per_sec: self.checks.max_queries_per_sec,
             query_bound: self.query_bound(),
             total_queries: self.checks.total_queries,
@@ -192,6 +197,10 @@ pub struct Totals {
     pub migrations: u64,
     /// Acknowledged writes lost to failovers.
     pub lost_acked: u64,
+    /// Reads from copies that may be stale (replicas, keys on both sides of a migration).
+    pub stale_reads: u64,
+    /// Of those, by replicas.
+    pub replica_reads: u64,
     /// Highest topology queries per node per second seen.
     pub max_queries_per_sec: usize,
     /// Slowest convergence after quiet (microseconds).
@@ -214,6 +223,8 @@ impl Totals {
         self.failovers += r.failovers;
         self.migrations += r.migrations;
         self.lost_acked += r.lost_acked;
+        self.stale_reads += r.stale_reads;
+        self.replica_reads += r.replica_reads;
         self.max_queries_per_sec = self.max_queries_per_sec.max(r.max_queries_per_sec);
         self.max_converge_us = self.max_converge_us.max(r.converge_us.unwrap_or(0));
     }
@@ -223,12 +234,15 @@ impl Totals {
         format!(
             "virtual time {:.2} h, {} requests, {} failovers, {} slot batches migrated, \
              {} acknowledged writes lost to failovers (all accounted for), \
+             {} reads from possibly stale copies ({} by replicas), \
              topology queries at most {}/s per node, slot map correct at most {:.3} s after quiet",
             self.virtual_us as f64 / 3.6e9,
             self.submitted,
             self.failovers,
             self.migrations,
             self.lost_acked,
+            self.stale_reads,
+            self.replica_reads,
             self.max_queries_per_sec,
             self.max_converge_us as f64 / 1e6
         )

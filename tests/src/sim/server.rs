@@ -115,10 +115,21 @@ fn write_tokens(name: &str, args: &[Bytes]) -> Vec<u64> {
     }
 }
 
+/// Which copy of the keys a node serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Copy {
+    /// The owner's: what the model calls visible.
+    Owner,
+    /// A replica's, after READONLY: may lag.
+    Replica,
+    /// One of two copies both ends of a migration hold: may differ from the other.
+    Double,
+}
+
 /// How a node treats a keyed command.
 enum Routed {
-    /// Run it here; `true` when the copy read may be stale (see `model::Exec::stale_ok`).
-    Here(bool),
+    /// Run it here, from a copy that may or may not be stale (see `model::Exec::stale_ok`).
+    Here(Copy),
     /// Refuse with this error; `true` when it is a redirect the client counts.
     Refuse(Value, bool),
 }
@@ -307,10 +318,10 @@ impl World {
         let routed = match &data {
             Some((keys, write)) => self.route(sess, keys, *write),
             // Keyless commands are served even while the cluster is down.
-            None => Routed::Here(false),
+            None => Routed::Here(Copy::Owner),
         };
-        let stale_ok = match routed {
-            Routed::Here(stale_ok) => stale_ok,
+        let copy = match routed {
+            Routed::Here(copy) => copy,
             Routed::Refuse(e, redirect) => {
                 if let Some(m) = &mut sess.multi {
                     m.dirty = true;
@@ -324,6 +335,7 @@ impl World {
             m.cmds.push(args.to_vec());
             return simple("QUEUED");
         }
+        let stale_ok = data.is_some() && self.note_copy(copy);
         let reply = self.run_data(node, name, args);
         if data.is_some() {
             if self.trace.echo {
@@ -333,6 +345,21 @@ impl World {
                 .executed(canonical(args), self.now, node, stale_ok, reply.clone());
         }
         reply
+    }
+
+    /// Count reads from copies other than the owner's; true for those.
+    fn note_copy(&mut self, copy: Copy) -> bool {
+        match copy {
+            Copy::Owner => false,
+            Copy::Replica => {
+                self.model.replica_reads += 1;
+                true
+            }
+            Copy::Double => {
+                self.model.double_copy_reads += 1;
+                true
+            }
+        }
     }
 
     /// With `KEYSLOT_SIM_LOG` set, print every execution (for debugging a seed).
@@ -396,14 +423,18 @@ impl World {
         };
         if am_primary && owner == mine {
             let Some(&target) = shard.migrating.get(&slot) else {
-                return Routed::Here(false);
+                return Routed::Here(Copy::Owner);
             };
             let present = keys
                 .iter()
                 .filter(|k| n.store.get(k, self.now).is_some())
                 .count();
             if present == keys.len() {
-                Routed::Here(false)
+                // The target may hold copies too (after a failover on either side): then what
+                // this node serves may differ from what a redirected command would see.
+                let target = &self.c.nodes[self.c.shards[target].primary].store;
+                let double = keys.iter().any(|k| target.get(k, self.now).is_some());
+                Routed::Here(if double { Copy::Double } else { Copy::Owner })
             } else if present == 0 {
                 // The tool that set MIGRATING made sure this node knows the target; take
                 // the newest view if its own has not caught up with a brand-new shard.
@@ -432,16 +463,16 @@ impl World {
                     false,
                 )
             } else {
-                // A key on both sides (the source failed over and got back a key it had
-                // already handed over) is served from this copy, which may be stale.
+                // A key on both sides (a failover on either side left two copies, as in a
+                // real cluster) is served from this copy, which may differ from the other.
                 let source = &self.c.nodes[self.c.shards[source].primary].store;
                 let dual = keys.iter().any(|k| {
                     n.store.get(k, self.now).is_some() && source.get(k, self.now).is_some()
                 });
-                Routed::Here(dual)
+                Routed::Here(if dual { Copy::Double } else { Copy::Owner })
             }
         } else if !am_primary && owner == mine && sess.readonly && !write {
-            Routed::Here(true)
+            Routed::Here(Copy::Replica)
         } else if !am_primary
             && owner == mine
             && write
@@ -476,7 +507,7 @@ impl World {
         let mut stale_ok = false;
         if !keys.is_empty() {
             match self.route(sess, &keys, write) {
-                Routed::Here(r) => stale_ok = r,
+                Routed::Here(copy) => stale_ok = self.note_copy(copy),
                 Routed::Refuse(e, _) => return e,
             }
         }
