@@ -56,5 +56,5 @@ pub mod time;
 pub mod topology;
 
 pub use cluster::{Cluster, Config, Output};
-pub use command::{Cmd, ToArg};
+pub use command::{Cmd, Script, ScriptCall, ToArg};
 pub use slot::{key_slot, SLOT_COUNT};

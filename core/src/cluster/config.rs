@@ -1,21 +1,40 @@
 //! Every knob of the cluster machine, with defaults a production client can start from.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 use crate::resp::{Limits, Protocol};
 use crate::time::Duration;
+use crate::topology::Addr;
 
-/// Where read-only commands go. Only `Primary` is implemented so far; the others are
-/// accepted and behave like `Primary` until replica routing lands.
+/// Where read-only commands go.
+///
+/// Only commands the server flags read-only move off the primary; writes, transactions and
+/// unknown commands always go to it. Replicas are used only when the latest topology lists
+/// them online (not loading, not failed) and, with [`Config::max_replica_lag`], not too far
+/// behind; a replica that answers LOADING or MASTERDOWN is set aside for a backoff. When no
+/// replica qualifies, reads go to the primary. Replica connections send `READONLY` in their
+/// handshake. A replica may lag its primary: a read there can miss a write just acknowledged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum ReadFrom {
     /// Every command goes to the slot's primary (the default).
     #[default]
     Primary,
-    /// Reads prefer a replica, falling back to the primary.
+    /// A replica chosen at random per read; the primary when none qualifies.
     PreferReplica,
+    /// The shard's replicas in turn; the primary when none qualifies.
+    RoundRobinReplicas,
+    /// The node (primary or replica) with the lowest measured reply time, learned from the
+    /// reads themselves; nodes not yet measured are tried first, and one read in 32 goes to
+    /// a random node so that the measurements stay fresh.
+    LowestLatency,
+    /// Replicas in [`Config::client_zone`] first (in turn), then the primary if it is in that
+    /// zone, then any replica, then the primary. A node's zone comes from
+    /// [`Config::node_zones`] or, failing that, from the `availability_zone` field of its
+    /// `INFO SERVER` (Valkey 8 and managed services report it), asked once per node.
+    SameZone,
 }
 
 /// Configuration of a [`Cluster`](super::Cluster).
@@ -57,6 +76,17 @@ pub struct Config {
     pub periodic_refresh: Option<Duration>,
     /// Where read-only commands go (default [`ReadFrom::Primary`]).
     pub read_from: ReadFrom,
+    /// The client's availability zone, for [`ReadFrom::SameZone`] (default: none).
+    pub client_zone: Option<String>,
+    /// Zones of nodes by address, for servers that do not report their own (default: empty).
+    pub node_zones: Vec<(Addr, String)>,
+    /// Replicas whose replication offset (from `CLUSTER SHARDS`, refreshed with the topology)
+    /// trails their primary's by more than this many bytes are not read from (default 1 MiB;
+    /// `None` turns the check off).
+    pub max_replica_lag: Option<u64>,
+    /// Blocking commands (BLPOP, XREAD BLOCK, ...) run on connections of their own; this many
+    /// idle ones are kept per node for the next (default 2).
+    pub idle_blocking_connections: usize,
     /// Connections per node. One multiplexed connection carries every command to a node;
     /// this is fixed at 1 for now and kept here to document it.
     pub max_connections_per_node: usize,
@@ -89,6 +119,10 @@ impl Default for Config {
             refresh_timeout: Duration::from_secs(1),
             periodic_refresh: Some(Duration::from_secs(60)),
             read_from: ReadFrom::Primary,
+            client_zone: None,
+            node_zones: Vec::new(),
+            max_replica_lag: Some(1 << 20),
+            idle_blocking_connections: 2,
             max_connections_per_node: 1,
             limits: Limits::default(),
             rng_seed: 0x006b_6579_736c_6f74,
@@ -115,6 +149,10 @@ impl fmt::Debug for Config {
             .field("refresh_timeout", &self.refresh_timeout)
             .field("periodic_refresh", &self.periodic_refresh)
             .field("read_from", &self.read_from)
+            .field("client_zone", &self.client_zone)
+            .field("node_zones", &self.node_zones)
+            .field("max_replica_lag", &self.max_replica_lag)
+            .field("idle_blocking_connections", &self.idle_blocking_connections)
             .field("max_connections_per_node", &self.max_connections_per_node)
             .field("limits", &self.limits)
             .field("rng_seed", &self.rng_seed)

@@ -47,6 +47,10 @@ pub(crate) enum Expect {
     Auth,
     SetName,
     ReadOnly,
+    /// `INFO SERVER`, for the node's availability zone.
+    Zone,
+    /// `SCRIPT LOAD` before a job's `EVALSHA` is sent again after `NOSCRIPT`.
+    ScriptLoad,
     /// The `+OK` of `ASKING`, sent before a redirected command.
     Asking,
     /// A reply for a job.
@@ -89,6 +93,10 @@ pub(crate) struct Conn {
     pub(crate) state: ConnState,
     /// Send `READONLY` in the handshake (connections to replicas).
     pub(crate) readonly: bool,
+    /// Ask `INFO SERVER` for the node's availability zone in the handshake.
+    pub(crate) ask_zone: bool,
+    /// Carries one blocking command at a time, never shared.
+    pub(crate) dedicated: bool,
     pub(crate) protocol: Protocol,
     /// Bytes not yet acknowledged as written start at `out_start`.
     pub(crate) out: Vec<u8>,
@@ -115,6 +123,8 @@ impl Conn {
             node,
             state: ConnState::Connecting,
             readonly,
+            ask_zone: false,
+            dedicated: false,
             protocol: Protocol::Resp2,
             out: Vec::new(),
             out_start: 0,

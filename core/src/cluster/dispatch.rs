@@ -7,7 +7,7 @@ use super::conn::{Conn, ConnId, ConnState, Expect, Part};
 use super::job::{Payload, Target};
 use super::slab::Key;
 use super::timers::Timer;
-use super::{Cluster, Error, Output, RefreshTrigger, NO_NODE};
+use super::{Cluster, Error, Output, ReadFrom, RefreshTrigger, NO_NODE};
 use crate::time::{Duration, Instant};
 use crate::Cmd;
 
@@ -18,6 +18,7 @@ impl Cluster {
             return;
         };
         job.delayed = false;
+        let (replica_read, dedicated) = (job.replica_read, job.dedicated);
         let node = match (job.ask, job.target) {
             (Some(node), _) => Some(node),
             (None, Target::Node(node)) => Some(node),
@@ -27,15 +28,22 @@ impl Cluster {
             }
             (None, Target::AnyPrimary) => self.any_primary(),
         };
-        let Some(node) = node else {
+        let Some(mut node) = node else {
             return self.park_unrouted(key, now);
         };
-        let conn = self.conn_for(node, now);
+        if replica_read && self.config.read_from != ReadFrom::Primary {
+            node = self.read_node(node, now);
+        }
+        let conn = if dedicated {
+            self.dedicated_conn(node, now)
+        } else {
+            self.conn_for(node, now)
+        };
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
         if c.state == ConnState::Ready {
-            self.write_job(conn, key);
+            self.write_job(conn, key, now);
         } else {
             c.waiting.push(key);
         }
@@ -118,7 +126,7 @@ impl Cluster {
     }
 
     /// Write a job's bytes to a ready connection and record the replies to expect.
-    pub(crate) fn write_job(&mut self, conn: Key, key: Key) {
+    pub(crate) fn write_job(&mut self, conn: Key, key: Key, now: Instant) {
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
@@ -164,6 +172,7 @@ impl Cluster {
             }
         }
         job.conn = Some(conn);
+        job.sent_at = now;
         job.trail.push(c.node.map_or(u32::MAX, |n| n as u32));
         self.signal_transmit(conn);
     }

@@ -37,7 +37,7 @@ impl Cluster {
             c.send(Expect::Hello, |out| hello.encode(out));
             self.signal_transmit(conn.0);
         } else {
-            self.send_resp2_login(conn.0);
+            self.send_resp2_login(conn.0, now);
         }
     }
 
@@ -54,7 +54,7 @@ impl Cluster {
     }
 
     /// `AUTH` and `CLIENT SETNAME` for RESP2; when there are neither, go on to `READONLY`.
-    fn send_resp2_login(&mut self, conn: Key) {
+    fn send_resp2_login(&mut self, conn: Key, now: Instant) {
         let password = self.config.password.clone();
         let user = self.config.username.clone();
         let name = self.config.client_name.clone();
@@ -77,14 +77,14 @@ impl Cluster {
             c.send(Expect::SetName, |out| setname.encode(out));
         }
         if c.handshake_pending == 0 {
-            self.after_login(conn);
+            self.after_login(conn, now);
         } else {
             self.signal_transmit(conn);
         }
     }
 
     /// Logged in: replicas get `READONLY`; others are ready.
-    fn after_login(&mut self, conn: Key) {
+    fn after_login(&mut self, conn: Key, now: Instant) {
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
@@ -93,7 +93,7 @@ impl Cluster {
             c.send(Expect::ReadOnly, |out| Cmd::new("READONLY").encode(out));
             self.signal_transmit(conn);
         } else {
-            self.conn_ready(conn);
+            self.conn_ready(conn, now);
         }
     }
 
@@ -113,9 +113,11 @@ impl Cluster {
         match (expect, error) {
             (Expect::Hello, None) => {
                 c.protocol = Protocol::Resp3;
-                self.after_login(conn);
+                self.after_login(conn, now);
             }
-            (Expect::Hello, Some(text)) if is_unknown_command(&text) => self.send_resp2_login(conn),
+            (Expect::Hello, Some(text)) if is_unknown_command(&text) => {
+                self.send_resp2_login(conn, now)
+            }
             (Expect::Hello | Expect::Auth | Expect::ReadOnly, Some(text))
                 if classify(&text) == ErrorAction::Auth =>
             {
@@ -130,31 +132,40 @@ impl Cluster {
                 }
                 // A refused client name is not worth failing the connection for.
                 if c.handshake_pending == 0 {
-                    self.after_login(conn);
+                    self.after_login(conn, now);
                 }
             }
-            (Expect::ReadOnly, None) => self.conn_ready(conn),
+            (Expect::ReadOnly, None) => self.conn_ready(conn, now),
             _ => {}
         }
     }
 
     /// The handshake is done: flush what waited, and send queries that waited.
-    fn conn_ready(&mut self, conn: Key) {
+    fn conn_ready(&mut self, conn: Key, now: Instant) {
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
         c.state = ConnState::Ready;
         let waiting = core::mem::take(&mut c.waiting);
         let addr = c.addr.clone();
-        if let Some(node) = c.node {
+        let node = c.node;
+        if c.ask_zone {
+            c.send(Expect::Zone, |out| {
+                Cmd::new("INFO").arg("SERVER").encode(out)
+            });
+            self.signal_transmit(conn);
+        }
+        if let Some(node) = node {
             self.nodes[node].failures = 0;
             self.nodes[node].down_until = None;
         }
         self.event(Event::NodeConnected { addr });
         for job in waiting {
-            self.write_job(conn, job);
+            self.write_job(conn, job, now);
         }
         self.send_pending_queries(conn);
+        // A blocking command's connection whose command went away while it connected.
+        self.release_dedicated(conn);
     }
 
     /// Credentials refused: nothing routed to this connection can succeed.

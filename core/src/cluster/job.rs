@@ -60,6 +60,14 @@ pub(crate) struct Job {
     pub(crate) uncovered_since: Option<u64>,
     /// Waiting out a backoff.
     pub(crate) delayed: bool,
+    /// A read the read-from policy may send to a replica.
+    pub(crate) replica_read: bool,
+    /// Blocks the server side: runs on a connection of its own.
+    pub(crate) dedicated: bool,
+    /// When the job was last written, for reply-time measurements.
+    pub(crate) sent_at: Instant,
+    /// An `EVALSHA`'s script body, loaded and retried once on `NOSCRIPT`.
+    pub(crate) script: Option<bytes::Bytes>,
 }
 
 impl Job {
@@ -86,6 +94,10 @@ impl Job {
             queued_error: None,
             uncovered_since: None,
             delayed: false,
+            replica_read: false,
+            dedicated: false,
+            sent_at: Instant::ZERO,
+            script: None,
         }
     }
 }

@@ -88,6 +88,7 @@ impl Cluster {
             if n.conn == Some(conn) {
                 n.conn = None;
             }
+            n.idle_blocking.retain(|k| *k != conn);
             if !was_ready {
                 n.failures += 1;
                 let delay = backoff(
@@ -142,7 +143,10 @@ impl Cluster {
         }
         self.conn_lost_for_refresh(conn, error.as_ref(), now);
         // A node's connection failing may mean the cluster changed; a seed's does not.
-        if c.node.is_some() {
+        // An idle blocking-command connection closed by the server's idle timeout says
+        // nothing either.
+        let idle_dedicated = c.dedicated && c.inflight.is_empty() && was_ready;
+        if c.node.is_some() && !idle_dedicated {
             self.request_refresh(RefreshTrigger::ConnectionLost, now);
         }
     }

@@ -47,8 +47,10 @@
 
 mod aggregate;
 mod backoff;
+mod blocking;
 mod config;
 mod conn;
+mod dedicated;
 mod dispatch;
 mod error;
 mod event;
@@ -56,6 +58,7 @@ mod handshake;
 mod job;
 mod lifecycle;
 mod read;
+mod read_from;
 mod redirect;
 mod refresh;
 mod rng;
@@ -71,6 +74,7 @@ use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 use bytes::BytesMut;
 
+pub use blocking::Blocking;
 pub use config::{Config, ReadFrom};
 pub use conn::ConnId;
 pub use error::{Error, SeedFailure};
@@ -153,6 +157,18 @@ pub(crate) struct Node {
     /// Connections failed in a row, and no new attempt before `down_until`.
     pub(crate) failures: u32,
     pub(crate) down_until: Option<Instant>,
+    /// On a primary: the replicas reads may go to, from the latest topology.
+    pub(crate) replicas: Vec<usize>,
+    /// Next replica for [`ReadFrom::RoundRobinReplicas`] and same-zone reads.
+    pub(crate) next_replica: usize,
+    /// The node's availability zone, when configured or reported.
+    pub(crate) zone: Option<alloc::string::String>,
+    /// `INFO SERVER` was asked for the zone (once per node).
+    pub(crate) zone_asked: bool,
+    /// Smoothed reply time of reads, for [`ReadFrom::LowestLatency`].
+    pub(crate) latency: Option<crate::time::Duration>,
+    /// Connections for blocking commands, handshaken and idle.
+    pub(crate) idle_blocking: Vec<Key>,
 }
 
 /// The slot table entry for "no owner".
@@ -294,6 +310,12 @@ impl Cluster {
             return i;
         }
         let i = self.nodes.len();
+        let zone = self
+            .config
+            .node_zones
+            .iter()
+            .find(|(a, _)| a == addr)
+            .map(|(_, zone)| zone.clone());
         self.nodes.push(Node {
             addr: addr.clone(),
             conn: None,
@@ -301,6 +323,12 @@ impl Cluster {
             listed: false,
             failures: 0,
             down_until: None,
+            replicas: Vec::new(),
+            next_replica: 0,
+            zone_asked: zone.is_some(),
+            zone,
+            latency: None,
+            idle_blocking: Vec::new(),
         });
         self.node_index.insert(addr.clone(), i);
         i

@@ -80,9 +80,14 @@ impl Cluster {
             Expect::Hello | Expect::Auth | Expect::SetName | Expect::ReadOnly => {
                 self.on_handshake_reply(conn, entry.expect, frame, now)
             }
-            Expect::Asking => {}
+            // A failed `SCRIPT LOAD` shows in the `EVALSHA` after it.
+            Expect::Asking | Expect::ScriptLoad => {}
+            Expect::Zone => self.on_zone_reply(conn, frame),
             Expect::Topology { seq, slots } => self.on_topology_reply(conn, seq, slots, frame, now),
-            Expect::Job { job, part } => self.on_job_reply(conn, job, part, frame, now),
+            Expect::Job { job, part } => {
+                self.on_job_reply(conn, job, part, frame, now);
+                self.release_dedicated(conn);
+            }
         }
         self.conns.get(conn).is_some()
     }
@@ -94,6 +99,11 @@ impl Cluster {
         if job.conn != Some(conn) {
             return; // a stale reply for a job that has moved on
         }
+        let sent_at = job.sent_at;
+        self.note_reply_time(conn, sent_at, now);
+        let Some(job) = self.jobs.get_mut(key) else {
+            return;
+        };
         match part {
             Part::Multi => return,
             Part::Queued => {
@@ -115,6 +125,9 @@ impl Cluster {
         let Some(text) = error else {
             return self.complete_job(key, Ok(frame.to_value()));
         };
+        if text.starts_with(b"NOSCRIPT") && self.load_script_and_retry(conn, key, now) {
+            return;
+        }
         let pinned = self
             .jobs
             .get(key)
@@ -127,6 +140,12 @@ impl Cluster {
             ErrorAction::Moved(r) => self.on_moved(conn, key, r, now),
             ErrorAction::Ask(r) => self.on_ask(conn, key, r, now),
             ErrorAction::Retry(reason) => {
+                if matches!(
+                    reason,
+                    super::RetryReason::Loading | super::RetryReason::MasterDown
+                ) {
+                    self.set_aside_replica(conn, now);
+                }
                 if matches!(
                     reason,
                     super::RetryReason::ClusterDown | super::RetryReason::MasterDown
@@ -161,6 +180,22 @@ impl Cluster {
             }
             ErrorAction::Plain => self.complete_job(key, Err(Error::Server(text))),
         }
+    }
+
+    /// `NOSCRIPT` for an `EVALSHA` whose body the job carries: load the script on the same
+    /// connection and send the `EVALSHA` again behind it, once. Returns false when the job
+    /// carries no body (or already used it): the error goes to the caller.
+    fn load_script_and_retry(&mut self, conn: Key, key: Key, now: Instant) -> bool {
+        let Some(body) = self.jobs.get_mut(key).and_then(|j| j.script.take()) else {
+            return false;
+        };
+        let Some(c) = self.conns.get_mut(conn) else {
+            return false;
+        };
+        let load = crate::Cmd::new("SCRIPT").arg("LOAD").arg(body);
+        c.send(Expect::ScriptLoad, |out| load.encode(out));
+        self.write_job(conn, key, now);
+        true
     }
 
     fn conn_addr(&self, conn: Key) -> Addr {

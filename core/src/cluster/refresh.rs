@@ -579,6 +579,7 @@ impl Cluster {
                 self.slots[slot as usize] = node as u32;
             }
         }
+        self.note_readable_replicas(&topology);
         let primaries_after = self.primaries.len();
         self.topology = Some(topology);
         if changed {
@@ -589,6 +590,34 @@ impl Cluster {
             });
         }
         changed
+    }
+
+    /// Record, on each primary, the replicas reads may go to: online and, when the reply
+    /// gives offsets, no further behind than [`Config::max_replica_lag`](super::Config).
+    fn note_readable_replicas(&mut self, topology: &Topology) {
+        for node in &mut self.nodes {
+            node.replicas.clear();
+        }
+        let max_lag = self.config.max_replica_lag;
+        for shard in topology.shards() {
+            let Some(primary) = &shard.primary else {
+                continue;
+            };
+            let p = self.node_for(&primary.addr);
+            for replica in &shard.replicas {
+                let lag = match (primary.replication_offset, replica.replication_offset) {
+                    (Some(p), Some(r)) => u64::try_from(p.saturating_sub(r)).unwrap_or(0),
+                    _ => 0,
+                };
+                let readable = replica.role == crate::topology::Role::Replica
+                    && replica.health == crate::topology::Health::Online
+                    && max_lag.is_none_or(|max| lag <= max);
+                if readable {
+                    let r = self.node_for(&replica.addr);
+                    self.nodes[p].replicas.push(r);
+                }
+            }
+        }
     }
 
     /// Seed connections were for discovery; one whose address is a node's serves that node,

@@ -5,10 +5,12 @@
 //! the server would refuse them, but without a round trip. Keyless commands follow their
 //! request policy: to every primary, to every node, or to any one primary. Commands whose
 //! effect is tied to one connection's state, which a multiplexed cluster connection cannot
-//! give them, are refused with the reason.
+//! give them, are refused with the reason. Commands that make the server hold the reply are
+//! marked, with their timeout, for a connection of their own (see `blocking.rs`).
 
 use alloc::string::String;
 
+use super::blocking::{blocking, Blocking};
 use super::Error;
 use crate::command::{lookup, routing_positions, CommandSpec, KeyPositions, RequestPolicy};
 use crate::{key_slot, Cmd};
@@ -35,6 +37,8 @@ pub struct Routed {
     pub spec: Option<&'static CommandSpec>,
     /// Safe to run twice: retried after a connection fails with it in flight.
     pub retry_safe: bool,
+    /// The server may hold the reply (blocking pops, `XREAD BLOCK`, `WAIT`).
+    pub blocking: Option<Blocking>,
 }
 
 /// Route `cmd`, using `scratch` for key positions (kept by the caller to avoid allocation).
@@ -50,13 +54,6 @@ pub fn route(cmd: &Cmd, scratch: &mut KeyPositions) -> Result<Routed, Error> {
     if let Some(spec) = spec {
         if let Some(reason) = managed_by_client(spec) {
             return Err(unsupported(cmd, reason));
-        }
-        if would_block(cmd, spec) {
-            return Err(unsupported(
-                cmd,
-                "blocking commands would stall the shared connection to the node; \
-                 dedicated connections for them are not implemented yet",
-            ));
         }
     }
     routing_positions(cmd, spec, scratch)?;
@@ -79,6 +76,7 @@ pub fn route(cmd: &Cmd, scratch: &mut KeyPositions) -> Result<Routed, Error> {
         route,
         spec,
         retry_safe: spec.is_some_and(CommandSpec::is_readonly),
+        blocking: spec.and_then(|spec| blocking(cmd, spec)),
     })
 }
 
@@ -113,17 +111,6 @@ fn managed_by_client(spec: &CommandSpec) -> Option<&'static str> {
         }
         _ => return None,
     })
-}
-
-/// Blocking-flagged commands that really block: XREAD/XREADGROUP only with BLOCK.
-fn would_block(cmd: &Cmd, spec: &CommandSpec) -> bool {
-    if !spec.is_blocking() {
-        return false;
-    }
-    if matches!(spec.name(), "xread" | "xreadgroup") {
-        return cmd.args().any(|a| a.eq_ignore_ascii_case(b"BLOCK"));
-    }
-    true
 }
 
 #[cfg(test)]
@@ -186,19 +173,12 @@ mod tests {
     }
 
     #[test]
-    fn client_managed_and_blocking_commands_are_refused_with_a_reason() {
+    fn client_managed_commands_are_refused_with_a_reason() {
         for cmd in [
             Cmd::new("MULTI"),
             Cmd::new("select").arg(1),
             Cmd::new("SUBSCRIBE").arg("ch"),
             Cmd::new("CLIENT").arg("REPLY").arg("OFF"),
-            Cmd::new("BLPOP").arg("q").arg(0),
-            Cmd::new("XREAD")
-                .arg("BLOCK")
-                .arg(0)
-                .arg("STREAMS")
-                .arg("s")
-                .arg("$"),
             Cmd::default(),
         ] {
             assert!(
@@ -206,15 +186,28 @@ mod tests {
                 "{cmd:?}"
             );
         }
-        assert_eq!(
-            r(Cmd::new("XREAD").arg("STREAMS").arg("s").arg("0"))
-                .unwrap()
-                .route,
-            Route::Slot(key_slot(b"s"))
-        );
         assert!(matches!(
             r(Cmd::new("EVAL").arg("x").arg("nope")),
             Err(Error::InvalidCommand(_))
         ));
+    }
+
+    #[test]
+    fn blocking_commands_are_routed_by_key_and_marked() {
+        let blpop = r(Cmd::new("BLPOP").arg("q").arg(0)).unwrap();
+        assert_eq!(blpop.route, Route::Slot(key_slot(b"q")));
+        assert!(blpop
+            .blocking
+            .is_some_and(|b| b.dedicated && b.timeout.is_none()));
+        let xread = Cmd::new("XREAD").arg("BLOCK").arg(0).arg("STREAMS");
+        let xread = r(xread.arg("s").arg("$")).unwrap();
+        assert_eq!(xread.route, Route::Slot(key_slot(b"s")));
+        assert!(xread.blocking.is_some());
+        let plain = r(Cmd::new("XREAD").arg("STREAMS").arg("s").arg("0")).unwrap();
+        assert_eq!(plain.route, Route::Slot(key_slot(b"s")));
+        assert!(plain.blocking.is_none());
+        let wait = r(Cmd::new("WAIT").arg(1).arg(100)).unwrap();
+        assert_eq!(wait.route, Route::AllPrimaries);
+        assert!(wait.blocking.is_some_and(|b| !b.dedicated));
     }
 }

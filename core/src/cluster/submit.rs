@@ -2,6 +2,7 @@
 
 use alloc::vec::Vec;
 
+use super::blocking::Blocking;
 use super::job::{Collect, Entry, Job, Payload, Request, Target};
 use super::route::{route, Route, Routed};
 use super::timers::Timer;
@@ -9,7 +10,10 @@ use super::{Cluster, Error, Output, Reply, RequestId};
 use crate::command::{lookup, ResponsePolicy};
 use crate::time::Instant;
 use crate::topology::{Addr, Role};
-use crate::Cmd;
+use crate::{Cmd, ScriptCall};
+
+/// The deadline of a request that may wait forever (a blocking command with timeout 0).
+const NEVER: Instant = Instant::from_micros(u64::MAX);
 
 impl Cluster {
     /// Submit one command. Its [`Output::Reply`] comes by the configured request timeout at
@@ -28,6 +32,26 @@ impl Cluster {
         let (id, key) = self.new_request(cmds.len(), true, now);
         for (i, cmd) in cmds.into_iter().enumerate() {
             self.add_command(key, i, cmd, now);
+        }
+        self.finish_if_done(id);
+        id
+    }
+
+    /// Submit a script call (`EVALSHA`): a node that does not have the script answers
+    /// `NOSCRIPT`, and the machine loads it there and runs the call again, once.
+    pub fn submit_script(&mut self, call: ScriptCall, now: Instant) -> RequestId {
+        let (cmd, body) = call.into_parts();
+        let (id, key) = self.new_request(1, false, now);
+        self.add_command(key, 0, cmd, now);
+        if let Some(job) = self
+            .requests
+            .get(key)
+            .and_then(|r| r.entries.first())
+            .and_then(|e| e.jobs.first().copied())
+        {
+            if let Some(job) = self.jobs.get_mut(job) {
+                job.script = Some(body);
+            }
         }
         self.finish_if_done(id);
         id
@@ -132,10 +156,14 @@ impl Cluster {
             route: r,
             spec,
             retry_safe,
+            blocking,
         } = match route(&cmd, &mut self.scratch) {
             Ok(routed) => routed,
             Err(e) => return self.set_entry_result(request, entry, Err(e)),
         };
+        if let Some(blocking) = blocking {
+            self.extend_deadline(request, blocking, now);
+        }
         let target = match r {
             Route::Slot(s) => Target::Slot(s),
             Route::AnyPrimary => Target::AnyPrimary,
@@ -152,8 +180,30 @@ impl Cluster {
                 );
             }
         };
-        let job = Job::new(request, entry, 0, Payload::Command(cmd), target, retry_safe);
+        let mut job = Job::new(request, entry, 0, Payload::Command(cmd), target, retry_safe);
+        job.replica_read = retry_safe;
+        job.dedicated = blocking.is_some_and(|b| b.dedicated);
         self.spawn_job(request, entry, job, now);
+    }
+
+    /// A blocking command may take its own timeout: the request's deadline becomes that plus
+    /// the request timeout, or none at all for a command that blocks until data comes.
+    fn extend_deadline(&mut self, request: super::slab::Key, blocking: Blocking, now: Instant) {
+        let deadline = blocking
+            .timeout
+            .map_or(NEVER, |t| now + t + self.config.request_timeout);
+        let Some(req) = self.requests.get_mut(request) else {
+            return;
+        };
+        if deadline <= req.deadline {
+            return;
+        }
+        // The earlier timer finds the deadline moved and does nothing.
+        req.deadline = deadline;
+        if deadline != NEVER {
+            self.timers
+                .schedule(deadline, Timer::Request(RequestId(request).as_u64()));
+        }
     }
 
     /// One job per node. Without a topology yet, the command goes to one primary; fan-out
@@ -269,7 +319,13 @@ impl Cluster {
         };
         let mut results = req.entries.into_iter().map(|entry| {
             for job in entry.jobs {
-                self.jobs.remove(job);
+                let blocked_on = self
+                    .jobs
+                    .remove(job)
+                    .and_then(|j| j.conn.filter(|_| j.dedicated));
+                if let Some(conn) = blocked_on {
+                    self.abandon_dedicated(conn);
+                }
             }
             entry
                 .result

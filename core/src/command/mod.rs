@@ -46,6 +46,7 @@ mod keys;
 mod lookup;
 mod policy;
 mod positions;
+mod script;
 mod spec;
 mod table;
 
@@ -54,5 +55,6 @@ pub use keys::{key_positions, routing_positions, KeyError};
 pub use lookup::{commands, lookup, lookup_name, MAX_NAME};
 pub use policy::{RequestPolicy, ResponsePolicy};
 pub use positions::KeyPositions;
+pub use script::{Script, ScriptCall};
 pub use spec::{BeginSearch, CommandSpec, FindKeys, KeySpec, LegacyKeys};
 pub use table::SERVER_VERSION;

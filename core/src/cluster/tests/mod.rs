@@ -5,10 +5,13 @@
 //! replies in. Nothing here is simulated cleverness: each test says exactly which bytes the
 //! "server" sends and when.
 
+mod blocking;
 mod bootstrap;
+mod read_from;
 mod redirects;
 mod rediscovery;
 mod requests;
+mod scripts;
 
 use bytes::Bytes;
 

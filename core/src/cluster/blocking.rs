@@ -1,0 +1,172 @@
+//! Commands that make the server hold the reply: how long, and on which connection.
+//!
+//! A blocking pop (`BLPOP q 30`) parks the connection it arrives on until an element comes
+//! or its timeout passes; every command queued behind it on that connection waits too. On a
+//! connection shared by every task that talks to the node, one `BLPOP q 0` would stall them
+//! all forever. So blocking commands get a connection of their own (kept idle afterwards,
+//! up to [`Config::idle_blocking_connections`](super::Config) per node, for the next one).
+//!
+//! `WAIT` and `WAITAOF` are the exception: they count the replicas that acknowledged the
+//! writes *of the connection they run on*, so on a fresh connection they would answer at
+//! once with a meaningless number. They run on the shared connections, where keyslot's
+//! writes went, and stall those for up to their own timeout: use short timeouts.
+//!
+//! Either way a blocking command may legitimately take longer than the request timeout, so
+//! its deadline is its own timeout plus the request timeout as a margin for the round trip
+//! and redirects; a timeout of 0 (block forever) gives a request without a deadline.
+
+use crate::command::CommandSpec;
+use crate::time::Duration;
+use crate::Cmd;
+
+/// How a command blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Blocking {
+    /// The server-side timeout; `None` blocks until data arrives.
+    pub timeout: Option<Duration>,
+    /// Runs on a connection of its own (every blocking command but `WAIT`/`WAITAOF`).
+    pub dedicated: bool,
+}
+
+/// Where a command's timeout argument sits, and its unit.
+enum TimeoutArg {
+    /// The last argument, in seconds (decimals allowed).
+    LastSecs,
+    /// The first argument after the name, in seconds.
+    FirstSecs,
+    /// The last argument, in milliseconds.
+    LastMillis,
+    /// The argument after `BLOCK`, in milliseconds; absent means the command does not block.
+    AfterBlockMillis,
+}
+
+/// How `cmd` blocks, or `None` when it answers at once.
+pub(crate) fn blocking(cmd: &Cmd, spec: &CommandSpec) -> Option<Blocking> {
+    let (arg, dedicated) = match spec.name() {
+        "wait" | "waitaof" => (TimeoutArg::LastMillis, false),
+        "xread" | "xreadgroup" => (TimeoutArg::AfterBlockMillis, true),
+        "blmpop" | "bzmpop" => (TimeoutArg::FirstSecs, true),
+        _ if spec.is_blocking() => (TimeoutArg::LastSecs, true),
+        _ => return None,
+    };
+    let mut args = cmd.args();
+    let value = match arg {
+        TimeoutArg::LastSecs | TimeoutArg::LastMillis => args.last(),
+        TimeoutArg::FirstSecs => args.nth(1),
+        TimeoutArg::AfterBlockMillis => {
+            args.position(|a| a.eq_ignore_ascii_case(b"BLOCK"))?;
+            args.next()
+        }
+    };
+    let millis = match arg {
+        TimeoutArg::LastSecs | TimeoutArg::FirstSecs => value.and_then(seconds_as_millis),
+        TimeoutArg::LastMillis | TimeoutArg::AfterBlockMillis => value.and_then(parse_u64),
+    };
+    // An unreadable timeout is the server's to refuse, at once: the usual deadline applies.
+    let timeout = match millis {
+        Some(0) => None,
+        Some(ms) => Some(Duration::from_millis(ms)),
+        None => Some(Duration::ZERO),
+    };
+    Some(Blocking { timeout, dedicated })
+}
+
+fn parse_u64(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |acc, &d| {
+        d.is_ascii_digit().then(|| acc * 10 + u64::from(d - b'0'))
+    })
+}
+
+/// `"1.5"` -> 1500; rounds a sub-millisecond remainder up so that a short timeout never
+/// becomes "forever".
+fn seconds_as_millis(text: &[u8]) -> Option<u64> {
+    let (whole, fraction) = match text.iter().position(|&b| b == b'.') {
+        Some(dot) => (&text[..dot], &text[dot + 1..]),
+        None => (text, &b""[..]),
+    };
+    let whole = if whole.is_empty() && !fraction.is_empty() {
+        0
+    } else {
+        parse_u64(whole)?
+    };
+    if !fraction.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut millis = 0u64;
+    for i in 0..3 {
+        millis = millis * 10 + fraction.get(i).map_or(0, |&d| u64::from(d - b'0'));
+    }
+    let rest = fraction.get(3..).unwrap_or(&[]);
+    if rest.iter().any(|&d| d != b'0') {
+        millis += 1;
+    }
+    whole.checked_mul(1000)?.checked_add(millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::command::lookup;
+
+    fn of(cmd: Cmd) -> Option<Blocking> {
+        blocking(&cmd, lookup(&cmd).unwrap())
+    }
+
+    fn ms(ms: u64) -> Option<Duration> {
+        Some(Duration::from_millis(ms))
+    }
+
+    #[test]
+    fn each_family_finds_its_timeout() {
+        let blpop = of(Cmd::new("BLPOP").arg("a").arg("b").arg("2.5")).unwrap();
+        assert_eq!(blpop.timeout, ms(2500));
+        assert!(blpop.dedicated);
+        let blmove = Cmd::new("BLMOVE")
+            .arg("s")
+            .arg("d")
+            .arg("LEFT")
+            .arg("RIGHT");
+        assert_eq!(of(blmove.arg("1")).unwrap().timeout, ms(1000));
+        let blmpop = Cmd::new("BLMPOP").arg("0.01").arg(1).arg("k").arg("LEFT");
+        assert_eq!(of(blmpop).unwrap().timeout, ms(10));
+        let xread = Cmd::new("XREAD").arg("COUNT").arg(1).arg("block").arg(1500);
+        assert_eq!(
+            of(xread.arg("STREAMS").arg("s").arg("$")).unwrap().timeout,
+            ms(1500)
+        );
+        let wait = of(Cmd::new("WAIT").arg(1).arg(250)).unwrap();
+        assert_eq!((wait.timeout, wait.dedicated), (ms(250), false));
+    }
+
+    #[test]
+    fn zero_blocks_forever_and_xread_without_block_does_not_block() {
+        assert_eq!(of(Cmd::new("BRPOP").arg("q").arg(0)).unwrap().timeout, None);
+        assert_eq!(
+            of(Cmd::new("BRPOP").arg("q").arg("0.0")).unwrap().timeout,
+            None
+        );
+        assert_eq!(of(Cmd::new("XREAD").arg("STREAMS").arg("s").arg("0")), None);
+        assert_eq!(of(Cmd::new("GET").arg("k")), None);
+    }
+
+    #[test]
+    fn odd_timeouts_never_become_forever() {
+        assert_eq!(
+            of(Cmd::new("BLPOP").arg("q").arg("0.0001"))
+                .unwrap()
+                .timeout,
+            ms(1)
+        );
+        assert_eq!(
+            of(Cmd::new("BLPOP").arg("q").arg(".5")).unwrap().timeout,
+            ms(500)
+        );
+        for bad in ["-1", "abc", "1e3", "", "99999999999999999999"] {
+            let got = of(Cmd::new("BLPOP").arg("q").arg(bad)).unwrap();
+            assert_eq!(got.timeout, Some(Duration::ZERO), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Blocking commands: a connection of their own, their own deadline, connections reused.
+
+use super::*;
+
+/// The primary of `key` in [`three_shards`].
+fn owner(key: &str) -> &'static str {
+    match crate::key_slot(key.as_bytes()) {
+        0..=5460 => "10.0.0.1:7000",
+        5461..=10922 => "10.0.0.2:7000",
+        _ => "10.0.0.3:7000",
+    }
+}
+
+fn connects_to(net: &Net, a: &str) -> usize {
+    net.connects.iter().filter(|(_, x)| *x == addr(a)).count()
+}
+
+#[test]
+fn a_blocking_pop_gets_its_own_connection_and_no_deadline_when_it_blocks_forever() {
+    let mut net = ready_client(Config::default());
+    let node = owner("queue");
+    let shared = net.accept_for(Cmd::new("GET").arg("queue"), node);
+    let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
+    assert_eq!(
+        connects_to(&net, node),
+        2,
+        "a second connection to the node"
+    );
+    let dedicated = net.accept(node);
+    assert_ne!(dedicated, shared);
+    assert_eq!(net.take_sent(dedicated), [["BLPOP", "queue", "0"]]);
+    // The shared connection keeps serving while the pop waits.
+    let get = net.submit(Cmd::new("GET").arg("queue"));
+    assert_eq!(net.take_sent(shared), [["GET", "queue"]]);
+    net.reply(shared, &Value::Null);
+    assert_eq!(net.single(get), &Ok(Value::Null));
+    // Far past the request timeout, the pop is still waiting.
+    net.advance(Duration::from_secs(60));
+    assert!(!net.replies.contains_key(&pop));
+    let item = Value::Array(alloc::vec![bulk("queue"), bulk("job-1")]);
+    net.reply(dedicated, &item);
+    assert_eq!(net.single(pop), &Ok(item));
+    // The next pop reuses the idle connection.
+    let again = net.submit(Cmd::new("BRPOP").arg("queue").arg("0.5"));
+    assert_eq!(connects_to(&net, node), 2);
+    assert_eq!(net.take_sent(dedicated), [["BRPOP", "queue", "0.5"]]);
+    net.reply(dedicated, &Value::Null);
+    assert_eq!(net.single(again), &Ok(Value::Null));
+    assert!(!net.closed.contains(&dedicated) && !net.closed.contains(&shared));
+}
+
+#[test]
+fn a_blocking_command_times_out_after_its_own_timeout_plus_the_margin_and_its_connection_is_closed()
+{
+    let mut net = ready_client(Config::default());
+    let node = owner("queue");
+    let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(3));
+    let dedicated = net.accept(node);
+    assert_eq!(net.take_sent(dedicated).len(), 1);
+    // 3 s of its own plus the 5 s request timeout.
+    net.advance(Duration::from_millis(7_900));
+    assert!(!net.replies.contains_key(&pop));
+    net.advance(Duration::from_millis(200));
+    assert_eq!(net.single(pop), &Err(Error::Timeout));
+    assert!(
+        net.closed.contains(&dedicated),
+        "still parked on the server: never reused"
+    );
+    // A late reply on the closed connection is ignored; a new pop opens a new connection.
+    let next = net.submit(Cmd::new("BLPOP").arg("queue").arg(1));
+    let fresh = net.accept(node);
+    assert_ne!(fresh, dedicated);
+    assert_eq!(net.take_sent(fresh), [["BLPOP", "queue", "1"]]);
+    net.reply(fresh, &Value::Null);
+    assert_eq!(net.single(next), &Ok(Value::Null));
+}
+
+#[test]
+fn a_blocking_pop_is_not_retried_after_its_connection_dies() {
+    let mut net = ready_client(Config::default());
+    let node = owner("queue");
+    let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
+    let dedicated = net.accept(node);
+    assert_eq!(net.take_sent(dedicated).len(), 1);
+    net.cluster.handle_closed(dedicated, net.now);
+    net.drain();
+    assert_eq!(
+        net.single(pop),
+        &Err(Error::OutcomeUnknown { addr: addr(node) }),
+        "it may have popped an element: never run twice"
+    );
+}
+
+#[test]
+fn idle_blocking_connections_are_capped() {
+    let config = Config {
+        idle_blocking_connections: 1,
+        ..Config::default()
+    };
+    let mut net = ready_client(config);
+    let node = owner("queue");
+    let a = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
+    let b = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
+    let (ca, cb) = (net.connects[net.connects.len() - 2].0, net.conn_to(node));
+    for conn in [ca, cb] {
+        net.connected(conn);
+        net.take_sent(conn);
+        net.fixture(conn, "hello3.resp3");
+        assert_eq!(net.take_sent(conn).len(), 1);
+    }
+    net.reply(ca, &Value::Null);
+    net.reply(cb, &Value::Null);
+    assert!(net.replies.contains_key(&a) && net.replies.contains_key(&b));
+    assert!(net.closed.contains(&cb), "one closed");
+    assert!(!net.closed.contains(&ca), "the other kept idle");
+}
+
+#[test]
+fn wait_runs_on_the_shared_connections_with_its_own_deadline() {
+    let mut net = ready_client(Config::default());
+    for key in ["a", "b", "c"] {
+        net.accept_for(Cmd::new("GET").arg(key), owner(key));
+    }
+    let shared = net.connects.len();
+    let wait = net.submit(Cmd::new("WAIT").arg(1).arg(8_000));
+    assert_eq!(net.connects.len(), shared, "no new connection");
+    net.advance(Duration::from_secs(12));
+    assert!(!net.replies.contains_key(&wait), "8 s of its own + 5 s");
+    for node in ["10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"] {
+        let conn = net.conn_to(node);
+        assert_eq!(net.take_sent(conn), [["WAIT", "1", "8000"]]);
+        net.reply(conn, &Value::Integer(1));
+    }
+    assert_eq!(net.single(wait), &Ok(Value::Integer(1)));
+}

@@ -1,0 +1,227 @@
+//! Read-from policies: reads to replicas (after READONLY), writes to primaries, fallbacks.
+
+use super::*;
+
+/// `foo` hashes to slot 12182: primary 10.0.0.3, replicas 10.0.0.6 and 10.0.0.7.
+fn two_replica_client(config: Config) -> Net {
+    let mut net = Net::new(config, &["seed:6379"]);
+    let seed = net.accept("seed:6379");
+    net.take_sent(seed);
+    net.reply(seed, &error("ERR unknown subcommand 'SHARDS'."));
+    net.take_sent(seed);
+    net.reply(
+        seed,
+        &cluster_slots(&[
+            (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
+            (5461, 10922, "10.0.0.2:7000", &["10.0.0.5:7000"]),
+            (
+                10923,
+                16383,
+                "10.0.0.3:7000",
+                &["10.0.0.6:7000", "10.0.0.7:7000"],
+            ),
+        ]),
+    );
+    net
+}
+
+/// Accept a replica connection: HELLO, then READONLY.
+fn accept_replica(net: &mut Net, a: &str) -> ConnId {
+    let conn = net.accept(a);
+    let sent = net.take_sent(conn);
+    assert_eq!(
+        sent.first().map(|c| c[0].as_str()),
+        Some("READONLY"),
+        "{sent:?}"
+    );
+    net.reply(conn, &ok());
+    conn
+}
+
+fn read(net: &mut Net) -> RequestId {
+    net.submit(Cmd::new("GET").arg("foo"))
+}
+
+#[test]
+fn round_robin_alternates_replicas_and_writes_stay_on_the_primary() {
+    let mut net = two_replica_client(Config {
+        read_from: ReadFrom::RoundRobinReplicas,
+        ..Config::default()
+    });
+    let first = read(&mut net);
+    let r6 = accept_replica(&mut net, "10.0.0.6:7000");
+    assert_eq!(net.take_sent(r6), [["GET", "foo"]]);
+    net.reply(r6, &bulk("v"));
+    assert_eq!(net.single(first), &Ok(bulk("v")));
+    read(&mut net);
+    let r7 = accept_replica(&mut net, "10.0.0.7:7000");
+    assert_eq!(net.take_sent(r7), [["GET", "foo"]]);
+    read(&mut net);
+    assert_eq!(net.take_sent(r6), [["GET", "foo"]], "back to the first");
+    net.submit(Cmd::new("SET").arg("foo").arg("1"));
+    let primary = net.accept("10.0.0.3:7000");
+    assert_eq!(net.take_sent(primary), [["SET", "foo", "1"]]);
+}
+
+#[test]
+fn a_loading_replica_is_set_aside_and_the_read_goes_elsewhere() {
+    let mut net = two_replica_client(Config {
+        read_from: ReadFrom::RoundRobinReplicas,
+        ..Config::default()
+    });
+    let id = read(&mut net);
+    let r6 = accept_replica(&mut net, "10.0.0.6:7000");
+    net.take_sent(r6);
+    net.reply(r6, &error("LOADING Redis is loading the dataset in memory"));
+    net.advance(Duration::from_millis(400));
+    let r7 = accept_replica(&mut net, "10.0.0.7:7000");
+    assert_eq!(net.take_sent(r7), [["GET", "foo"]]);
+    net.reply(r7, &bulk("v"));
+    assert_eq!(net.single(id), &Ok(bulk("v")));
+}
+
+#[test]
+fn without_replicas_reads_go_to_the_primary() {
+    let mut net = Net::new(
+        Config {
+            read_from: ReadFrom::PreferReplica,
+            ..Config::default()
+        },
+        &["seed:6379"],
+    );
+    let seed = net.accept("seed:6379");
+    net.take_sent(seed);
+    net.reply(seed, &error("ERR unknown subcommand 'SHARDS'."));
+    net.take_sent(seed);
+    net.reply(seed, &cluster_slots(&[(0, 16383, "10.0.0.3:7000", &[])]));
+    let id = read(&mut net);
+    let primary = net.accept("10.0.0.3:7000");
+    assert_eq!(net.take_sent(primary), [["GET", "foo"]]);
+    net.reply(primary, &bulk("x"));
+    assert_eq!(net.single(id), &Ok(bulk("x")));
+}
+
+#[test]
+fn same_zone_reads_use_the_configured_zones() {
+    let mut net = two_replica_client(Config {
+        read_from: ReadFrom::SameZone,
+        client_zone: Some("az-a".into()),
+        node_zones: alloc::vec![
+            (addr("10.0.0.6:7000"), "az-b".into()),
+            (addr("10.0.0.7:7000"), "az-a".into()),
+            (addr("10.0.0.3:7000"), "az-b".into()),
+        ],
+        ..Config::default()
+    });
+    for _ in 0..3 {
+        read(&mut net);
+    }
+    let r7 = accept_replica(&mut net, "10.0.0.7:7000");
+    assert_eq!(
+        net.take_sent(r7).len(),
+        3,
+        "every read on the same-zone replica"
+    );
+    assert!(
+        !net.connects
+            .iter()
+            .any(|(_, a)| *a == addr("10.0.0.6:7000")),
+        "the other zone is never used"
+    );
+}
+
+#[test]
+fn same_zone_learns_zones_from_info_server() {
+    let mut net = two_replica_client(Config {
+        read_from: ReadFrom::SameZone,
+        client_zone: Some("az-a".into()),
+        ..Config::default()
+    });
+    let first = read(&mut net);
+    // Zones unknown: every node of the shard is asked; meanwhile the read goes by the
+    // fallback order (any replica before the primary).
+    let info = |zone: &str| {
+        bulk(&alloc::format!(
+            "# Server\r\nredis_version:8.0.0\r\navailability_zone:{zone}\r\n"
+        ))
+    };
+    let r6 = accept_replica(&mut net, "10.0.0.6:7000");
+    assert_eq!(net.take_sent(r6), [["INFO", "SERVER"], ["GET", "foo"]]);
+    net.reply(r6, &info("az-b"));
+    net.reply(r6, &bulk("v"));
+    assert_eq!(net.single(first), &Ok(bulk("v")));
+    let r7 = accept_replica(&mut net, "10.0.0.7:7000");
+    assert_eq!(net.take_sent(r7), [["INFO", "SERVER"]]);
+    net.reply(r7, &info("az-a"));
+    let primary = net.accept("10.0.0.3:7000");
+    assert_eq!(net.take_sent(primary), [["INFO", "SERVER"]]);
+    net.reply(primary, &info("az-c"));
+    for _ in 0..3 {
+        read(&mut net);
+    }
+    assert_eq!(
+        net.take_sent(r7).len(),
+        3,
+        "the same-zone replica, once known"
+    );
+    assert!(net.take_sent(r6).is_empty());
+}
+
+#[test]
+fn lowest_latency_prefers_the_node_that_answers_fastest() {
+    let mut net = two_replica_client(Config {
+        read_from: ReadFrom::LowestLatency,
+        ..Config::default()
+    });
+    // Measure each node once: the unmeasured go first.
+    let mut conns = BTreeMap::new();
+    for (i, (node, millis)) in [
+        ("10.0.0.3:7000", 9u64),
+        ("10.0.0.6:7000", 1),
+        ("10.0.0.7:7000", 5),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let _ = i;
+        read(&mut net);
+        let conn = net.conns_opened_to(node);
+        net.advance(Duration::from_millis(millis));
+        net.reply(conn, &bulk("v"));
+        conns.insert(node, conn);
+    }
+    let mut to_fast = 0;
+    for _ in 0..64 {
+        read(&mut net);
+        let c = conns["10.0.0.6:7000"];
+        let sent = net.take_sent(c).len();
+        to_fast += sent;
+        for other in ["10.0.0.3:7000", "10.0.0.7:7000"] {
+            let n = net.take_sent(conns[other]).len();
+            if n > 0 {
+                net.reply(conns[other], &bulk("v"));
+            }
+        }
+        if sent > 0 {
+            net.advance(Duration::from_millis(1));
+            net.reply(c, &bulk("v"));
+        }
+    }
+    assert!(to_fast >= 56, "{to_fast} of 64 reads on the fastest node");
+}
+
+impl Net {
+    /// The connection to `a`, accepted (with READONLY for replicas) if new; clears its log.
+    fn conns_opened_to(&mut self, a: &str) -> ConnId {
+        let conn = self.conn_to(a);
+        if self.is_connecting(conn) {
+            self.accept(a);
+            let sent = self.take_sent(conn);
+            if sent.first().is_some_and(|c| c[0] == "READONLY") {
+                self.reply(conn, &ok());
+            }
+        }
+        self.take_sent(conn);
+        conn
+    }
+}
