@@ -9,7 +9,7 @@
 use keyslot_core::cluster::Error;
 use keyslot_core::resp::Value;
 use keyslot_core::topology::{Addr, Topology};
-use keyslot_core::Cmd;
+use keyslot_core::{Cmd, ScriptCall};
 
 use crate::client::{pipeline, single};
 use crate::driver::Msg;
@@ -88,6 +88,15 @@ impl Client {
         single(
             self.inner
                 .request(|tx| Msg::SendTo(node, cmd, tx))?
+                .blocking_recv(),
+        )
+    }
+
+    /// Run a script by its digest, loading it where a node lacks it.
+    pub fn script(&self, call: ScriptCall) -> Result<Value, Error> {
+        single(
+            self.inner
+                .request(|tx| Msg::Script(call, tx))?
                 .blocking_recv(),
         )
     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use keyslot_core::cluster::{Config, Error, Event, ReadFrom};
 use keyslot_core::resp::{Limits, Protocol};
 use keyslot_core::time::Instant;
+use keyslot_core::topology::Addr;
 use keyslot_core::Cluster;
 use tokio::sync::mpsc;
 
@@ -114,6 +115,27 @@ impl<R: Runtime> Builder<R> {
     /// Where reads go (default primary).
     pub fn read_from(mut self, read_from: ReadFrom) -> Self {
         self.config.read_from = read_from;
+        self
+    }
+    /// The client's availability zone, for [`ReadFrom::SameZone`].
+    pub fn client_zone(mut self, zone: impl Into<String>) -> Self {
+        self.config.client_zone = Some(zone.into());
+        self
+    }
+    /// The zone of a node, for servers that do not report their own in `INFO SERVER`.
+    pub fn node_zone(mut self, node: Addr, zone: impl Into<String>) -> Self {
+        self.config.node_zones.push((node, zone.into()));
+        self
+    }
+    /// Skip replicas trailing their primary by more than this many bytes of replication
+    /// stream (default 1 MiB; `None`: no check).
+    pub fn max_replica_lag(mut self, bytes: Option<u64>) -> Self {
+        self.config.max_replica_lag = bytes;
+        self
+    }
+    /// Idle connections kept per node for blocking commands (default 2).
+    pub fn idle_blocking_connections(mut self, n: usize) -> Self {
+        self.config.idle_blocking_connections = n;
         self
     }
     /// Decoder bounds on replies.

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use keyslot_core::cluster::{Error, Reply};
 use keyslot_core::resp::Value;
 use keyslot_core::topology::{Addr, Topology};
-use keyslot_core::Cmd;
+use keyslot_core::{Cmd, ScriptCall};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::builder::Builder;
@@ -82,6 +82,12 @@ impl<R: Runtime> Client<R> {
     pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
         single(self.request(|tx| Msg::SendTo(node, cmd, tx))?.await)
+    }
+
+    /// Run a script by its digest (`EVALSHA`); a node that lacks it gets `SCRIPT LOAD` and
+    /// the call again, so the caller never sees `NOSCRIPT`.
+    pub async fn script(&self, call: ScriptCall) -> Result<Value, Error> {
+        single(self.request(|tx| Msg::Script(call, tx))?.await)
     }
 
     /// The client's current view of the cluster (`None` before discovery).

@@ -22,7 +22,7 @@ use std::time::Instant as StdInstant;
 use keyslot_core::cluster::{ConnId, Error, Event, Output, Reply, RequestId};
 use keyslot_core::time::Instant;
 use keyslot_core::topology::{Addr, Topology};
-use keyslot_core::{Cluster, Cmd};
+use keyslot_core::{Cluster, Cmd, ScriptCall};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::resolve::Resolve;
@@ -35,6 +35,7 @@ pub(crate) enum Msg {
     Pipeline(Vec<Cmd>, oneshot::Sender<Reply>),
     Transaction(Vec<Cmd>, oneshot::Sender<Reply>),
     SendTo(Addr, Cmd, oneshot::Sender<Reply>),
+    Script(ScriptCall, oneshot::Sender<Reply>),
     /// Answer once the cluster's topology is known, or with the bootstrap error.
     Ready(oneshot::Sender<Result<(), Error>>),
     /// The current view of the cluster.
@@ -149,6 +150,10 @@ impl<R: Runtime> Driver<R> {
                         }
                         Msg::SendTo(addr, cmd, tx) => {
                             let id = self.cluster.submit_to(&addr, cmd, now);
+                            self.waiting.insert(id, tx);
+                        }
+                        Msg::Script(call, tx) => {
+                            let id = self.cluster.submit_script(call, now);
                             self.waiting.insert(id, tx);
                         }
                         Msg::Ready(tx) => self.ready.push(tx),

@@ -54,7 +54,7 @@ pub use keyslot_core::cluster::{
 };
 pub use keyslot_core::resp::{Protocol, Value};
 pub use keyslot_core::topology::{Addr, Topology};
-pub use keyslot_core::{key_slot, Cmd};
+pub use keyslot_core::{key_slot, Cmd, Script, ScriptCall};
 pub use resolve::{Resolve, StaticResolver};
 pub use runtime::{BoxFuture, Runtime, Stream, Timer};
 

@@ -38,7 +38,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
-use keyslot::{Addr, BoxFuture, Builder, Cmd, Error, Topology, Value};
+use keyslot::{Addr, BoxFuture, Builder, Cmd, Error, ScriptCall, Topology, Value};
 
 use crate::cluster::{Node, RedisCluster};
 
@@ -90,6 +90,8 @@ pub trait Flavor: Send + Sync + Sized + 'static {
     ) -> BoxFuture<'a, Result<Value, Error>>;
     /// [`keyslot::Client::topology`].
     fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>>;
+    /// [`keyslot::Client::script`].
+    fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>>;
 }
 
 /// A client of flavour `F` behind the same async methods on every flavour.
@@ -140,6 +142,11 @@ impl<F: Flavor> TestClient<F> {
     /// Run a command on one node.
     pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         F::send_to(&self.inner, node, cmd).await
+    }
+
+    /// Run a script call (EVALSHA, loading the script where it is missing).
+    pub async fn script(&self, call: ScriptCall) -> Result<Value, Error> {
+        F::script(&self.inner, call).await
     }
 
     /// The client's view of the cluster.
@@ -232,6 +239,9 @@ macro_rules! async_client_calls {
         }
         fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>> {
             Box::pin(client.topology())
+        }
+        fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>> {
+            Box::pin(client.script(call))
         }
     };
 }
@@ -346,6 +356,9 @@ impl Flavor for Blocking {
     }
     fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>> {
         Box::pin(async move { client.topology() })
+    }
+    fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>> {
+        Box::pin(async move { client.script(call) })
     }
 }
 
