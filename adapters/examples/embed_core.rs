@@ -69,6 +69,7 @@ fn main() {
                     }
                 }
                 Output::Event(event) => eprintln!("event: {event:?}"),
+                Output::PubSub(item) => println!("pub/sub: {item:?}"),
                 Output::Timeout(_) => break,
             }
         }

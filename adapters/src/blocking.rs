@@ -14,6 +14,7 @@ use keyslot_core::{Cmd, ScriptCall};
 use crate::client::{pipeline, single};
 use crate::driver::Msg;
 use crate::runtime::async_io::async_io_runtime;
+use crate::subscription::Subscription;
 
 async_io_runtime!(
     Blocking,
@@ -99,6 +100,33 @@ impl Client {
                 .request(|tx| Msg::Script(call, tx))?
                 .blocking_recv(),
         )
+    }
+
+    /// Subscribe to channels; read the items with [`Subscription::blocking_next`].
+    pub fn subscribe<I, C>(&self, channels: I) -> Result<Subscription, Error>
+    where
+        I: IntoIterator<Item = C>,
+        C: AsRef<[u8]>,
+    {
+        self.inner.subscribe(channels)
+    }
+
+    /// Subscribe to channel patterns.
+    pub fn psubscribe<I, C>(&self, patterns: I) -> Result<Subscription, Error>
+    where
+        I: IntoIterator<Item = C>,
+        C: AsRef<[u8]>,
+    {
+        self.inner.psubscribe(patterns)
+    }
+
+    /// Subscribe to shard channels, each on its slot's primary.
+    pub fn ssubscribe<I, C>(&self, channels: I) -> Result<Subscription, Error>
+    where
+        I: IntoIterator<Item = C>,
+        C: AsRef<[u8]>,
+    {
+        self.inner.ssubscribe(channels)
     }
 
     /// The client's current view of the cluster.

@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use keyslot_core::cluster::{Error, Reply};
+use keyslot_core::cluster::{Error, Reply, SubscriptionKind};
 use keyslot_core::resp::Value;
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cmd, ScriptCall};
@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::builder::Builder;
 use crate::driver::Msg;
 use crate::runtime::Runtime;
+use crate::subscription::Subscription;
 
 /// A Redis Cluster client on runtime `R`. Clones share one driver (one connection per node);
 /// the driver stops when the last clone is dropped and its requests are answered.
@@ -90,6 +91,35 @@ impl<R: Runtime> Client<R> {
         single(self.request(|tx| Msg::Script(call, tx))?.await)
     }
 
+    /// Subscribe to channels (`SUBSCRIBE`); the subscription lives on one node and moves
+    /// when that node dies. See [`Subscription`] for what it yields.
+    pub fn subscribe<I, C>(&self, channels: I) -> Result<Subscription, Error>
+    where
+        I: IntoIterator<Item = C>,
+        C: AsRef<[u8]>,
+    {
+        subscribe(&self.tx, SubscriptionKind::Channel, channels)
+    }
+
+    /// Subscribe to channel patterns (`PSUBSCRIBE`).
+    pub fn psubscribe<I, C>(&self, patterns: I) -> Result<Subscription, Error>
+    where
+        I: IntoIterator<Item = C>,
+        C: AsRef<[u8]>,
+    {
+        subscribe(&self.tx, SubscriptionKind::Pattern, patterns)
+    }
+
+    /// Subscribe to shard channels (`SSUBSCRIBE`, Redis 7+), each on its slot's primary;
+    /// followed across slot migrations and failovers.
+    pub fn ssubscribe<I, C>(&self, channels: I) -> Result<Subscription, Error>
+    where
+        I: IntoIterator<Item = C>,
+        C: AsRef<[u8]>,
+    {
+        subscribe(&self.tx, SubscriptionKind::Shard, channels)
+    }
+
     /// The client's current view of the cluster (`None` before discovery).
     pub async fn topology(&self) -> Result<Option<Topology>, Error> {
         self.topology_request()?.await.map_err(|_| Error::Closed)
@@ -115,6 +145,26 @@ impl<R: Runtime> Client<R> {
         self.tx.send(Msg::Ready(tx)).map_err(|_| Error::Closed)?;
         Ok(rx)
     }
+}
+
+/// Register a subscription holder with the driver (shared by every client kind).
+pub(crate) fn subscribe<I, C>(
+    tx: &mpsc::UnboundedSender<Msg>,
+    kind: SubscriptionKind,
+    channels: I,
+) -> Result<Subscription, Error>
+where
+    I: IntoIterator<Item = C>,
+    C: AsRef<[u8]>,
+{
+    let channels: Vec<bytes::Bytes> = channels
+        .into_iter()
+        .map(|c| bytes::Bytes::copy_from_slice(c.as_ref()))
+        .collect();
+    let (subscription, id, items) = Subscription::new(tx.clone());
+    tx.send(Msg::Subscribe(id, kind, channels, items))
+        .map_err(|_| Error::Closed)?;
+    Ok(subscription)
 }
 
 pub(crate) fn single(reply: Result<Reply, oneshot::error::RecvError>) -> Result<Value, Error> {

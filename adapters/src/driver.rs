@@ -19,7 +19,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant as StdInstant;
 
-use keyslot_core::cluster::{ConnId, Error, Event, Output, Reply, RequestId};
+use bytes::Bytes;
+use keyslot_core::cluster::{
+    ConnId, Error, Event, Output, PubSub, Reply, RequestId, SubscriptionKind,
+};
 use keyslot_core::time::Instant;
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cluster, Cmd, ScriptCall};
@@ -27,6 +30,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::resolve::Resolve;
 use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
+use crate::subscription::Subscribers;
 use crate::wake::{ConnWake, TaskWaker};
 
 /// What a client handle asks of the driver.
@@ -36,6 +40,15 @@ pub(crate) enum Msg {
     Transaction(Vec<Cmd>, oneshot::Sender<Reply>),
     SendTo(Addr, Cmd, oneshot::Sender<Reply>),
     Script(ScriptCall, oneshot::Sender<Reply>),
+    /// A new subscription holder: its id, kind, channels and item stream.
+    Subscribe(
+        u64,
+        SubscriptionKind,
+        Vec<Bytes>,
+        mpsc::UnboundedSender<PubSub>,
+    ),
+    /// A subscription holder was dropped.
+    Unsubscribe(u64),
     /// Answer once the cluster's topology is known, or with the bootstrap error.
     Ready(oneshot::Sender<Result<(), Error>>),
     /// The current view of the cluster.
@@ -66,6 +79,7 @@ pub(crate) struct Driver<R: Runtime> {
     rx_open: bool,
     waiting: HashMap<RequestId, oneshot::Sender<Reply>>,
     ready: Vec<oneshot::Sender<Result<(), Error>>>,
+    subscribers: Subscribers,
     conns: HashMap<ConnId, Conn<R>>,
     connecting: Vec<(ConnId, Connecting<R::Stream>)>,
     timer: R::Timer,
@@ -105,6 +119,7 @@ impl<R: Runtime> Driver<R> {
             rx_open: true,
             waiting: HashMap::new(),
             ready: Vec::new(),
+            subscribers: Subscribers::default(),
             conns: HashMap::new(),
             connecting: Vec::new(),
             timer: R::timer(),
@@ -156,6 +171,13 @@ impl<R: Runtime> Driver<R> {
                             let id = self.cluster.submit_script(call, now);
                             self.waiting.insert(id, tx);
                         }
+                        Msg::Subscribe(id, kind, channels, items) => {
+                            let new = self.subscribers.add(id, kind, channels, items);
+                            if !new.is_empty() {
+                                self.cluster.subscribe(kind, new, now);
+                            }
+                        }
+                        Msg::Unsubscribe(id) => self.drop_subscriber(id, now),
                         Msg::Ready(tx) => self.ready.push(tx),
                         Msg::Topology(tx) => {
                             let _ = tx.send(self.cluster.topology().cloned());
@@ -310,6 +332,12 @@ impl<R: Runtime> Driver<R> {
                         f(&event);
                     }
                 }
+                Output::PubSub(item) => {
+                    let now = self.now();
+                    for id in self.subscribers.deliver(item) {
+                        self.drop_subscriber(id, now);
+                    }
+                }
                 Output::Timeout(at) => {
                     if at != self.timer_at {
                         self.timer_at = at;
@@ -324,6 +352,15 @@ impl<R: Runtime> Driver<R> {
         }
         self.answer_ready_waiters();
         started
+    }
+
+    /// A subscription holder is gone: unsubscribe what nobody else holds.
+    fn drop_subscriber(&mut self, id: u64, now: Instant) {
+        if let Some((kind, gone)) = self.subscribers.remove(id) {
+            if !gone.is_empty() {
+                self.cluster.unsubscribe(kind, gone, now);
+            }
+        }
     }
 
     fn answer_ready_waiters(&mut self) {

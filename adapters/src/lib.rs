@@ -38,6 +38,7 @@ mod client;
 mod driver;
 mod resolve;
 mod runtime;
+mod subscription;
 mod tls;
 #[cfg(feature = "tls")]
 mod tls_config;
@@ -50,13 +51,14 @@ pub mod blocking;
 pub use builder::Builder;
 pub use client::Client;
 pub use keyslot_core::cluster::{
-    Error, Event, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure,
+    Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, SubscriptionKind,
 };
 pub use keyslot_core::resp::{Protocol, Value};
 pub use keyslot_core::topology::{Addr, Topology};
 pub use keyslot_core::{key_slot, Cmd, Script, ScriptCall};
 pub use resolve::{Resolve, StaticResolver};
 pub use runtime::{BoxFuture, Runtime, Stream, Timer};
+pub use subscription::Subscription;
 
 /// keyslot on tokio.
 #[cfg(feature = "tokio")]

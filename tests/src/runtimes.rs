@@ -38,7 +38,10 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
-use keyslot::{Addr, BoxFuture, Builder, Cmd, Error, ScriptCall, Topology, Value};
+use keyslot::{
+    Addr, BoxFuture, Builder, Cmd, Error, ScriptCall, Subscription, SubscriptionKind, Topology,
+    Value,
+};
 
 use crate::cluster::{Node, RedisCluster};
 
@@ -92,6 +95,12 @@ pub trait Flavor: Send + Sync + Sized + 'static {
     fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>>;
     /// [`keyslot::Client::script`].
     fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>>;
+    /// [`keyslot::Client::subscribe`], `psubscribe` or `ssubscribe`, by `kind`.
+    fn subscribe(
+        client: &Self::Client,
+        kind: SubscriptionKind,
+        channels: Vec<String>,
+    ) -> Result<Subscription, Error>;
 }
 
 /// A client of flavour `F` behind the same async methods on every flavour.
@@ -147,6 +156,15 @@ impl<F: Flavor> TestClient<F> {
     /// Run a script call (EVALSHA, loading the script where it is missing).
     pub async fn script(&self, call: ScriptCall) -> Result<Value, Error> {
         F::script(&self.inner, call).await
+    }
+
+    /// Subscribe to channels, patterns or shard channels.
+    pub fn subscribe(
+        &self,
+        kind: SubscriptionKind,
+        channels: Vec<String>,
+    ) -> Result<Subscription, Error> {
+        F::subscribe(&self.inner, kind, channels)
     }
 
     /// The client's view of the cluster.
@@ -242,6 +260,17 @@ macro_rules! async_client_calls {
         }
         fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>> {
             Box::pin(client.script(call))
+        }
+        fn subscribe(
+            client: &Self::Client,
+            kind: SubscriptionKind,
+            channels: Vec<String>,
+        ) -> Result<Subscription, Error> {
+            match kind {
+                SubscriptionKind::Channel => client.subscribe(channels),
+                SubscriptionKind::Pattern => client.psubscribe(channels),
+                SubscriptionKind::Shard => client.ssubscribe(channels),
+            }
         }
     };
 }
@@ -359,6 +388,17 @@ impl Flavor for Blocking {
     }
     fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>> {
         Box::pin(async move { client.script(call) })
+    }
+    fn subscribe(
+        client: &Self::Client,
+        kind: SubscriptionKind,
+        channels: Vec<String>,
+    ) -> Result<Subscription, Error> {
+        match kind {
+            SubscriptionKind::Channel => client.subscribe(channels),
+            SubscriptionKind::Pattern => client.psubscribe(channels),
+            SubscriptionKind::Shard => client.ssubscribe(channels),
+        }
     }
 }
 

@@ -51,6 +51,11 @@ pub(crate) enum Expect {
     Zone,
     /// `SCRIPT LOAD` before a job's `EVALSHA` is sent again after `NOSCRIPT`.
     ScriptLoad,
+    /// `(S|P)SUBSCRIBE`: answered by one confirmation (a push) per channel, or by an error.
+    Subscribe {
+        kind: super::pubsub::SubscriptionKind,
+        remaining: u32,
+    },
     /// The `+OK` of `ASKING`, sent before a redirected command.
     Asking,
     /// A reply for a job.
@@ -97,6 +102,8 @@ pub(crate) struct Conn {
     pub(crate) ask_zone: bool,
     /// Carries one blocking command at a time, never shared.
     pub(crate) dedicated: bool,
+    /// A RESP2 connection in subscribed mode: every reply is a pub/sub frame.
+    pub(crate) pubsub: bool,
     pub(crate) protocol: Protocol,
     /// Bytes not yet acknowledged as written start at `out_start`.
     pub(crate) out: Vec<u8>,
@@ -125,6 +132,7 @@ impl Conn {
             readonly,
             ask_zone: false,
             dedicated: false,
+            pubsub: false,
             protocol: Protocol::Resp2,
             out: Vec::new(),
             out_start: 0,
@@ -152,6 +160,14 @@ impl Conn {
         write(&mut self.out);
         self.queued += (self.out.len() - before) as u64;
         self.inflight.push_back(InFlight { start, expect });
+    }
+
+    /// Queue bytes whose answer is not a reply in the FIFO (`UNSUBSCRIBE`: its confirmations
+    /// are push frames).
+    pub(crate) fn send_without_reply(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        let before = self.out.len();
+        write(&mut self.out);
+        self.queued += (self.out.len() - before) as u64;
     }
 
     /// Acknowledge `n` bytes as written. Returns true when nothing is left to write.

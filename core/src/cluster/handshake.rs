@@ -166,6 +166,7 @@ impl Cluster {
         self.send_pending_queries(conn);
         // A blocking command's connection whose command went away while it connected.
         self.release_dedicated(conn);
+        self.reconcile_subscriptions(now);
     }
 
     /// Credentials refused: nothing routed to this connection can succeed.

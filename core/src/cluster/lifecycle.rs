@@ -51,6 +51,7 @@ impl Cluster {
                 Timer::RefreshQuery(token) => self.refresh_query_deadline(token, now),
                 Timer::Refresh => self.refresh_timer(now),
                 Timer::Bootstrap => self.request_refresh(RefreshTrigger::Bootstrap, now),
+                Timer::PubSub => self.pubsub_timer(now),
             }
         }
     }
@@ -89,6 +90,9 @@ impl Cluster {
                 n.conn = None;
             }
             n.idle_blocking.retain(|k| *k != conn);
+            if n.pubsub_conn == Some(conn) {
+                n.pubsub_conn = None;
+            }
             if !was_ready {
                 n.failures += 1;
                 let delay = backoff(
@@ -143,12 +147,14 @@ impl Cluster {
         }
         self.conn_lost_for_refresh(conn, error.as_ref(), now);
         // A node's connection failing may mean the cluster changed; a seed's does not.
+        self.subscriptions_on_lost_conn(conn, &c.addr, now);
         // An idle blocking-command connection closed by the server's idle timeout says
         // nothing either.
         let idle_dedicated = c.dedicated && c.inflight.is_empty() && was_ready;
         if c.node.is_some() && !idle_dedicated {
             self.request_refresh(RefreshTrigger::ConnectionLost, now);
         }
+        self.reconcile_subscriptions(now);
     }
 
     /// When nothing can reach the cluster, requests fail with the seeds' errors rather than

@@ -22,6 +22,8 @@
 //!   with [`Cluster::handle_data`]); report closes with [`Cluster::handle_closed`].
 //! - `Output::Close { conn }`: the machine is done with the connection; close it.
 //! - `Output::Reply { id, reply }`: a request finished.
+//! - `Output::PubSub(..)`: a subscription's message or change of state (see
+//!   [`Cluster::subscribe`]).
 //! - `Output::Event(..)`: for logs and metrics.
 //! - `Output::Timeout(at)`: nothing more to do now; call [`Cluster::handle_timeout`] at `at`.
 //!
@@ -57,6 +59,8 @@ mod event;
 mod handshake;
 mod job;
 mod lifecycle;
+mod pubsub;
+mod pubsub_read;
 mod read;
 mod read_from;
 mod redirect;
@@ -79,6 +83,7 @@ pub use config::{Config, ReadFrom};
 pub use conn::ConnId;
 pub use error::{Error, SeedFailure};
 pub use event::{Event, RefreshOutcome, RefreshTrigger};
+pub use pubsub::{PubSub, SubscriptionKind};
 pub use redirect::RetryReason;
 pub use route::{route, Route, Routed};
 
@@ -140,6 +145,8 @@ pub enum Output {
         /// Its result.
         reply: Reply,
     },
+    /// A subscription's message, confirmation, loss or refusal.
+    PubSub(PubSub),
     /// Something worth logging.
     Event(Event),
     /// Nothing else to do until this instant (or until I/O); `None` when no timer is set.
@@ -169,6 +176,8 @@ pub(crate) struct Node {
     pub(crate) latency: Option<crate::time::Duration>,
     /// Connections for blocking commands, handshaken and idle.
     pub(crate) idle_blocking: Vec<Key>,
+    /// With RESP2: the connection in subscribed mode.
+    pub(crate) pubsub_conn: Option<Key>,
 }
 
 /// The slot table entry for "no owner".
@@ -196,6 +205,7 @@ pub struct Cluster {
     pub(crate) outputs: VecDeque<Output>,
     pub(crate) refresh: refresh::RefreshState,
     pub(crate) scratch: KeyPositions,
+    pub(crate) pubsub: pubsub::Subscriptions,
 }
 
 impl Cluster {
@@ -219,6 +229,7 @@ impl Cluster {
             outputs: VecDeque::new(),
             refresh: refresh::RefreshState::default(),
             scratch: KeyPositions::new(),
+            pubsub: pubsub::Subscriptions::default(),
         };
         cluster.request_refresh(RefreshTrigger::Bootstrap, now);
         cluster
@@ -329,6 +340,7 @@ impl Cluster {
             zone,
             latency: None,
             idle_blocking: Vec::new(),
+            pubsub_conn: None,
         });
         self.node_index.insert(addr.clone(), i);
         i

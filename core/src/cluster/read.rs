@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use super::conn::{Expect, Part};
+use super::conn::{ConnState, Expect, Part};
 use super::job::Target;
 use super::redirect::{classify, ErrorAction, Redirect};
 use super::slab::Key;
@@ -62,9 +62,11 @@ impl Cluster {
         let Some(c) = self.conns.get_mut(conn) else {
             return false;
         };
-        if frame.is_push() {
-            // Out-of-band RESP3 messages (invalidations, pub/sub) answer nothing here.
-            return true;
+        let pubsub_reply = c.pubsub && c.state == ConnState::Ready && !frame.is_error();
+        if frame.is_push() || pubsub_reply {
+            // Out-of-band messages: pub/sub (and invalidations, ignored) answer no request.
+            self.on_pubsub_frame(conn, frame, now);
+            return self.conns.get(conn).is_some();
         }
         let Some(entry) = c.inflight.pop_front() else {
             // A reply nobody asked for: the stream is out of step.
@@ -83,6 +85,11 @@ impl Cluster {
             // A failed `SCRIPT LOAD` shows in the `EVALSHA` after it.
             Expect::Asking | Expect::ScriptLoad => {}
             Expect::Zone => self.on_zone_reply(conn, frame),
+            Expect::Subscribe { kind, .. } => {
+                if let Some(text) = frame.error_text() {
+                    self.on_subscribe_error(conn, kind, text, now);
+                }
+            }
             Expect::Topology { seq, slots } => self.on_topology_reply(conn, seq, slots, frame, now),
             Expect::Job { job, part } => {
                 self.on_job_reply(conn, job, part, frame, now);
@@ -214,8 +221,10 @@ impl Cluster {
         self.node_for(&Addr::new(host, r.port))
     }
 
-    fn on_moved(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
-        let target = self.redirect_target(conn, &r);
+    /// MOVED: the slot lives at the target from now on; a rediscovery will say what else
+    /// changed. Returns the target node.
+    pub(crate) fn learn_moved(&mut self, conn: Key, r: &Redirect<'_>, now: Instant) -> usize {
+        let target = self.redirect_target(conn, r);
         self.slots[r.slot as usize] = target as u32;
         if !self.primaries.contains(&target) {
             self.primaries.push(target);
@@ -228,6 +237,11 @@ impl Cluster {
             to,
         });
         self.request_refresh(RefreshTrigger::Moved, now);
+        target
+    }
+
+    fn on_moved(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
+        let target = self.learn_moved(conn, &r, now);
         // A MOVED back to a node this command already visited means the nodes disagree on
         // the slot (gossip has not converged after a migration or failover): bouncing at
         // once would burn the redirect limit in a few round trips, so wait a backoff first.

@@ -539,7 +539,7 @@ impl Cluster {
 
     /// Take a new view: rebuild the slot table and say what changed. Returns whether the
     /// view differs from the previous one.
-    fn apply_topology(&mut self, topology: Topology, _now: Instant) -> bool {
+    fn apply_topology(&mut self, topology: Topology, now: Instant) -> bool {
         let previous = self.topology.take();
         let changed = previous
             .as_ref()
@@ -589,6 +589,7 @@ impl Cluster {
                 primaries_after,
             });
         }
+        self.move_misplaced_subscriptions(now);
         changed
     }
 

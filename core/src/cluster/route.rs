@@ -66,6 +66,12 @@ pub fn route(cmd: &Cmd, scratch: &mut KeyPositions) -> Result<Routed, Error> {
             Some(_) => {}
         }
     }
+    // PUBLISH has no key, and any node relays it to the whole cluster; sending each channel
+    // through the node of its hash spreads the load and keeps one publisher's messages to
+    // a channel in order (two nodes would race each other over the cluster bus).
+    if slot.is_none() && spec.is_some_and(|s| s.name() == "publish") {
+        slot = cmd.get(1).map(key_slot);
+    }
     let route = match (slot, spec.map(CommandSpec::request_policy)) {
         (Some(s), _) => Route::Slot(s),
         (None, Some(RequestPolicy::AllShards)) => Route::AllPrimaries,
@@ -91,7 +97,7 @@ fn unsupported(cmd: &Cmd, reason: &'static str) -> Error {
 /// table's (lower-case) name, so the check costs one string match, not a scan.
 fn managed_by_client(spec: &CommandSpec) -> Option<&'static str> {
     const TRANSACTION: &str = "use the transaction API, which sends MULTI/EXEC on one connection";
-    const PUBSUB: &str = "subscriptions need a dedicated connection; not implemented yet";
+    const PUBSUB: &str = "use the client's subscribe calls, which follow the cluster";
     const HANDSHAKE: &str = "the client sends it on every connection; set it in the configuration";
     const READS: &str = "replica reads are chosen with the read-from policy";
     Some(match spec.name() {
@@ -190,6 +196,12 @@ mod tests {
             r(Cmd::new("EVAL").arg("x").arg("nope")),
             Err(Error::InvalidCommand(_))
         ));
+    }
+
+    #[test]
+    fn publish_goes_through_the_node_of_its_channel() {
+        let got = r(Cmd::new("PUBLISH").arg("news").arg("hi")).unwrap();
+        assert_eq!(got.route, Route::Slot(key_slot(b"news")));
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub(crate) enum Timer {
     Refresh,
     /// Bootstrap tries the seeds again.
     Bootstrap,
+    /// Subscriptions waiting out a backoff are placed again.
+    PubSub,
 }
 
 #[derive(Debug, Default)]

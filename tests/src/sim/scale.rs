@@ -614,7 +614,8 @@ impl<'a> Group<'a> {
                 Output::Event(keyslot_core::cluster::Event::RefreshStarted { .. }) => {
                     self.counts.refreshes += 1;
                 }
-                Output::Event(_) => {}
+                // The scale run subscribes to nothing.
+                Output::Event(_) | Output::PubSub(_) => {}
             }
         }
         let cl = &mut self.clients[i];

@@ -435,6 +435,8 @@ impl World {
                     }
                     self.on_reply(id, reply);
                 }
+                // The simulated workload subscribes to nothing.
+                Output::PubSub(_) => {}
                 Output::Event(e) => {
                     self.trace.mix_event(&e);
                     if self.trace.keep_ring {

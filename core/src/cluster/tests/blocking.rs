@@ -2,15 +2,6 @@
 
 use super::*;
 
-/// The primary of `key` in [`three_shards`].
-fn owner(key: &str) -> &'static str {
-    match crate::key_slot(key.as_bytes()) {
-        0..=5460 => "10.0.0.1:7000",
-        5461..=10922 => "10.0.0.2:7000",
-        _ => "10.0.0.3:7000",
-    }
-}
-
 fn connects_to(net: &Net, a: &str) -> usize {
     net.connects.iter().filter(|(_, x)| *x == addr(a)).count()
 }
@@ -18,7 +9,7 @@ fn connects_to(net: &Net, a: &str) -> usize {
 #[test]
 fn a_blocking_pop_gets_its_own_connection_and_no_deadline_when_it_blocks_forever() {
     let mut net = ready_client(Config::default());
-    let node = owner("queue");
+    let node = primary_of("queue");
     let shared = net.accept_for(Cmd::new("GET").arg("queue"), node);
     let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
     assert_eq!(
@@ -53,7 +44,7 @@ fn a_blocking_pop_gets_its_own_connection_and_no_deadline_when_it_blocks_forever
 fn a_blocking_command_times_out_after_its_own_timeout_plus_the_margin_and_its_connection_is_closed()
 {
     let mut net = ready_client(Config::default());
-    let node = owner("queue");
+    let node = primary_of("queue");
     let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(3));
     let dedicated = net.accept(node);
     assert_eq!(net.take_sent(dedicated).len(), 1);
@@ -78,7 +69,7 @@ fn a_blocking_command_times_out_after_its_own_timeout_plus_the_margin_and_its_co
 #[test]
 fn a_blocking_pop_is_not_retried_after_its_connection_dies() {
     let mut net = ready_client(Config::default());
-    let node = owner("queue");
+    let node = primary_of("queue");
     let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
     let dedicated = net.accept(node);
     assert_eq!(net.take_sent(dedicated).len(), 1);
@@ -98,7 +89,7 @@ fn idle_blocking_connections_are_capped() {
         ..Config::default()
     };
     let mut net = ready_client(config);
-    let node = owner("queue");
+    let node = primary_of("queue");
     let a = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
     let b = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
     let (ca, cb) = (net.connects[net.connects.len() - 2].0, net.conn_to(node));
@@ -119,7 +110,7 @@ fn idle_blocking_connections_are_capped() {
 fn wait_runs_on_the_shared_connections_with_its_own_deadline() {
     let mut net = ready_client(Config::default());
     for key in ["a", "b", "c"] {
-        net.accept_for(Cmd::new("GET").arg(key), owner(key));
+        net.accept_for(Cmd::new("GET").arg(key), primary_of(key));
     }
     let shared = net.connects.len();
     let wait = net.submit(Cmd::new("WAIT").arg(1).arg(8_000));

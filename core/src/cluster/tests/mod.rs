@@ -7,6 +7,7 @@
 
 mod blocking;
 mod bootstrap;
+mod pubsub;
 mod read_from;
 mod redirects;
 mod rediscovery;
@@ -36,6 +37,7 @@ pub(crate) struct Net {
     pub(crate) closed: Vec<ConnId>,
     pub(crate) replies: BTreeMap<RequestId, Reply>,
     pub(crate) events: Vec<Event>,
+    pub(crate) pubsub: Vec<PubSub>,
     /// Every output in order, for determinism checks.
     pub(crate) log: Vec<String>,
 }
@@ -57,6 +59,7 @@ impl Net {
             closed: Vec::new(),
             replies: BTreeMap::new(),
             events: Vec::new(),
+            pubsub: Vec::new(),
             log: Vec::new(),
         };
         net.drain();
@@ -98,6 +101,7 @@ impl Net {
                     );
                 }
                 Output::Event(e) => self.events.push(e),
+                Output::PubSub(p) => self.pubsub.push(p),
             }
         }
     }
@@ -244,6 +248,15 @@ pub(crate) fn three_shards() -> Value {
         (5461, 10922, "10.0.0.2:7000", &["10.0.0.5:7000"]),
         (10923, 16383, "10.0.0.3:7000", &["10.0.0.6:7000"]),
     ])
+}
+
+/// The primary of `key` in [`three_shards`].
+pub(crate) fn primary_of(key: &str) -> &'static str {
+    match crate::key_slot(key.as_bytes()) {
+        0..=5460 => "10.0.0.1:7000",
+        5461..=10922 => "10.0.0.2:7000",
+        _ => "10.0.0.3:7000",
+    }
 }
 
 /// A client bootstrapped from seed `seed:6379` onto [`three_shards`] through CLUSTER SLOTS

@@ -1,0 +1,153 @@
+//! Subscriptions as callers hold them, and the driver's register of who wants what.
+//!
+//! The core keeps one subscription per channel however many callers want it; the driver
+//! counts the callers. A channel is subscribed in the core when its first [`Subscription`]
+//! appears and unsubscribed when its last one is dropped, and every item of a channel is
+//! handed to each of its holders.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use keyslot_core::cluster::{PubSub, SubscriptionKind};
+use tokio::sync::mpsc;
+
+use crate::driver::Msg;
+
+/// A stream of a subscription's messages and state changes. Dropping it unsubscribes.
+///
+/// Items are [`PubSub`]: `Subscribed` first (and again, with the gap, whenever the
+/// subscription had to be placed again after a failover or a slot migration), `Message`s,
+/// `Resubscribing` when it is lost, `Refused` if the server will not have it.
+#[derive(Debug)]
+pub struct Subscription {
+    id: u64,
+    rx: mpsc::UnboundedReceiver<PubSub>,
+    tx: mpsc::UnboundedSender<Msg>,
+}
+
+impl Subscription {
+    /// A new subscription's parts: its handle, and what the driver registers.
+    pub(crate) fn new(
+        tx: mpsc::UnboundedSender<Msg>,
+    ) -> (Subscription, u64, mpsc::UnboundedSender<PubSub>) {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let (items_tx, rx) = mpsc::unbounded_channel();
+        (Subscription { id, rx, tx }, id, items_tx)
+    }
+
+    /// The next item; `None` once the client is gone.
+    pub async fn next(&mut self) -> Option<PubSub> {
+        self.rx.recv().await
+    }
+
+    /// The next item if one is waiting.
+    pub fn try_next(&mut self) -> Option<PubSub> {
+        self.rx.try_recv().ok()
+    }
+
+    /// The next item, blocking the thread (for the blocking client; never inside an async
+    /// task).
+    pub fn blocking_next(&mut self) -> Option<PubSub> {
+        self.rx.blocking_recv()
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Msg::Unsubscribe(self.id));
+    }
+}
+
+struct Holder {
+    kind: SubscriptionKind,
+    channels: Vec<Bytes>,
+    items: mpsc::UnboundedSender<PubSub>,
+}
+
+/// The driver's register of subscription holders.
+#[derive(Default)]
+pub(crate) struct Subscribers {
+    holders: HashMap<u64, Holder>,
+    by_channel: HashMap<(SubscriptionKind, Bytes), Vec<u64>>,
+}
+
+impl Subscribers {
+    /// Register a holder; returns the channels nobody held before (to subscribe).
+    pub(crate) fn add(
+        &mut self,
+        id: u64,
+        kind: SubscriptionKind,
+        channels: Vec<Bytes>,
+        items: mpsc::UnboundedSender<PubSub>,
+    ) -> Vec<Bytes> {
+        let mut new = Vec::new();
+        for channel in &channels {
+            let ids = self.by_channel.entry((kind, channel.clone())).or_default();
+            if ids.is_empty() {
+                new.push(channel.clone());
+            }
+            ids.push(id);
+        }
+        self.holders.insert(
+            id,
+            Holder {
+                kind,
+                channels,
+                items,
+            },
+        );
+        new
+    }
+
+    /// Forget a holder; returns its kind and the channels nobody holds any more.
+    pub(crate) fn remove(&mut self, id: u64) -> Option<(SubscriptionKind, Vec<Bytes>)> {
+        let holder = self.holders.remove(&id)?;
+        let mut gone = Vec::new();
+        for channel in holder.channels {
+            let key = (holder.kind, channel);
+            if let Some(ids) = self.by_channel.get_mut(&key) {
+                ids.retain(|&i| i != id);
+                if ids.is_empty() {
+                    self.by_channel.remove(&key);
+                    gone.push(key.1);
+                }
+            }
+        }
+        Some((holder.kind, gone))
+    }
+
+    /// Hand an item to every holder of its channel. Returns the holders whose stream was
+    /// dropped meanwhile.
+    pub(crate) fn deliver(&mut self, item: PubSub) -> Vec<u64> {
+        let (kind, channel) = match &item {
+            PubSub::Message {
+                kind,
+                channel,
+                pattern,
+                ..
+            } => (*kind, pattern.as_ref().unwrap_or(channel)),
+            PubSub::Subscribed { kind, channel, .. }
+            | PubSub::Resubscribing { kind, channel, .. }
+            | PubSub::Refused { kind, channel, .. } => (*kind, channel),
+        };
+        let key = (kind, channel.clone());
+        let refused = matches!(item, PubSub::Refused { .. });
+        let ids = if refused {
+            // The core dropped it; a later subscribe asks again.
+            self.by_channel.remove(&key).unwrap_or_default()
+        } else {
+            self.by_channel.get(&key).cloned().unwrap_or_default()
+        };
+        let mut closed = Vec::new();
+        for id in ids {
+            if let Some(holder) = self.holders.get(&id) {
+                if holder.items.send(item.clone()).is_err() {
+                    closed.push(id);
+                }
+            }
+        }
+        closed
+    }
+}

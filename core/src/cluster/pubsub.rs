@@ -1,0 +1,459 @@
+//! Subscriptions that follow the cluster: channels, patterns and shard channels.
+//!
+//! The machine keeps the set of subscriptions the caller wants and, for each, where it is
+//! subscribed now. Whatever happens to the cluster, it *reconciles* the two: a subscription
+//! that is not placed is sent to where it belongs, and one whose place is no longer right
+//! is taken down and placed again. It belongs:
+//!
+//! - for a shard channel (`SSUBSCRIBE`), on the primary of the channel's slot — the only
+//!   node that delivers `SPUBLISH`es of that slot;
+//! - for a channel or a pattern, on one "home" primary chosen once: every node of a cluster
+//!   relays every `PUBLISH`, so any live node will do, and it changes only when it dies.
+//!
+//! A placement is lost when its connection dies, when the server takes it down (Redis sends
+//! an unprompted `sunsubscribe` when the slot moves away, or a failover demotes the node),
+//! when `SSUBSCRIBE` is answered with MOVED, or when a new topology puts the slot elsewhere.
+//! Each loss is reported ([`PubSub::Resubscribing`]) and each (re)confirmation carries how
+//! long the subscription was down ([`PubSub::Subscribed`]): messages published in that gap
+//! are not delivered (pub/sub keeps nothing), everything published after the confirmation is.
+//!
+//! Messages are taken only from a placement the server confirmed: a move takes the old
+//! placement down first (the client could not tell a copy arriving through both from two
+//! messages: pub/sub carries no ids), so a subscription's messages arrive at most once, in
+//! the order its node delivered them.
+//!
+//! With RESP3, subscriptions share the node's multiplexed connection: confirmations and
+//! messages are push frames, which never disturb the replies of other commands. A RESP2
+//! connection in subscribed mode cannot run other commands, so with RESP2 each node gets one
+//! extra connection for its subscriptions.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use bytes::Bytes;
+
+use super::backoff::backoff;
+use super::conn::{ConnState, Expect};
+use super::slab::Key;
+use super::timers::Timer;
+use super::{Cluster, Output, RefreshTrigger, NO_NODE};
+use crate::resp::Protocol;
+use crate::time::{Duration, Instant};
+use crate::topology::Addr;
+use crate::Cmd;
+
+/// The three kinds of subscription.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SubscriptionKind {
+    /// `SUBSCRIBE`: a channel, published with `PUBLISH`.
+    Channel,
+    /// `PSUBSCRIBE`: a glob pattern over channel names.
+    Pattern,
+    /// `SSUBSCRIBE`: a shard channel, published with `SPUBLISH` to its slot's shard.
+    Shard,
+}
+
+impl SubscriptionKind {
+    fn subscribe(self) -> &'static str {
+        match self {
+            SubscriptionKind::Channel => "SUBSCRIBE",
+            SubscriptionKind::Pattern => "PSUBSCRIBE",
+            SubscriptionKind::Shard => "SSUBSCRIBE",
+        }
+    }
+
+    fn unsubscribe(self) -> &'static str {
+        match self {
+            SubscriptionKind::Channel => "UNSUBSCRIBE",
+            SubscriptionKind::Pattern => "PUNSUBSCRIBE",
+            SubscriptionKind::Shard => "SUNSUBSCRIBE",
+        }
+    }
+}
+
+/// What subscriptions produce, in [`Output::PubSub`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PubSub {
+    /// A published message.
+    Message {
+        /// The kind of the subscription it came through.
+        kind: SubscriptionKind,
+        /// The channel it was published to.
+        channel: Bytes,
+        /// The pattern that matched, for [`SubscriptionKind::Pattern`].
+        pattern: Option<Bytes>,
+        /// The message.
+        payload: Bytes,
+    },
+    /// The server confirmed a subscription: from now on its messages arrive.
+    Subscribed {
+        /// The kind.
+        kind: SubscriptionKind,
+        /// The channel or pattern.
+        channel: Bytes,
+        /// The node it is on.
+        addr: Addr,
+        /// How long it was down, for a subscription placed again after a loss.
+        gap: Option<Duration>,
+    },
+    /// A subscription was lost (its node died, its slot moved); it is being placed again.
+    Resubscribing {
+        /// The kind.
+        kind: SubscriptionKind,
+        /// The channel or pattern.
+        channel: Bytes,
+        /// The node it was on.
+        addr: Addr,
+    },
+    /// The server refused a subscription for good (permissions, an unknown command); it is
+    /// dropped.
+    Refused {
+        /// The kind.
+        kind: SubscriptionKind,
+        /// The channel or pattern.
+        channel: Bytes,
+        /// The server's error.
+        error: Bytes,
+    },
+}
+
+/// One wanted subscription and where it is placed.
+#[derive(Debug, Default)]
+pub(crate) struct Sub {
+    /// The connection it was sent on; `None` while it waits to be placed.
+    pub(crate) conn: Option<Key>,
+    pub(crate) confirmed: bool,
+    /// When it was lost, for the gap reported on the next confirmation.
+    pub(crate) lost_at: Option<Instant>,
+    /// Placements refused in a row (MOVED, TRYAGAIN...): sets the backoff.
+    pub(crate) attempts: u32,
+    /// Not to be placed again before this.
+    pub(crate) not_before: Option<Instant>,
+}
+
+/// The machine's subscriptions.
+#[derive(Debug, Default)]
+pub(crate) struct Subscriptions {
+    pub(crate) subs: BTreeMap<(SubscriptionKind, Bytes), Sub>,
+    /// The node channel and pattern subscriptions live on.
+    pub(crate) home: Option<usize>,
+    /// A reconciliation timer is pending for this instant.
+    pub(crate) wake_at: Option<Instant>,
+}
+
+impl Cluster {
+    /// Subscribe to `channels` (or patterns) of `kind`. Confirmations and messages come as
+    /// [`Output::PubSub`]; the subscriptions follow the cluster until
+    /// [`Cluster::unsubscribe`]. Subscribing twice to the same channel is one subscription.
+    pub fn subscribe(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, now: Instant) {
+        for channel in channels {
+            self.pubsub.subs.entry((kind, channel)).or_default();
+        }
+        self.reconcile_subscriptions(now);
+    }
+
+    /// Drop subscriptions; no more of their messages are delivered.
+    pub fn unsubscribe(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, now: Instant) {
+        let _ = now;
+        let mut by_conn: BTreeMap<Key, Vec<Bytes>> = BTreeMap::new();
+        for channel in channels {
+            if let Some(sub) = self.pubsub.subs.remove(&(kind, channel.clone())) {
+                if let Some(conn) = sub.conn {
+                    by_conn.entry(conn).or_default().push(channel);
+                }
+            }
+        }
+        for (conn, channels) in by_conn {
+            self.send_unsubscribe(conn, kind, &channels);
+        }
+    }
+
+    /// The subscriptions wanted (placed or not).
+    pub fn subscription_count(&self) -> usize {
+        self.pubsub.subs.len()
+    }
+
+    /// The `(UN)SUBSCRIBE` confirmations are push frames: no reply is expected in the FIFO.
+    pub(crate) fn send_unsubscribe(
+        &mut self,
+        conn: Key,
+        kind: SubscriptionKind,
+        channels: &[Bytes],
+    ) {
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        if c.state != ConnState::Ready {
+            return;
+        }
+        let mut cmd = Cmd::new(kind.unsubscribe());
+        for channel in channels {
+            cmd = cmd.arg(channel);
+        }
+        c.send_without_reply(|out| cmd.encode(out));
+        self.signal_transmit(conn);
+    }
+
+    /// Place every subscription that waits, where it belongs now.
+    pub(crate) fn reconcile_subscriptions(&mut self, now: Instant) {
+        if self.pubsub.subs.is_empty() {
+            return;
+        }
+        let waiting: Vec<(SubscriptionKind, Bytes)> = self
+            .pubsub
+            .subs
+            .iter()
+            .filter(|(_, s)| s.conn.is_none())
+            .map(|(k, _)| k.clone())
+            .collect();
+        // One command per connection, kind and (for shard channels) slot.
+        let mut groups: BTreeMap<(Key, SubscriptionKind, u16), Vec<Bytes>> = BTreeMap::new();
+        let mut wake: Option<Instant> = None;
+        let mut need_view = false;
+        for (kind, channel) in waiting {
+            let not_before = self.pubsub.subs.get(&(kind, channel.clone()));
+            if let Some(at) = not_before.and_then(|s| s.not_before).filter(|&t| t > now) {
+                wake = Some(wake.map_or(at, |w| w.min(at)));
+                continue;
+            }
+            let (node, slot) = match kind {
+                SubscriptionKind::Shard => {
+                    let slot = crate::key_slot(&channel);
+                    let owner = self.slots[slot as usize];
+                    if owner == NO_NODE {
+                        need_view = true;
+                        continue;
+                    }
+                    (owner as usize, slot)
+                }
+                _ => match self.home_node(now) {
+                    Some(node) => (node, 0),
+                    None => {
+                        need_view = true;
+                        continue;
+                    }
+                },
+            };
+            if let Some(until) = self.nodes[node].down_until.filter(|&t| t > now) {
+                wake = Some(wake.map_or(until, |w| w.min(until)));
+                continue;
+            }
+            let conn = self.subscription_conn(node, now);
+            if self
+                .conns
+                .get(conn)
+                .is_some_and(|c| c.state == ConnState::Ready)
+            {
+                groups.entry((conn, kind, slot)).or_default().push(channel);
+            }
+            // Otherwise the connection's handshake ends with another reconciliation.
+        }
+        for ((conn, kind, _), channels) in groups {
+            let mut cmd = Cmd::new(kind.subscribe());
+            for channel in &channels {
+                cmd = cmd.arg(channel);
+                if let Some(sub) = self.pubsub.subs.get_mut(&(kind, channel.clone())) {
+                    sub.conn = Some(conn);
+                    sub.confirmed = false;
+                }
+            }
+            let Some(c) = self.conns.get_mut(conn) else {
+                continue;
+            };
+            let remaining = u32::try_from(channels.len()).unwrap_or(u32::MAX);
+            c.send(Expect::Subscribe { kind, remaining }, |out| cmd.encode(out));
+            self.signal_transmit(conn);
+        }
+        if need_view {
+            self.request_refresh(RefreshTrigger::UncoveredSlot, now);
+        }
+        if let Some(at) = wake {
+            if self.pubsub.wake_at.is_none_or(|w| w <= now || w > at) {
+                self.pubsub.wake_at = Some(at);
+                self.timers.schedule(at, Timer::PubSub);
+            }
+        }
+    }
+
+    /// The pub/sub timer fired.
+    pub(crate) fn pubsub_timer(&mut self, now: Instant) {
+        if self.pubsub.wake_at.is_some_and(|w| w <= now) {
+            self.pubsub.wake_at = None;
+        }
+        self.reconcile_subscriptions(now);
+    }
+
+    /// Where channel and pattern subscriptions live: the current home while it is a live,
+    /// listed node; otherwise a primary, preferring one already connected.
+    fn home_node(&mut self, now: Instant) -> Option<usize> {
+        let alive = |cluster: &Cluster, n: usize| {
+            cluster.nodes[n].listed && cluster.nodes[n].down_until.is_none_or(|t| t <= now)
+        };
+        if let Some(home) = self.pubsub.home.filter(|&h| alive(self, h)) {
+            return Some(home);
+        }
+        let connected = self
+            .primaries
+            .iter()
+            .copied()
+            .find(|&p| alive(self, p) && self.nodes[p].conn.is_some());
+        let home = match connected {
+            Some(p) => p,
+            None => {
+                let live: Vec<usize> = self
+                    .primaries
+                    .iter()
+                    .copied()
+                    .filter(|&p| alive(self, p))
+                    .collect();
+                if live.is_empty() {
+                    return None;
+                }
+                live[self.rng.below(live.len())]
+            }
+        };
+        self.pubsub.home = Some(home);
+        Some(home)
+    }
+
+    /// The connection subscriptions to `node` use: the shared one with RESP3, one of their
+    /// own with RESP2.
+    fn subscription_conn(&mut self, node: usize, now: Instant) -> Key {
+        let shared = self.conn_for(node, now);
+        let shared_is_resp2 = self
+            .conns
+            .get(shared)
+            .is_some_and(|c| c.state == ConnState::Ready && c.protocol == Protocol::Resp2);
+        if self.config.protocol == Protocol::Resp3 && !shared_is_resp2 {
+            return shared;
+        }
+        if let Some(conn) = self.nodes[node].pubsub_conn {
+            if self.conns.get(conn).is_some() {
+                return conn;
+            }
+        }
+        let addr = self.nodes[node].addr.clone();
+        let conn = self.open_conn(addr, Some(node), false, now);
+        if let Some(c) = self.conns.get_mut(conn) {
+            c.pubsub = true;
+        }
+        self.nodes[node].pubsub_conn = Some(conn);
+        conn
+    }
+
+    /// A new view of the cluster: subscriptions whose place changed move.
+    pub(crate) fn move_misplaced_subscriptions(&mut self, now: Instant) {
+        if self.pubsub.subs.is_empty() {
+            return;
+        }
+        let home = self.pubsub.home;
+        let mut misplaced: Vec<(SubscriptionKind, Bytes, Key)> = Vec::new();
+        for ((kind, channel), sub) in &self.pubsub.subs {
+            let Some(conn) = sub.conn else { continue };
+            let on = self.conns.get(conn).and_then(|c| c.node);
+            let belongs = match kind {
+                SubscriptionKind::Shard => {
+                    let owner = self.slots[crate::key_slot(channel) as usize];
+                    (owner != NO_NODE).then_some(owner as usize)
+                }
+                _ => home.filter(|&h| self.nodes[h].listed),
+            };
+            if belongs.is_none() || on != belongs {
+                misplaced.push((*kind, channel.clone(), conn));
+            }
+        }
+        if let Some(h) = home.filter(|&h| !self.nodes[h].listed) {
+            let _ = h;
+            self.pubsub.home = None;
+        }
+        for (kind, channel, conn) in misplaced {
+            self.send_unsubscribe(conn, kind, core::slice::from_ref(&channel));
+            self.subscription_lost(kind, &channel, conn, now);
+        }
+        self.reconcile_subscriptions(now);
+    }
+
+    /// The subscription is no longer in place on `conn`: report it and wait for placement.
+    pub(crate) fn subscription_lost(
+        &mut self,
+        kind: SubscriptionKind,
+        channel: &Bytes,
+        conn: Key,
+        now: Instant,
+    ) {
+        let Some(sub) = self.pubsub.subs.get_mut(&(kind, channel.clone())) else {
+            return;
+        };
+        if sub.conn != Some(conn) {
+            return;
+        }
+        sub.conn = None;
+        let was_confirmed = core::mem::take(&mut sub.confirmed);
+        if !was_confirmed {
+            return; // a placement that never took: nothing was lost
+        }
+        sub.lost_at.get_or_insert(now);
+        let addr = self.conns.get(conn).map(|c| c.addr.clone());
+        if let Some(addr) = addr {
+            self.emit(Output::PubSub(PubSub::Resubscribing {
+                kind,
+                channel: channel.clone(),
+                addr,
+            }));
+        }
+    }
+
+    /// A connection is going away: every subscription on it must be placed again. Called
+    /// before the connection is forgotten (its address is still known).
+    pub(crate) fn subscriptions_on_lost_conn(&mut self, conn: Key, addr: &Addr, now: Instant) {
+        if self.pubsub.subs.is_empty() {
+            return;
+        }
+        let mut lost = Vec::new();
+        for ((kind, channel), sub) in &mut self.pubsub.subs {
+            if sub.conn == Some(conn) {
+                sub.conn = None;
+                if core::mem::take(&mut sub.confirmed) {
+                    sub.lost_at.get_or_insert(now);
+                    lost.push((*kind, channel.clone()));
+                }
+            }
+        }
+        for (kind, channel) in lost {
+            self.emit(Output::PubSub(PubSub::Resubscribing {
+                kind,
+                channel,
+                addr: addr.clone(),
+            }));
+        }
+    }
+
+    /// Subscriptions waiting for placement after a refusal wait out a backoff (but for a
+    /// first redirect, when `redirect` says so).
+    pub(crate) fn delay_subscription(
+        &mut self,
+        kind: SubscriptionKind,
+        channel: &Bytes,
+        redirect: bool,
+        now: Instant,
+    ) {
+        let Some(sub) = self.pubsub.subs.get_mut(&(kind, channel.clone())) else {
+            return;
+        };
+        let attempt = sub.attempts;
+        sub.attempts += 1;
+        if redirect && attempt == 0 {
+            return;
+        }
+        let delay = backoff(
+            self.config.retry_base,
+            self.config.retry_max,
+            attempt,
+            &mut self.rng,
+        );
+        sub.not_before = Some(now + delay);
+    }
+
+    pub(crate) fn emit_pubsub(&mut self, event: PubSub) {
+        self.emit(Output::PubSub(event));
+    }
+}

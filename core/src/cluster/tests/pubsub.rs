@@ -1,0 +1,215 @@
+//! Subscriptions: placed where they belong, confirmed by pushes, followed across moves.
+
+use super::*;
+
+/// A RESP3 push frame of strings.
+fn push(items: &[&str]) -> Vec<u8> {
+    let mut out = alloc::format!(">{}\r\n", items.len()).into_bytes();
+    for item in items {
+        out.extend_from_slice(alloc::format!("${}\r\n{item}\r\n", item.len()).as_bytes());
+    }
+    out
+}
+
+/// The same as a RESP2 array (a subscribed RESP2 connection's replies).
+fn array(items: &[&str]) -> Vec<u8> {
+    let mut out = push(items);
+    out[0] = b'*';
+    out
+}
+
+fn shard(net: &mut Net, channel: &str) {
+    let now = net.now;
+    net.cluster.subscribe(
+        SubscriptionKind::Shard,
+        alloc::vec![Bytes::from(channel.to_string())],
+        now,
+    );
+    net.drain();
+}
+
+fn subscribed(net: &Net) -> Vec<(String, Option<Duration>)> {
+    net.pubsub
+        .iter()
+        .filter_map(|p| match p {
+            PubSub::Subscribed { addr, gap, .. } => Some((addr.to_string(), *gap)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn messages(net: &Net) -> Vec<String> {
+    net.pubsub
+        .iter()
+        .filter_map(|p| match p {
+            PubSub::Message { payload, .. } => Some(String::from_utf8_lossy(payload).into_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_shard_channel_is_subscribed_on_its_primary_and_shares_the_connection_with_replies() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    shard(&mut net, "orders");
+    let conn = net.accept(node);
+    assert_eq!(net.take_sent(conn), [["SSUBSCRIBE", "orders"]]);
+    let get = net.submit(Cmd::new("GET").arg("orders"));
+    // The confirmation, a message, then the GET's reply: pushes never take a reply's place.
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    net.data(conn, &push(&["smessage", "orders", "m1"]));
+    net.data(conn, b"$1\r\nv\r\n");
+    assert_eq!(net.single(get), &Ok(bulk("v")));
+    assert_eq!(subscribed(&net), [(node.to_string(), None)]);
+    assert_eq!(messages(&net), ["m1"]);
+}
+
+#[test]
+fn a_slot_moving_away_is_followed_through_moved_and_the_gap_is_reported() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    shard(&mut net, "orders");
+    let conn = net.accept(node);
+    net.take_sent(conn);
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    // The slot migrates: the old owner takes the subscription down.
+    net.advance(Duration::from_millis(3));
+    net.data(conn, &push(&["sunsubscribe", "orders", "0"]));
+    assert!(net
+        .pubsub
+        .iter()
+        .any(|p| matches!(p, PubSub::Resubscribing { .. })));
+    // Placed again at once, where the stale view says; MOVED points to the new owner.
+    assert_eq!(net.take_sent(conn), [["SSUBSCRIBE", "orders"]]);
+    let slot = crate::key_slot(b"orders");
+    net.reply(conn, &error(&alloc::format!("MOVED {slot} 10.0.0.1:7000")));
+    net.advance(Duration::from_millis(40));
+    let new_owner = net.ensure_accepted("10.0.0.1:7000");
+    let sent = net.take_sent(new_owner);
+    assert!(
+        sent.contains(&alloc::vec!["SSUBSCRIBE".to_string(), "orders".to_string()]),
+        "{sent:?}"
+    );
+    net.advance(Duration::from_millis(2));
+    net.data(new_owner, &push(&["ssubscribe", "orders", "1"]));
+    let confirmations = subscribed(&net);
+    assert_eq!(confirmations.len(), 2);
+    assert_eq!(confirmations[1].0, "10.0.0.1:7000");
+    let gap = confirmations[1].1.expect("a gap after a loss");
+    assert!(
+        gap >= Duration::from_millis(42) && gap <= Duration::from_millis(45),
+        "{gap:?}"
+    );
+    net.data(new_owner, &push(&["smessage", "orders", "after"]));
+    assert_eq!(messages(&net), ["after"]);
+}
+
+#[test]
+fn a_lost_connection_is_followed_by_a_new_subscription() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    shard(&mut net, "orders");
+    let conn = net.accept(node);
+    net.take_sent(conn);
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    net.cluster.handle_closed(conn, net.now);
+    net.drain();
+    net.advance(Duration::from_millis(5));
+    let again = net.ensure_accepted(node);
+    assert_ne!(again, conn);
+    let sent = net.take_sent(again);
+    assert!(
+        sent.contains(&alloc::vec!["SSUBSCRIBE".to_string(), "orders".to_string()]),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn resp2_subscriptions_get_a_connection_of_their_own() {
+    let mut net = Net::new(
+        Config {
+            protocol: crate::resp::Protocol::Resp2,
+            ..Config::default()
+        },
+        &["seed:6379"],
+    );
+    let seed = net.conn_to("seed:6379");
+    net.connected(seed);
+    assert_eq!(net.take_sent(seed), [["CLUSTER", "SHARDS"]]);
+    net.reply(seed, &error("ERR unknown subcommand 'SHARDS'."));
+    net.take_sent(seed);
+    net.reply(seed, &three_shards());
+    let now = net.now;
+    net.cluster.subscribe(
+        SubscriptionKind::Channel,
+        alloc::vec![Bytes::from_static(b"news")],
+        now,
+    );
+    net.drain();
+    // The shared connection to the home node, and one for subscriptions.
+    let (shared, own) = (
+        net.connects[net.connects.len() - 2].clone(),
+        net.connects[net.connects.len() - 1].clone(),
+    );
+    assert_eq!(shared.1, own.1);
+    net.connected(shared.0);
+    net.connected(own.0);
+    assert_eq!(net.take_sent(own.0), [["SUBSCRIBE", "news"]]);
+    assert!(net.take_sent(shared.0).is_empty());
+    net.data(own.0, &array(&["subscribe", "news", "1"]));
+    net.data(own.0, &array(&["message", "news", "hello"]));
+    assert_eq!(messages(&net), ["hello"]);
+    assert_eq!(subscribed(&net).len(), 1);
+    // Unsubscribed: later messages are not delivered.
+    let now = net.now;
+    net.cluster.unsubscribe(
+        SubscriptionKind::Channel,
+        alloc::vec![Bytes::from_static(b"news")],
+        now,
+    );
+    net.drain();
+    assert_eq!(net.take_sent(own.0), [["UNSUBSCRIBE", "news"]]);
+    net.data(own.0, &array(&["message", "news", "late"]));
+    net.data(own.0, &array(&["unsubscribe", "news", "0"]));
+    assert_eq!(messages(&net), ["hello"]);
+    assert_eq!(net.cluster.subscription_count(), 0);
+}
+
+#[test]
+fn patterns_deliver_with_their_pattern_and_a_refusal_drops_the_subscription() {
+    let mut net = ready_client(Config::default());
+    let now = net.now;
+    net.cluster.subscribe(
+        SubscriptionKind::Pattern,
+        alloc::vec![Bytes::from_static(b"news.*")],
+        now,
+    );
+    net.drain();
+    let home = net.connects.last().unwrap().0;
+    net.connected(home);
+    net.take_sent(home);
+    net.fixture(home, "hello3.resp3");
+    assert_eq!(net.take_sent(home), [["PSUBSCRIBE", "news.*"]]);
+    net.data(home, &push(&["psubscribe", "news.*", "1"]));
+    net.data(home, &push(&["pmessage", "news.*", "news.uk", "rain"]));
+    assert!(matches!(
+        net.pubsub.last(),
+        Some(PubSub::Message { kind: SubscriptionKind::Pattern, pattern: Some(p), channel, .. })
+            if &p[..] == b"news.*" && &channel[..] == b"news.uk"
+    ));
+    let now = net.now;
+    net.cluster.subscribe(
+        SubscriptionKind::Channel,
+        alloc::vec![Bytes::from_static(b"secret")],
+        now,
+    );
+    net.drain();
+    assert_eq!(net.take_sent(home), [["SUBSCRIBE", "secret"]]);
+    net.reply(
+        home,
+        &error("NOPERM this user has no permissions to access the 'secret' channel"),
+    );
+    assert!(matches!(net.pubsub.last(), Some(PubSub::Refused { .. })));
+    assert_eq!(net.cluster.subscription_count(), 1);
+}
