@@ -49,6 +49,9 @@ pub(crate) enum Expect {
     ReadOnly,
     /// `INFO SERVER`, for the node's availability zone.
     Zone,
+    /// `READONLY` on a ready connection to a node demoted to replica; its reply changes
+    /// nothing (a refusal shows as MOVED on the reads after it).
+    LateReadOnly,
     /// `SCRIPT LOAD` before a job's `EVALSHA` is sent again after `NOSCRIPT`.
     ScriptLoad,
     /// `(S|P)SUBSCRIBE`: answered by one confirmation (a push) per channel, or by an error.

@@ -83,7 +83,15 @@ impl Cluster {
     /// The node's connection, opening one if it has none.
     pub(crate) fn conn_for(&mut self, node: usize, now: Instant) -> Key {
         if let Some(conn) = self.nodes[node].conn {
-            if self.conns.get(conn).is_some() {
+            if let Some(c) = self.conns.get_mut(conn) {
+                // A primary demoted since its connection opened: reads need READONLY now.
+                if !c.readonly && c.state == ConnState::Ready {
+                    if Cluster::needs_readonly(self.nodes[node].role) {
+                        c.readonly = true;
+                        c.send(Expect::LateReadOnly, |out| Cmd::new("READONLY").encode(out));
+                        self.signal_transmit(conn);
+                    }
+                }
                 return conn;
             }
         }

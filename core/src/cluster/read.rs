@@ -83,7 +83,7 @@ impl Cluster {
                 self.on_handshake_reply(conn, entry.expect, frame, now)
             }
             // A failed `SCRIPT LOAD` shows in the `EVALSHA` after it.
-            Expect::Asking | Expect::ScriptLoad => {}
+            Expect::Asking | Expect::ScriptLoad | Expect::LateReadOnly => {}
             Expect::Zone => self.on_zone_reply(conn, frame),
             Expect::Subscribe { kind, .. } => {
                 if let Some(text) = frame.error_text() {
@@ -242,6 +242,11 @@ impl Cluster {
 
     fn on_moved(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
         let target = self.learn_moved(conn, &r, now);
+        // A replica that redirects a read will not serve it (it follows another primary,
+        // or missed READONLY): the read goes to the primary named, not to another replica.
+        if let Some(job) = self.jobs.get_mut(key) {
+            job.replica_read = false;
+        }
         // A MOVED back to a node this command already visited means the nodes disagree on
         // the slot (gossip has not converged after a migration or failover): bouncing at
         // once would burn the redirect limit in a few round trips, so wait a backoff first.

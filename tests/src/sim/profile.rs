@@ -5,6 +5,8 @@
 //! faults reach deep into the states those faults make (a migration during a failover, a
 //! partition during a scale-in) that an everything-at-once mix would mask.
 
+use keyslot_core::cluster::ReadFrom;
+
 use super::rng::Rng;
 
 /// How nodes announce where they are (`cluster-preferred-endpoint-type`).
@@ -114,6 +116,9 @@ pub struct Profile {
     pub submit_every_us: u64,
     /// Most requests outstanding at once.
     pub max_outstanding: usize,
+    /// Where the client sends reads: replicas (after READONLY) may serve stale values, which
+    /// the checker accepts from a replica only.
+    pub read_from: ReadFrom,
 }
 
 impl Profile {
@@ -190,6 +195,14 @@ impl Profile {
             tags: rng.range(3, 16) as usize,
             submit_every_us: rng.range(1_000, 20_000),
             max_outstanding: rng.range(1, 48) as usize,
+            // Drawn last, so that adding it changed no other field of any seed's profile.
+            read_from: match rng.below(8) {
+                0 => ReadFrom::PreferReplica,
+                1 => ReadFrom::RoundRobinReplicas,
+                2 => ReadFrom::LowestLatency,
+                3 => ReadFrom::SameZone,
+                _ => ReadFrom::Primary,
+            },
         }
     }
 
@@ -235,6 +248,7 @@ impl Profile {
             tags: 6,
             submit_every_us: 2_000,
             max_outstanding: 16,
+            read_from: ReadFrom::Primary,
         }
     }
 
@@ -283,13 +297,14 @@ impl Profile {
             }
         }
         format!(
-            "{}x{} {:?} {:?} {} runs={} faults=[{}] {}s",
+            "{}x{} {:?} {:?} {} runs={} reads={:?} faults=[{}] {}s",
             self.shards,
             self.replicas + 1,
             self.endpoints,
             self.seeds,
             if self.resp3 { "resp3" } else { "resp2" },
             self.slot_runs,
+            self.read_from,
             on.join(","),
             self.fault_secs
         )

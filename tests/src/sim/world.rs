@@ -337,6 +337,7 @@ impl World {
             password: w.profile.auth.then(|| PASSWORD.to_string()),
             client_name: w.profile.client_name.then(|| "keyslot-sim".to_string()),
             rng_seed: seed,
+            read_from: w.profile.read_from,
             ..Config::default()
         };
         w.client = Cluster::new(w.config.clone(), w.seeds.clone(), START);

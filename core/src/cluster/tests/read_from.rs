@@ -225,3 +225,66 @@ impl Net {
         conn
     }
 }
+
+#[test]
+fn a_replica_that_redirects_a_read_sends_it_to_the_primary_named() {
+    let mut net = two_replica_client(Config {
+        read_from: ReadFrom::RoundRobinReplicas,
+        ..Config::default()
+    });
+    let id = read(&mut net);
+    let r6 = accept_replica(&mut net, "10.0.0.6:7000");
+    net.take_sent(r6);
+    let slot = crate::key_slot(b"foo");
+    net.reply(r6, &error(&alloc::format!("MOVED {slot} 10.0.0.3:7000")));
+    let primary = net.accept("10.0.0.3:7000");
+    assert_eq!(
+        net.take_sent(primary),
+        [["GET", "foo"]],
+        "not another replica"
+    );
+    net.reply(primary, &bulk("v"));
+    assert_eq!(net.single(id), &Ok(bulk("v")));
+}
+
+#[test]
+fn a_connection_to_a_demoted_primary_gets_readonly_before_reads() {
+    let mut net = two_replica_client(Config {
+        read_from: ReadFrom::RoundRobinReplicas,
+        refresh_fanout: 1,
+        ..Config::default()
+    });
+    // 10.0.0.2 is a primary: its connection has no READONLY.
+    net.submit(Cmd::new("SET").arg("c").arg(1));
+    let old = net.accept(primary_of("c"));
+    net.take_sent(old);
+    net.reply(old, &ok());
+    assert_eq!(primary_of("c"), "10.0.0.2:7000");
+    // A new view: 10.0.0.5 took over, 10.0.0.2 is its replica.
+    net.advance(Duration::from_secs(61));
+    let query = net
+        .sent
+        .iter()
+        .find(|(_, cmds)| cmds.iter().any(|c| c[0] == "CLUSTER"))
+        .map(|(c, _)| *c)
+        .expect("a periodic rediscovery");
+    net.take_sent(query);
+    net.reply(
+        query,
+        &cluster_slots(&[
+            (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
+            (5461, 10922, "10.0.0.5:7000", &["10.0.0.2:7000"]),
+            (
+                10923,
+                16383,
+                "10.0.0.3:7000",
+                &["10.0.0.6:7000", "10.0.0.7:7000"],
+            ),
+        ]),
+    );
+    net.drain();
+    net.submit(Cmd::new("GET").arg("c"));
+    let sent = net.take_sent(old);
+    assert_eq!(sent[0], ["READONLY"]);
+    assert_eq!(sent[1], ["GET", "c"]);
+}
