@@ -51,6 +51,7 @@ extern crate std;
 pub mod cluster;
 pub mod command;
 pub mod resp;
+pub mod scan;
 mod slot;
 pub mod time;
 pub mod topology;
