@@ -38,6 +38,7 @@ mod client;
 mod driver;
 mod resolve;
 mod runtime;
+mod scan;
 mod tls;
 #[cfg(feature = "tls")]
 mod tls_config;
@@ -53,10 +54,12 @@ pub use keyslot_core::cluster::{
     Error, Event, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure,
 };
 pub use keyslot_core::resp::{Protocol, Value};
+pub use keyslot_core::scan::{ScanError, ScanOptions, ScanStats};
 pub use keyslot_core::topology::{Addr, Topology};
 pub use keyslot_core::{key_slot, Cmd};
 pub use resolve::{Resolve, StaticResolver};
 pub use runtime::{BoxFuture, Runtime, Stream, Timer};
+pub use scan::Scan;
 
 /// keyslot on tokio.
 #[cfg(feature = "tokio")]
