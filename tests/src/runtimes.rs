@@ -38,7 +38,9 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
-use keyslot::{Addr, BoxFuture, Builder, Cmd, Error, Topology, Value};
+use keyslot::{
+    Addr, BoxFuture, Builder, Cmd, Error, ScanError, ScanOptions, ScanStats, Topology, Value,
+};
 
 use crate::cluster::{Node, RedisCluster};
 
@@ -53,6 +55,9 @@ pub const RUNTIMES_VAR: &str = "KEYSLOT_TEST_RUNTIMES";
 
 /// The results of one pipeline.
 pub type PipelineResult = Result<Vec<Result<Value, Error>>, Error>;
+
+/// A whole scan: every key returned (repeats kept) or the error that ended it, and its stats.
+pub type ScanOutcome = (Result<Vec<bytes::Bytes>, ScanError>, ScanStats);
 
 /// A way of running the keyslot client: its runtime, how to spawn concurrent work on it, and
 /// its client type behind async methods.
@@ -90,6 +95,10 @@ pub trait Flavor: Send + Sync + Sized + 'static {
     ) -> BoxFuture<'a, Result<Value, Error>>;
     /// [`keyslot::Client::topology`].
     fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>>;
+    /// [`keyslot::Client::scan`] to the end, pausing `pace` after each batch (so that a test
+    /// can make a scan last while the cluster changes).
+    fn scan(client: &Self::Client, opts: ScanOptions, pace: Duration)
+        -> BoxFuture<'_, ScanOutcome>;
 }
 
 /// A client of flavour `F` behind the same async methods on every flavour.
@@ -140,6 +149,11 @@ impl<F: Flavor> TestClient<F> {
     /// Run a command on one node.
     pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         F::send_to(&self.inner, node, cmd).await
+    }
+
+    /// A whole cluster scan; see [`Flavor::scan`].
+    pub async fn scan(&self, opts: ScanOptions, pace: Duration) -> ScanOutcome {
+        F::scan(&self.inner, opts, pace).await
     }
 
     /// The client's view of the cluster.
@@ -232,6 +246,26 @@ macro_rules! async_client_calls {
         }
         fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>> {
             Box::pin(client.topology())
+        }
+        fn scan(
+            client: &Self::Client,
+            opts: ScanOptions,
+            pace: Duration,
+        ) -> BoxFuture<'_, ScanOutcome> {
+            Box::pin(async move {
+                let mut scan = client.scan(opts);
+                let mut keys = Vec::new();
+                while let Some(batch) = scan.next_batch().await {
+                    match batch {
+                        Ok(batch) => keys.extend(batch),
+                        Err(e) => return (Err(e), scan.stats()),
+                    }
+                    if !pace.is_zero() {
+                        Self::sleep(pace).await;
+                    }
+                }
+                (Ok(keys), scan.stats())
+            })
         }
     };
 }
@@ -346,6 +380,24 @@ impl Flavor for Blocking {
     }
     fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>> {
         Box::pin(async move { client.topology() })
+    }
+    fn scan(
+        client: &Self::Client,
+        opts: ScanOptions,
+        pace: Duration,
+    ) -> BoxFuture<'_, ScanOutcome> {
+        Box::pin(async move {
+            let mut scan = client.scan(opts);
+            let mut keys = Vec::new();
+            while let Some(batch) = scan.next_batch() {
+                match batch {
+                    Ok(batch) => keys.extend(batch),
+                    Err(e) => return (Err(e), scan.stats()),
+                }
+                std::thread::sleep(pace);
+            }
+            (Ok(keys), scan.stats())
+        })
     }
 }
 
