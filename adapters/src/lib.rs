@@ -54,7 +54,7 @@ pub use keyslot_core::cluster::{
     Error, Event, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure,
 };
 pub use keyslot_core::resp::{Protocol, Value};
-pub use keyslot_core::scan::{ScanError, ScanOptions, ScanStats};
+pub use keyslot_core::scan::{glob_match, ScanError, ScanOptions, ScanStats};
 pub use keyslot_core::topology::{Addr, Topology};
 pub use keyslot_core::{key_slot, Cmd};
 pub use resolve::{Resolve, StaticResolver};

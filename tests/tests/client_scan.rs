@@ -341,6 +341,56 @@ async fn scan_through_failover<F: Flavor>(
     );
 }
 
+/// Keys and patterns where glob rules are easy to get wrong: classes, negation, reversed and
+/// open-ended ranges, escapes, unterminated classes, the empty key.
+const TRICKY_KEYS: &[&str] = &[
+    "", "a", "b", "c", "ab", "abc", "aXc", "a*c", "a?c", "*", "?", "[", "]", "-", "^", "\\", "a\\",
+    "x]y", "a-b", "k^", "[abc", "bbb",
+];
+const TRICKY_PATTERNS: &[&str] = &[
+    "*", "**", "a*", "*c", "*a*", "?", "??", "a?c", "[abc]", "[^abc]", "[a-c]", "[c-a]", "[\\]]",
+    "[\\-]", "[a-]", "[abc", "a\\*c", "a*c", "\\", "a\\", "*\\", "[", "[^", "[]]", "[!a]",
+    "[a-b-c]", "\\[abc", "x[]]y", "[^]]*", "*[", "",
+];
+
+/// The client-side matcher used for re-read slots agrees with the server's own: `KEYS
+/// pattern` on every primary against [`keyslot::glob_match`] over the same keys.
+async fn glob_agrees_with_server<F: Flavor>(client: &TestClient<F>, written: &Written) {
+    let keys = TRICKY_KEYS
+        .iter()
+        .map(|k| (k.to_string(), "string"))
+        .collect();
+    write(client, written, keys).await;
+    let topology = client.topology().await.expect("a view");
+    let primaries: Vec<_> = topology
+        .shards()
+        .iter()
+        .filter_map(|s| s.primary.as_ref().map(|p| p.addr.clone()))
+        .collect();
+    let mut disagree = Vec::new();
+    for pattern in TRICKY_PATTERNS {
+        let mut server = BTreeSet::new();
+        for node in &primaries {
+            let reply = client
+                .send_to(node, Cmd::new("KEYS").arg(*pattern))
+                .await
+                .expect("KEYS");
+            for key in reply.as_slice().expect("an array") {
+                server.insert(key.as_bytes().expect("a key").to_vec());
+            }
+        }
+        let ours: BTreeSet<Vec<u8>> = TRICKY_KEYS
+            .iter()
+            .filter(|k| keyslot::glob_match(pattern.as_bytes(), k.as_bytes()))
+            .map(|k| k.as_bytes().to_vec())
+            .collect();
+        if server != ours {
+            disagree.push(format!("{pattern:?}: server {server:?}, ours {ours:?}"));
+        }
+    }
+    assert!(disagree.is_empty(), "glob disagreements: {disagree:#?}");
+}
+
 #[test]
 fn cluster_scan() {
     let Some(_machine) = claim_machine() else {
@@ -362,6 +412,7 @@ fn cluster_scan() {
         .collect();
     keyslot_tests::runtimes::Tokio::block_on(async {
         let client = connect::<keyslot_tests::runtimes::Tokio>(&cluster).await;
+        glob_agrees_with_server(&client, &written).await;
         write(&client, &written, base).await;
     });
     std::thread::scope(|s| {

@@ -172,7 +172,7 @@ impl std::error::Error for ScanError {}
 pub struct ScanStats {
     /// Primaries whose main pass completed.
     pub nodes_scanned: usize,
-    /// Slots the main pass confirmed.
+    /// Distinct slots the main pass confirmed.
     pub slots_confirmed: usize,
     /// Slots re-read and confirmed by the re-cover phase.
     pub slots_recovered: usize,

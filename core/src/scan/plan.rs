@@ -102,6 +102,9 @@ struct Batch {
     page: u32,
     /// Keys of the current slot that passed `MATCH`.
     found: Vec<Bytes>,
+    /// Keys of finished slots that passed every filter, handed out when the batch ends (one
+    /// batch of keys per batch of slots rather than one per slot).
+    ready: Vec<Bytes>,
     stage: Stage,
 }
 
@@ -389,8 +392,8 @@ impl ClusterScan {
                     sure.intersect(&me.slots);
                     sure.subtract(&pre.moving);
                     sure.subtract(&me.moving());
-                    self.stats.slots_confirmed += sure.len();
                     self.confirmed.union(&sure);
+                    self.stats.slots_confirmed = self.confirmed.len();
                 }
                 self.stats.nodes_scanned += 1;
                 self.next_node(index);
@@ -453,11 +456,11 @@ impl ClusterScan {
                 self.failed(error)?;
                 self.batch_failed(&batch)?;
                 self.phase = Phase::Recover { todo, batch: None };
-                return Ok(Vec::new());
+                // Keys read before the failure exist all the same.
+                return Ok(batch.ready);
             }
         };
         let node = batch.addressed();
-        let mut keys = Vec::new();
         match batch.stage {
             Stage::Locate => {
                 let view = nodes_view(&node, &value)?;
@@ -497,7 +500,7 @@ impl ClusterScan {
                         _ => {
                             self.attempt(batch.first)?;
                             self.phase = Phase::Recover { todo, batch: None };
-                            return Ok(keys);
+                            return Ok(Vec::new());
                         }
                     }
                 } else {
@@ -505,7 +508,7 @@ impl ClusterScan {
                     todo.remove(batch.first);
                     self.stats.slots_unowned += 1;
                     self.phase = Phase::Recover { todo, batch: None };
-                    return Ok(keys);
+                    return Ok(Vec::new());
                 }
             }
             Stage::Read => {
@@ -533,7 +536,7 @@ impl ClusterScan {
                     } else if self.opts.type_.is_some() && !batch.found.is_empty() {
                         batch.stage = Stage::Types;
                     } else {
-                        keys = core::mem::take(&mut batch.found);
+                        batch.ready.append(&mut batch.found);
                         batch.next_slot();
                     }
                 }
@@ -555,14 +558,14 @@ impl ClusterScan {
                     }
                 }
                 self.phase = Phase::Recover { todo, batch: None };
-                return Ok(keys);
+                return Ok(batch.ready);
             }
         }
         self.phase = Phase::Recover {
             todo,
             batch: Some(batch),
         };
-        Ok(keys)
+        Ok(Vec::new())
     }
 
     fn handle_types(
@@ -598,17 +601,16 @@ impl ClusterScan {
                 self.failed(error)?;
                 self.batch_failed(&batch)?;
                 self.phase = Phase::Recover { todo, batch: None };
-                return Ok(Vec::new());
+                return Ok(batch.ready);
             }
         };
-        let mut keys = Vec::new();
         for (key, ty) in core::mem::take(&mut batch.found).into_iter().zip(replies) {
             let ty = reply::text(&ty).ok_or(ScanError::Malformed {
                 node: batch.node.clone(),
                 reason: "TYPE reply is not text",
             })?;
             if ty.eq_ignore_ascii_case(&wanted) {
-                keys.push(key);
+                batch.ready.push(key);
             }
         }
         batch.next_slot();
@@ -616,7 +618,7 @@ impl ClusterScan {
             todo,
             batch: Some(batch),
         };
-        Ok(keys)
+        Ok(Vec::new())
     }
 
     /// Where to reach node `id`: the address the client's topology uses, else the one the
@@ -704,6 +706,7 @@ impl Batch {
             on_target: false,
             page: FIRST_PAGE,
             found: Vec::new(),
+            ready: Vec::new(),
             stage: Stage::Locate,
         }
     }
