@@ -72,7 +72,7 @@ use crate::topology::Addr;
 use crate::Cmd;
 
 pub use glob::glob_match;
-pub use plan::ClusterScan;
+pub use plan::{ClusterScan, MAX_ATTEMPTS, MAX_FAILURES};
 
 /// What to scan for; every field is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -128,7 +128,7 @@ pub enum ScanError {
         /// The error.
         error: Error,
     },
-    /// Requests failed more often than the scan allows ([`plan::MAX_FAILURES`]).
+    /// Requests failed more often than the scan allows ([`MAX_FAILURES`]).
     TooManyFailures {
         /// The last failure.
         last: Error,
