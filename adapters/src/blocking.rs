@@ -6,8 +6,12 @@
 //! many threads at once — their commands are pipelined together like the async clients'.
 //! Do not call it from inside an async runtime's task: it blocks the thread.
 
+use std::collections::VecDeque;
+
+use bytes::Bytes;
 use keyslot_core::cluster::Error;
 use keyslot_core::resp::Value;
+use keyslot_core::scan::{ScanError, ScanOptions, ScanStats};
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cmd, ScriptCall};
 
@@ -137,6 +141,15 @@ impl Client {
             .map_err(|_| Error::Closed)
     }
 
+    /// Scan every key of the cluster; see [`crate::Client::scan`] for the guarantee. The
+    /// iterator yields keys one by one and ends after an error.
+    pub fn scan(&self, opts: ScanOptions) -> Scan {
+        Scan {
+            inner: self.inner.scan(opts),
+            ready: VecDeque::new(),
+        }
+    }
+
     /// Run commands as one MULTI/EXEC transaction on one slot.
     pub fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
         single(
@@ -144,5 +157,44 @@ impl Client {
                 .request(|tx| Msg::Transaction(cmds, tx))?
                 .blocking_recv(),
         )
+    }
+}
+
+/// A blocking cluster-wide scan: an iterator over keys. See [`crate::Scan`].
+#[derive(Debug)]
+pub struct Scan {
+    inner: crate::Scan<Blocking>,
+    ready: VecDeque<Bytes>,
+}
+
+impl Scan {
+    /// The next batch of keys as one node returned it, `None` once the scan is complete
+    /// (keys already taken one by one through the iterator are not repeated).
+    pub fn next_batch(&mut self) -> Option<Result<Vec<Bytes>, ScanError>> {
+        if !self.ready.is_empty() {
+            return Some(Ok(self.ready.drain(..).collect()));
+        }
+        async_io::block_on(self.inner.next_batch())
+    }
+
+    /// What the scan has done so far.
+    pub fn stats(&self) -> ScanStats {
+        self.inner.stats()
+    }
+}
+
+impl Iterator for Scan {
+    type Item = Result<Bytes, ScanError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(key) = self.ready.pop_front() {
+                return Some(Ok(key));
+            }
+            match self.next_batch()? {
+                Ok(keys) => self.ready.extend(keys),
+                Err(e) => return Some(Err(e)),
+            }
+        }
     }
 }

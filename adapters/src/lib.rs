@@ -38,6 +38,7 @@ mod client;
 mod driver;
 mod resolve;
 mod runtime;
+mod scan;
 mod subscription;
 mod tls;
 #[cfg(feature = "tls")]
@@ -54,10 +55,12 @@ pub use keyslot_core::cluster::{
     Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, SubscriptionKind,
 };
 pub use keyslot_core::resp::{Protocol, Value};
+pub use keyslot_core::scan::{glob_match, ScanError, ScanOptions, ScanStats};
 pub use keyslot_core::topology::{Addr, Topology};
 pub use keyslot_core::{key_slot, Cmd, Script, ScriptCall};
 pub use resolve::{Resolve, StaticResolver};
 pub use runtime::{BoxFuture, Runtime, Stream, Timer};
+pub use scan::Scan;
 pub use subscription::Subscription;
 
 /// keyslot on tokio.

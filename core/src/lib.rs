@@ -20,6 +20,8 @@
 //! - [`topology`]: `CLUSTER SHARDS` / `CLUSTER SLOTS` replies parsed into a slot map.
 //! - [`Cluster`]: the cluster client as a state machine — see [`cluster`] for the driving
 //!   contract.
+//! - [`scan`]: a cluster-wide `SCAN` planner that keeps its guarantee through failovers and
+//!   resharding.
 //!
 //! # Embedding the core in any runtime
 //!
@@ -51,6 +53,7 @@ extern crate std;
 pub mod cluster;
 pub mod command;
 pub mod resp;
+pub mod scan;
 mod slot;
 pub mod time;
 pub mod topology;

@@ -39,8 +39,8 @@ use std::time::{Duration, Instant};
 
 use futures_lite::FutureExt;
 use keyslot::{
-    Addr, BoxFuture, Builder, Cmd, Error, ScriptCall, Subscription, SubscriptionKind, Topology,
-    Value,
+    Addr, BoxFuture, Builder, Cmd, Error, ScanError, ScanOptions, ScanStats, ScriptCall,
+    Subscription, SubscriptionKind, Topology, Value,
 };
 
 use crate::cluster::{Node, RedisCluster};
@@ -56,6 +56,9 @@ pub const RUNTIMES_VAR: &str = "KEYSLOT_TEST_RUNTIMES";
 
 /// The results of one pipeline.
 pub type PipelineResult = Result<Vec<Result<Value, Error>>, Error>;
+
+/// A whole scan: every key returned (repeats kept) or the error that ended it, and its stats.
+pub type ScanOutcome = (Result<Vec<bytes::Bytes>, ScanError>, ScanStats);
 
 /// A way of running the keyslot client: its runtime, how to spawn concurrent work on it, and
 /// its client type behind async methods.
@@ -101,6 +104,10 @@ pub trait Flavor: Send + Sync + Sized + 'static {
         kind: SubscriptionKind,
         channels: Vec<String>,
     ) -> Result<Subscription, Error>;
+    /// [`keyslot::Client::scan`] to the end, pausing `pace` after each batch (so that a test
+    /// can make a scan last while the cluster changes).
+    fn scan(client: &Self::Client, opts: ScanOptions, pace: Duration)
+        -> BoxFuture<'_, ScanOutcome>;
 }
 
 /// A client of flavour `F` behind the same async methods on every flavour.
@@ -165,6 +172,11 @@ impl<F: Flavor> TestClient<F> {
         channels: Vec<String>,
     ) -> Result<Subscription, Error> {
         F::subscribe(&self.inner, kind, channels)
+    }
+
+    /// A whole cluster scan; see [`Flavor::scan`].
+    pub async fn scan(&self, opts: ScanOptions, pace: Duration) -> ScanOutcome {
+        F::scan(&self.inner, opts, pace).await
     }
 
     /// The client's view of the cluster.
@@ -271,6 +283,26 @@ macro_rules! async_client_calls {
                 SubscriptionKind::Pattern => client.psubscribe(channels),
                 SubscriptionKind::Shard => client.ssubscribe(channels),
             }
+        }
+        fn scan(
+            client: &Self::Client,
+            opts: ScanOptions,
+            pace: Duration,
+        ) -> BoxFuture<'_, ScanOutcome> {
+            Box::pin(async move {
+                let mut scan = client.scan(opts);
+                let mut keys = Vec::new();
+                while let Some(batch) = scan.next_batch().await {
+                    match batch {
+                        Ok(batch) => keys.extend(batch),
+                        Err(e) => return (Err(e), scan.stats()),
+                    }
+                    if !pace.is_zero() {
+                        Self::sleep(pace).await;
+                    }
+                }
+                (Ok(keys), scan.stats())
+            })
         }
     };
 }
@@ -399,6 +431,24 @@ impl Flavor for Blocking {
             SubscriptionKind::Pattern => client.psubscribe(channels),
             SubscriptionKind::Shard => client.ssubscribe(channels),
         }
+    }
+    fn scan(
+        client: &Self::Client,
+        opts: ScanOptions,
+        pace: Duration,
+    ) -> BoxFuture<'_, ScanOutcome> {
+        Box::pin(async move {
+            let mut scan = client.scan(opts);
+            let mut keys = Vec::new();
+            while let Some(batch) = scan.next_batch() {
+                match batch {
+                    Ok(batch) => keys.extend(batch),
+                    Err(e) => return (Err(e), scan.stats()),
+                }
+                std::thread::sleep(pace);
+            }
+            (Ok(keys), scan.stats())
+        })
     }
 }
 

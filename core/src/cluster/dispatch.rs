@@ -85,12 +85,11 @@ impl Cluster {
         if let Some(conn) = self.nodes[node].conn {
             if let Some(c) = self.conns.get_mut(conn) {
                 // A primary demoted since its connection opened: reads need READONLY now.
-                if !c.readonly && c.state == ConnState::Ready {
-                    if Cluster::needs_readonly(self.nodes[node].role) {
-                        c.readonly = true;
-                        c.send(Expect::LateReadOnly, |out| Cmd::new("READONLY").encode(out));
-                        self.signal_transmit(conn);
-                    }
+                let demoted = Cluster::needs_readonly(self.nodes[node].role);
+                if demoted && !c.readonly && c.state == ConnState::Ready {
+                    c.readonly = true;
+                    c.send(Expect::LateReadOnly, |out| Cmd::new("READONLY").encode(out));
+                    self.signal_transmit(conn);
                 }
                 return conn;
             }

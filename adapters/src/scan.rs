@@ -1,0 +1,134 @@
+//! `Client::scan`: the cluster-wide key scan, carried out for the core's planner.
+//!
+//! Every decision — which node to ask what, what a reply means, when a slot must be re-read —
+//! is [`keyslot_core::scan::ClusterScan`]'s. This file is the loop that carries its steps:
+//! node commands through [`Client::send_to`], routed ones through [`Client::pipeline`], pauses
+//! on the runtime's timer, and a fresh topology whenever the planner wants one.
+
+use std::future::poll_fn;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use keyslot_core::cluster::Error;
+use keyslot_core::scan::{ClusterScan, ScanError, ScanOptions, ScanStats, Step};
+use keyslot_core::topology::Topology;
+
+use crate::client::Client;
+use crate::runtime::{Runtime, Timer};
+
+/// How long to wait for a first topology before giving up (the client normally has one as
+/// soon as it is connected).
+const TOPOLOGY_WAIT: Duration = Duration::from_secs(10);
+
+/// A scan over every key of the cluster, in batches; see [`Client::scan`].
+///
+/// **Guarantee:** every key that exists for the whole scan is returned at least once, even
+/// through failovers and resharding; keys may come more than once, and keys created or
+/// deleted meanwhile may or may not come. The [`keyslot_core::scan`] docs explain how, and
+/// the one change it cannot notice (a slot that leaves a node and comes back between two
+/// looks at it).
+pub struct Scan<R> {
+    client: Client<R>,
+    plan: ClusterScan,
+    topology: Option<Topology>,
+    done: bool,
+}
+
+impl<R> std::fmt::Debug for Scan<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scan")
+            .field("stats", &self.plan.stats())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Runtime> Client<R> {
+    /// Scan every key of the cluster, one primary at a time: `MATCH`, `COUNT` and `TYPE`
+    /// as [`ScanOptions`] say. Call [`Scan::next_batch`] until it returns `None`.
+    pub fn scan(&self, opts: ScanOptions) -> Scan<R> {
+        Scan {
+            client: self.clone(),
+            plan: ClusterScan::new(opts),
+            topology: None,
+            done: false,
+        }
+    }
+}
+
+impl<R: Runtime> Scan<R> {
+    /// The next keys found (never an empty batch), `None` once the scan is complete, or the
+    /// error that ended it (after which it returns `None`).
+    pub async fn next_batch(&mut self) -> Option<Result<Vec<Bytes>, ScanError>> {
+        while !self.done {
+            match self.advance().await {
+                Ok(keys) if keys.is_empty() => {}
+                Ok(keys) => return Some(Ok(keys)),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
+
+    /// What the scan has done so far (nodes scanned, slots re-read, failures).
+    pub fn stats(&self) -> ScanStats {
+        self.plan.stats()
+    }
+
+    /// Carry out one step of the plan.
+    async fn advance(&mut self) -> Result<Vec<Bytes>, ScanError> {
+        if self.plan.wants_topology() || self.topology.is_none() {
+            self.refresh_topology().await?;
+        }
+        let Some(topology) = &self.topology else {
+            return Err(refused(Error::Timeout));
+        };
+        match self.plan.next_step(topology) {
+            Step::Done => {
+                self.done = true;
+                Ok(Vec::new())
+            }
+            Step::Wait(pause) => {
+                sleep::<R>(Duration::from_micros(pause.as_micros())).await;
+                Ok(Vec::new())
+            }
+            Step::Send { node, cmd } => {
+                let reply = self.client.send_to(&node, cmd).await;
+                self.plan.on_reply(reply)
+            }
+            Step::Routed { cmds } => {
+                let replies = self.client.pipeline(cmds).await;
+                self.plan.on_routed_replies(replies)
+            }
+        }
+    }
+
+    /// Take the client's current view; before its first discovery, wait for one.
+    async fn refresh_topology(&mut self) -> Result<(), ScanError> {
+        let start = Instant::now();
+        loop {
+            match self.client.topology().await.map_err(refused)? {
+                Some(topology) => {
+                    self.topology = Some(topology);
+                    return Ok(());
+                }
+                None if self.topology.is_some() => return Ok(()),
+                None if start.elapsed() > TOPOLOGY_WAIT => return Err(refused(Error::Timeout)),
+                None => sleep::<R>(Duration::from_millis(50)).await,
+            }
+        }
+    }
+}
+
+fn refused(error: Error) -> ScanError {
+    ScanError::Refused { node: None, error }
+}
+
+async fn sleep<R: Runtime>(pause: Duration) {
+    let mut timer = R::timer();
+    timer.reset(Instant::now() + pause);
+    poll_fn(|cx| timer.poll_elapsed(cx)).await;
+}
