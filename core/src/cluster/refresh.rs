@@ -29,7 +29,7 @@ use super::slab::Key;
 use super::timers::Timer;
 use super::{Cluster, Error, Event, RefreshOutcome, RefreshTrigger, SeedFailure, NO_NODE};
 use crate::resp::Frame;
-use crate::time::Instant;
+use crate::time::{Duration, Instant};
 use crate::topology::{Addr, Health, Topology};
 use crate::Cmd;
 
@@ -55,6 +55,8 @@ pub(crate) struct RefreshState {
     bootstrap_failures: u32,
     /// Topology queries sent, per node address (for tests and the storm bound).
     pub(crate) queries_sent: u64,
+    /// Rediscoveries in a row that found nothing new (see `degraded_interval`).
+    fruitless: u32,
 }
 
 #[derive(Debug)]
@@ -105,7 +107,7 @@ impl Cluster {
                 | RefreshTrigger::UncoveredSlot
         );
         let interval = if urgent || self.degraded(now) {
-            self.config.refresh_interval_degraded
+            self.degraded_interval()
         } else {
             self.config.refresh_interval
         };
@@ -122,6 +124,24 @@ impl Cluster {
             }
         }
         self.start_refresh(trigger, now);
+    }
+
+    /// The spacing while degraded. Each rediscovery in a row that brought nothing new (a
+    /// crashed primary is not replaced until the cluster's node timeout and an election have
+    /// passed, often seconds) doubles it, up to the healthy interval, with up to a quarter
+    /// of jitter so that clients hit by the same crash drift apart. Ten thousand clients
+    /// polling a big cluster every 200 ms through a 15-second failover would be the storm.
+    fn degraded_interval(&mut self) -> Duration {
+        let base = self.config.refresh_interval_degraded;
+        let fruitless = self.refresh.fruitless;
+        if fruitless == 0 {
+            return base;
+        }
+        let grown = base
+            .saturating_mul(1 << fruitless.min(6))
+            .min(self.config.refresh_interval.max(base));
+        let jitter = self.rng.below((grown.as_micros() / 4).max(1) as usize) as u64;
+        Duration::from_micros(grown.as_micros() + jitter)
     }
 
     /// `Timer::Refresh` fired: a postponed request, or the periodic check.
@@ -491,8 +511,10 @@ impl Cluster {
                 self.refresh.bootstrap_error = None;
                 self.refresh.bootstrap_failures = 0;
                 if self.apply_topology(topology, now) {
+                    self.refresh.fruitless = 0;
                     RefreshOutcome::Changed
                 } else {
+                    self.refresh.fruitless = self.refresh.fruitless.saturating_add(1);
                     RefreshOutcome::Unchanged
                 }
             }
@@ -555,8 +577,11 @@ impl Cluster {
             topology.nodes().map(|n| (n.addr.clone(), n.role)).collect();
         for (addr, role) in listed {
             let i = self.node_for(&addr);
+            // An address listed twice (nodes behind one endpoint) is a primary if either is.
+            if !self.nodes[i].listed || role == crate::topology::Role::Primary {
+                self.nodes[i].role = role;
+            }
             self.nodes[i].listed = true;
-            self.nodes[i].role = role;
         }
         self.slots.iter_mut().for_each(|s| *s = NO_NODE);
         self.primaries.clear();
