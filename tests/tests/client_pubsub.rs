@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use keyslot::{Cmd, PubSub, Subscription, SubscriptionKind, Value};
+use keyslot::{Cmd, Protocol, PubSub, Subscription, SubscriptionKind, Value};
 use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
@@ -25,8 +25,12 @@ use keyslot_tests::runtimes::{
 };
 
 async fn connect<F: Flavor>(cluster: &RedisCluster) -> TestClient<F> {
+    connect_with::<F>(cluster, Protocol::Resp3).await
+}
+
+async fn connect_with<F: Flavor>(cluster: &RedisCluster, protocol: Protocol) -> TestClient<F> {
     let seed = cluster.seed_addr().expect("seed").to_string();
-    TestClient::<F>::connect(TestClient::<F>::builder([seed]))
+    TestClient::<F>::connect(TestClient::<F>::builder([seed]).protocol(protocol))
         .await
         .expect("connects")
 }
@@ -59,10 +63,12 @@ fn payload(item: &PubSub) -> Option<String> {
     }
 }
 
-/// Channels and patterns deliver; dropping the subscription stops delivery.
-async fn channels_and_patterns<F: Flavor>(cluster: &RedisCluster) {
-    let c = connect::<F>(cluster).await;
-    let channel = format!("news:{}", F::NAME);
+/// Channels and patterns deliver; dropping the subscription stops delivery. With RESP2 the
+/// subscriptions run on a connection of their own while commands keep flowing on the
+/// shared one.
+async fn channels_and_patterns<F: Flavor>(cluster: &RedisCluster, protocol: Protocol) {
+    let c = connect_with::<F>(cluster, protocol).await;
+    let channel = format!("news:{}:{protocol:?}", F::NAME);
     let mut plain = c
         .subscribe(SubscriptionKind::Channel, vec![channel.clone()])
         .expect("subscribes");
@@ -315,11 +321,11 @@ fn pubsub_through_the_client() {
     };
     let cluster = RedisCluster::start(ClusterSpec::new()).expect("a cluster");
     let mut runs = Runs::new();
-    on_every_runtime!(
-        runs,
-        "channels and patterns",
-        channels_and_patterns(&cluster)
-    );
+    let (resp3, resp2) = (Protocol::Resp3, Protocol::Resp2);
+    let what = "channels and patterns, RESP3";
+    on_every_runtime!(runs, what, channels_and_patterns(&cluster, resp3));
+    let what = "channels and patterns, RESP2";
+    on_every_runtime!(runs, what, channels_and_patterns(&cluster, resp2));
     let what = "a sharded subscriber through a migration and a failover";
     runs.run::<Tokio, _>(what, || sharded_subscriber_follows::<Tokio>(&cluster));
     runs.run::<Smol, _>(what, || sharded_subscriber_follows::<Smol>(&cluster));
