@@ -242,6 +242,18 @@ pub struct AsyncStd;
 #[derive(Debug)]
 pub struct Blocking;
 
+/// `subscribe`, `psubscribe` or `ssubscribe` by kind: the async and blocking clients name
+/// them alike but are different types.
+macro_rules! subscribe_by_kind {
+    ($client:expr, $kind:expr, $channels:expr) => {
+        match $kind {
+            SubscriptionKind::Channel => $client.subscribe($channels),
+            SubscriptionKind::Pattern => $client.psubscribe($channels),
+            SubscriptionKind::Shard => $client.ssubscribe($channels),
+        }
+    };
+}
+
 /// The body of every async flavour's client calls: the same `keyslot::Client<R>` methods.
 macro_rules! async_client_calls {
     ($runtime:ty) => {
@@ -278,11 +290,7 @@ macro_rules! async_client_calls {
             kind: SubscriptionKind,
             channels: Vec<String>,
         ) -> Result<Subscription, Error> {
-            match kind {
-                SubscriptionKind::Channel => client.subscribe(channels),
-                SubscriptionKind::Pattern => client.psubscribe(channels),
-                SubscriptionKind::Shard => client.ssubscribe(channels),
-            }
+            subscribe_by_kind!(client, kind, channels)
         }
         fn scan(
             client: &Self::Client,
@@ -426,11 +434,7 @@ impl Flavor for Blocking {
         kind: SubscriptionKind,
         channels: Vec<String>,
     ) -> Result<Subscription, Error> {
-        match kind {
-            SubscriptionKind::Channel => client.subscribe(channels),
-            SubscriptionKind::Pattern => client.psubscribe(channels),
-            SubscriptionKind::Shard => client.ssubscribe(channels),
-        }
+        subscribe_by_kind!(client, kind, channels)
     }
     fn scan(
         client: &Self::Client,

@@ -9,20 +9,23 @@ fn two_replica_client(config: Config) -> Net {
     net.take_sent(seed);
     net.reply(seed, &error("ERR unknown subcommand 'SHARDS'."));
     net.take_sent(seed);
-    net.reply(
-        seed,
-        &cluster_slots(&[
-            (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
-            (5461, 10922, "10.0.0.2:7000", &["10.0.0.5:7000"]),
-            (
-                10923,
-                16383,
-                "10.0.0.3:7000",
-                &["10.0.0.6:7000", "10.0.0.7:7000"],
-            ),
-        ]),
-    );
+    net.reply(seed, &two_replica_slots("10.0.0.2:7000", "10.0.0.5:7000"));
     net
+}
+
+/// The `CLUSTER SLOTS` of [`two_replica_client`], with the second shard's primary and
+/// replica given (to swap them for a failover).
+fn two_replica_slots(second: &str, second_replica: &str) -> Value {
+    cluster_slots(&[
+        (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
+        (5461, 10922, second, &[second_replica]),
+        (
+            10923,
+            16383,
+            "10.0.0.3:7000",
+            &["10.0.0.6:7000", "10.0.0.7:7000"],
+        ),
+    ])
 }
 
 /// Accept a replica connection: HELLO, then READONLY.
@@ -269,19 +272,7 @@ fn a_connection_to_a_demoted_primary_gets_readonly_before_reads() {
         .map(|(c, _)| *c)
         .expect("a periodic rediscovery");
     net.take_sent(query);
-    net.reply(
-        query,
-        &cluster_slots(&[
-            (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
-            (5461, 10922, "10.0.0.5:7000", &["10.0.0.2:7000"]),
-            (
-                10923,
-                16383,
-                "10.0.0.3:7000",
-                &["10.0.0.6:7000", "10.0.0.7:7000"],
-            ),
-        ]),
-    );
+    net.reply(query, &two_replica_slots("10.0.0.5:7000", "10.0.0.2:7000"));
     net.drain();
     net.submit(Cmd::new("GET").arg("c"));
     let sent = net.take_sent(old);
