@@ -29,6 +29,7 @@
 //! | [`runner`] | running seeds and ranges of seeds, reports |
 //! | [`script`] | runs driven by arbitrary operation sequences (the fuzz target) |
 //! | [`scale`] | many clients against a large cluster: the refresh-storm measurement |
+//! | [`scan_check`] | the cluster-wide SCAN planner through a seed's faults |
 //!
 //! Replay one seed with `KEYSLOT_SIM_SEED=N cargo test -p keyslot-tests --test sim_seeds`
 //! or `cargo run --release -p keyslot-tests --bin sim -- --seed N`.
@@ -44,6 +45,7 @@ pub mod replies;
 pub mod rng;
 pub mod runner;
 pub mod scale;
+pub mod scan_check;
 pub mod script;
 pub mod server;
 pub mod store;
