@@ -19,6 +19,10 @@ use crate::driver::Msg;
 /// Items are [`PubSub`]: `Subscribed` first (and again, with the gap, whenever the
 /// subscription had to be placed again after a failover or a slot migration), `Message`s,
 /// `Resubscribing` when it is lost, `Refused` if the server will not have it.
+///
+/// Items wait in an unbounded queue until read: a subscriber that stops reading while
+/// messages keep coming grows it without limit (Redis, by contrast, disconnects a subscriber
+/// past `client-output-buffer-limit pubsub`). Read promptly, or drop the subscription.
 #[derive(Debug)]
 pub struct Subscription {
     id: u64,
