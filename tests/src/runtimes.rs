@@ -58,6 +58,9 @@ pub const RUNTIMES_VAR: &str = "KEYSLOT_TEST_RUNTIMES";
 pub type PipelineResult = Result<Vec<Result<Value, Error>>, Error>;
 
 /// A whole scan: every key returned (repeats kept) or the error that ended it, and its stats.
+/// How long a paced scan pauses after each batch, asked again every time.
+pub type Pace<'a> = dyn Fn() -> Duration + Sync + 'a;
+
 pub type ScanOutcome = (Result<Vec<bytes::Bytes>, ScanError>, ScanStats);
 
 /// A way of running the keyslot client: its runtime, how to spawn concurrent work on it, and
@@ -104,10 +107,13 @@ pub trait Flavor: Send + Sync + Sized + 'static {
         kind: SubscriptionKind,
         channels: Vec<String>,
     ) -> Result<Subscription, Error>;
-    /// [`keyslot::Client::scan`] to the end, pausing `pace` after each batch (so that a test
-    /// can make a scan last while the cluster changes).
-    fn scan(client: &Self::Client, opts: ScanOptions, pace: Duration)
-        -> BoxFuture<'_, ScanOutcome>;
+    /// [`keyslot::Client::scan`] to the end, pausing `pace()` after each batch (so that a
+    /// test can make a scan last while the cluster changes, and until a change is done).
+    fn scan<'a>(
+        client: &'a Self::Client,
+        opts: ScanOptions,
+        pace: &'a Pace<'a>,
+    ) -> BoxFuture<'a, ScanOutcome>;
 }
 
 /// A client of flavour `F` behind the same async methods on every flavour.
@@ -175,7 +181,7 @@ impl<F: Flavor> TestClient<F> {
     }
 
     /// A whole cluster scan; see [`Flavor::scan`].
-    pub async fn scan(&self, opts: ScanOptions, pace: Duration) -> ScanOutcome {
+    pub async fn scan(&self, opts: ScanOptions, pace: &Pace<'_>) -> ScanOutcome {
         F::scan(&self.inner, opts, pace).await
     }
 
@@ -292,11 +298,11 @@ macro_rules! async_client_calls {
         ) -> Result<Subscription, Error> {
             subscribe_by_kind!(client, kind, channels)
         }
-        fn scan(
-            client: &Self::Client,
+        fn scan<'a>(
+            client: &'a Self::Client,
             opts: ScanOptions,
-            pace: Duration,
-        ) -> BoxFuture<'_, ScanOutcome> {
+            pace: &'a Pace<'a>,
+        ) -> BoxFuture<'a, ScanOutcome> {
             Box::pin(async move {
                 let mut scan = client.scan(opts);
                 let mut keys = Vec::new();
@@ -305,8 +311,9 @@ macro_rules! async_client_calls {
                         Ok(batch) => keys.extend(batch),
                         Err(e) => return (Err(e), scan.stats()),
                     }
-                    if !pace.is_zero() {
-                        Self::sleep(pace).await;
+                    let pause = pace();
+                    if !pause.is_zero() {
+                        Self::sleep(pause).await;
                     }
                 }
                 (Ok(keys), scan.stats())
@@ -436,11 +443,11 @@ impl Flavor for Blocking {
     ) -> Result<Subscription, Error> {
         subscribe_by_kind!(client, kind, channels)
     }
-    fn scan(
-        client: &Self::Client,
+    fn scan<'a>(
+        client: &'a Self::Client,
         opts: ScanOptions,
-        pace: Duration,
-    ) -> BoxFuture<'_, ScanOutcome> {
+        pace: &'a Pace<'a>,
+    ) -> BoxFuture<'a, ScanOutcome> {
         Box::pin(async move {
             let mut scan = client.scan(opts);
             let mut keys = Vec::new();
@@ -449,7 +456,7 @@ impl Flavor for Blocking {
                     Ok(batch) => keys.extend(batch),
                     Err(e) => return (Err(e), scan.stats()),
                 }
-                std::thread::sleep(pace);
+                std::thread::sleep(pace());
             }
             (Ok(keys), scan.stats())
         })

@@ -17,7 +17,7 @@ use keyslot::{Cmd, ScanOptions};
 use keyslot_tests::cluster::{ClusterSpec, MigrationStep, Node, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    claim_machine, eventually, key_in_slot, Flavor, Runs, TestClient, QUIET_NODE_TIMEOUT,
+    claim_machine, eventually, key_in_slot, Flavor, Pace, Runs, TestClient, QUIET_NODE_TIMEOUT,
 };
 
 /// Keys spread over all slots before any scan.
@@ -29,7 +29,7 @@ const KEYS_PER_MOVED_SLOT: usize = 8;
 /// batch, so that they last long enough for the cluster to change under them.
 const COUNT: u32 = 10;
 const RESHARD_PACE: Duration = Duration::from_millis(1);
-const FAILOVER_PACE: Duration = Duration::from_millis(3);
+const FAILOVER_PACE: Duration = Duration::from_millis(30);
 
 /// Every key written so far, with its type.
 type Written = Mutex<BTreeMap<String, &'static str>>;
@@ -119,6 +119,10 @@ impl Background {
         }
     }
 
+    fn any_done(&self) -> bool {
+        !self.done_at.lock().unwrap().is_empty()
+    }
+
     fn done_between(&self, from: Instant, to: Instant) -> usize {
         let done = self.done_at.lock().unwrap();
         done.iter().filter(|&&t| from <= t && t <= to).count()
@@ -160,7 +164,7 @@ async fn write<F: Flavor>(
 async fn scan_expect<F: Flavor>(
     client: &TestClient<F>,
     opts: ScanOptions,
-    pace: Duration,
+    pace: &Pace<'_>,
     want: BTreeSet<String>,
     what: &str,
 ) -> (keyslot::ScanStats, Instant, Instant) {
@@ -215,7 +219,7 @@ async fn quiet_scan<F: Flavor>(cluster: &RedisCluster, written: &Written) {
     let (stats, _, _) = scan_expect(
         &client,
         opts(None, None),
-        Duration::ZERO,
+        &|| Duration::ZERO,
         names(written, |_, _| true),
         "all keys",
     )
@@ -228,7 +232,7 @@ async fn quiet_scan<F: Flavor>(cluster: &RedisCluster, written: &Written) {
     scan_expect(
         &client,
         opts(Some("base:1*"), Some("hash")),
-        Duration::ZERO,
+        &|| Duration::ZERO,
         want,
         "MATCH base:1* TYPE hash",
     )
@@ -239,7 +243,7 @@ async fn quiet_scan<F: Flavor>(cluster: &RedisCluster, written: &Written) {
     scan_expect(
         &client,
         opts(Some("base:*[7]"), Some("string")),
-        Duration::ZERO,
+        &|| Duration::ZERO,
         want,
         "MATCH base:*[7] TYPE string",
     )
@@ -286,7 +290,7 @@ async fn scan_while_resharding<F: Flavor>(
     let (stats, began, ended) = scan_expect(
         &client,
         opts(None, None),
-        RESHARD_PACE,
+        &|| RESHARD_PACE,
         names(written, |_, _| true),
         "during resharding",
     )
@@ -324,7 +328,15 @@ async fn scan_through_failover<F: Flavor>(
     let (stats, began, ended) = scan_expect(
         &client,
         opts(None, None),
-        FAILOVER_PACE,
+        // Slow until the failover is agreed, so that it happens during the scan however
+        // loaded the machine is; then at full speed.
+        &|| {
+            if background.any_done() {
+                Duration::ZERO
+            } else {
+                FAILOVER_PACE
+            }
+        },
         names(written, |_, _| true),
         "through a failover",
     )
