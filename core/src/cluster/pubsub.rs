@@ -349,7 +349,12 @@ impl Cluster {
         let mut misplaced: Vec<(SubscriptionKind, Bytes, Key)> = Vec::new();
         for ((kind, channel), sub) in &self.pubsub.subs {
             let Some(conn) = sub.conn else { continue };
-            let on = self.conns.get(conn).and_then(|c| c.node);
+            let Some(c) = self.conns.get(conn) else {
+                // Its connection is being dropped (a rediscovery can finish inside the
+                // drop): `subscriptions_on_lost_conn` reports and re-places it.
+                continue;
+            };
+            let on = c.node;
             let belongs = match kind {
                 SubscriptionKind::Shard => {
                     let owner = self.slots[crate::key_slot(channel) as usize];

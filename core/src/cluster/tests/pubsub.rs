@@ -213,3 +213,53 @@ fn patterns_deliver_with_their_pattern_and_a_refusal_drops_the_subscription() {
     assert!(matches!(net.pubsub.last(), Some(PubSub::Refused { .. })));
     assert_eq!(net.cluster.subscription_count(), 1);
 }
+
+#[test]
+fn a_connection_lost_while_it_owes_the_last_topology_answer_still_reports_the_loss() {
+    // Found by the simulator (pub/sub seed 245): the lost connection's failed query completed
+    // a rediscovery, whose new view found the subscription on a connection already gone and
+    // took it down without a `Resubscribing`.
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    let other = if node == "10.0.0.1:7000" {
+        "10.0.0.2:7000"
+    } else {
+        "10.0.0.1:7000"
+    };
+    shard(&mut net, "orders");
+    let conn = net.accept(node);
+    net.take_sent(conn);
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    let key = super::rediscovery::key_in(if other == "10.0.0.1:7000" {
+        0..5461
+    } else {
+        5461..10923
+    });
+    let peer = net.accept_for(Cmd::new("GET").arg(key), other);
+    net.advance(Duration::from_secs(61)); // the periodic rediscovery asks three nodes
+    for c in [conn, peer] {
+        assert!(net.take_sent(c).iter().any(|cmd| cmd[0] == "CLUSTER"));
+    }
+    // The replica's query goes out with its handshake.
+    let replica = net.ensure_accepted("10.0.0.4:7000");
+    // Two answers that disagree (a replica differs): no majority until the last query ends.
+    net.reply(peer, &three_shards());
+    net.reply(replica, &ok()); // READONLY
+    net.reply(
+        replica,
+        &cluster_slots(&[
+            (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
+            (5461, 10922, "10.0.0.2:7000", &["10.0.0.5:7000"]),
+            (10923, 16383, "10.0.0.3:7000", &["10.0.0.7:7000"]),
+        ]),
+    );
+    net.cluster.handle_closed(conn, net.now);
+    net.drain();
+    assert!(
+        net.pubsub
+            .iter()
+            .any(|p| matches!(p, PubSub::Resubscribing { .. })),
+        "{:?}",
+        net.pubsub
+    );
+}
