@@ -5,6 +5,7 @@
 //! cargo run --release -p keyslot-tests --bin sim -- --seed 42        # one seed, full report
 //! cargo run --release -p keyslot-tests --bin sim -- --scale [--shards 500] [--clients 10000]
 //! cargo run --release -p keyslot-tests --bin sim -- --script FILE...  # cluster_machine inputs
+//! cargo run --release -p keyslot-tests --bin sim -- --pubsub --seeds 1..2000  # pub/sub runs
 //! ```
 //!
 //! `KEYSLOT_SIM_SEED=N` is the same as `--seed N`. Prints every failure in full, then a
@@ -17,7 +18,8 @@ use keyslot_tests::sim;
 fn usage() -> ExitCode {
     eprintln!(
         "usage: sim --seeds A..B [--threads N] [--verbose] | --seed N | \
-         --scale [--shards N] [--clients N] [--seed N] | --script FILE..."
+         --scale [--shards N] [--clients N] [--seed N] | --script FILE... | \
+         --pubsub (--seeds A..B | --seed N)"
     );
     ExitCode::from(2)
 }
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     let mut threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut verbose = false;
     let mut scale = false;
+    let mut pubsub = false;
     let mut shards = 500usize;
     let mut clients = 10_000usize;
     let mut scripts: Vec<String> = Vec::new();
@@ -79,6 +82,11 @@ fn main() -> ExitCode {
             }
             "--scale" => {
                 scale = true;
+                i += 1;
+                continue;
+            }
+            "--pubsub" => {
+                pubsub = true;
                 i += 1;
                 continue;
             }
@@ -126,6 +134,9 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         };
     }
+    if pubsub {
+        return run_pubsub(one, seeds, threads, verbose);
+    }
     if let Some(seed) = one {
         let r = sim::run_seed(seed);
         if r.failure.is_some() {
@@ -166,6 +177,56 @@ fn main() -> ExitCode {
         totals.summary(),
         started.elapsed().as_secs_f64()
     );
+    if !totals.failed_seeds.is_empty() {
+        println!("failed seeds: {:?}", totals.failed_seeds);
+    }
+    println!("{} passed, {} failed", totals.passed, totals.failed);
+    if totals.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// `--pubsub`: one seed in full or a range, then the pub/sub totals.
+fn run_pubsub(
+    one: Option<u64>,
+    seeds: Option<std::ops::Range<u64>>,
+    threads: usize,
+    verbose: bool,
+) -> ExitCode {
+    let range = match (one, seeds) {
+        (Some(s), _) => s..s + 1,
+        (None, Some(r)) => r,
+        (None, None) => return usage(),
+    };
+    let single = range.end - range.start == 1;
+    let started = std::time::Instant::now();
+    let mut totals = sim::Totals::default();
+    let mut stats = sim::pubsub_check::PubSubStats::default();
+    sim::run_pubsub_range(range, threads, |r| {
+        totals.add(&r.report);
+        stats.add(&r.stats);
+        if r.report.failure.is_some() {
+            println!(
+                "{}\n",
+                r.report.failure_text().replace("--seed", "--pubsub --seed")
+            );
+        }
+        if verbose || single {
+            println!("{}", r.line());
+        }
+        if single {
+            println!("trace hash {:016x}", r.report.trace_hash);
+        }
+    });
+    totals.failed_seeds.sort_unstable();
+    println!(
+        "{} ({:.1} s wall)",
+        totals.summary(),
+        started.elapsed().as_secs_f64()
+    );
+    println!("{}", stats.summary());
     if !totals.failed_seeds.is_empty() {
         println!("failed seeds: {:?}", totals.failed_seeds);
     }

@@ -377,7 +377,7 @@ impl World {
         }
         self.stats.max_buffered = self.stats.max_buffered.max(buffered);
         let conns = self.client.connection_count();
-        let conn_limit = self.c.nodes.len() + self.seeds.len() + 2;
+        let conn_limit = self.c.nodes.len() + self.seeds.len() + 2 + self.pubsub_conn_allowance();
         if conns > conn_limit {
             self.violation(format!(
                 "the client holds {conns} connections (bound {conn_limit})"

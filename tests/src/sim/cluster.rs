@@ -426,6 +426,7 @@ impl World {
             }
             if involved.contains(&n) {
                 self.c.nodes[n].view = v.clone();
+                self.pubsub_view_changed(n);
             } else {
                 let delay = self.rng_cluster.range(0, self.profile.gossip_max_ms * 1000);
                 self.c.gossip_in_flight += 1;
@@ -448,6 +449,7 @@ impl World {
         let n = &mut self.c.nodes[node];
         if n.reachable() && n.view.version < view.version {
             n.view = view;
+            self.pubsub_view_changed(node);
         }
     }
 
@@ -679,6 +681,7 @@ impl World {
         n.cluster_fail = false;
         n.view = latest;
         let shard = n.shard;
+        self.pubsub_view_changed(node);
         let s = &self.c.shards[shard];
         if s.primary != node {
             let n = &self.c.nodes[node];

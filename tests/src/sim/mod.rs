@@ -26,6 +26,9 @@
 //! | [`check`] | the invariants, per reply, per step and at the end |
 //! | [`trace`] | the trace hash (determinism) and recent events (failure reports) |
 //! | [`world`] | one run: the loop, the phases, liveness |
+//! | [`pubsub_server`] | shard pub/sub on the nodes, and the server's unprompted frames |
+//! | [`pubsub_check`] | the pub/sub scenario: publisher, invariants, gaps |
+//! | [`pubsub_run`] | running pub/sub seeds (opt-in; the default runs are untouched) |
 //! | [`runner`] | running seeds and ranges of seeds, reports |
 //! | [`script`] | runs driven by arbitrary operation sequences (the fuzz target) |
 //! | [`scale`] | many clients against a large cluster: the refresh-storm measurement |
@@ -41,6 +44,9 @@ pub mod model;
 pub mod net;
 pub mod ops;
 pub mod profile;
+pub mod pubsub_check;
+pub mod pubsub_run;
+pub mod pubsub_server;
 pub mod replies;
 pub mod rng;
 pub mod runner;
@@ -54,5 +60,6 @@ pub mod workload;
 pub mod world;
 
 pub use profile::Profile;
+pub use pubsub_run::{run_pubsub_range, run_pubsub_seed, PubSubRun};
 pub use runner::{profile_for, run_range, run_seed, run_with, RunReport, Totals};
 pub use world::{Driver, World};

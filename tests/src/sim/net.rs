@@ -325,6 +325,7 @@ impl World {
 
     /// Bytes leave a node toward the client.
     pub fn send_to_client(&mut self, key: u64, bytes: Vec<u8>) {
+        self.pubsub_sent_bytes(key, bytes.len());
         for piece in self.pieces(bytes) {
             let at = self.delivery_time(key, false);
             self.sched.at(
@@ -347,8 +348,10 @@ impl World {
         }
         let id = c.id;
         self.trace_io(b'r', key, bytes.len());
+        self.pubsub_reading(Some((key, bytes.len())));
         self.client.handle_data(id, &bytes, self.now);
         self.drain();
+        self.pubsub_reading(None);
     }
 
     /// The client closed a connection.

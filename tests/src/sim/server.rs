@@ -44,6 +44,8 @@ pub struct Session {
     pub decoder: Decoder,
     /// Bytes that arrived while the node was frozen.
     pub held: Vec<(keyslot_core::time::Instant, Vec<u8>)>,
+    /// Pub/sub subscriptions (see [`super::pubsub_server`]).
+    pub subs: super::pubsub_server::Subs,
 }
 
 /// A MULTI block being queued.
@@ -176,7 +178,12 @@ impl World {
                 ));
                 break;
             };
+            if let Some(frames) = self.pubsub_command(&mut sess, conn, &args) {
+                self.encode_pubsub(&sess, conn, frames, &mut out);
+                continue;
+            }
             let reply = self.execute(&mut sess, &args);
+            // After the command: HELLO answers in the protocol it chose.
             let protocol = if sess.resp3 {
                 keyslot_core::resp::Protocol::Resp3
             } else {

@@ -152,6 +152,8 @@ pub enum Ev {
     FaultsEnd,
     /// Time to compare the client's slot map with the truth.
     LiveMap,
+    /// The pub/sub scenario's next publication (pub/sub runs only).
+    Publish,
 }
 
 /// Where the run is (see the module docs).
@@ -249,6 +251,8 @@ pub struct World {
     pub cur_sent: Instant,
     /// When set, a copy of every client event (for live views such as `keyslot demo`).
     pub tap: Option<Vec<Event>>,
+    /// The pub/sub scenario, in runs that enable it ([`World::enable_pubsub`]).
+    pub pubsub: Option<Box<super::pubsub_check::PubSubSim>>,
     same_instant_steps: u64,
 }
 
@@ -324,6 +328,7 @@ impl World {
             driver,
             cur_sent: START,
             tap: None,
+            pubsub: None,
             same_instant_steps: 0,
             profile,
         };
@@ -436,8 +441,8 @@ impl World {
                     }
                     self.on_reply(id, reply);
                 }
-                // The simulated workload subscribes to nothing.
-                Output::PubSub(_) => {}
+                // Only pub/sub runs subscribe.
+                Output::PubSub(p) => self.on_pubsub_output(p),
                 Output::Event(e) => {
                     self.trace.mix_event(&e);
                     if self.trace.keep_ring {
@@ -483,6 +488,7 @@ impl World {
                 self.rotate_dns();
             }
             Ev::LiveMap => self.on_live_map(),
+            Ev::Publish => self.on_publish(),
         }
     }
 
