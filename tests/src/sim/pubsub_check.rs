@@ -12,15 +12,16 @@
 //! - **(b) no silent loss**: from the confirmation a `Subscribed` stands for until the
 //!   client's next `Resubscribing`, every message the server sent on that connection and the
 //!   client read is delivered, in order, and nothing else is (not from another connection,
-//!   not one the server never sent there);
+//!   not one the server never sent there); and a server's own `sunsubscribe`, once read, is
+//!   reported as a loss at once;
 //! - **(c) liveness**: once the cluster is quiet, within [`PUBSUB_LIVE_AFTER`] every channel is
 //!   confirmed, server side too, on the primary that truly owns its slot.
 //!
 //! Messages published while no placement could receive them are the gaps pub/sub has by
 //! nature; they are counted, split into those during a gap the client reported (it was not
-//! confirmed when they were published) and those it could not know of (a confirmed
-//! placement on a node that no longer received its slot's messages, or messages in flight
-//! when a placement was lost), along with the gap lengths the client reported.
+//! confirmed when they were published), those in flight when a placement was lost, and those
+//! published while the client held a placement on a node that no longer received its slot's
+//! messages and had not said so; along with the gap lengths the client reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,8 +56,13 @@ pub struct PubSubStats {
     pub delivered: u64,
     /// Undelivered, published while the client had reported the subscription lost.
     pub missed_reported: u64,
-    /// Undelivered, published while the client held a confirmed subscription.
-    pub missed_unreported: u64,
+    /// Undelivered, published while the client held a confirmed subscription: sent on it
+    /// but not yet read when the placement was lost (in flight at a loss).
+    pub missed_in_flight: u64,
+    /// Undelivered, published while the client held a confirmed subscription on a node that
+    /// no longer received the slot's messages and had not said so (a demoted primary cut
+    /// off from the cluster keeps its subscribers, as Redis does).
+    pub missed_stale: u64,
     /// Confirmations.
     pub subscribed: u64,
     /// Losses the client reported.
@@ -74,7 +80,8 @@ impl PubSubStats {
         self.unpublished += o.unpublished;
         self.delivered += o.delivered;
         self.missed_reported += o.missed_reported;
-        self.missed_unreported += o.missed_unreported;
+        self.missed_in_flight += o.missed_in_flight;
+        self.missed_stale += o.missed_stale;
         self.subscribed += o.subscribed;
         self.resubscribes += o.resubscribes;
         self.gaps_us.extend(o.gaps_us.iter().copied());
@@ -91,14 +98,15 @@ impl PubSubStats {
         };
         format!(
             "pub/sub: {} published ({} found the owner down), {} delivered, missed {} during \
-             reported gaps and {} unreported (stale placement or in flight at a loss); {} \
+             reported gaps, {} in flight at a loss and {} on a stale placement; {} \
              confirmations, {} losses reported; reported gaps n={} p50 {} p90 {} p99 {} max {}; \
              all on their true owner at most {} after quiet",
             self.published,
             self.unpublished,
             self.delivered,
             self.missed_reported,
-            self.missed_unreported,
+            self.missed_in_flight,
+            self.missed_stale,
             self.subscribed,
             self.resubscribes,
             gaps.len(),
@@ -116,6 +124,8 @@ impl PubSubStats {
 #[derive(Debug)]
 struct Placed {
     conn: u64,
+    /// Where the confirmation it stands for ends in the connection's byte stream.
+    conf_end: u64,
     /// Index of the next expected message in the server's list for `(conn, channel)`.
     next: usize,
 }
@@ -125,8 +135,8 @@ struct Placed {
 struct Chan {
     placed: Option<Placed>,
     delivered: BTreeSet<u64>,
-    /// Message, when published, and whether the client held a confirmation then.
-    published: Vec<(u64, Instant, bool)>,
+    /// Message, when published, and the connection of the placement the client held then.
+    published: Vec<(u64, Instant, Option<u64>)>,
 }
 
 /// The scenario's state, in [`World::pubsub`].
@@ -143,6 +153,8 @@ pub struct PubSubSim {
     /// Server frames by `(conn, channel)`: confirmation end offsets, (end offset, message).
     confirms: BTreeMap<(u64, Bytes), Vec<u64>>,
     messages: BTreeMap<(u64, Bytes), Vec<(u64, u64)>>,
+    /// The server's own `sunsubscribe`s by `(conn, channel)`: end offsets.
+    drops: BTreeMap<(u64, Bytes), Vec<u64>>,
     chans: BTreeMap<Bytes, Chan>,
     /// What it measured.
     pub stats: PubSubStats,
@@ -177,6 +189,7 @@ impl World {
             reading: None,
             confirms: BTreeMap::new(),
             messages: BTreeMap::new(),
+            drops: BTreeMap::new(),
             chans,
             stats: PubSubStats::default(),
         }));
@@ -208,6 +221,7 @@ impl World {
                     .unwrap_or(0);
                 ps.messages.entry((conn, ch)).or_default().push((end, m));
             }
+            Note::Drop(ch) => ps.drops.entry((conn, ch)).or_default().push(end),
         }
     }
 
@@ -216,6 +230,15 @@ impl World {
         let Some(ps) = self.pubsub.as_mut() else {
             return;
         };
+        if read.is_none() {
+            if let Some(e) = ps.unreported_drop() {
+                self.violation(format!("pub/sub: {e}"));
+            }
+            if let Some(ps) = self.pubsub.as_mut() {
+                ps.reading = None;
+            }
+            return;
+        }
         ps.reading = read.map(|(conn, len)| {
             let before = ps.read.get(&conn).copied().unwrap_or(0);
             ps.read.insert(conn, before + len as u64);
@@ -250,7 +273,8 @@ impl World {
         if let Some(ps) = self.pubsub.as_mut() {
             ps.stats.published += 1;
             if let Some(c) = ps.chans.get_mut(&ch) {
-                c.published.push((m, now, c.placed.is_some()));
+                c.published
+                    .push((m, now, c.placed.as_ref().map(|p| p.conn)));
             }
         }
         self.trace.mix_u64(m);
@@ -360,22 +384,30 @@ impl World {
         let Some(ps) = self.pubsub.as_mut() else {
             return;
         };
-        let mut reported = 0;
-        let mut unreported = 0;
-        for c in ps.chans.values() {
-            for &(m, at, confirmed) in &c.published {
+        let (mut reported, mut in_flight, mut stale) = (0, 0, 0);
+        for (ch, c) in &ps.chans {
+            for &(m, at, held) in &c.published {
                 if c.delivered.contains(&m) || at + IN_FLIGHT_AT_END > end {
                     continue;
                 }
-                if confirmed {
-                    unreported += 1;
-                } else {
+                let Some(conn) = held else {
                     reported += 1;
+                    continue;
+                };
+                let sent_there = ps
+                    .messages
+                    .get(&(conn, ch.clone()))
+                    .is_some_and(|v| v.iter().any(|&(_, x)| x == m));
+                if sent_there {
+                    in_flight += 1;
+                } else {
+                    stale += 1;
                 }
             }
         }
         ps.stats.missed_reported = reported;
-        ps.stats.missed_unreported = unreported;
+        ps.stats.missed_in_flight = in_flight;
+        ps.stats.missed_stale = stale;
         if self.failure.is_none() && self.phase == Phase::Done && ps.stats.settle_us.is_none() {
             let state = self.pubsub_state();
             self.violation(format!(
@@ -401,6 +433,22 @@ impl World {
 }
 
 impl PubSubSim {
+    /// After a read: a channel the server took down on this connection (after the
+    /// confirmation the client holds, within the bytes read) must no longer be held.
+    fn unreported_drop(&self) -> Option<String> {
+        let (conn, _, after) = self.reading?;
+        self.chans.iter().find_map(|(ch, c)| {
+            let p = c.placed.as_ref().filter(|p| p.conn == conn)?;
+            let drops = self.drops.get(&(conn, ch.clone()))?;
+            let at = drops.iter().find(|&&e| e > p.conf_end && e <= after)?;
+            Some(format!(
+                "(b) the server took {} down on conn {conn} (its sunsubscribe, read, ends at \
+                 byte {at}) but the client still holds it as confirmed: no loss reported",
+                name(ch)
+            ))
+        })
+    }
+
     /// Check one output against what the servers sent (see the module docs).
     fn observe(&mut self, out: PubSub) -> Result<(), String> {
         match out {
@@ -441,7 +489,11 @@ impl PubSubSim {
                         p.conn
                     ));
                 }
-                c.placed = Some(Placed { conn, next });
+                c.placed = Some(Placed {
+                    conn,
+                    conf_end: conf,
+                    next,
+                });
                 Ok(())
             }
             PubSub::Message {

@@ -47,6 +47,8 @@ pub enum Note {
     Confirm(Bytes),
     /// A message on a channel, with its payload.
     Message(Bytes, Bytes),
+    /// The server's own `sunsubscribe` (the node stopped serving the channel's slot).
+    Drop(Bytes),
 }
 
 /// A frame and what it was.
@@ -282,7 +284,7 @@ impl World {
                     "n{node} drops shard subscription {} on conn {conn}",
                     String::from_utf8_lossy(&ch)
                 ));
-                self.push_to(conn, &frame, None);
+                self.push_to(conn, &frame, Some(Note::Drop(ch)));
             }
         }
     }
