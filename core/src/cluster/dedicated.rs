@@ -1,4 +1,5 @@
-//! Connections of their own for blocking commands (see `blocking.rs` for why).
+//! Connections of their own for blocking commands (see `blocking.rs` for why), and closing
+//! connections the machine no longer needs.
 //!
 //! A blocking command takes an idle dedicated connection to its node, or opens one; it goes
 //! through the usual handshake. When the reply comes the connection goes back to the node's
@@ -58,12 +59,16 @@ impl Cluster {
 
     /// Close a connection the machine no longer needs. Unlike a lost connection this says
     /// nothing about the node's health, so it triggers no rediscovery.
-    fn retire_conn(&mut self, conn: Key) {
+    pub(crate) fn retire_conn(&mut self, conn: Key) {
         let Some(c) = self.conns.remove(conn) else {
             return;
         };
         if let Some(node) = c.node {
-            self.nodes[node].idle_blocking.retain(|k| *k != conn);
+            let n = &mut self.nodes[node];
+            n.idle_blocking.retain(|k| *k != conn);
+            if n.pubsub_conn == Some(conn) {
+                n.pubsub_conn = None;
+            }
         }
         self.emit(Output::Close { conn: ConnId(conn) });
     }

@@ -163,7 +163,15 @@ impl Cluster {
             }
         }
         for (conn, channels) in by_conn {
-            self.send_unsubscribe(conn, kind, &channels);
+            // A RESP2 subscription connection left with nothing to carry is closed, which
+            // unsubscribes it whole; any other gets UNSUBSCRIBE.
+            let pubsub_only = self.conns.get(conn).is_some_and(|c| c.pubsub);
+            let still_used = self.pubsub.subs.values().any(|s| s.conn == Some(conn));
+            if pubsub_only && !still_used {
+                self.retire_conn(conn);
+            } else {
+                self.send_unsubscribe(conn, kind, &channels);
+            }
         }
     }
 
