@@ -28,6 +28,17 @@ fn shard(net: &mut Net, channel: &str) {
     net.drain();
 }
 
+/// A client subscribed to shard channel `orders` on its primary, confirmed.
+fn confirmed_orders() -> (Net, &'static str, ConnId) {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    shard(&mut net, "orders");
+    let conn = net.accept(node);
+    net.take_sent(conn);
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    (net, node, conn)
+}
+
 fn subscribed(net: &Net) -> Vec<(String, Option<Duration>)> {
     net.pubsub
         .iter()
@@ -67,12 +78,7 @@ fn a_shard_channel_is_subscribed_on_its_primary_and_shares_the_connection_with_r
 
 #[test]
 fn a_slot_moving_away_is_followed_through_moved_and_the_gap_is_reported() {
-    let mut net = ready_client(Config::default());
-    let node = primary_of("orders");
-    shard(&mut net, "orders");
-    let conn = net.accept(node);
-    net.take_sent(conn);
-    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    let (mut net, _, conn) = confirmed_orders();
     // The slot migrates: the old owner takes the subscription down.
     net.advance(Duration::from_millis(3));
     net.data(conn, &push(&["sunsubscribe", "orders", "0"]));
@@ -107,12 +113,7 @@ fn a_slot_moving_away_is_followed_through_moved_and_the_gap_is_reported() {
 
 #[test]
 fn a_lost_connection_is_followed_by_a_new_subscription() {
-    let mut net = ready_client(Config::default());
-    let node = primary_of("orders");
-    shard(&mut net, "orders");
-    let conn = net.accept(node);
-    net.take_sent(conn);
-    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    let (mut net, node, conn) = confirmed_orders();
     net.cluster.handle_closed(conn, net.now);
     net.drain();
     net.advance(Duration::from_millis(5));
