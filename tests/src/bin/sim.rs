@@ -172,20 +172,7 @@ fn main() -> ExitCode {
             );
         }
     });
-    println!(
-        "{} ({:.1} s wall)",
-        totals.summary(),
-        started.elapsed().as_secs_f64()
-    );
-    if !totals.failed_seeds.is_empty() {
-        println!("failed seeds: {:?}", totals.failed_seeds);
-    }
-    println!("{} passed, {} failed", totals.passed, totals.failed);
-    if totals.failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    finish(&totals, started, None)
 }
 
 /// `--pubsub`: one seed in full or a range, then the pub/sub totals.
@@ -221,12 +208,20 @@ fn run_pubsub(
         }
     });
     totals.failed_seeds.sort_unstable();
+    finish(&totals, started, Some(stats.summary()))
+}
+
+/// The end of a range run: the totals (and any extra summary), the failed seeds, and last
+/// the `N passed, M failed` line; non-zero when any seed failed.
+fn finish(totals: &sim::Totals, started: std::time::Instant, extra: Option<String>) -> ExitCode {
     println!(
         "{} ({:.1} s wall)",
         totals.summary(),
         started.elapsed().as_secs_f64()
     );
-    println!("{}", stats.summary());
+    if let Some(extra) = extra {
+        println!("{extra}");
+    }
     if !totals.failed_seeds.is_empty() {
         println!("failed seeds: {:?}", totals.failed_seeds);
     }

@@ -5,11 +5,9 @@
 //! replays byte for byte whatever this module does.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
 
 use super::pubsub_check::PubSubStats;
-use super::runner::{profile_for, run_with, RunReport};
+use super::runner::{profile_for, run_parallel, run_with, RunReport};
 use super::world::{Driver, Phase, World};
 
 /// One pub/sub run.
@@ -78,31 +76,6 @@ pub fn run_pubsub_seed(seed: u64) -> PubSubRun {
 }
 
 /// Run `seeds` as pub/sub runs on `threads` threads; `each` sees every run.
-pub fn run_pubsub_range(
-    seeds: std::ops::Range<u64>,
-    threads: usize,
-    mut each: impl FnMut(&PubSubRun),
-) {
-    let next = AtomicU64::new(seeds.start);
-    let end = seeds.end;
-    let (tx, rx) = mpsc::channel::<PubSubRun>();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
-            let tx = tx.clone();
-            let next = &next;
-            scope.spawn(move || loop {
-                let seed = next.fetch_add(1, Ordering::Relaxed);
-                if seed >= end {
-                    break;
-                }
-                if tx.send(run_pubsub_seed(seed)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        for run in rx {
-            each(&run);
-        }
-    });
+pub fn run_pubsub_range(seeds: std::ops::Range<u64>, threads: usize, each: impl FnMut(&PubSubRun)) {
+    run_parallel(seeds, threads, run_pubsub_seed, each);
 }

@@ -255,30 +255,41 @@ pub fn run_range(
     threads: usize,
     mut each: impl FnMut(&RunReport),
 ) -> Totals {
+    let mut totals = Totals::default();
+    run_parallel(seeds, threads, run_seed, |report| {
+        totals.add(report);
+        each(report);
+    });
+    totals.failed_seeds.sort_unstable();
+    totals
+}
+
+/// Run `run(seed)` for every seed of `seeds` on `threads` threads, handing each result to
+/// `each` on the calling thread as it completes (seeds are taken in order; results arrive in
+/// completion order).
+pub fn run_parallel<T: Send>(
+    seeds: std::ops::Range<u64>,
+    threads: usize,
+    run: impl Fn(u64) -> T + Sync,
+    mut each: impl FnMut(&T),
+) {
     let next = AtomicU64::new(seeds.start);
     let end = seeds.end;
-    let (tx, rx) = mpsc::channel::<RunReport>();
-    let mut totals = Totals::default();
+    let (tx, rx) = mpsc::channel::<T>();
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             let tx = tx.clone();
-            let next = &next;
+            let (next, run) = (&next, &run);
             scope.spawn(move || loop {
                 let seed = next.fetch_add(1, Ordering::Relaxed);
-                if seed >= end {
-                    break;
-                }
-                if tx.send(run_seed(seed)).is_err() {
+                if seed >= end || tx.send(run(seed)).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
-        for report in rx {
-            totals.add(&report);
-            each(&report);
+        for result in rx {
+            each(&result);
         }
     });
-    totals.failed_seeds.sort_unstable();
-    totals
 }
