@@ -6,10 +6,11 @@
 //! all forever. So blocking commands get a connection of their own (kept idle afterwards,
 //! up to [`Config::idle_blocking_connections`](super::Config) per node, for the next one).
 //!
-//! `WAIT` and `WAITAOF` are the exception: they count the replicas that acknowledged the
-//! writes *of the connection they run on*, so on a fresh connection they would answer at
-//! once with a meaningless number. They run on the shared connections, where keyslot's
-//! writes went, and stall those for up to their own timeout: use short timeouts.
+//! `WAIT` is the exception: it counts the replicas that acknowledged the writes *of the
+//! connection it runs on*, so on a fresh connection it would answer at once with a
+//! meaningless number. It runs on the shared connections, where keyslot's writes went, and
+//! stalls them for up to its own timeout: use short timeouts. (`WAITAOF`, Redis 7.2, is not
+//! in the command table this build was generated from, so it keeps the usual deadline.)
 //!
 //! Either way a blocking command may legitimately take longer than the request timeout, so
 //! its deadline is its own timeout plus the request timeout as a margin for the round trip
@@ -24,7 +25,7 @@ use crate::Cmd;
 pub struct Blocking {
     /// The server-side timeout; `None` blocks until data arrives.
     pub timeout: Option<Duration>,
-    /// Runs on a connection of its own (every blocking command but `WAIT`/`WAITAOF`).
+    /// Runs on a connection of its own (every blocking command but `WAIT`).
     pub dedicated: bool,
 }
 
@@ -43,7 +44,7 @@ enum TimeoutArg {
 /// How `cmd` blocks, or `None` when it answers at once.
 pub(crate) fn blocking(cmd: &Cmd, spec: &CommandSpec) -> Option<Blocking> {
     let (arg, dedicated) = match spec.name() {
-        "wait" | "waitaof" => (TimeoutArg::LastMillis, false),
+        "wait" => (TimeoutArg::LastMillis, false),
         "xread" | "xreadgroup" => (TimeoutArg::AfterBlockMillis, true),
         "blmpop" | "bzmpop" => (TimeoutArg::FirstSecs, true),
         _ if spec.is_blocking() => (TimeoutArg::LastSecs, true),

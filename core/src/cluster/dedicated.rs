@@ -64,11 +64,7 @@ impl Cluster {
             return;
         };
         if let Some(node) = c.node {
-            let n = &mut self.nodes[node];
-            n.idle_blocking.retain(|k| *k != conn);
-            if n.pubsub_conn == Some(conn) {
-                n.pubsub_conn = None;
-            }
+            self.nodes[node].forget_conn(conn);
         }
         self.emit(Output::Close { conn: ConnId(conn) });
     }

@@ -85,14 +85,8 @@ impl Cluster {
         }
         let was_ready = c.state == ConnState::Ready;
         if let Some(node) = c.node {
+            self.nodes[node].forget_conn(conn);
             let n = &mut self.nodes[node];
-            if n.conn == Some(conn) {
-                n.conn = None;
-            }
-            n.idle_blocking.retain(|k| *k != conn);
-            if n.pubsub_conn == Some(conn) {
-                n.pubsub_conn = None;
-            }
             if !was_ready {
                 n.failures += 1;
                 let delay = backoff(

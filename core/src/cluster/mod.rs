@@ -180,6 +180,19 @@ pub(crate) struct Node {
     pub(crate) pubsub_conn: Option<Key>,
 }
 
+impl Node {
+    /// `conn` is gone: drop every reference the node holds to it.
+    pub(crate) fn forget_conn(&mut self, conn: Key) {
+        if self.conn == Some(conn) {
+            self.conn = None;
+        }
+        if self.pubsub_conn == Some(conn) {
+            self.pubsub_conn = None;
+        }
+        self.idle_blocking.retain(|k| *k != conn);
+    }
+}
+
 /// The slot table entry for "no owner".
 pub(crate) const NO_NODE: u32 = u32::MAX;
 

@@ -152,8 +152,8 @@ impl Cluster {
     }
 
     /// Drop subscriptions; no more of their messages are delivered.
-    pub fn unsubscribe(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, now: Instant) {
-        let _ = now;
+    /// (`_now` keeps the shape every input has; nothing here waits on time.)
+    pub fn unsubscribe(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, _now: Instant) {
         let mut by_conn: BTreeMap<Key, Vec<Bytes>> = BTreeMap::new();
         for channel in channels {
             if let Some(sub) = self.pubsub.subs.remove(&(kind, channel.clone())) {
@@ -374,8 +374,7 @@ impl Cluster {
                 misplaced.push((*kind, channel.clone(), conn));
             }
         }
-        if let Some(h) = home.filter(|&h| !self.nodes[h].listed) {
-            let _ = h;
+        if home.is_some_and(|h| !self.nodes[h].listed) {
             self.pubsub.home = None;
         }
         for (kind, channel, conn) in misplaced {
@@ -393,6 +392,35 @@ impl Cluster {
         conn: Key,
         now: Instant,
     ) {
+        let addr = self.conns.get(conn).map(|c| c.addr.clone());
+        self.unplace(kind, channel, conn, addr, now);
+    }
+
+    /// A connection is going away: every subscription on it must be placed again. Called
+    /// once the connection is forgotten, with its address.
+    pub(crate) fn subscriptions_on_lost_conn(&mut self, conn: Key, addr: &Addr, now: Instant) {
+        let on_conn: Vec<(SubscriptionKind, Bytes)> = self
+            .pubsub
+            .subs
+            .iter()
+            .filter(|(_, s)| s.conn == Some(conn))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for (kind, channel) in on_conn {
+            self.unplace(kind, &channel, conn, Some(addr.clone()), now);
+        }
+    }
+
+    /// Take a subscription off `conn`; a confirmed one counts as lost from `now` and is
+    /// reported with the address it was on (when known).
+    fn unplace(
+        &mut self,
+        kind: SubscriptionKind,
+        channel: &Bytes,
+        conn: Key,
+        addr: Option<Addr>,
+        now: Instant,
+    ) {
         let Some(sub) = self.pubsub.subs.get_mut(&(kind, channel.clone())) else {
             return;
         };
@@ -400,42 +428,15 @@ impl Cluster {
             return;
         }
         sub.conn = None;
-        let was_confirmed = core::mem::take(&mut sub.confirmed);
-        if !was_confirmed {
+        if !core::mem::take(&mut sub.confirmed) {
             return; // a placement that never took: nothing was lost
         }
         sub.lost_at.get_or_insert(now);
-        let addr = self.conns.get(conn).map(|c| c.addr.clone());
         if let Some(addr) = addr {
             self.emit(Output::PubSub(PubSub::Resubscribing {
                 kind,
                 channel: channel.clone(),
                 addr,
-            }));
-        }
-    }
-
-    /// A connection is going away: every subscription on it must be placed again. Called
-    /// before the connection is forgotten (its address is still known).
-    pub(crate) fn subscriptions_on_lost_conn(&mut self, conn: Key, addr: &Addr, now: Instant) {
-        if self.pubsub.subs.is_empty() {
-            return;
-        }
-        let mut lost = Vec::new();
-        for ((kind, channel), sub) in &mut self.pubsub.subs {
-            if sub.conn == Some(conn) {
-                sub.conn = None;
-                if core::mem::take(&mut sub.confirmed) {
-                    sub.lost_at.get_or_insert(now);
-                    lost.push((*kind, channel.clone()));
-                }
-            }
-        }
-        for (kind, channel) in lost {
-            self.emit(Output::PubSub(PubSub::Resubscribing {
-                kind,
-                channel,
-                addr: addr.clone(),
             }));
         }
     }

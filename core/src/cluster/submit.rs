@@ -21,7 +21,7 @@ impl Cluster {
     /// at once without sending anything.
     pub fn submit(&mut self, cmd: Cmd, now: Instant) -> RequestId {
         let (id, key) = self.new_request(1, false, now);
-        self.add_command(key, 0, cmd, now);
+        self.add_command(key, 0, cmd, None, now);
         self.finish_if_done(id);
         id
     }
@@ -31,7 +31,7 @@ impl Cluster {
     pub fn submit_pipeline(&mut self, cmds: Vec<Cmd>, now: Instant) -> RequestId {
         let (id, key) = self.new_request(cmds.len(), true, now);
         for (i, cmd) in cmds.into_iter().enumerate() {
-            self.add_command(key, i, cmd, now);
+            self.add_command(key, i, cmd, None, now);
         }
         self.finish_if_done(id);
         id
@@ -42,17 +42,7 @@ impl Cluster {
     pub fn submit_script(&mut self, call: ScriptCall, now: Instant) -> RequestId {
         let (cmd, body) = call.into_parts();
         let (id, key) = self.new_request(1, false, now);
-        self.add_command(key, 0, cmd, now);
-        if let Some(job) = self
-            .requests
-            .get(key)
-            .and_then(|r| r.entries.first())
-            .and_then(|e| e.jobs.first().copied())
-        {
-            if let Some(job) = self.jobs.get_mut(job) {
-                job.script = Some(body);
-            }
-        }
+        self.add_command(key, 0, cmd, Some(body), now);
         self.finish_if_done(id);
         id
     }
@@ -151,7 +141,16 @@ impl Cluster {
         (id, key)
     }
 
-    fn add_command(&mut self, request: super::slab::Key, entry: usize, cmd: Cmd, now: Instant) {
+    /// Route one command and start its job(s); `script` is an `EVALSHA`'s body, for
+    /// loading on `NOSCRIPT`.
+    fn add_command(
+        &mut self,
+        request: super::slab::Key,
+        entry: usize,
+        cmd: Cmd,
+        script: Option<bytes::Bytes>,
+        now: Instant,
+    ) {
         let Routed {
             route: r,
             spec,
@@ -183,6 +182,7 @@ impl Cluster {
         let mut job = Job::new(request, entry, 0, Payload::Command(cmd), target, retry_safe);
         job.replica_read = retry_safe;
         job.dedicated = blocking.is_some_and(|b| b.dedicated);
+        job.script = script;
         self.spawn_job(request, entry, job, now);
     }
 
