@@ -83,9 +83,12 @@ impl Subscribers {
         &mut self,
         id: u64,
         kind: SubscriptionKind,
-        channels: Vec<Bytes>,
+        mut channels: Vec<Bytes>,
         items: mpsc::UnboundedSender<PubSub>,
     ) -> Vec<Bytes> {
+        // A channel named twice is held once (else each item would be handed over twice).
+        channels.sort();
+        channels.dedup();
         let mut new = Vec::new();
         for channel in &channels {
             let ids = self.by_channel.entry((kind, channel.clone())).or_default();
@@ -153,5 +156,32 @@ impl Subscribers {
             }
         }
         closed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyslot_core::topology::Addr;
+
+    #[test]
+    fn a_channel_named_twice_delivers_once() {
+        let mut subscribers = Subscribers::default();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let a = Bytes::from_static(b"a");
+        let new = subscribers.add(1, SubscriptionKind::Channel, vec![a.clone(), a.clone()], tx);
+        assert_eq!(new, [a.clone()]);
+        subscribers.deliver(PubSub::Subscribed {
+            kind: SubscriptionKind::Channel,
+            channel: a.clone(),
+            addr: Addr::new("h", 1),
+            gap: None,
+        });
+        assert!(rx.try_recv().is_ok());
+        assert!(rx.try_recv().is_err(), "delivered twice");
+        assert_eq!(
+            subscribers.remove(1),
+            Some((SubscriptionKind::Channel, vec![a]))
+        );
     }
 }
