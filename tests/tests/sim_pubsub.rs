@@ -63,7 +63,8 @@ fn every_pubsub_seed_in_the_fixed_range_passes() {
 
 #[test]
 fn pubsub_regression_seeds_pass() {
-    if replay_seed().is_some() {
+    if let Some(seed) = replay_seed() {
+        println!("SKIPPED: replaying KEYSLOT_SIM_SEED={seed} instead of the regression seeds");
         return;
     }
     for &(seed, what) in REGRESSIONS {
@@ -80,6 +81,8 @@ fn pubsub_regression_seeds_pass() {
 fn a_pubsub_seed_replays_identically() {
     let a = sim::run_pubsub_seed(7);
     let b = sim::run_pubsub_seed(7);
+    assert!(a.report.failure.is_none(), "{}", a.report.failure_text());
+    assert!(a.stats.delivered > 0, "the scenario delivered nothing");
     assert_eq!(a.report.trace_hash, b.report.trace_hash);
     assert_eq!(a.stats.delivered, b.stats.delivered);
 }

@@ -26,7 +26,7 @@ use keyslot_core::time::{Duration, Instant};
 use keyslot_core::topology::Addr;
 use keyslot_core::{key_slot, Cmd};
 
-use super::cluster::{NodeId, NO_SHARD};
+use super::cluster::NodeId;
 use super::runner::profile_for;
 use super::world::{Driver, World};
 
@@ -342,7 +342,8 @@ fn cluster_nodes(w: &World, n: NodeId) -> String {
                 u32::from(ident.port) + 10000
             );
             if i == 0 {
-                for (start, end) in runs_of(&view.owner, sid as u16) {
+                let own = view.runs().into_iter().filter(|&(_, _, s)| s == sid as u16);
+                for (start, end, _) in own {
                     if start == end {
                         line.push_str(&format!(" {start}"));
                     } else {
@@ -366,23 +367,6 @@ fn cluster_nodes(w: &World, n: NodeId) -> String {
         }
     }
     out
-}
-
-fn runs_of(owner: &[u16], shard: u16) -> Vec<(u16, u16)> {
-    let mut runs = Vec::new();
-    let mut start: Option<u16> = None;
-    for slot in 0..=16384u32 {
-        let mine = slot < 16384 && owner[slot as usize] == shard && shard != NO_SHARD;
-        match (mine, start) {
-            (true, None) => start = Some(slot as u16),
-            (false, Some(s)) => {
-                runs.push((s, (slot - 1) as u16));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    runs
 }
 
 /// A keyed command (`TYPE key`) as a routed pipeline would get it: from the slot's owner
