@@ -16,10 +16,6 @@ use keyslot_core::topology::Topology;
 use crate::client::Client;
 use crate::runtime::{Runtime, Timer};
 
-/// How long to wait for a first topology before giving up (the client normally has one as
-/// soon as it is connected).
-const TOPOLOGY_WAIT: Duration = Duration::from_secs(10);
-
 /// A scan over every key of the cluster, in batches; see [`Client::scan`].
 ///
 /// **Guarantee:** every key that exists for the whole scan is returned at least once, even
@@ -92,7 +88,7 @@ impl<R: Runtime> Scan<R> {
                 Ok(Vec::new())
             }
             Step::Wait(pause) => {
-                sleep::<R>(Duration::from_micros(pause.as_micros())).await;
+                sleep::<R>(pause.into()).await;
                 Ok(Vec::new())
             }
             Step::Send { node, cmd } => {
@@ -106,20 +102,20 @@ impl<R: Runtime> Scan<R> {
         }
     }
 
-    /// Take the client's current view; before its first discovery, wait for one.
+    /// Take the client's current view. Clients are connected with a view already; should
+    /// one have none, wait until the driver has one (or says why it has none).
     async fn refresh_topology(&mut self) -> Result<(), ScanError> {
-        let start = Instant::now();
-        loop {
-            match self.client.topology().await.map_err(refused)? {
-                Some(topology) => {
-                    self.topology = Some(topology);
-                    return Ok(());
-                }
-                None if self.topology.is_some() => return Ok(()),
-                None if start.elapsed() > TOPOLOGY_WAIT => return Err(refused(Error::Timeout)),
-                None => sleep::<R>(Duration::from_millis(50)).await,
-            }
+        if self.topology.is_none() {
+            let ready = self.client.ready().map_err(refused)?;
+            ready
+                .await
+                .map_err(|_| refused(Error::Closed))?
+                .map_err(refused)?;
         }
+        if let Some(topology) = self.client.topology().await.map_err(refused)? {
+            self.topology = Some(topology);
+        }
+        Ok(())
     }
 }
 

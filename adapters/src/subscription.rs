@@ -170,7 +170,7 @@ mod tests {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let a = Bytes::from_static(b"a");
         let new = subscribers.add(1, SubscriptionKind::Channel, vec![a.clone(), a.clone()], tx);
-        assert_eq!(new, [a.clone()]);
+        assert_eq!(new, std::slice::from_ref(&a));
         subscribers.deliver(PubSub::Subscribed {
             kind: SubscriptionKind::Channel,
             channel: a.clone(),
