@@ -6,18 +6,23 @@
 //!   later; the request timeout (short here) does not cut it off;
 //! - a `BLPOP` and an `XREAD BLOCK` whose own timeouts exceed the request timeout still
 //!   get their answers (an empty one, and an entry added while they wait);
+//! - a `BLPOP` parked on a primary that a `CLUSTER FAILOVER` demotes is released by the
+//!   server with `UNBLOCKED`; the client rediscovers, parks it again on the new primary, and
+//!   it returns the element pushed there after the failover;
 //! - `WAIT` counts the replica that acknowledged the client's write;
 //! - `EVALSHA` through `script()` works on a node that never saw the script and after
 //!   `SCRIPT FLUSH` (the client loads it and retries); `SCRIPT LOAD` and `FUNCTION LOAD`
 //!   reach every primary.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use keyslot::{Cmd, Script, Value};
-use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
+use keyslot_tests::cluster::{ClusterSpec, FailoverMode, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    bulk, claim_machine, key_in_slot, ok, slot_per_primary, Flavor, Runs, TestClient,
+    bulk, claim_machine, key_in_slot, ok, slot_per_primary, AsyncStd, Blocking, Flavor, Runs, Smol,
+    TestClient, Tokio,
 };
 
 /// Short, so that a blocking command outliving it proves its deadline was extended.
@@ -95,6 +100,64 @@ async fn blocking_timeouts_beyond_the_request_timeout<F: Flavor>(cluster: &Redis
     let text = format!("{entries:?}");
     let id = String::from_utf8_lossy(id.as_bytes().expect("an id")).into_owned();
     assert!(text.contains(&id), "{text} lacks {id}");
+}
+
+/// A pop parked on a primary survives that primary's demotion (see the module docs).
+fn blocking_pop_follows_a_failover<F: Flavor>(cluster: &RedisCluster) {
+    let shards = slot_per_primary(cluster);
+    let (primary, slot) = shards[F::INDEX % shards.len()].clone();
+    let replica = cluster.replicas_of(&primary).expect("replicas")[0].clone();
+    let queue = key_in_slot(slot, &format!("failover-queue:{}", F::NAME));
+    let parked = AtomicBool::new(false);
+    // Set when the failover is over, whether it worked or not (a panic must not leave the
+    // client waiting for it).
+    let failover_over = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !parked.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            // Let the pop reach the server and block there.
+            std::thread::sleep(Duration::from_millis(300));
+            // TAKEOVER needs no votes: the primaries refuse to vote twice for one shard
+            // within twice the node timeout, and the fourth runtime comes back to a shard.
+            let result = cluster.failover_with(&replica, FailoverMode::Takeover);
+            failover_over.store(true, Ordering::SeqCst);
+            result.expect("fails over");
+        });
+        F::block_on(async {
+            let c = connect::<F>(cluster).await;
+            c.send(Cmd::new("DEL").arg(&queue)).await.unwrap();
+            let popper = c.clone();
+            let pop_key = queue.clone();
+            // Long enough for the failover, short enough that a client which gave up on
+            // the pop cannot hang the test.
+            let pop =
+                F::spawn(async move { popper.send(Cmd::new("BLPOP").arg(&pop_key).arg(30)).await });
+            parked.store(true, Ordering::SeqCst);
+            while !failover_over.load(Ordering::SeqCst) {
+                F::sleep(Duration::from_millis(20)).await;
+            }
+            let pushed_at = Instant::now();
+            assert_eq!(
+                c.send(Cmd::new("LPUSH").arg(&queue).arg("after-failover"))
+                    .await,
+                Ok(Value::Integer(1)),
+                "the element goes to the new primary"
+            );
+            assert_eq!(
+                pop.await,
+                Ok(Value::Array(vec![bulk(&queue), bulk("after-failover")])),
+                "the pop followed the failover and got the element pushed after it"
+            );
+            println!(
+                "BLPOP moved from node {} to node {} and popped {:?} after the push",
+                primary.index(),
+                replica.index(),
+                pushed_at.elapsed()
+            );
+        });
+    });
 }
 
 async fn wait_counts_replicas<F: Flavor>(cluster: &RedisCluster) {
@@ -218,6 +281,15 @@ fn blocking_commands_and_scripts() {
         "blocking timeouts",
         blocking_timeouts_beyond_the_request_timeout(&cluster)
     );
+    let what = "BLPOP through a failover";
+    runs.run::<Tokio, _>(what, || blocking_pop_follows_a_failover::<Tokio>(&cluster));
+    runs.run::<Smol, _>(what, || blocking_pop_follows_a_failover::<Smol>(&cluster));
+    runs.run::<AsyncStd, _>(what, || {
+        blocking_pop_follows_a_failover::<AsyncStd>(&cluster)
+    });
+    runs.run::<Blocking, _>(what, || {
+        blocking_pop_follows_a_failover::<Blocking>(&cluster)
+    });
     on_every_runtime!(runs, "WAIT", wait_counts_replicas(&cluster));
     on_every_runtime!(
         runs,

@@ -16,7 +16,7 @@ pub enum RefreshTrigger {
     ConnectionLost,
     /// A request's deadline passed.
     DeadlineMissed,
-    /// A former primary answered READONLY.
+    /// A former primary answered READONLY, or released a blocking command with UNBLOCKED.
     ReadOnly,
     /// CLUSTERDOWN or MASTERDOWN.
     ClusterDown,

@@ -188,7 +188,7 @@ impl Cluster {
                 }
             }
             _ => {
-                if matches!(action, ErrorAction::ReadOnly | ErrorAction::Retry(_)) {
+                if matches!(action, ErrorAction::Demoted | ErrorAction::Retry(_)) {
                     self.request_refresh(RefreshTrigger::ClusterDown, now);
                 }
                 for channel in affected {

@@ -141,7 +141,7 @@ impl Cluster {
             .is_some_and(|j| matches!(j.target, Target::Node(_)));
         match classify(&text) {
             // A command for one node (fan-out legs, `submit_to`) gets that node's answer.
-            ErrorAction::Moved(_) | ErrorAction::Ask(_) | ErrorAction::ReadOnly if pinned => {
+            ErrorAction::Moved(_) | ErrorAction::Ask(_) | ErrorAction::Demoted if pinned => {
                 self.complete_job(key, Err(Error::Server(text)))
             }
             ErrorAction::Moved(r) => self.on_moved(conn, key, r, now),
@@ -167,7 +167,7 @@ impl Cluster {
                     delay,
                 });
             }
-            ErrorAction::ReadOnly => {
+            ErrorAction::Demoted => {
                 if !self.count_redirect(key) {
                     return;
                 }

@@ -2,7 +2,8 @@
 //!
 //! A cluster answers some commands with an error that is really an instruction: go elsewhere
 //! (MOVED, ASK), try again later (TRYAGAIN, LOADING, CLUSTERDOWN, MASTERDOWN), or your view of
-//! the cluster is stale (READONLY from a primary that became a replica). Authentication
+//! the cluster is stale (READONLY from a primary that became a replica, or UNBLOCKED for a
+//! blocking command parked on a primary when it became one). Authentication
 //! failures are recognised too, because they must never be retried. Everything else is the
 //! caller's error and is passed through.
 
@@ -15,8 +16,10 @@ pub(crate) enum ErrorAction<'a> {
     Ask(Redirect<'a>),
     /// A transient condition: retry after a backoff.
     Retry(RetryReason),
-    /// A replica refused a write: the view is stale; rediscover, then retry.
-    ReadOnly,
+    /// The node is no longer a primary: a replica refused a write (`READONLY`), or a primary
+    /// that was demoted released the blocking commands parked on it (`UNBLOCKED ... master ->
+    /// replica`). Neither ran; the view is stale: rediscover, then retry.
+    Demoted,
     /// Bad credentials or none: fail, never retry.
     Auth,
     /// An ordinary error for the caller.
@@ -56,7 +59,9 @@ pub(crate) fn classify(text: &[u8]) -> ErrorAction<'_> {
         b"LOADING" => ErrorAction::Retry(RetryReason::Loading),
         b"CLUSTERDOWN" => ErrorAction::Retry(RetryReason::ClusterDown),
         b"MASTERDOWN" => ErrorAction::Retry(RetryReason::MasterDown),
-        b"READONLY" => ErrorAction::ReadOnly,
+        b"READONLY" => ErrorAction::Demoted,
+        // `CLIENT UNBLOCK id ERROR` sends UNBLOCKED too: that one is the caller's.
+        b"UNBLOCKED" if contains(text, b"instance state changed") => ErrorAction::Demoted,
         b"NOAUTH" | b"WRONGPASS" => ErrorAction::Auth,
         b"ERR" if is_auth_err(text) => ErrorAction::Auth,
         _ => ErrorAction::Plain,
@@ -70,9 +75,11 @@ fn is_auth_err(text: &[u8]) -> bool {
         b"invalid username-password pair",
         b"called without any password configured",
     ];
-    PHRASES
-        .iter()
-        .any(|p| text.windows(p.len()).any(|w| w == *p))
+    PHRASES.iter().any(|p| contains(text, p))
+}
+
+fn contains(text: &[u8], phrase: &[u8]) -> bool {
+    text.windows(phrase.len()).any(|w| w == phrase)
 }
 
 /// `MOVED <slot> <host>:<port>`; the host may itself contain colons (IPv6) or be empty.
@@ -217,7 +224,17 @@ mod tests {
             classify(b"MASTERDOWN Link down"),
             ErrorAction::Retry(RetryReason::MasterDown)
         );
-        assert_eq!(classify(b"READONLY You can't write"), ErrorAction::ReadOnly);
+        assert_eq!(classify(b"READONLY You can't write"), ErrorAction::Demoted);
+        // Redis 7.0's words to a BLPOP parked on a primary that a failover demoted.
+        assert_eq!(
+            classify(b"UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)"),
+            ErrorAction::Demoted
+        );
+        // What `CLIENT UNBLOCK <id> ERROR` sends: for the caller.
+        assert_eq!(
+            classify(b"UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+            ErrorAction::Plain
+        );
         assert_eq!(classify(b"WRONGTYPE Operation"), ErrorAction::Plain);
         assert_eq!(classify(b""), ErrorAction::Plain);
         // A missing permission is the caller's problem, not a broken login.
