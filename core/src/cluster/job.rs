@@ -66,8 +66,10 @@ pub(crate) struct Job {
     pub(crate) dedicated: bool,
     /// When the job was last written, for reply-time measurements.
     pub(crate) sent_at: Instant,
-    /// An `EVALSHA`'s script body, loaded and retried once on `NOSCRIPT`.
+    /// An `EVALSHA`'s script body, loaded and retried on `NOSCRIPT`, once per connection.
     pub(crate) script: Option<bytes::Bytes>,
+    /// The connection the script was last loaded on.
+    pub(crate) script_loaded_on: Option<Key>,
 }
 
 impl Job {
@@ -98,6 +100,7 @@ impl Job {
             dedicated: false,
             sent_at: Instant::ZERO,
             script: None,
+            script_loaded_on: None,
         }
     }
 }

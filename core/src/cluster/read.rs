@@ -190,12 +190,22 @@ impl Cluster {
     }
 
     /// `NOSCRIPT` for an `EVALSHA` whose body the job carries: load the script on the same
-    /// connection and send the `EVALSHA` again behind it, once. Returns false when the job
-    /// carries no body (or already used it): the error goes to the caller.
+    /// connection and send the `EVALSHA` again behind it. Each node the call reaches may
+    /// lack the script — a call loaded on one node can be redirected to another that lacks
+    /// it too — so this happens once per connection; redirects bound the connections.
+    /// Returns false when the job carries no body, or already loaded it on this connection
+    /// (the script vanished again at once): the error goes to the caller.
     fn load_script_and_retry(&mut self, conn: Key, key: Key, now: Instant) -> bool {
-        let Some(body) = self.jobs.get_mut(key).and_then(|j| j.script.take()) else {
+        let Some(job) = self.jobs.get_mut(key) else {
             return false;
         };
+        if job.script_loaded_on == Some(conn) {
+            return false;
+        }
+        let Some(body) = job.script.clone() else {
+            return false;
+        };
+        job.script_loaded_on = Some(conn);
         let Some(c) = self.conns.get_mut(conn) else {
             return false;
         };
