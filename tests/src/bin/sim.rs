@@ -6,6 +6,7 @@
 //! cargo run --release -p keyslot-tests --bin sim -- --scale [--shards 500] [--clients 10000]
 //! cargo run --release -p keyslot-tests --bin sim -- --script FILE...  # cluster_machine inputs
 //! cargo run --release -p keyslot-tests --bin sim -- --pubsub --seeds 1..2000  # pub/sub runs
+//! cargo run --release -p keyslot-tests --bin sim -- --blocking --seeds 1..2000  # pops, scripts
 //! ```
 //!
 //! `KEYSLOT_SIM_SEED=N` is the same as `--seed N`. Prints every failure in full, then a
@@ -14,12 +15,13 @@
 use std::process::ExitCode;
 
 use keyslot_tests::sim;
+use keyslot_tests::sim::scenario_run::{ScenarioRun, ScenarioStats};
 
 fn usage() -> ExitCode {
     eprintln!(
         "usage: sim --seeds A..B [--threads N] [--verbose] | --seed N | \
          --scale [--shards N] [--clients N] [--seed N] | --script FILE... | \
-         --pubsub (--seeds A..B | --seed N)"
+         (--pubsub | --blocking) (--seeds A..B | --seed N)"
     );
     ExitCode::from(2)
 }
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
     let mut verbose = false;
     let mut scale = false;
     let mut pubsub = false;
+    let mut blocking = false;
     let mut shards = 500usize;
     let mut clients = 10_000usize;
     let mut scripts: Vec<String> = Vec::new();
@@ -87,6 +90,11 @@ fn main() -> ExitCode {
             }
             "--pubsub" => {
                 pubsub = true;
+                i += 1;
+                continue;
+            }
+            "--blocking" => {
+                blocking = true;
                 i += 1;
                 continue;
             }
@@ -135,7 +143,18 @@ fn main() -> ExitCode {
         };
     }
     if pubsub {
-        return run_pubsub(one, seeds, threads, verbose);
+        return run_scenario(
+            "--pubsub",
+            sim::run_pubsub_seed,
+            one,
+            seeds,
+            threads,
+            verbose,
+        );
+    }
+    if blocking {
+        let run = sim::run_blocking_seed;
+        return run_scenario("--blocking", run, one, seeds, threads, verbose);
     }
     if let Some(seed) = one {
         let r = sim::run_seed(seed);
@@ -175,8 +194,10 @@ fn main() -> ExitCode {
     finish(&totals, started, None)
 }
 
-/// `--pubsub`: one seed in full or a range, then the pub/sub totals.
-fn run_pubsub(
+/// `--pubsub`, `--blocking`: one seed in full or a range, then the scenario's totals.
+fn run_scenario<S: ScenarioStats>(
+    flag: &str,
+    run_seed: fn(u64) -> ScenarioRun<S>,
     one: Option<u64>,
     seeds: Option<std::ops::Range<u64>>,
     threads: usize,
@@ -190,14 +211,16 @@ fn run_pubsub(
     let single = range.end - range.start == 1;
     let started = std::time::Instant::now();
     let mut totals = sim::Totals::default();
-    let mut stats = sim::pubsub_check::PubSubStats::default();
-    sim::run_pubsub_range(range, threads, |r| {
+    let mut stats = S::default();
+    sim::runner::run_parallel(range, threads, run_seed, |r| {
         totals.add(&r.report);
         stats.add(&r.stats);
         if r.report.failure.is_some() {
             println!(
                 "{}\n",
-                r.report.failure_text().replace("--seed", "--pubsub --seed")
+                r.report
+                    .failure_text()
+                    .replace("--seed", &format!("{flag} --seed"))
             );
         }
         if verbose || single {

@@ -116,7 +116,8 @@ impl World {
             return;
         };
         self.work.by_time.remove(&(p.at, id));
-        let deadline = p.at + self.config.request_timeout;
+        self.work.by_deadline.remove(&(p.deadline, id));
+        let deadline = p.deadline;
         if self.now > deadline {
             self.violation(format!(
                 "request {id} answered at {}us, after its deadline {}us",
@@ -281,9 +282,15 @@ impl World {
                     }
                 }
             }
-            Op::Set(..) | Op::Mset(_) => {
-                if *v != ok {
+            Op::Set(..) | Op::Mset(_) | Op::Script(..) => {
+                let want = match op {
+                    Op::Script(_, value) => Value::BulkString(value.clone()),
+                    _ => ok,
+                };
+                if *v != want {
                     self.violation(format!("request {id}: {op:?} answered {v:?}"));
+                } else if matches!(op, Op::Script(..)) {
+                    self.note_script_ok();
                 }
                 for value in op.written_values() {
                     if let Some(t) = token_of(value) {
@@ -302,11 +309,13 @@ impl World {
                     self.violation(format!("request {id}: {op:?} answered {v:?}"));
                 }
             }
+            Op::Blpop { .. } => self.note_popped(id, op, v),
             Op::Ping | Op::Dbsize => {}
         }
     }
 
     fn note_refused(&mut self, op: &Op) {
+        self.note_pop_refused(op);
         if let Op::Incr(k) = op {
             self.model.counters.entry(k.clone()).or_default().refused += 1;
         }
@@ -377,18 +386,22 @@ impl World {
         }
         self.stats.max_buffered = self.stats.max_buffered.max(buffered);
         let conns = self.client.connection_count();
-        let conn_limit = self.c.nodes.len() + self.seeds.len() + 2 + self.pubsub_conn_allowance();
+        let conn_limit = self.c.nodes.len()
+            + self.seeds.len()
+            + 2
+            + self.pubsub_conn_allowance()
+            + self.blocking_conn_allowance();
         if conns > conn_limit {
             self.violation(format!(
                 "the client holds {conns} connections (bound {conn_limit})"
             ));
         }
         self.stats.max_conns = self.stats.max_conns.max(conns);
-        if let Some(&(at, id)) = self.work.by_time.first() {
-            if self.now > at + self.config.request_timeout + Duration::from_millis(1) {
+        if let Some(&(deadline, id)) = self.work.by_deadline.first() {
+            if self.now > deadline + Duration::from_millis(1) {
                 self.violation(format!(
-                    "request {id} submitted at {}us has no reply at {}us",
-                    at.as_micros(),
+                    "request {id} due by {}us has no reply at {}us",
+                    deadline.as_micros(),
                     self.now.as_micros()
                 ));
             }

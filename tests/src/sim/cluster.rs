@@ -426,7 +426,7 @@ impl World {
             }
             if involved.contains(&n) {
                 self.c.nodes[n].view = v.clone();
-                self.pubsub_view_changed(n);
+                self.node_view_changed(n);
             } else {
                 let delay = self.rng_cluster.range(0, self.profile.gossip_max_ms * 1000);
                 self.c.gossip_in_flight += 1;
@@ -449,8 +449,14 @@ impl World {
         let n = &mut self.c.nodes[node];
         if n.reachable() && n.view.version < view.version {
             n.view = view;
-            self.pubsub_view_changed(node);
+            self.node_view_changed(node);
         }
+    }
+
+    /// `node` adopted a new view: the pub/sub and blocking servers react.
+    pub fn node_view_changed(&mut self, node: NodeId) {
+        self.pubsub_view_changed(node);
+        self.blocked_view_changed(node);
     }
 
     /// The value a GET for `key` on the owner would see now, per the true state.
@@ -681,7 +687,7 @@ impl World {
         n.cluster_fail = false;
         n.view = latest;
         let shard = n.shard;
-        self.pubsub_view_changed(node);
+        self.node_view_changed(node);
         let s = &self.c.shards[shard];
         if s.primary != node {
             let n = &self.c.nodes[node];

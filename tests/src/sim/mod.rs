@@ -28,7 +28,10 @@
 //! | [`world`] | one run: the loop, the phases, liveness |
 //! | [`pubsub_server`] | shard pub/sub on the nodes, and the server's unprompted frames |
 //! | [`pubsub_check`] | the pub/sub scenario: publisher, invariants, gaps |
-//! | [`pubsub_run`] | running pub/sub seeds (opt-in; the default runs are untouched) |
+//! | [`blocking_server`] | lists and blocked clients on the nodes (`BLPOP`) |
+//! | [`script_server`] | each node's script cache, `SCRIPT LOAD` and `EVALSHA` |
+//! | [`blocking_check`] | the blocking scenario: pushes, pops, script calls, accounting |
+//! | [`scenario_run`] | running pub/sub and blocking seeds (opt-in; the default runs are untouched) |
 //! | [`runner`] | running seeds and ranges of seeds, reports |
 //! | [`script`] | runs driven by arbitrary operation sequences (the fuzz target) |
 //! | [`scale`] | many clients against a large cluster: the refresh-storm measurement |
@@ -37,6 +40,8 @@
 //! Replay one seed with `KEYSLOT_SIM_SEED=N cargo test -p keyslot-tests --test sim_seeds`
 //! or `cargo run --release -p keyslot-tests --bin sim -- --seed N`.
 
+pub mod blocking_check;
+pub mod blocking_server;
 pub mod check;
 pub mod clock;
 pub mod cluster;
@@ -45,14 +50,15 @@ pub mod net;
 pub mod ops;
 pub mod profile;
 pub mod pubsub_check;
-pub mod pubsub_run;
 pub mod pubsub_server;
 pub mod replies;
 pub mod rng;
 pub mod runner;
 pub mod scale;
 pub mod scan_check;
+pub mod scenario_run;
 pub mod script;
+pub mod script_server;
 pub mod server;
 pub mod store;
 pub mod trace;
@@ -60,6 +66,9 @@ pub mod workload;
 pub mod world;
 
 pub use profile::Profile;
-pub use pubsub_run::{run_pubsub_range, run_pubsub_seed, PubSubRun};
 pub use runner::{profile_for, run_range, run_seed, run_with, RunReport, Totals};
+pub use scenario_run::{
+    run_blocking_range, run_blocking_seed, run_pubsub_range, run_pubsub_seed, BlockingRun,
+    PubSubRun,
+};
 pub use world::{Driver, World};

@@ -199,6 +199,7 @@ impl World {
         }
         if let Some(Peer::Node(n)) = peer {
             let session = Session {
+                conn: key,
                 node: n,
                 authed: !self.profile.auth,
                 ..Session::default()

@@ -432,6 +432,7 @@ impl World {
             return;
         }
         self.c.nodes[node].life = Life::Up;
+        self.scripts_node_restarted(node);
         self.trace_note(format!("restart n{node}"));
         if self.profile.late_hostnames && self.rng_fault.coin() {
             // It comes back before its hostname is announced again: `?` meanwhile.
@@ -588,6 +589,7 @@ impl World {
             let entry = self.c.nodes[p].store.raw(&key).cloned();
             if let Some(e) = entry.filter(|e| e.live(self.now)) {
                 self.primary_write(q, key.clone(), Some(e));
+                self.serve_parked(q, &key);
             }
             self.primary_write(p, key, None);
             let gap = self.rng_fault.range(200, 10_000);

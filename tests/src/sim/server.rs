@@ -8,6 +8,8 @@
 //! commands whose keys are split, MOVED from an IMPORTING target unless the client sent
 //! ASKING, reads on a replica only after READONLY, CLUSTERDOWN when the node lost the
 //! cluster or (with full coverage) a slot lost its primary, LOADING while loading.
+//! Blocking pops and scripts, which only the blocking scenario sends, are served by
+//! [`super::blocking_server`] and [`super::script_server`].
 
 use bytes::{Bytes, BytesMut};
 use keyslot_core::key_slot;
@@ -26,6 +28,8 @@ pub const PASSWORD: &str = "sim-secret";
 /// Server-side state of one connection.
 #[derive(Debug, Default)]
 pub struct Session {
+    /// The connection's id.
+    pub conn: u64,
     /// The node it is connected to.
     pub node: NodeId,
     /// Speaking RESP3 (after `HELLO 3`).
@@ -46,6 +50,14 @@ pub struct Session {
     pub held: Vec<(keyslot_core::time::Instant, Vec<u8>)>,
     /// Pub/sub subscriptions (see [`super::pubsub_server`]).
     pub subs: super::pubsub_server::Subs,
+    /// A blocking pop waiting on this connection (see [`super::blocking_server`]).
+    pub parked: Option<super::blocking_server::Parked>,
+    /// Pops parked here so far (tells a stale wake-up from the current one).
+    pub parks: u64,
+    /// Carried a blocking pop.
+    pub carried_blocking: bool,
+    /// Carried another keyed command (a pop on this connection would stall it).
+    pub carried_plain: bool,
 }
 
 /// A MULTI block being queued.
@@ -93,6 +105,11 @@ fn data_command(name: &str, args: &[Bytes]) -> Option<(Vec<Bytes>, bool)> {
         "MSET" if n >= 3 && n % 2 == 1 => {
             Some((args[1..].iter().step_by(2).cloned().collect(), true))
         }
+        "BLPOP" if n >= 3 => Some((args[1..n - 1].to_vec(), true)),
+        "EVALSHA" if n >= 3 => {
+            let keys = super::script_server::script_keys(args)?;
+            (!keys.is_empty()).then_some((keys, true))
+        }
         _ => None,
     }
 }
@@ -100,7 +117,7 @@ fn data_command(name: &str, args: &[Bytes]) -> Option<(Vec<Bytes>, bool)> {
 fn is_data_name(name: &str) -> bool {
     matches!(
         name,
-        "GET" | "SET" | "INCR" | "EXPIRE" | "DEL" | "MGET" | "MSET"
+        "GET" | "SET" | "INCR" | "EXPIRE" | "DEL" | "MGET" | "MSET" | "BLPOP" | "EVALSHA"
     )
 }
 
@@ -178,11 +195,22 @@ impl World {
                 ));
                 break;
             };
+            if sess.parked.is_some() {
+                self.violation(format!(
+                    "the client sent {:?} on conn {conn}, where a BLPOP blocks n{node}: it waits \
+                     behind the pop",
+                    String::from_utf8_lossy(&args[0])
+                ));
+                break;
+            }
             if let Some(frames) = self.pubsub_command(&mut sess, conn, &args) {
                 self.encode_pubsub(&sess, conn, frames, &mut out);
                 continue;
             }
             let reply = self.execute(&mut sess, &args);
+            if sess.parked.is_some() {
+                continue; // the pop blocks: its reply comes later
+            }
             // After the command: HELLO answers in the protocol it chose.
             let protocol = if sess.resp3 {
                 keyslot_core::resp::Protocol::Resp3
@@ -277,6 +305,9 @@ impl World {
             "CLUSTER" => return self.cluster_command(node, args),
             _ => {}
         }
+        if name == "SCRIPT" && !loading {
+            return self.script_command(node, args);
+        }
         // MULTI, EXEC and DISCARD are allowed while loading (they carry the `loading` flag);
         // a command queued meanwhile is refused and spoils the transaction.
         if loading && !matches!(name, "MULTI" | "EXEC" | "DISCARD") {
@@ -342,8 +373,21 @@ impl World {
             m.cmds.push(args.to_vec());
             return simple("QUEUED");
         }
+        if data.is_some() {
+            self.note_connection_use(sess, name);
+        }
+        if name == "EVALSHA" && !self.script_cached(node, &args[1]) {
+            return self.noscript();
+        }
         let stale_ok = data.is_some() && self.note_copy(copy);
         let reply = self.run_data(node, name, args);
+        if name == "BLPOP" && reply == Value::Null {
+            self.park(sess, args);
+            return reply;
+        }
+        if name == "BLPOP" {
+            self.pop_ran(node, args, &reply);
+        }
         if data.is_some() {
             if self.trace.echo {
                 self.trace_exec(node, stale_ok, args, &reply);
@@ -540,7 +584,7 @@ impl World {
     }
 
     /// Execute a routed command against the node's data.
-    fn run_data(&mut self, node: NodeId, name: &str, args: &[Bytes]) -> Value {
+    pub(super) fn run_data(&mut self, node: NodeId, name: &str, args: &[Bytes]) -> Value {
         let now = self.now;
         match name {
             "PING" => match args.get(1) {
@@ -623,6 +667,8 @@ impl World {
                 self.primary_write(node, key.clone(), Some(entry));
                 Value::Integer(next)
             }
+            "BLPOP" => self.pop_first(node, &args[1..args.len() - 1]),
+            "EVALSHA" => self.run_script(node, args),
             "EXPIRE" => {
                 let key = &args[1];
                 let Some(secs) = std::str::from_utf8(&args[2])

@@ -38,6 +38,19 @@ pub enum Op {
     Ping,
     /// DBSIZE (summed over primaries).
     Dbsize,
+    /// BLPOP queue marker timeout: the marker is a key of this request alone, in the queue's
+    /// slot, so each request's arguments are unique (blocking scenario only).
+    Blpop {
+        /// The list.
+        queue: Bytes,
+        /// The request's own (always empty) key.
+        marker: Bytes,
+        /// The server-side timeout.
+        timeout_ms: u64,
+    },
+    /// The simulated nodes' script ([`super::script_server::SET_AND_ECHO`]) on key and value
+    /// (blocking scenario only).
+    Script(Bytes, Bytes),
 }
 
 impl Op {
@@ -63,7 +76,29 @@ impl Op {
             Op::Expire(k, s) => vec![b("EXPIRE"), k.clone(), Bytes::from(s.to_string())],
             Op::Ping => vec![b("PING")],
             Op::Dbsize => vec![b("DBSIZE")],
+            Op::Blpop {
+                queue,
+                marker,
+                timeout_ms,
+            } => vec![
+                b("BLPOP"),
+                queue.clone(),
+                marker.clone(),
+                Bytes::from(format!("{}.{:03}", timeout_ms / 1000, timeout_ms % 1000)),
+            ],
+            Op::Script(k, v) => vec![
+                b("EVALSHA"),
+                Bytes::from(Self::script().sha1().to_string()),
+                b("1"),
+                k.clone(),
+                v.clone(),
+            ],
         }
+    }
+
+    /// The script [`Op::Script`] calls.
+    pub fn script() -> keyslot_core::Script {
+        keyslot_core::Script::new(super::script_server::SET_AND_ECHO)
     }
 
     /// As a core [`Cmd`].
@@ -85,7 +120,13 @@ impl Op {
     pub fn is_write(&self) -> bool {
         matches!(
             self,
-            Op::Set(..) | Op::Del(_) | Op::Incr(_) | Op::Mset(_) | Op::Expire(..)
+            Op::Set(..)
+                | Op::Del(_)
+                | Op::Incr(_)
+                | Op::Mset(_)
+                | Op::Expire(..)
+                | Op::Blpop { .. }
+                | Op::Script(..)
         )
     }
 
@@ -98,7 +139,7 @@ impl Op {
     /// The values it writes that carry tokens.
     pub fn written_values(&self) -> Vec<&Bytes> {
         match self {
-            Op::Set(_, v) => vec![v],
+            Op::Set(_, v) | Op::Script(_, v) => vec![v],
             Op::Mset(pairs) => pairs.iter().map(|(_, v)| v).collect(),
             _ => Vec::new(),
         }
@@ -135,6 +176,8 @@ pub struct Pending {
     pub kind: Kind,
     /// When it was submitted.
     pub at: Instant,
+    /// When its reply is due at the latest (the client's deadline for it).
+    pub deadline: Instant,
     /// Submitted when the cluster had been quiet long enough: it must succeed.
     pub must_succeed: bool,
 }
@@ -146,8 +189,10 @@ pub struct Workload {
     pub tags: Vec<String>,
     /// Requests awaiting replies, by `RequestId::as_u64`.
     pub pending: BTreeMap<u64, Pending>,
-    /// Pending requests by submission time, to find overdue ones.
+    /// Pending requests by submission time (the oldest bounds what the model must keep).
     pub by_time: BTreeSet<(Instant, u64)>,
+    /// Pending requests by deadline, to find overdue ones.
+    pub by_deadline: BTreeSet<(Instant, u64)>,
     next_token: u64,
     /// Requests submitted, and replies by outcome.
     pub submitted: u64,
@@ -176,7 +221,8 @@ impl Workload {
         self.tags.iter().map(|t| key_slot(t.as_bytes())).collect()
     }
 
-    fn string_key(&self, tag: usize, i: u64) -> Bytes {
+    /// The `i`-th string key of `tag`.
+    pub fn string_key(&self, tag: usize, i: u64) -> Bytes {
         Bytes::from(format!("{{{}}}s{i}", self.tags[tag]))
     }
 
@@ -184,7 +230,8 @@ impl Workload {
         Bytes::from(format!("{{{}}}c{i}", self.tags[tag]))
     }
 
-    fn value(&mut self, key: &Bytes) -> Bytes {
+    /// A fresh value for `key`, carrying the next write token.
+    pub fn value(&mut self, key: &Bytes) -> Bytes {
         self.next_token += 1;
         let mut v = key.to_vec();
         v.extend_from_slice(format!("#{}", self.next_token).as_bytes());
@@ -269,7 +316,12 @@ impl World {
             }
         }
         let now = self.now;
+        let deadline = now + self.request_deadline(&kind);
         let id = match &kind {
+            Kind::Single(Op::Script(k, v)) => {
+                let call = Op::script().call().key(&k[..]).arg(&v[..]);
+                self.client.submit_script(call, now)
+            }
             Kind::Single(op) => self.client.submit(op.cmd(), now),
             Kind::Pipeline(ops) => self
                 .client
@@ -282,16 +334,28 @@ impl World {
         let key = id.as_u64();
         self.trace_submit(key, &kind);
         self.work.by_time.insert((now, key));
+        self.work.by_deadline.insert((deadline, key));
         self.work.pending.insert(
             key,
             Pending {
                 kind,
                 at: now,
+                deadline,
                 must_succeed,
             },
         );
         self.drain();
         id
+    }
+
+    /// How long the client may take over `kind`: the request timeout, plus the server-side
+    /// timeout of a blocking pop (as the core extends its deadline).
+    fn request_deadline(&self, kind: &Kind) -> keyslot_core::time::Duration {
+        let blocked = match kind {
+            Kind::Single(Op::Blpop { timeout_ms, .. }) => *timeout_ms,
+            _ => 0,
+        };
+        self.config.request_timeout + keyslot_core::time::Duration::from_millis(blocked)
     }
 
     /// A random request now, if fewer than the cap are outstanding.

@@ -154,6 +154,17 @@ pub enum Ev {
     LiveMap,
     /// The pub/sub scenario's next publication (pub/sub runs only).
     Publish,
+    /// The blocking scenario's next action (blocking runs only).
+    BlockingTick,
+    /// A parked pop's timeout or client-cron visit (see [`super::blocking_server`]).
+    Blocked {
+        /// The connection it is parked on.
+        conn: u64,
+        /// Which pop of that connection.
+        gen: u64,
+        /// Why.
+        wake: super::blocking_server::Wake,
+    },
 }
 
 /// Where the run is (see the module docs).
@@ -253,6 +264,10 @@ pub struct World {
     pub tap: Option<Vec<Event>>,
     /// The pub/sub scenario, in runs that enable it ([`World::enable_pubsub`]).
     pub pubsub: Option<Box<super::pubsub_check::PubSubSim>>,
+    /// The blocking scenario, in runs that enable it ([`World::enable_blocking`]).
+    pub blocking: Option<Box<super::blocking_check::BlockingSim>>,
+    /// Each node's script cache (see [`super::script_server`]).
+    pub scripts: std::collections::BTreeMap<NodeId, std::collections::BTreeSet<Bytes>>,
     same_instant_steps: u64,
 }
 
@@ -329,6 +344,8 @@ impl World {
             cur_sent: START,
             tap: None,
             pubsub: None,
+            blocking: None,
+            scripts: Default::default(),
             same_instant_steps: 0,
             profile,
         };
@@ -489,6 +506,8 @@ impl World {
             }
             Ev::LiveMap => self.on_live_map(),
             Ev::Publish => self.on_publish(),
+            Ev::BlockingTick => self.on_blocking_tick(),
+            Ev::Blocked { conn, gen, wake } => self.on_blocked_wake(conn, gen, wake),
         }
     }
 
@@ -498,13 +517,18 @@ impl World {
             Phase::Quiet => self.rng_work.exp(QUIET_SUBMIT_EVERY_US),
             Phase::Draining | Phase::Done => return,
         };
-        let must = self.phase == Phase::Quiet
+        let must = self.must_succeed_now();
+        self.submit_random(must);
+        self.sched.after(self.now, us(gap), Ev::Submit);
+    }
+
+    /// A request submitted now must succeed: the cluster has been quiet long enough.
+    pub fn must_succeed_now(&self) -> bool {
+        self.phase == Phase::Quiet
             && self
                 .stats
                 .quiet_at
-                .is_some_and(|q| self.now >= q + LIVE_OPS_AFTER);
-        self.submit_random(must);
-        self.sched.after(self.now, us(gap), Ev::Submit);
+                .is_some_and(|q| self.now >= q + LIVE_OPS_AFTER)
     }
 
     /// Nothing in progress and every node up, reachable and current.
@@ -695,6 +719,11 @@ impl World {
 
     /// Run to the end or the first violation.
     pub fn run(&mut self) {
+        self.run_stepping(|_| {});
+    }
+
+    /// [`World::run`], calling `after_step` after every step (a scenario's own checks).
+    pub fn run_stepping(&mut self, mut after_step: impl FnMut(&mut World)) {
         while self.phase != Phase::Done && self.failure.is_none() {
             if !self.step() {
                 if self.phase != Phase::Done {
@@ -702,6 +731,7 @@ impl World {
                 }
                 break;
             }
+            after_step(self);
         }
     }
 

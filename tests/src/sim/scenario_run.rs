@@ -1,0 +1,154 @@
+//! Running scenario seeds: the seed's own profile and run, with an opt-in scenario on top
+//! (pub/sub, or blocking pops and scripts).
+//!
+//! Kept apart from [`super::runner`] so that the default runs stay exactly as they were: each
+//! scenario draws from a stream of its own and is switched on only here, so a seed's plain
+//! run replays byte for byte whatever this module does.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use super::blocking_check::BlockingStats;
+use super::pubsub_check::PubSubStats;
+use super::runner::{profile_for, run_parallel, run_with, RunReport};
+use super::world::{Driver, World};
+
+/// One scenario run.
+#[derive(Clone, Debug)]
+pub struct ScenarioRun<S> {
+    /// The usual report (its invariants hold in scenario runs too).
+    pub report: RunReport,
+    /// What the scenario measured.
+    pub stats: S,
+}
+
+/// One pub/sub run.
+pub type PubSubRun = ScenarioRun<PubSubStats>;
+/// One blocking run.
+pub type BlockingRun = ScenarioRun<BlockingStats>;
+
+/// What a scenario measures: per seed, and summed over a range.
+pub trait ScenarioStats: Default + Clone + Send {
+    /// Add another run's numbers.
+    fn add(&mut self, other: &Self);
+    /// The totals, one line.
+    fn summary(&self) -> String;
+    /// One seed's numbers, for its report line.
+    fn seed_line(&self) -> String {
+        self.summary()
+    }
+}
+
+impl ScenarioStats for PubSubStats {
+    fn add(&mut self, other: &Self) {
+        PubSubStats::add(self, other);
+    }
+    fn summary(&self) -> String {
+        PubSubStats::summary(self)
+    }
+    fn seed_line(&self) -> String {
+        format!(
+            "pub/sub {} published, {} delivered, {} losses, gaps {:?}",
+            self.published,
+            self.delivered,
+            self.resubscribes,
+            self.gaps_us
+                .iter()
+                .map(|g| format!("{:.3}s", *g as f64 / 1e6))
+                .collect::<Vec<_>>()
+        )
+    }
+}
+
+impl ScenarioStats for BlockingStats {
+    fn add(&mut self, other: &Self) {
+        BlockingStats::add(self, other);
+    }
+    fn summary(&self) -> String {
+        BlockingStats::summary(self)
+    }
+}
+
+impl<S: ScenarioStats> ScenarioRun<S> {
+    /// One line: the run's, then the scenario's numbers.
+    pub fn line(&self) -> String {
+        format!("{} | {}", self.report.line(), self.stats.seed_line())
+    }
+}
+
+/// Run seed `seed` with a scenario: `enable` switches it on, `after_step` checks after each
+/// step, `finish` checks the end and returns what it measured. A panic fails the seed.
+fn run_scenario<S: Default>(
+    seed: u64,
+    what: &str,
+    enable: fn(&mut World),
+    after_step: fn(&mut World),
+    finish: fn(&mut World) -> S,
+) -> ScenarioRun<S> {
+    let profile = profile_for(seed);
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut w = World::new(seed, profile.clone(), Driver::Random);
+        enable(&mut w);
+        w.run_stepping(after_step);
+        let stats = finish(&mut w);
+        (w.report(), stats)
+    }));
+    match result {
+        Ok((report, stats)) => ScenarioRun { report, stats },
+        Err(e) => {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into());
+            // The plain run's report shape, with the panic as its failure.
+            let mut report = run_with(seed, profile);
+            report.failure = Some(format!("panicked in the {what} run: {msg}"));
+            ScenarioRun {
+                report,
+                stats: S::default(),
+            }
+        }
+    }
+}
+
+/// Run seed `seed` as a pub/sub run.
+pub fn run_pubsub_seed(seed: u64) -> PubSubRun {
+    run_scenario(
+        seed,
+        "pub/sub",
+        World::enable_pubsub,
+        World::pubsub_step,
+        |w| {
+            w.pubsub_finish();
+            w.pubsub_stats().unwrap_or_default()
+        },
+    )
+}
+
+/// Run seed `seed` as a blocking run (blocking pops and scripts).
+pub fn run_blocking_seed(seed: u64) -> BlockingRun {
+    run_scenario(
+        seed,
+        "blocking",
+        World::enable_blocking,
+        |_| {},
+        |w| {
+            w.blocking_finish();
+            w.blocking_stats().unwrap_or_default()
+        },
+    )
+}
+
+/// Run `seeds` as pub/sub runs on `threads` threads; `each` sees every run.
+pub fn run_pubsub_range(seeds: std::ops::Range<u64>, threads: usize, each: impl FnMut(&PubSubRun)) {
+    run_parallel(seeds, threads, run_pubsub_seed, each);
+}
+
+/// Run `seeds` as blocking runs on `threads` threads; `each` sees every run.
+pub fn run_blocking_range(
+    seeds: std::ops::Range<u64>,
+    threads: usize,
+    each: impl FnMut(&BlockingRun),
+) {
+    run_parallel(seeds, threads, run_blocking_seed, each);
+}
