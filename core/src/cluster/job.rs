@@ -110,12 +110,26 @@ impl Job {
 pub(crate) enum Collect {
     /// One job's result is the entry's result.
     Single,
-    /// One job per node; combined by the policy when all have answered.
+    /// One job per node; combined by the policy when all have answered (see
+    /// [`super::fanout`]).
     FanOut {
         policy: ResponsePolicy,
+        /// Replicas were asked too (to plan again if every node left).
+        all_nodes: bool,
         nodes: Vec<Addr>,
-        replies: Vec<Option<Result<Value, Error>>>,
+        legs: Vec<Leg>,
     },
+}
+
+/// One node's part of a fan-out.
+#[derive(Debug)]
+pub(crate) enum Leg {
+    /// Not answered yet.
+    Waiting,
+    /// The node's answer.
+    Done(Result<Value, Error>),
+    /// Its node left the cluster before the leg was sent.
+    Withdrawn,
 }
 
 #[derive(Debug)]

@@ -56,6 +56,7 @@ mod dedicated;
 mod dispatch;
 mod error;
 mod event;
+mod fanout;
 mod handshake;
 mod job;
 mod lifecycle;

@@ -631,6 +631,7 @@ impl Cluster {
             });
         }
         self.move_misplaced_subscriptions(now);
+        self.withdraw_departed_legs(now);
         changed
     }
 

@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use super::blocking::Blocking;
-use super::job::{Collect, Entry, Job, Payload, Request, Target};
+use super::job::{Collect, Entry, Job, Leg, Payload, Request, Target};
 use super::route::{route, Route, Routed};
 use super::timers::Timer;
 use super::{Cluster, Error, Output, Reply, RequestId};
@@ -209,7 +209,7 @@ impl Cluster {
     /// One job per node. Without a topology yet, the command goes to one primary; fan-out
     /// needs the node list.
     #[allow(clippy::too_many_arguments)]
-    fn fan_out(
+    pub(crate) fn fan_out(
         &mut self,
         request: super::slab::Key,
         entry: usize,
@@ -256,8 +256,9 @@ impl Cluster {
         {
             e.collect = Collect::FanOut {
                 policy,
+                all_nodes,
                 nodes,
-                replies: (0..targets.len()).map(|_| None).collect(),
+                legs: (0..targets.len()).map(|_| Leg::Waiting).collect(),
             };
         }
         for (leg, node) in targets.into_iter().enumerate() {
@@ -356,22 +357,8 @@ impl Cluster {
         };
         entry.jobs.retain(|k| *k != job);
         let combined = match &mut entry.collect {
-            super::job::Collect::Single => Some(result),
-            super::job::Collect::FanOut {
-                policy,
-                nodes,
-                replies,
-            } => {
-                if let Some(slot) = replies.get_mut(j.leg) {
-                    *slot = Some(result);
-                }
-                if replies.iter().all(Option::is_some) {
-                    let replies = replies.iter_mut().filter_map(Option::take).collect();
-                    Some(super::aggregate::aggregate(*policy, nodes, replies))
-                } else {
-                    None
-                }
-            }
+            Collect::Single => Some(result),
+            collect => super::fanout::settle_leg(collect, j.leg, Leg::Done(result)),
         };
         if let Some(result) = combined {
             self.set_entry_result(j.request, j.entry, result);

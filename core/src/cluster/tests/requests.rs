@@ -247,3 +247,58 @@ fn a_command_for_one_node_gets_that_nodes_answer_without_redirects() {
     );
     assert!(matches!(net.single(nodes), Ok(Value::BulkString(_))));
 }
+
+/// Found by the simulator: a fan-out leg waiting for a node that a scale-in removed waited
+/// for the request's deadline. A topology without the node withdraws the leg.
+#[test]
+fn a_fan_out_leg_to_a_node_that_left_the_cluster_is_withdrawn() {
+    let mut net = ready_client(Config::default());
+    let id = net.submit(Cmd::new("DBSIZE"));
+    for (i, node) in ["10.0.0.1:7000", "10.0.0.2:7000"].iter().enumerate() {
+        let conn = net.accept(node);
+        assert_eq!(net.take_sent(conn), [["DBSIZE"]]);
+        net.reply(conn, &Value::Integer(10 * (i as i64 + 1)));
+    }
+    let gone = net.conn_to("10.0.0.3:7000");
+    net.cluster
+        .handle_connect_failed(gone, "connection refused", net.now);
+    net.drain();
+    assert!(
+        !net.replies.iter().any(|(r, _)| *r == id),
+        "still waiting for the third node"
+    );
+    // The node was scaled in: its slots went to 10.0.0.2 and it is forgotten.
+    let shrunk = cluster_slots(&[
+        (0, 5460, "10.0.0.1:7000", &[]),
+        (5461, 16383, "10.0.0.2:7000", &[]),
+    ]);
+    for _ in 0..20 {
+        net.advance(Duration::from_millis(100));
+        for node in ["10.0.0.1:7000", "10.0.0.2:7000"] {
+            let conn = net.conn_to(node);
+            let sent = net.take_sent(conn);
+            if sent.iter().any(|c| c[0] == "CLUSTER") {
+                net.reply(conn, &shrunk);
+            }
+        }
+        for (conn, a) in net.connects.clone() {
+            if a == addr("10.0.0.3:7000") && net.is_connecting(conn) {
+                net.cluster
+                    .handle_connect_failed(conn, "connection refused", net.now);
+                net.drain();
+            }
+        }
+        if net.replies.iter().any(|(r, _)| *r == id) {
+            break;
+        }
+    }
+    assert_eq!(
+        net.single(id),
+        &Ok(Value::Integer(30)),
+        "from the nodes left"
+    );
+    assert!(
+        net.now < Instant::ZERO + Duration::from_secs(4),
+        "before the deadline"
+    );
+}
