@@ -79,6 +79,9 @@ pub struct BlockingStats {
     pub script_loads: u64,
     /// `SCRIPT FLUSH`es by the operator.
     pub flushes: u64,
+    /// Script calls that got `NOSCRIPT` because a flush struck between the client's
+    /// `SCRIPT LOAD` and its call.
+    pub flush_races: u64,
 }
 
 impl BlockingStats {
@@ -102,6 +105,7 @@ impl BlockingStats {
             (&mut self.noscript, o.noscript),
             (&mut self.script_loads, o.script_loads),
             (&mut self.flushes, o.flushes),
+            (&mut self.flush_races, o.flush_races),
         ];
         for (mine, theirs) in fields {
             *mine += theirs;
@@ -115,7 +119,8 @@ impl BlockingStats {
              parked, {} got an element, {} timed out, {} elements lost in flight with a failed \
              request | \
              elements: {} pushed ({} skipped), {} dropped and {} revived by failovers, {} left \
-             queued | scripts: {} calls, {} ok, {} NOSCRIPT, {} loads, {} flushes",
+             queued | scripts: {} calls, {} ok, {} NOSCRIPT, {} loads, {} flushes ({} raced a \
+             call)",
             self.pops,
             self.parked,
             self.unblocked,
@@ -132,7 +137,8 @@ impl BlockingStats {
             self.script_ok,
             self.noscript,
             self.script_loads,
-            self.flushes
+            self.flushes,
+            self.flush_races
         )
     }
 }
@@ -154,6 +160,8 @@ pub struct BlockingSim {
     /// Elements popped by a node that no longer truly held the queue (a former primary
     /// that has not heard of its failover): their pop does not count.
     stale_pops: BTreeSet<Bytes>,
+    /// When the operator flushed scripts.
+    flushed_at: Vec<keyslot_core::time::Instant>,
     /// What it measured.
     pub stats: BlockingStats,
 }
@@ -177,6 +185,7 @@ impl World {
             popped_by: BTreeMap::new(),
             refused: BTreeSet::new(),
             stale_pops: BTreeSet::new(),
+            flushed_at: Vec::new(),
             stats: BlockingStats::default(),
         }));
         self.sched.after(self.now, us(20_000), Ev::BlockingTick);
@@ -290,6 +299,7 @@ impl World {
         };
         let node = b.rng.index(self.c.nodes.len());
         b.stats.flushes += 1;
+        b.flushed_at.push(self.now);
         self.trace_note(format!("operator: SCRIPT FLUSH on n{node}"));
         self.flush_scripts(node);
     }
@@ -330,6 +340,30 @@ impl World {
             }
             other => self.violation(format!("request {id}: BLPOP answered {other:?}")),
         }
+    }
+
+    /// A script call failed with `NOSCRIPT` after a flush since `since`: the flush struck
+    /// between the client's load and its call, and the client, which loads once per
+    /// connection, gave the error to the caller as documented. Counted, not a violation.
+    pub(super) fn script_flush_raced(
+        &mut self,
+        op: &Op,
+        e: &keyslot_core::cluster::Error,
+        since: keyslot_core::time::Instant,
+    ) -> bool {
+        let noscript =
+            matches!(e, keyslot_core::cluster::Error::Server(t) if t.starts_with(b"NOSCRIPT"));
+        let Some(b) = self.blocking.as_mut() else {
+            return false;
+        };
+        if !noscript || !matches!(op, Op::Script(..)) {
+            return false;
+        }
+        let raced = b.flushed_at.iter().any(|&t| t >= since);
+        if raced {
+            b.stats.flush_races += 1;
+        }
+        raced
     }
 
     /// A script call succeeded.
