@@ -11,53 +11,43 @@
 //! `KEYSLOT_SIM_SEED=N` runs only seed N;
 //! `cargo run --release -p keyslot-tests --bin sim -- --blocking --seeds 1..2000` runs many.
 
-use keyslot_tests::sim::{self, blocking_check::BlockingStats};
+use keyslot_tests::sim;
 
 /// Seeds `1..=SEEDS` run in `cargo test`.
 const SEEDS: u64 = 40;
 
 /// Seeds that once found a bug, each with what it found.
-const REGRESSIONS: &[(u64, &str)] = &[(
-    256,
-    "a script call loaded on one node, then redirected by MOVED to a node that lacked the \
-     script too: the core had used up its one load and handed NOSCRIPT to the caller (core \
-     fix: load once per connection)",
-)];
-
-fn replay_seed() -> Option<u64> {
-    std::env::var("KEYSLOT_SIM_SEED")
-        .ok()
-        .map(|s| s.parse().expect("KEYSLOT_SIM_SEED must be a number"))
-}
+const REGRESSIONS: &[(u64, &str)] = &[
+    (
+        256,
+        "a script call loaded on one node, then redirected by MOVED to a node that lacked the \
+         script too: the core had used up its one load and handed NOSCRIPT to the caller \
+         (core fix: load once per connection)",
+    ),
+    (
+        2292,
+        "a PING fanned out to a node a scale-in had removed waited for a connection that \
+         could never open, past the rediscovery that dropped the node (core fix: withdraw \
+         fan-out legs to nodes the topology no longer lists)",
+    ),
+];
 
 #[test]
 fn every_blocking_seed_in_the_fixed_range_passes() {
-    if let Some(seed) = replay_seed() {
-        let r = sim::run_blocking_seed(seed);
-        println!("{}", r.line());
-        assert!(r.report.failure.is_none(), "{}", r.report.failure_text());
-        return;
-    }
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
-    let mut totals = sim::Totals::default();
-    let mut stats = BlockingStats::default();
-    sim::run_blocking_range(1..SEEDS + 1, threads, |r| {
-        totals.add(&r.report);
-        stats.add(&r.stats);
-        if r.report.failure.is_some() {
-            let text = r.report.failure_text().replace("sim_seeds", "sim_blocking");
-            eprintln!("{}\n", text.replace("--seed", "--blocking --seed"));
-        }
-    });
-    totals.failed_seeds.sort_unstable();
-    println!("{}", totals.summary());
-    println!("{}", stats.summary());
-    println!("{} passed, {} failed", totals.passed, totals.failed);
+    let (totals, stats) = sim::scenario_run::run_fixed_range(
+        SEEDS,
+        "sim_blocking",
+        "--blocking",
+        sim::run_blocking_seed,
+    );
     assert_eq!(
         totals.failed, 0,
         "failed seeds (replay each with KEYSLOT_SIM_SEED=N): {:?}",
         totals.failed_seeds
     );
+    if sim::scenario_run::replay_seed().is_some() {
+        return; // one seed need not exercise everything
+    }
     // The range must really exercise what it claims to, or passing means little.
     assert!(
         stats.parked > 0 && stats.timed_out > 0,
@@ -73,27 +63,13 @@ fn every_blocking_seed_in_the_fixed_range_passes() {
 
 #[test]
 fn blocking_regression_seeds_pass() {
-    if let Some(seed) = replay_seed() {
-        println!("SKIPPED: replaying KEYSLOT_SIM_SEED={seed} instead of the regression seeds");
-        return;
-    }
-    for &(seed, what) in REGRESSIONS {
-        let r = sim::run_blocking_seed(seed);
-        assert!(
-            r.report.failure.is_none(),
-            "regression seed {seed} ({what}):\n{}",
-            r.report.failure_text()
-        );
-    }
+    sim::scenario_run::check_regressions(REGRESSIONS, sim::run_blocking_seed);
 }
 
 #[test]
 fn a_blocking_seed_replays_identically() {
-    let a = sim::run_blocking_seed(7);
-    let b = sim::run_blocking_seed(7);
-    assert!(a.report.failure.is_none(), "{}", a.report.failure_text());
+    let (a, b) = sim::scenario_run::check_replays_identically(7, sim::run_blocking_seed);
     assert!(a.stats.delivered > 0, "the scenario popped nothing");
-    assert_eq!(a.report.trace_hash, b.report.trace_hash);
     assert_eq!(a.stats.delivered, b.stats.delivered);
     assert_eq!(a.stats.script_ok, b.stats.script_ok);
 }

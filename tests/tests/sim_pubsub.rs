@@ -7,7 +7,7 @@
 //! primary soon after the cluster goes quiet. `KEYSLOT_SIM_SEED=N` runs only seed N;
 //! `cargo run --release -p keyslot-tests --bin sim -- --pubsub --seeds 1..2000` runs many.
 
-use keyslot_tests::sim::{self, pubsub_check::PubSubStats};
+use keyslot_tests::sim;
 
 /// Seeds `1..=SEEDS` run in `cargo test` (about 40 s in a debug build).
 const SEEDS: u64 = 40;
@@ -21,40 +21,18 @@ const REGRESSIONS: &[(u64, &str)] = &[(
      path)",
 )];
 
-fn replay_seed() -> Option<u64> {
-    std::env::var("KEYSLOT_SIM_SEED")
-        .ok()
-        .map(|s| s.parse().expect("KEYSLOT_SIM_SEED must be a number"))
-}
-
 #[test]
 fn every_pubsub_seed_in_the_fixed_range_passes() {
-    if let Some(seed) = replay_seed() {
-        let r = sim::run_pubsub_seed(seed);
-        println!("{}", r.line());
-        assert!(r.report.failure.is_none(), "{}", r.report.failure_text());
-        return;
-    }
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
-    let mut totals = sim::Totals::default();
-    let mut stats = PubSubStats::default();
-    sim::run_pubsub_range(1..SEEDS + 1, threads, |r| {
-        totals.add(&r.report);
-        stats.add(&r.stats);
-        if r.report.failure.is_some() {
-            let text = r.report.failure_text().replace("sim_seeds", "sim_pubsub");
-            eprintln!("{}\n", text.replace("--seed", "--pubsub --seed"));
-        }
-    });
-    totals.failed_seeds.sort_unstable();
-    println!("{}", totals.summary());
-    println!("{}", stats.summary());
-    println!("{} passed, {} failed", totals.passed, totals.failed);
+    let (totals, stats) =
+        sim::scenario_run::run_fixed_range(SEEDS, "sim_pubsub", "--pubsub", sim::run_pubsub_seed);
     assert_eq!(
         totals.failed, 0,
         "failed seeds (replay each with KEYSLOT_SIM_SEED=N): {:?}",
         totals.failed_seeds
     );
+    if sim::scenario_run::replay_seed().is_some() {
+        return; // one seed need not exercise everything
+    }
     // The range must really move subscriptions around, or passing means little.
     assert!(stats.delivered > 0, "nothing delivered");
     assert!(stats.resubscribes > 0, "no subscription was ever lost");
@@ -63,26 +41,12 @@ fn every_pubsub_seed_in_the_fixed_range_passes() {
 
 #[test]
 fn pubsub_regression_seeds_pass() {
-    if let Some(seed) = replay_seed() {
-        println!("SKIPPED: replaying KEYSLOT_SIM_SEED={seed} instead of the regression seeds");
-        return;
-    }
-    for &(seed, what) in REGRESSIONS {
-        let r = sim::run_pubsub_seed(seed);
-        assert!(
-            r.report.failure.is_none(),
-            "regression seed {seed} ({what}):\n{}",
-            r.report.failure_text()
-        );
-    }
+    sim::scenario_run::check_regressions(REGRESSIONS, sim::run_pubsub_seed);
 }
 
 #[test]
 fn a_pubsub_seed_replays_identically() {
-    let a = sim::run_pubsub_seed(7);
-    let b = sim::run_pubsub_seed(7);
-    assert!(a.report.failure.is_none(), "{}", a.report.failure_text());
+    let (a, b) = sim::scenario_run::check_replays_identically(7, sim::run_pubsub_seed);
     assert!(a.stats.delivered > 0, "the scenario delivered nothing");
-    assert_eq!(a.report.trace_hash, b.report.trace_hash);
     assert_eq!(a.stats.delivered, b.stats.delivered);
 }

@@ -9,7 +9,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use super::blocking_check::BlockingStats;
 use super::pubsub_check::PubSubStats;
-use super::runner::{profile_for, run_parallel, run_with, RunReport};
+use super::runner::{profile_for, run_parallel, run_with, RunReport, Totals};
 use super::world::{Driver, World};
 
 /// One scenario run.
@@ -151,4 +151,79 @@ pub fn run_blocking_range(
     each: impl FnMut(&BlockingRun),
 ) {
     run_parallel(seeds, threads, run_blocking_seed, each);
+}
+
+/// Run seeds `1..=seeds` of a scenario the way its test does: each failure is printed with
+/// the commands that replay it (`test` is the test's name, `flag` the `sim` flag), then the
+/// totals; returns them for the test's assertions. `KEYSLOT_SIM_SEED=N` narrows the run to
+/// seed N.
+pub fn run_fixed_range<S: ScenarioStats>(
+    seeds: u64,
+    test: &str,
+    flag: &str,
+    run_seed: fn(u64) -> ScenarioRun<S>,
+) -> (Totals, S) {
+    let range = match std::env::var("KEYSLOT_SIM_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        Some(seed) => seed..seed + 1,
+        None => 1..seeds + 1,
+    };
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
+    let mut totals = Totals::default();
+    let mut stats = S::default();
+    run_parallel(range, threads, run_seed, |r| {
+        totals.add(&r.report);
+        stats.add(&r.stats);
+        if r.report.failure.is_some() {
+            let text = r.report.failure_text().replace("sim_seeds", test);
+            eprintln!("{}\n", text.replace("--seed", &format!("{flag} --seed")));
+        }
+    });
+    totals.failed_seeds.sort_unstable();
+    println!("{}", totals.summary());
+    println!("{}", stats.summary());
+    println!("{} passed, {} failed", totals.passed, totals.failed);
+    (totals, stats)
+}
+
+/// The seed `KEYSLOT_SIM_SEED` asks to replay, if any.
+pub fn replay_seed() -> Option<u64> {
+    std::env::var("KEYSLOT_SIM_SEED")
+        .ok()
+        .map(|s| s.parse().expect("KEYSLOT_SIM_SEED must be a number"))
+}
+
+/// Run each seed that once found a bug (with what it found); panic on the first failure.
+/// Skipped, saying so, while a single seed is being replayed.
+pub fn check_regressions<S: ScenarioStats>(
+    regressions: &[(u64, &str)],
+    run_seed: fn(u64) -> ScenarioRun<S>,
+) {
+    if let Some(seed) = replay_seed() {
+        println!("SKIPPED: replaying KEYSLOT_SIM_SEED={seed} instead of the regression seeds");
+        return;
+    }
+    for &(seed, what) in regressions {
+        let r = run_seed(seed);
+        assert!(
+            r.report.failure.is_none(),
+            "regression seed {seed} ({what}):\n{}",
+            r.report.failure_text()
+        );
+    }
+}
+
+/// Run `seed` twice: it must pass and replay identically (the trace hash). Returns both
+/// runs, for the scenario's own checks.
+pub fn check_replays_identically<S: ScenarioStats>(
+    seed: u64,
+    run_seed: fn(u64) -> ScenarioRun<S>,
+) -> (ScenarioRun<S>, ScenarioRun<S>) {
+    let a = run_seed(seed);
+    let b = run_seed(seed);
+    assert!(a.report.failure.is_none(), "{}", a.report.failure_text());
+    assert_eq!(a.report.trace_hash, b.report.trace_hash);
+    (a, b)
 }
