@@ -56,8 +56,26 @@ impl Cluster {
         }
     }
 
+    /// Drop the timers whose firing would do nothing, when they pile up (see
+    /// [`super::timers`]). Each check here is the one its firing would make.
+    pub(crate) fn compact_timers_if_bloated(&mut self) {
+        let live = self.requests.len() + self.jobs.len() + self.conns.len();
+        if !self.timers.wants_compaction(live) {
+            return;
+        }
+        let (requests, conns, jobs) = (&self.requests, &self.conns, &self.jobs);
+        self.timers.compact(|at, timer| match timer {
+            Timer::Request(id) => requests
+                .get(request_key(id))
+                .is_some_and(|r| r.deadline <= at),
+            Timer::Connect(conn) => conns.get(conn).is_some_and(|c| c.state != ConnState::Ready),
+            Timer::Retry(job) => jobs.get(job).is_some_and(|j| j.delayed),
+            Timer::RefreshQuery(_) | Timer::Refresh | Timer::Bootstrap | Timer::PubSub => true,
+        });
+    }
+
     fn request_deadline(&mut self, id: u64, now: Instant) {
-        let key = super::slab::Key::from_parts(id as u32, (id >> 32) as u32);
+        let key = request_key(id);
         let Some(req) = self.requests.get(key) else {
             return;
         };
@@ -161,4 +179,9 @@ impl Cluster {
             attempts: self.refresh.last_seed_failures.clone(),
         })
     }
+}
+
+/// The slab key behind a request timer's id.
+fn request_key(id: u64) -> super::slab::Key {
+    super::slab::Key::from_parts(id as u32, (id >> 32) as u32)
 }

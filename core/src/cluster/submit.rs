@@ -138,6 +138,7 @@ impl Cluster {
         });
         let id = RequestId(key);
         self.timers.schedule(deadline, Timer::Request(id.as_u64()));
+        self.compact_timers_if_bloated();
         (id, key)
     }
 

@@ -302,3 +302,41 @@ fn a_fan_out_leg_to_a_node_that_left_the_cluster_is_withdrawn() {
         "before the deadline"
     );
 }
+
+/// Answered requests do not leave their deadlines behind for the rest of the request
+/// timeout: the timer set stays proportional to the work in flight (it once held one entry
+/// per request of the last 5 s, 40 MiB at full speed).
+#[test]
+fn answered_requests_do_not_pile_up_timers() {
+    let mut net = ready_client(Config::default());
+    let conn = net.accept_for(Cmd::new("GET").arg("foo"), "10.0.0.3:7000");
+    for i in 0..20_000 {
+        let id = net.submit(Cmd::new("GET").arg("foo"));
+        net.take_sent(conn);
+        net.reply(conn, &bulk("v"));
+        assert_eq!(net.single(id), &Ok(bulk("v")), "request {i}");
+    }
+    let held = net.cluster.timers.len();
+    assert!(
+        held < 3_000,
+        "{held} timers held for 20,000 answered requests"
+    );
+    // A request still waiting keeps its deadline through any compaction.
+    let waiting = net.submit(Cmd::new("GET").arg("foo"));
+    for _ in 0..5_000 {
+        let id = net.submit(Cmd::new("GET").arg("bar"));
+        let other = net.conn_to(primary_of("bar"));
+        if net.is_connecting(other) {
+            net.accept(primary_of("bar"));
+        }
+        net.take_sent(other);
+        net.reply(other, &bulk("w"));
+        assert_eq!(net.single(id), &Ok(bulk("w")));
+    }
+    net.advance(Duration::from_secs(6));
+    assert_eq!(
+        net.single(waiting),
+        &Err(Error::Timeout),
+        "its deadline still fired"
+    );
+}
