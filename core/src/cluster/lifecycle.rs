@@ -57,7 +57,9 @@ impl Cluster {
     }
 
     /// Drop the timers whose firing would do nothing, when they pile up (see
-    /// [`super::timers`]). Each check here is the one its firing would make.
+    /// [`super::timers`]). Each check is the one its firing would make, kept only where the
+    /// answer can never turn back: a finished request, an established or gone connection,
+    /// a finished job.
     pub(crate) fn compact_timers_if_bloated(&mut self) {
         let live = self.requests.len() + self.jobs.len() + self.conns.len();
         if !self.timers.wants_compaction(live) {
@@ -69,7 +71,9 @@ impl Cluster {
                 .get(request_key(id))
                 .is_some_and(|r| r.deadline <= at),
             Timer::Connect(conn) => conns.get(conn).is_some_and(|c| c.state != ConnState::Ready),
-            Timer::Retry(job) => jobs.get(job).is_some_and(|j| j.delayed),
+            // Not `delayed` alone: a job dispatched early may be delayed again later, and
+            // its earlier timer would then fire first.
+            Timer::Retry(job) => jobs.get(job).is_some(),
             Timer::RefreshQuery(_) | Timer::Refresh | Timer::Bootstrap | Timer::PubSub => true,
         });
     }
