@@ -139,7 +139,19 @@ impl Cluster {
             .jobs
             .get(key)
             .is_some_and(|j| matches!(j.target, Target::Node(_)));
-        match classify(&text) {
+        let mut action = classify(&text);
+        if action == ErrorAction::Demoted && text.starts_with(b"UNBLOCKED") {
+            // A demoted primary releases every blocked client this way and closes its
+            // connection after the reply. A pop on a connection of its own did not run and
+            // goes to the new primary; `WAIT`, on the shared connection, counted that
+            // connection's writes, so it cannot be asked again elsewhere: the caller gets it.
+            if self.jobs.get(key).is_some_and(|j| j.dedicated) {
+                self.retire_conn(conn);
+            } else {
+                action = ErrorAction::Plain;
+            }
+        }
+        match action {
             // A command for one node (fan-out legs, `submit_to`) gets that node's answer.
             ErrorAction::Moved(_) | ErrorAction::Ask(_) | ErrorAction::Demoted if pinned => {
                 self.complete_job(key, Err(Error::Server(text)))

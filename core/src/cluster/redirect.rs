@@ -60,7 +60,8 @@ pub(crate) fn classify(text: &[u8]) -> ErrorAction<'_> {
         b"CLUSTERDOWN" => ErrorAction::Retry(RetryReason::ClusterDown),
         b"MASTERDOWN" => ErrorAction::Retry(RetryReason::MasterDown),
         b"READONLY" => ErrorAction::Demoted,
-        // `CLIENT UNBLOCK id ERROR` sends UNBLOCKED too: that one is the caller's.
+        // `CLIENT UNBLOCK id ERROR` sends UNBLOCKED too: that one is the caller's. So is a
+        // released `WAIT` (see `read.rs`), which is not on a connection of its own.
         b"UNBLOCKED" if contains(text, b"instance state changed") => ErrorAction::Demoted,
         b"NOAUTH" | b"WRONGPASS" => ErrorAction::Auth,
         b"ERR" if is_auth_err(text) => ErrorAction::Auth,

@@ -124,3 +124,71 @@ fn wait_runs_on_the_shared_connections_with_its_own_deadline() {
     }
     assert_eq!(net.single(wait), &Ok(Value::Integer(1)));
 }
+
+const UNBLOCKED: &str =
+    "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
+
+/// A demoted primary releases a parked pop with UNBLOCKED and closes the connection: the pop
+/// did not run, so it goes to the new primary on a new connection, never the closing one.
+#[test]
+fn a_pop_released_by_a_demoted_primary_is_parked_again_on_the_new_primary() {
+    let mut net = ready_client(Config::default());
+    let old = primary_of("queue");
+    let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(5));
+    let dedicated = net.accept(old);
+    assert_eq!(net.take_sent(dedicated), [["BLPOP", "queue", "5"]]);
+    net.reply(dedicated, &error(UNBLOCKED));
+    assert!(
+        net.closed.contains(&dedicated),
+        "the server closes it: never reused"
+    );
+    assert!(!net.replies.contains_key(&pop), "not the caller's error");
+    // The rediscovery names the new primary of the queue's slot.
+    let slot = crate::key_slot(b"queue");
+    let promoted = cluster_slots(&[
+        (0, slot - 1, old, &[]),
+        (slot, slot, "10.0.0.9:7000", &[]),
+        (slot + 1, 16383, old, &[]),
+    ]);
+    for _ in 0..20 {
+        super::redirects::answer_rediscovery(&mut net, &promoted);
+        if net
+            .connects
+            .iter()
+            .any(|(_, a)| *a == addr("10.0.0.9:7000"))
+        {
+            break;
+        }
+        net.advance(Duration::from_millis(200));
+    }
+    let new = net.ensure_accepted("10.0.0.9:7000");
+    let sent = net.take_sent(new);
+    assert!(sent.iter().any(|c| c[0] == "BLPOP"), "{sent:?}");
+    let item = Value::Array(alloc::vec![bulk("queue"), bulk("after")]);
+    net.reply(new, &item);
+    assert_eq!(net.single(pop), &Ok(item));
+}
+
+/// `WAIT` released the same way is the caller's: it counted the shared connection's writes,
+/// and asked again elsewhere it would count nothing and claim success.
+#[test]
+fn a_wait_released_by_a_demoted_primary_reaches_the_caller() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("k");
+    let shared = net.accept_for(Cmd::new("SET").arg("k").arg("v"), node);
+    let wait = net.submit(Cmd::new("WAIT").arg(1).arg(1000));
+    for n in ["10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"] {
+        let conn = net.ensure_accepted(n);
+        if net.take_sent(conn).iter().any(|c| c[0] == "WAIT") {
+            net.reply(conn, &error(UNBLOCKED));
+        }
+    }
+    assert!(
+        !net.closed.contains(&shared),
+        "the server closes it, not the client"
+    );
+    assert_eq!(
+        net.single(wait),
+        &Err(Error::Server(Bytes::from_static(UNBLOCKED.as_bytes())))
+    );
+}
