@@ -1,27 +1,33 @@
 //! Fan-out legs: each node's answer, the combined reply, and legs whose node left.
 //!
 //! A command for every primary (or every node) is planned on the topology of the moment,
-//! one leg per node. When a later topology no longer lists a node — scaled in, forgotten —
-//! a leg still waiting for that node's connection would wait for ever (the connection
-//! cannot open) and fail the whole command at its deadline. Such a leg is withdrawn: the
-//! node's slots now belong to nodes the other legs ask, and the reply is combined from
-//! theirs. A leg already written keeps waiting for its answer: it may have run. If every
-//! leg is withdrawn, the command is planned again on the new topology.
+//! one leg per node. When a later topology no longer lists a node — scaled in, forgotten
+//! after a failover — a leg still waiting for that node's connection would wait for ever
+//! (the connection cannot open) and fail the whole command at its deadline. Such a leg is
+//! withdrawn, and the nodes the new topology asks that the plan did not (the promoted
+//! replica, the node that took the slots) get legs of their own, so the combined reply
+//! still covers every slot. A leg already written keeps waiting for its answer: it may
+//! have run.
 
 use alloc::vec::Vec;
 
-use super::job::{Collect, Leg, Payload, Target};
+use super::job::{Collect, Job, Leg, Payload, Target};
 use super::slab::Key;
 use super::{Cluster, Error, RequestId};
 use crate::resp::Value;
 use crate::time::Instant;
 
-/// Settle leg `leg` of a fan-out; the combined result once no leg waits.
-pub(crate) fn settle_leg(
-    collect: &mut Collect,
-    leg: usize,
-    outcome: Leg,
-) -> Option<Result<Value, Error>> {
+/// Settle leg `leg` of a fan-out.
+pub(crate) fn set_leg(collect: &mut Collect, leg: usize, outcome: Leg) {
+    if let Collect::FanOut { legs, .. } = collect {
+        if let Some(slot) = legs.get_mut(leg) {
+            *slot = outcome;
+        }
+    }
+}
+
+/// The combined result, once no leg waits and at least one answered.
+pub(crate) fn combined(collect: &mut Collect) -> Option<Result<Value, Error>> {
     let Collect::FanOut {
         policy,
         nodes,
@@ -31,14 +37,10 @@ pub(crate) fn settle_leg(
     else {
         return None;
     };
-    if let Some(slot) = legs.get_mut(leg) {
-        *slot = outcome;
-    }
-    if legs.iter().any(|l| matches!(l, Leg::Waiting)) {
+    if legs.iter().any(|l| matches!(l, Leg::Waiting))
+        || legs.iter().all(|l| matches!(l, Leg::Withdrawn))
+    {
         return None;
-    }
-    if legs.iter().all(|l| matches!(l, Leg::Withdrawn)) {
-        return None; // planned again by the caller
     }
     let mut answered = Vec::with_capacity(legs.len());
     let mut replies = Vec::with_capacity(legs.len());
@@ -79,31 +81,62 @@ impl Cluster {
         let Some(job) = self.jobs.remove(key) else {
             return;
         };
-        let Some(entry) = self
-            .requests
-            .get_mut(job.request)
-            .and_then(|r| r.entries.get_mut(job.entry))
+        let Payload::Command(cmd) = job.payload else {
+            return;
+        };
+        let (request, index, retry_safe) = (job.request, job.entry, job.retry_safe);
+        let Some(all_nodes) = self
+            .fan_out_entry(request, index)
+            .map(|e| match &e.collect {
+                Collect::FanOut { all_nodes, .. } => *all_nodes,
+                Collect::Single => false,
+            })
         else {
             return;
         };
-        entry.jobs.retain(|k| *k != key);
-        if let Some(result) = settle_leg(&mut entry.collect, job.leg, Leg::Withdrawn) {
-            self.set_entry_result(job.request, job.entry, result);
-            return self.finish_if_done(RequestId(job.request));
-        }
-        let replan = match &entry.collect {
-            Collect::FanOut {
-                policy,
-                all_nodes,
-                legs,
-                ..
-            } if legs.iter().all(|l| matches!(l, Leg::Withdrawn)) => Some((*policy, *all_nodes)),
-            _ => None,
+        let targets = self.fan_out_addrs(all_nodes);
+        let Some(entry) = self.fan_out_entry(request, index) else {
+            return;
         };
-        if let (Some((policy, all_nodes)), Payload::Command(cmd)) = (replan, job.payload) {
-            entry.collect = Collect::Single;
-            let (request, index, retry_safe) = (job.request, job.entry, job.retry_safe);
-            self.fan_out(request, index, cmd, all_nodes, policy, retry_safe, now);
+        entry.jobs.retain(|k| *k != key);
+        set_leg(&mut entry.collect, job.leg, Leg::Withdrawn);
+        // Legs for the nodes the plan missed.
+        let mut added = Vec::new();
+        if let Collect::FanOut { nodes, legs, .. } = &mut entry.collect {
+            for addr in targets {
+                if !nodes.contains(&addr) {
+                    added.push((legs.len(), addr.clone()));
+                    nodes.push(addr);
+                    legs.push(Leg::Waiting);
+                }
+            }
         }
+        let no_leg_left = added.is_empty()
+            && matches!(&entry.collect, Collect::FanOut { legs, .. }
+                if legs.iter().all(|l| matches!(l, Leg::Withdrawn)));
+        if no_leg_left {
+            // Nothing to ask on the new topology: plan the command afresh.
+            if let Collect::FanOut { policy, .. } = entry.collect {
+                entry.collect = Collect::Single;
+                self.fan_out(request, index, cmd, all_nodes, policy, retry_safe, now);
+            }
+            return;
+        }
+        if let Some(result) = combined(&mut entry.collect) {
+            self.set_entry_result(request, index, result);
+            return self.finish_if_done(RequestId(request));
+        }
+        for (leg, addr) in added {
+            let node = self.node_for(&addr);
+            let payload = Payload::Command(cmd.clone());
+            let job = Job::new(request, index, leg, payload, Target::Node(node), retry_safe);
+            self.spawn_job(request, index, job, now);
+        }
+    }
+
+    fn fan_out_entry(&mut self, request: Key, index: usize) -> Option<&mut super::job::Entry> {
+        self.requests
+            .get_mut(request)
+            .and_then(|r| r.entries.get_mut(index))
     }
 }

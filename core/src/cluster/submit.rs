@@ -220,20 +220,7 @@ impl Cluster {
         retry_safe: bool,
         now: Instant,
     ) {
-        let addrs: Vec<crate::topology::Addr> = match &self.topology {
-            None => Vec::new(),
-            Some(topology) => topology
-                .shards()
-                .iter()
-                .filter(|s| !s.slots.is_empty() || all_nodes)
-                .flat_map(|s| {
-                    let replicas = s.replicas.iter().filter(move |_| all_nodes);
-                    s.primary.iter().chain(replicas)
-                })
-                .filter(|n| n.health == crate::topology::Health::Online)
-                .map(|n| n.addr.clone())
-                .collect(),
-        };
+        let addrs = self.fan_out_addrs(all_nodes);
         let targets: Vec<usize> = addrs.iter().map(|a| self.node_for(a)).collect();
         if targets.is_empty() {
             let job = Job::new(
@@ -275,7 +262,32 @@ impl Cluster {
         }
     }
 
-    fn spawn_job(&mut self, request: super::slab::Key, entry: usize, job: Job, now: Instant) {
+    /// The nodes a fan-out asks, per the current topology: every primary that serves slots,
+    /// or every node when `all_nodes`; online ones only.
+    pub(crate) fn fan_out_addrs(&self, all_nodes: bool) -> Vec<Addr> {
+        let Some(topology) = &self.topology else {
+            return Vec::new();
+        };
+        topology
+            .shards()
+            .iter()
+            .filter(|s| !s.slots.is_empty() || all_nodes)
+            .flat_map(|s| {
+                let replicas = s.replicas.iter().filter(move |_| all_nodes);
+                s.primary.iter().chain(replicas)
+            })
+            .filter(|n| n.health == crate::topology::Health::Online)
+            .map(|n| n.addr.clone())
+            .collect()
+    }
+
+    pub(crate) fn spawn_job(
+        &mut self,
+        request: super::slab::Key,
+        entry: usize,
+        job: Job,
+        now: Instant,
+    ) {
         let key = self.jobs.insert(job);
         if let Some(e) = self
             .requests
@@ -359,7 +371,10 @@ impl Cluster {
         entry.jobs.retain(|k| *k != job);
         let combined = match &mut entry.collect {
             Collect::Single => Some(result),
-            collect => super::fanout::settle_leg(collect, j.leg, Leg::Done(result)),
+            collect => {
+                super::fanout::set_leg(collect, j.leg, Leg::Done(result));
+                super::fanout::combined(collect)
+            }
         };
         if let Some(result) = combined {
             self.set_entry_result(j.request, j.entry, result);

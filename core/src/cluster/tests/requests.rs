@@ -340,3 +340,61 @@ fn answered_requests_do_not_pile_up_timers() {
         "its deadline still fired"
     );
 }
+
+/// The node that left handed its slots to a node the plan never asked (a promoted replica,
+/// say): that node gets a leg of its own, so the sum still covers every slot.
+#[test]
+fn a_withdrawn_leg_is_replaced_by_one_to_the_node_that_took_its_slots() {
+    let mut net = ready_client(Config::default());
+    let id = net.submit(Cmd::new("DBSIZE"));
+    for (i, node) in ["10.0.0.1:7000", "10.0.0.2:7000"].iter().enumerate() {
+        let conn = net.accept(node);
+        assert_eq!(net.take_sent(conn), [["DBSIZE"]]);
+        net.reply(conn, &Value::Integer(10 * (i as i64 + 1)));
+    }
+    let gone = net.conn_to("10.0.0.3:7000");
+    net.cluster
+        .handle_connect_failed(gone, "connection refused", net.now);
+    net.drain();
+    let promoted = cluster_slots(&[
+        (0, 5460, "10.0.0.1:7000", &[]),
+        (5461, 10922, "10.0.0.2:7000", &[]),
+        (10923, 16383, "10.0.0.9:7000", &[]),
+    ]);
+    for _ in 0..20 {
+        net.advance(Duration::from_millis(100));
+        for node in ["10.0.0.1:7000", "10.0.0.2:7000"] {
+            let conn = net.conn_to(node);
+            if net.take_sent(conn).iter().any(|c| c[0] == "CLUSTER") {
+                net.reply(conn, &promoted);
+            }
+        }
+        for (conn, a) in net.connects.clone() {
+            if a == addr("10.0.0.3:7000") && net.is_connecting(conn) {
+                net.cluster
+                    .handle_connect_failed(conn, "connection refused", net.now);
+                net.drain();
+            }
+        }
+        if net
+            .connects
+            .iter()
+            .any(|(_, a)| *a == addr("10.0.0.9:7000"))
+        {
+            break;
+        }
+    }
+    let new = net.ensure_accepted("10.0.0.9:7000");
+    let sent = net.take_sent(new);
+    assert!(
+        sent.contains(&alloc::vec!["DBSIZE".to_string()]),
+        "{sent:?}"
+    );
+    assert!(!net.replies.contains_key(&id), "waits for the new leg");
+    net.reply(new, &Value::Integer(30));
+    assert_eq!(
+        net.single(id),
+        &Ok(Value::Integer(60)),
+        "every slot counted"
+    );
+}
