@@ -42,6 +42,10 @@ const COMPACT_FLOOR: usize = 1024;
 #[derive(Debug, Default)]
 pub(crate) struct Timers {
     heap: BinaryHeap<Reverse<(crate::time::Instant, Timer)>>,
+    /// Entries left by the last compaction: the next waits until twice as many, so that
+    /// timers which must stay (retries of a job kept waiting) cannot make every request pay
+    /// for a pass.
+    kept: usize,
 }
 
 impl Timers {
@@ -52,12 +56,13 @@ impl Timers {
     /// Whether the set holds so many entries beyond `live` (what could still fire) that
     /// it is worth a [`Timers::compact`].
     pub(crate) fn wants_compaction(&self, live: usize) -> bool {
-        self.heap.len() > 2 * live + COMPACT_FLOOR
+        self.heap.len() > (2 * live + COMPACT_FLOOR).max(2 * self.kept)
     }
 
     /// Keep only the entries `fires` says would still do something.
     pub(crate) fn compact(&mut self, mut fires: impl FnMut(Instant, Timer) -> bool) {
         self.heap.retain(|Reverse((at, t))| fires(*at, *t));
+        self.kept = self.heap.len();
     }
 
     /// The earliest deadline, if any.
@@ -107,6 +112,17 @@ mod tests {
         assert!(!t.wants_compaction(1500));
         t.compact(|_, timer| matches!(timer, Timer::Request(i) if i % 1000 == 7));
         assert_eq!(t.len(), 3);
+        // Timers that had to stay raise the bar for the next pass.
+        let mut many = Timers::default();
+        for i in 0..3000u64 {
+            many.schedule(Instant::from_micros(i), Timer::Refresh);
+        }
+        many.compact(|_, _| true);
+        assert!(!many.wants_compaction(0), "3000 kept: no pass until 6000");
+        for i in 0..3001u64 {
+            many.schedule(Instant::from_micros(i), Timer::Refresh);
+        }
+        assert!(many.wants_compaction(0));
         assert_eq!(
             t.pop_due(Instant::from_micros(5000)),
             Some(Timer::Request(7))
