@@ -160,8 +160,9 @@ pub struct BlockingSim {
     /// Elements popped by a node that no longer truly held the queue (a former primary
     /// that has not heard of its failover): their pop does not count.
     stale_pops: BTreeSet<Bytes>,
-    /// When the operator flushed scripts.
-    flushed_at: Vec<keyslot_core::time::Instant>,
+    /// Script calls (canonical arguments) whose `NOSCRIPT` came right after their own
+    /// connection loaded the script and a flush struck in between.
+    flush_raced: BTreeSet<Vec<u8>>,
     /// What it measured.
     pub stats: BlockingStats,
 }
@@ -185,7 +186,7 @@ impl World {
             popped_by: BTreeMap::new(),
             refused: BTreeSet::new(),
             stale_pops: BTreeSet::new(),
-            flushed_at: Vec::new(),
+            flush_raced: BTreeSet::new(),
             stats: BlockingStats::default(),
         }));
         self.sched.after(self.now, us(20_000), Ev::BlockingTick);
@@ -299,7 +300,6 @@ impl World {
         };
         let node = b.rng.index(self.c.nodes.len());
         b.stats.flushes += 1;
-        b.flushed_at.push(self.now);
         self.trace_note(format!("operator: SCRIPT FLUSH on n{node}"));
         self.flush_scripts(node);
     }
@@ -342,24 +342,28 @@ impl World {
         }
     }
 
-    /// A script call failed with `NOSCRIPT` after a flush since `since`: the flush struck
-    /// between the client's load and its call, and the client, which loads once per
+    /// A node answered `NOSCRIPT` to a call whose connection had loaded the script, after
+    /// an operator flush struck between the load and the call.
+    pub(super) fn note_flush_race(&mut self, call: Vec<u8>) {
+        if let Some(b) = self.blocking.as_mut() {
+            b.flush_raced.insert(call);
+        }
+    }
+
+    /// A script call failed with `NOSCRIPT` that a flush between its load and its call
+    /// caused (server side: [`World::note_flush_race`]): the client, which loads once per
     /// connection, gave the error to the caller as documented. Counted, not a violation.
-    pub(super) fn script_flush_raced(
-        &mut self,
-        op: &Op,
-        e: &keyslot_core::cluster::Error,
-        since: keyslot_core::time::Instant,
-    ) -> bool {
+    pub(super) fn script_flush_raced(&mut self, op: &Op, e: &keyslot_core::cluster::Error) -> bool {
         let noscript =
             matches!(e, keyslot_core::cluster::Error::Server(t) if t.starts_with(b"NOSCRIPT"));
-        let Some(b) = self.blocking.as_mut() else {
-            return false;
-        };
         if !noscript || !matches!(op, Op::Script(..)) {
             return false;
         }
-        let raced = b.flushed_at.iter().any(|&t| t >= since);
+        let call = op.canonical();
+        let Some(b) = self.blocking.as_mut() else {
+            return false;
+        };
+        let raced = b.flush_raced.contains(&call);
         if raced {
             b.stats.flush_races += 1;
         }

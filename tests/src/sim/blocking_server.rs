@@ -6,8 +6,8 @@
 //! - `BLPOP key.. timeout` pops at once when one of its lists has an element. Otherwise the
 //!   connection blocks: the node reads nothing more from it until an element arrives (a push,
 //!   or a migration bringing the key), the timeout passes (a null reply), or the node stops
-//!   being the place for the pop. Demoted to replica, it answers `UNBLOCKED` at once, as
-//!   `replicationSetMaster` does. A slot that now lives elsewhere (and is not being
+//!   being the place for the pop. Demoted to replica, it answers `UNBLOCKED` at once and
+//!   closes the connection after that reply, as `disconnectAllBlockedClients` does. A slot that now lives elsewhere (and is not being
 //!   imported) gets `MOVED`, and a node that lost the cluster `CLUSTERDOWN`; those two are
 //!   noticed by the client cron, which visits each client about once a second
 //!   (`clusterRedirectBlockedClientIfNeeded`).
@@ -254,6 +254,7 @@ impl World {
                 b.stats.unblocked += 1;
             }
             self.finish_parked(conn, e, false);
+            self.close_after_reply(conn);
         }
     }
 

@@ -180,7 +180,7 @@ impl World {
     fn check_op(&mut self, id: u64, p: &Pending, op: &Op, r: Result<Value, Error>) {
         let (from, to) = (p.at, self.now);
         let v = match r {
-            Err(e) if self.script_flush_raced(op, &e, p.at) => return,
+            Err(e) if self.script_flush_raced(op, &e) => return,
             Err(e) => {
                 self.check_error(id, p, op.is_read_only(), &e, &format!("{op:?}"));
                 if Self::definitely_not_run(&e) {

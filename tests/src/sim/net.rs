@@ -386,6 +386,22 @@ impl World {
         self.sched.at(at, Ev::ClientClosed { conn: key });
     }
 
+    /// The server closes `key` after its last reply (Redis's `CLIENT_CLOSE_AFTER_REPLY`):
+    /// the bytes already sent arrive, then the client hears the close.
+    pub fn close_after_reply(&mut self, key: u64) {
+        let Some(c) = self.net.conns.get_mut(&key) else {
+            return;
+        };
+        if c.state != State::Open {
+            return;
+        }
+        c.state = State::Reset;
+        let at = c.s2c_at.max(self.now + us(c.latency)) + us(1);
+        self.net.sessions.remove(&key);
+        self.trace_io(b'f', key, 0);
+        self.sched.at(at, Ev::ClientClosed { conn: key });
+    }
+
     /// The reset reaches the client.
     pub fn on_client_closed(&mut self, key: u64) {
         let Some(c) = self.net.conns.get(&key) else {

@@ -17,6 +17,8 @@ use keyslot_core::resp::Value;
 use keyslot_core::Script;
 
 use super::cluster::NodeId;
+use super::model::canonical;
+use super::server::Session;
 use super::world::World;
 
 /// The one script the simulated nodes can run.
@@ -41,10 +43,18 @@ impl World {
             .is_some_and(|cache| cache.contains(sha))
     }
 
-    /// The reply to an `EVALSHA` of a digest the node lacks.
-    pub(super) fn noscript(&mut self) -> Value {
+    /// The reply to an `EVALSHA` of a digest the node lacks. When this connection loaded
+    /// the script and an operator flushed the node since, the flush raced the call: the
+    /// scenario notes the call (see [`World::note_flush_race`]).
+    pub(super) fn noscript(&mut self, sess: &Session, args: &[Bytes]) -> Value {
         if let Some(b) = self.blocking.as_mut() {
             b.stats.noscript += 1;
+        }
+        let flushed = self.scripts_flushed_at.get(&sess.node);
+        if let (Some(&loaded), Some(&flushed)) = (sess.script_loaded_at.as_ref(), flushed) {
+            if flushed >= loaded {
+                self.note_flush_race(canonical(args));
+            }
         }
         Value::Error(Bytes::from_static(
             b"NOSCRIPT No matching script. Please use EVAL.",
@@ -52,7 +62,8 @@ impl World {
     }
 
     /// `SCRIPT LOAD body` (the only subcommand the client sends).
-    pub(super) fn script_command(&mut self, node: NodeId, args: &[Bytes]) -> Value {
+    pub(super) fn script_command(&mut self, sess: &mut Session, args: &[Bytes]) -> Value {
+        let node = sess.node;
         let sub = args.get(1).map(|a| a.to_ascii_uppercase());
         match (sub.as_deref(), args.get(2)) {
             (Some(b"LOAD"), Some(body)) if args.len() == 3 => {
@@ -69,6 +80,7 @@ impl World {
                 if let Some(b) = self.blocking.as_mut() {
                     b.stats.script_loads += 1;
                 }
+                sess.script_loaded_at = Some(self.now);
                 Value::BulkString(Bytes::from(sha))
             }
             _ => Value::Error(Bytes::from_static(
@@ -97,5 +109,6 @@ impl World {
     /// `SCRIPT FLUSH` on `node`, by an operator.
     pub fn flush_scripts(&mut self, node: NodeId) {
         self.scripts.insert(node, BTreeSet::new());
+        self.scripts_flushed_at.insert(node, self.now);
     }
 }

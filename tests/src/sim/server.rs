@@ -58,6 +58,8 @@ pub struct Session {
     pub carried_blocking: bool,
     /// Carried another keyed command (a pop on this connection would stall it).
     pub carried_plain: bool,
+    /// When `SCRIPT LOAD` last ran on this connection.
+    pub script_loaded_at: Option<keyslot_core::time::Instant>,
 }
 
 /// A MULTI block being queued.
@@ -306,7 +308,7 @@ impl World {
             _ => {}
         }
         if name == "SCRIPT" && !loading {
-            return self.script_command(node, args);
+            return self.script_command(sess, args);
         }
         // MULTI, EXEC and DISCARD are allowed while loading (they carry the `loading` flag);
         // a command queued meanwhile is refused and spoils the transaction.
@@ -377,7 +379,7 @@ impl World {
             self.note_connection_use(sess, name);
         }
         if name == "EVALSHA" && !self.script_cached(node, &args[1]) {
-            return self.noscript();
+            return self.noscript(sess, args);
         }
         let stale_ok = data.is_some() && self.note_copy(copy);
         let reply = self.run_data(node, name, args);

@@ -268,6 +268,8 @@ pub struct World {
     pub blocking: Option<Box<super::blocking_check::BlockingSim>>,
     /// Each node's script cache (see [`super::script_server`]).
     pub scripts: std::collections::BTreeMap<NodeId, std::collections::BTreeSet<Bytes>>,
+    /// When an operator last flushed each node's script cache.
+    pub scripts_flushed_at: std::collections::BTreeMap<NodeId, Instant>,
     same_instant_steps: u64,
 }
 
@@ -346,6 +348,7 @@ impl World {
             pubsub: None,
             blocking: None,
             scripts: Default::default(),
+            scripts_flushed_at: Default::default(),
             same_instant_steps: 0,
             profile,
         };
