@@ -248,11 +248,8 @@ fn a_command_for_one_node_gets_that_nodes_answer_without_redirects() {
     assert!(matches!(net.single(nodes), Ok(Value::BulkString(_))));
 }
 
-/// Found by the simulator: a fan-out leg waiting for a node that a scale-in removed waited
-/// for the request's deadline. A topology without the node withdraws the leg.
-#[test]
-fn a_fan_out_leg_to_a_node_that_left_the_cluster_is_withdrawn() {
-    let mut net = ready_client(Config::default());
+/// DBSIZE with 10.0.0.1 and .2 answered (10 and 20) and 10.0.0.3 refusing connections.
+fn dbsize_with_the_third_node_gone(net: &mut Net) -> RequestId {
     let id = net.submit(Cmd::new("DBSIZE"));
     for (i, node) in ["10.0.0.1:7000", "10.0.0.2:7000"].iter().enumerate() {
         let conn = net.accept(node);
@@ -264,21 +261,20 @@ fn a_fan_out_leg_to_a_node_that_left_the_cluster_is_withdrawn() {
         .handle_connect_failed(gone, "connection refused", net.now);
     net.drain();
     assert!(
-        !net.replies.iter().any(|(r, _)| *r == id),
+        !net.replies.contains_key(&id),
         "still waiting for the third node"
     );
-    // The node was scaled in: its slots went to 10.0.0.2 and it is forgotten.
-    let shrunk = cluster_slots(&[
-        (0, 5460, "10.0.0.1:7000", &[]),
-        (5461, 16383, "10.0.0.2:7000", &[]),
-    ]);
+    id
+}
+
+/// Let time pass, answering rediscoveries with `view` and refusing 10.0.0.3, until `done`.
+fn rediscover_without_the_third_node(net: &mut Net, view: &Value, done: impl Fn(&Net) -> bool) {
     for _ in 0..20 {
         net.advance(Duration::from_millis(100));
         for node in ["10.0.0.1:7000", "10.0.0.2:7000"] {
             let conn = net.conn_to(node);
-            let sent = net.take_sent(conn);
-            if sent.iter().any(|c| c[0] == "CLUSTER") {
-                net.reply(conn, &shrunk);
+            if net.take_sent(conn).iter().any(|c| c[0] == "CLUSTER") {
+                net.reply(conn, view);
             }
         }
         for (conn, a) in net.connects.clone() {
@@ -288,10 +284,24 @@ fn a_fan_out_leg_to_a_node_that_left_the_cluster_is_withdrawn() {
                 net.drain();
             }
         }
-        if net.replies.iter().any(|(r, _)| *r == id) {
-            break;
+        if done(net) {
+            return;
         }
     }
+}
+
+/// Found by the simulator: a fan-out leg waiting for a node that a scale-in removed waited
+/// for the request's deadline. A topology without the node withdraws the leg.
+#[test]
+fn a_fan_out_leg_to_a_node_that_left_the_cluster_is_withdrawn() {
+    let mut net = ready_client(Config::default());
+    let id = dbsize_with_the_third_node_gone(&mut net);
+    // The node was scaled in: its slots went to 10.0.0.2 and it is forgotten.
+    let shrunk = cluster_slots(&[
+        (0, 5460, "10.0.0.1:7000", &[]),
+        (5461, 16383, "10.0.0.2:7000", &[]),
+    ]);
+    rediscover_without_the_third_node(&mut net, &shrunk, |net| net.replies.contains_key(&id));
     assert_eq!(
         net.single(id),
         &Ok(Value::Integer(30)),
@@ -346,44 +356,17 @@ fn answered_requests_do_not_pile_up_timers() {
 #[test]
 fn a_withdrawn_leg_is_replaced_by_one_to_the_node_that_took_its_slots() {
     let mut net = ready_client(Config::default());
-    let id = net.submit(Cmd::new("DBSIZE"));
-    for (i, node) in ["10.0.0.1:7000", "10.0.0.2:7000"].iter().enumerate() {
-        let conn = net.accept(node);
-        assert_eq!(net.take_sent(conn), [["DBSIZE"]]);
-        net.reply(conn, &Value::Integer(10 * (i as i64 + 1)));
-    }
-    let gone = net.conn_to("10.0.0.3:7000");
-    net.cluster
-        .handle_connect_failed(gone, "connection refused", net.now);
-    net.drain();
+    let id = dbsize_with_the_third_node_gone(&mut net);
     let promoted = cluster_slots(&[
         (0, 5460, "10.0.0.1:7000", &[]),
         (5461, 10922, "10.0.0.2:7000", &[]),
         (10923, 16383, "10.0.0.9:7000", &[]),
     ]);
-    for _ in 0..20 {
-        net.advance(Duration::from_millis(100));
-        for node in ["10.0.0.1:7000", "10.0.0.2:7000"] {
-            let conn = net.conn_to(node);
-            if net.take_sent(conn).iter().any(|c| c[0] == "CLUSTER") {
-                net.reply(conn, &promoted);
-            }
-        }
-        for (conn, a) in net.connects.clone() {
-            if a == addr("10.0.0.3:7000") && net.is_connecting(conn) {
-                net.cluster
-                    .handle_connect_failed(conn, "connection refused", net.now);
-                net.drain();
-            }
-        }
-        if net
-            .connects
+    rediscover_without_the_third_node(&mut net, &promoted, |net| {
+        net.connects
             .iter()
             .any(|(_, a)| *a == addr("10.0.0.9:7000"))
-        {
-            break;
-        }
-    }
+    });
     let new = net.ensure_accepted("10.0.0.9:7000");
     let sent = net.take_sent(new);
     assert!(
