@@ -88,6 +88,8 @@ pub(crate) struct Driver<R: Runtime> {
     task: Arc<TaskWaker>,
     /// The last poll stepped aside after taking submissions (see `poll`).
     deferred: bool,
+    /// Replies handed to callers during the current poll.
+    delivered: usize,
     /// Submissions taken in all, and how many the last wake-up's first round took.
     taken: u64,
     batch_start: u64,
@@ -127,6 +129,7 @@ impl<R: Runtime> Driver<R> {
             options: Arc::new(options),
             task: Arc::new(TaskWaker::default()),
             deferred: false,
+            delivered: 0,
             taken: 0,
             batch_start: 0,
             last_batch: 0,
@@ -325,6 +328,7 @@ impl<R: Runtime> Driver<R> {
                 Output::Reply { id, reply } => {
                     if let Some(tx) = self.waiting.remove(&id) {
                         let _ = tx.send(reply);
+                        self.delivered += 1;
                     }
                 }
                 Output::Event(event) => {
@@ -420,6 +424,7 @@ impl<R: Runtime> Future for Driver<R> {
             return Poll::Pending;
         }
         this.deferred = false;
+        this.delivered = 0;
         let mut first = true;
         for _ in 0..BUDGET {
             let mut progress = this.take_messages(cx);
@@ -437,6 +442,12 @@ impl<R: Runtime> Future for Driver<R> {
                 return Poll::Ready(());
             }
             if !progress {
+                // Callers just woken by replies usually send their next command at once:
+                // come back after them rather than be woken by the first one, so that their
+                // commands leave together.
+                if this.delivered > 1 {
+                    cx.waker().wake_by_ref();
+                }
                 return Poll::Pending;
             }
         }
