@@ -18,14 +18,20 @@ fn array(items: &[&str]) -> Vec<u8> {
     out
 }
 
-fn shard(net: &mut Net, channel: &str) {
+/// Subscribe to (or, with `on` false, unsubscribe from) one channel of `kind`.
+fn subscription(net: &mut Net, kind: SubscriptionKind, channel: &str, on: bool) {
     let now = net.now;
-    net.cluster.subscribe(
-        SubscriptionKind::Shard,
-        alloc::vec![Bytes::from(channel.to_string())],
-        now,
-    );
+    let channels = alloc::vec![Bytes::from(channel.to_string())];
+    if on {
+        net.cluster.subscribe(kind, channels, now);
+    } else {
+        net.cluster.unsubscribe(kind, channels, now);
+    }
     net.drain();
+}
+
+fn shard(net: &mut Net, channel: &str) {
+    subscription(net, SubscriptionKind::Shard, channel, true);
 }
 
 /// A client subscribed to shard channel `orders` on its primary, confirmed.
@@ -141,13 +147,7 @@ fn resp2_subscriptions_get_a_connection_of_their_own() {
     net.reply(seed, &error("ERR unknown subcommand 'SHARDS'."));
     net.take_sent(seed);
     net.reply(seed, &three_shards());
-    let now = net.now;
-    net.cluster.subscribe(
-        SubscriptionKind::Channel,
-        alloc::vec![Bytes::from_static(b"news")],
-        now,
-    );
-    net.drain();
+    subscription(&mut net, SubscriptionKind::Channel, "news", true);
     // The shared connection to the home node, and one for subscriptions.
     let (shared, own) = (
         net.connects[net.connects.len() - 2].clone(),
@@ -163,13 +163,7 @@ fn resp2_subscriptions_get_a_connection_of_their_own() {
     assert_eq!(messages(&net), ["hello"]);
     assert_eq!(subscribed(&net).len(), 1);
     // Unsubscribed: later messages are not delivered.
-    let now = net.now;
-    net.cluster.unsubscribe(
-        SubscriptionKind::Channel,
-        alloc::vec![Bytes::from_static(b"news")],
-        now,
-    );
-    net.drain();
+    subscription(&mut net, SubscriptionKind::Channel, "news", false);
     // Nothing left on the subscription connection: it is closed (which unsubscribes it).
     assert!(net.closed.contains(&own.0));
     assert!(net.take_sent(own.0).is_empty());
@@ -182,13 +176,7 @@ fn resp2_subscriptions_get_a_connection_of_their_own() {
 #[test]
 fn patterns_deliver_with_their_pattern_and_a_refusal_drops_the_subscription() {
     let mut net = ready_client(Config::default());
-    let now = net.now;
-    net.cluster.subscribe(
-        SubscriptionKind::Pattern,
-        alloc::vec![Bytes::from_static(b"news.*")],
-        now,
-    );
-    net.drain();
+    subscription(&mut net, SubscriptionKind::Pattern, "news.*", true);
     let home = net.connects.last().unwrap().0;
     net.connected(home);
     net.take_sent(home);
@@ -201,13 +189,7 @@ fn patterns_deliver_with_their_pattern_and_a_refusal_drops_the_subscription() {
         Some(PubSub::Message { kind: SubscriptionKind::Pattern, pattern: Some(p), channel, .. })
             if &p[..] == b"news.*" && &channel[..] == b"news.uk"
     ));
-    let now = net.now;
-    net.cluster.subscribe(
-        SubscriptionKind::Channel,
-        alloc::vec![Bytes::from_static(b"secret")],
-        now,
-    );
-    net.drain();
+    subscription(&mut net, SubscriptionKind::Channel, "secret", true);
     assert_eq!(net.take_sent(home), [["SUBSCRIBE", "secret"]]);
     net.reply(
         home,

@@ -45,15 +45,25 @@ fn read(net: &mut Net) -> RequestId {
     net.submit(Cmd::new("GET").arg("foo"))
 }
 
-#[test]
-fn round_robin_alternates_replicas_and_writes_stay_on_the_primary() {
-    let mut net = two_replica_client(Config {
+fn round_robin() -> Config {
+    Config {
         read_from: ReadFrom::RoundRobinReplicas,
         ..Config::default()
-    });
-    let first = read(&mut net);
+    }
+}
+
+/// A round-robin client whose first read went to replica 10.0.0.6 and waits there.
+fn read_waiting_on_the_first_replica() -> (Net, RequestId, ConnId) {
+    let mut net = two_replica_client(round_robin());
+    let id = read(&mut net);
     let r6 = accept_replica(&mut net, "10.0.0.6:7000");
     assert_eq!(net.take_sent(r6), [["GET", "foo"]]);
+    (net, id, r6)
+}
+
+#[test]
+fn round_robin_alternates_replicas_and_writes_stay_on_the_primary() {
+    let (mut net, first, r6) = read_waiting_on_the_first_replica();
     net.reply(r6, &bulk("v"));
     assert_eq!(net.single(first), &Ok(bulk("v")));
     read(&mut net);
@@ -68,13 +78,7 @@ fn round_robin_alternates_replicas_and_writes_stay_on_the_primary() {
 
 #[test]
 fn a_loading_replica_is_set_aside_and_the_read_goes_elsewhere() {
-    let mut net = two_replica_client(Config {
-        read_from: ReadFrom::RoundRobinReplicas,
-        ..Config::default()
-    });
-    let id = read(&mut net);
-    let r6 = accept_replica(&mut net, "10.0.0.6:7000");
-    net.take_sent(r6);
+    let (mut net, id, r6) = read_waiting_on_the_first_replica();
     net.reply(r6, &error("LOADING Redis is loading the dataset in memory"));
     net.advance(Duration::from_millis(400));
     let r7 = accept_replica(&mut net, "10.0.0.7:7000");
@@ -231,13 +235,7 @@ impl Net {
 
 #[test]
 fn a_replica_that_redirects_a_read_sends_it_to_the_primary_named() {
-    let mut net = two_replica_client(Config {
-        read_from: ReadFrom::RoundRobinReplicas,
-        ..Config::default()
-    });
-    let id = read(&mut net);
-    let r6 = accept_replica(&mut net, "10.0.0.6:7000");
-    net.take_sent(r6);
+    let (mut net, id, r6) = read_waiting_on_the_first_replica();
     let slot = crate::key_slot(b"foo");
     net.reply(r6, &error(&alloc::format!("MOVED {slot} 10.0.0.3:7000")));
     let primary = net.accept("10.0.0.3:7000");
@@ -253,9 +251,8 @@ fn a_replica_that_redirects_a_read_sends_it_to_the_primary_named() {
 #[test]
 fn a_connection_to_a_demoted_primary_gets_readonly_before_reads() {
     let mut net = two_replica_client(Config {
-        read_from: ReadFrom::RoundRobinReplicas,
         refresh_fanout: 1,
-        ..Config::default()
+        ..round_robin()
     });
     // 10.0.0.2 is a primary: its connection has no READONLY.
     net.submit(Cmd::new("SET").arg("c").arg(1));
