@@ -57,11 +57,52 @@ pub const RUNTIMES_VAR: &str = "KEYSLOT_TEST_RUNTIMES";
 /// The results of one pipeline.
 pub type PipelineResult = Result<Vec<Result<Value, Error>>, Error>;
 
-/// A whole scan: every key returned (repeats kept) or the error that ended it, and its stats.
 /// How long a paced scan pauses after each batch, asked again every time.
 pub type Pace<'a> = dyn Fn() -> Duration + Sync + 'a;
 
+/// A whole scan: every key returned (repeats kept) or the error that ended it, and its stats.
 pub type ScanOutcome = (Result<Vec<bytes::Bytes>, ScanError>, ScanStats);
+
+/// A cluster scan's batches, async or blocking alike (for [`paced_scan`]).
+trait ScanBatches {
+    fn next(&mut self) -> BoxFuture<'_, Option<Result<Vec<bytes::Bytes>, ScanError>>>;
+    fn stats(&self) -> ScanStats;
+}
+
+impl<R: keyslot::Runtime> ScanBatches for keyslot::Scan<R> {
+    fn next(&mut self) -> BoxFuture<'_, Option<Result<Vec<bytes::Bytes>, ScanError>>> {
+        Box::pin(self.next_batch())
+    }
+    fn stats(&self) -> ScanStats {
+        keyslot::Scan::stats(self)
+    }
+}
+
+impl ScanBatches for keyslot::blocking::Scan {
+    fn next(&mut self) -> BoxFuture<'_, Option<Result<Vec<bytes::Bytes>, ScanError>>> {
+        let batch = self.next_batch();
+        Box::pin(async move { batch })
+    }
+    fn stats(&self) -> ScanStats {
+        keyslot::blocking::Scan::stats(self)
+    }
+}
+
+/// Drain `scan`, pausing `pace()` after each batch.
+async fn paced_scan<F: Flavor>(mut scan: impl ScanBatches, pace: &Pace<'_>) -> ScanOutcome {
+    let mut keys = Vec::new();
+    while let Some(batch) = scan.next().await {
+        match batch {
+            Ok(batch) => keys.extend(batch),
+            Err(e) => return (Err(e), scan.stats()),
+        }
+        let pause = pace();
+        if !pause.is_zero() {
+            F::sleep(pause).await;
+        }
+    }
+    (Ok(keys), scan.stats())
+}
 
 /// A way of running the keyslot client: its runtime, how to spawn concurrent work on it, and
 /// its client type behind async methods.
@@ -303,21 +344,7 @@ macro_rules! async_client_calls {
             opts: ScanOptions,
             pace: &'a Pace<'a>,
         ) -> BoxFuture<'a, ScanOutcome> {
-            Box::pin(async move {
-                let mut scan = client.scan(opts);
-                let mut keys = Vec::new();
-                while let Some(batch) = scan.next_batch().await {
-                    match batch {
-                        Ok(batch) => keys.extend(batch),
-                        Err(e) => return (Err(e), scan.stats()),
-                    }
-                    let pause = pace();
-                    if !pause.is_zero() {
-                        Self::sleep(pause).await;
-                    }
-                }
-                (Ok(keys), scan.stats())
-            })
+            Box::pin(paced_scan::<Self>(client.scan(opts), pace))
         }
     };
 }
@@ -448,18 +475,7 @@ impl Flavor for Blocking {
         opts: ScanOptions,
         pace: &'a Pace<'a>,
     ) -> BoxFuture<'a, ScanOutcome> {
-        Box::pin(async move {
-            let mut scan = client.scan(opts);
-            let mut keys = Vec::new();
-            while let Some(batch) = scan.next_batch() {
-                match batch {
-                    Ok(batch) => keys.extend(batch),
-                    Err(e) => return (Err(e), scan.stats()),
-                }
-                std::thread::sleep(pace());
-            }
-            (Ok(keys), scan.stats())
-        })
+        Box::pin(paced_scan::<Self>(client.scan(opts), pace))
     }
 }
 
