@@ -30,8 +30,9 @@ fn every_pubsub_seed_in_the_fixed_range_passes() {
         "failed seeds (replay each with KEYSLOT_SIM_SEED=N): {:?}",
         totals.failed_seeds
     );
-    if sim::scenario_run::replay_seed().is_some() {
-        return; // one seed need not exercise everything
+    if let Some(seed) = sim::replay_seed() {
+        println!("SKIPPED the coverage checks: seed {seed} alone need not exercise everything");
+        return;
     }
     // The range must really move subscriptions around, or passing means little.
     assert!(stats.delivered > 0, "nothing delivered");

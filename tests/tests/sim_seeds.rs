@@ -12,15 +12,9 @@ use keyslot_tests::sim::{self, Profile};
 /// Seeds `1..=SEEDS` run in `cargo test`.
 const SEEDS: u64 = 240;
 
-fn replay_seed() -> Option<u64> {
-    std::env::var("KEYSLOT_SIM_SEED")
-        .ok()
-        .map(|s| s.parse().expect("KEYSLOT_SIM_SEED must be a number"))
-}
-
 #[test]
 fn every_seed_in_the_fixed_range_passes() {
-    if let Some(seed) = replay_seed() {
+    if let Some(seed) = sim::replay_seed() {
         let r = sim::run_seed(seed);
         println!("{}", r.line());
         assert!(r.failure.is_none(), "{}", r.failure_text());
@@ -101,7 +95,7 @@ fn seeds_that_once_found_bugs_pass() {
 #[test]
 fn a_seed_replays_identically() {
     // Seed 7 fails over, migrates and drops connections (see its profile line on failure).
-    let seed = replay_seed().unwrap_or(7);
+    let seed = sim::replay_seed().unwrap_or(7);
     let a = sim::run_seed(seed);
     let b = sim::run_seed(seed);
     assert!(a.failure.is_none(), "{}", a.failure_text());

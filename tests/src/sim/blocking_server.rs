@@ -25,7 +25,7 @@ use keyslot_core::time::{Duration, Instant};
 
 use super::cluster::NodeId;
 use super::model::canonical;
-use super::server::Session;
+use super::server::{err, Session};
 use super::store::Entry;
 use super::world::{Ev, World};
 
@@ -35,14 +35,19 @@ const CRON_EVERY: Duration = Duration::from_secs(1);
 /// A blocking pop waiting on a connection.
 #[derive(Clone, Debug)]
 pub struct Parked {
-    /// The lists it waits on.
-    pub keys: Vec<Bytes>,
     /// The whole command (its execution is logged under these).
     pub args: Vec<Bytes>,
     /// When it blocked.
     pub since: Instant,
     /// Which pop of the connection it is.
     pub gen: u64,
+}
+
+impl Parked {
+    /// The lists it waits on (`BLPOP key.. timeout`).
+    pub fn keys(&self) -> &[Bytes] {
+        &self.args[1..self.args.len() - 1]
+    }
 }
 
 /// Why a parked pop is looked at again.
@@ -152,7 +157,6 @@ impl World {
         let gen = sess.parks;
         let conn = sess.conn;
         sess.parked = Some(Parked {
-            keys: args[1..args.len() - 1].to_vec(),
             args: args.to_vec(),
             since: self.now,
             gen,
@@ -218,18 +222,18 @@ impl World {
         let node = sess.node;
         let n = &self.c.nodes[node];
         if n.cluster_fail {
-            return Some(error("CLUSTERDOWN The cluster is down"));
+            return Some(err("CLUSTERDOWN The cluster is down"));
         }
-        let slot = key_slot(&parked.keys[0]);
+        let slot = key_slot(&parked.keys()[0]);
         let v = &n.view;
         let mine = n.shard;
         match v.shard_of(slot) {
             Some(owner) if owner == mine => None,
             _ if self.c.shards[mine].importing.contains_key(&slot) => None,
-            None => Some(error("CLUSTERDOWN Hash slot not served")),
+            None => Some(err("CLUSTERDOWN Hash slot not served")),
             Some(owner) => {
                 let target = self.c.redirect_target(v, v.shards[owner].primary);
-                Some(error(&format!("MOVED {slot} {target}")))
+                Some(err(&format!("MOVED {slot} {target}")))
             }
         }
     }
@@ -246,7 +250,7 @@ impl World {
             return;
         }
         for conn in self.parked_on(node, None) {
-            let e = error(
+            let e = err(
                 "UNBLOCKED force unblock from blocking operation, instance state changed \
                  (master -> replica?)",
             );
@@ -262,7 +266,7 @@ impl World {
     pub(super) fn serve_parked(&mut self, node: NodeId, key: &Bytes) {
         for conn in self.parked_on(node, Some(key)) {
             let parked = self.net.sessions.get(&conn).and_then(|s| s.parked.as_ref());
-            let Some(keys) = parked.map(|p| p.keys.clone()) else {
+            let Some(keys) = parked.map(|p| p.keys().to_vec()) else {
                 continue;
             };
             let reply = self.pop_first(node, &keys);
@@ -282,7 +286,7 @@ impl World {
             .filter(|(_, s)| s.node == node)
             .filter_map(|(&conn, s)| {
                 let p = s.parked.as_ref()?;
-                key.is_none_or(|k| p.keys.contains(k))
+                key.is_none_or(|k| p.keys().contains(k))
                     .then_some((p.since, conn))
             })
             .collect();
@@ -314,10 +318,6 @@ impl World {
         self.push_to(conn, &reply, None);
         // Whatever arrived meanwhile would have waited; the checks above refuse it anyway.
     }
-}
-
-fn error(text: &str) -> Value {
-    Value::Error(Bytes::copy_from_slice(text.as_bytes()))
 }
 
 #[cfg(test)]

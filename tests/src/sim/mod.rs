@@ -66,9 +66,6 @@ pub mod workload;
 pub mod world;
 
 pub use profile::Profile;
-pub use runner::{profile_for, run_range, run_seed, run_with, RunReport, Totals};
-pub use scenario_run::{
-    run_blocking_range, run_blocking_seed, run_pubsub_range, run_pubsub_seed, BlockingRun,
-    PubSubRun,
-};
+pub use runner::{profile_for, replay_seed, run_range, run_seed, run_with, RunReport, Totals};
+pub use scenario_run::{run_blocking_seed, run_pubsub_seed, BlockingRun, PubSubRun};
 pub use world::{Driver, World};

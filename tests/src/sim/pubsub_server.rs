@@ -26,10 +26,10 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use keyslot_core::key_slot;
-use keyslot_core::resp::{encode_as, Protocol, Value};
+use keyslot_core::resp::{encode_as, Value};
 
 use super::cluster::NodeId;
-use super::server::{text, Session};
+use super::server::{err, text, Session};
 use super::world::World;
 
 /// One connection's shard subscriptions: channel -> the primary whose slots served it when
@@ -53,10 +53,6 @@ pub enum Note {
 
 /// A frame and what it was.
 pub type Frame = (Value, Option<Note>);
-
-fn err(s: &str) -> Value {
-    Value::Error(Bytes::copy_from_slice(s.as_bytes()))
-}
 
 fn push(kind: &str, channel: Value, last: Value) -> Value {
     Value::Push(vec![text(kind), channel, last])
@@ -217,13 +213,8 @@ impl World {
         frames: Vec<Frame>,
         out: &mut Vec<u8>,
     ) {
-        let protocol = if sess.resp3 {
-            Protocol::Resp3
-        } else {
-            Protocol::Resp2
-        };
         for (frame, note) in frames {
-            encode_as(&frame, protocol, out);
+            encode_as(&frame, sess.protocol(), out);
             if let Some(note) = note {
                 self.pubsub_note_sent(conn, out.len(), note);
             }
@@ -236,13 +227,8 @@ impl World {
         let Some(sess) = self.net.sessions.get(&conn) else {
             return;
         };
-        let protocol = if sess.resp3 {
-            Protocol::Resp3
-        } else {
-            Protocol::Resp2
-        };
         let mut out = Vec::new();
-        encode_as(frame, protocol, &mut out);
+        encode_as(frame, sess.protocol(), &mut out);
         if let Some(note) = note {
             self.pubsub_note_sent(conn, out.len(), note);
         }

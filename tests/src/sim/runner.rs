@@ -293,3 +293,10 @@ pub fn run_parallel<T: Send>(
         }
     });
 }
+
+/// The seed `KEYSLOT_SIM_SEED` asks to replay, if any.
+pub fn replay_seed() -> Option<u64> {
+    std::env::var("KEYSLOT_SIM_SEED")
+        .ok()
+        .map(|s| s.parse().expect("KEYSLOT_SIM_SEED must be a number"))
+}

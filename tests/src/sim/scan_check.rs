@@ -28,6 +28,7 @@ use keyslot_core::{key_slot, Cmd};
 
 use super::cluster::NodeId;
 use super::runner::profile_for;
+use super::server::{err, text};
 use super::world::{Driver, World};
 
 /// What one seed's scan did.
@@ -221,14 +222,6 @@ fn node_of(w: &World, addr: &Addr) -> Option<NodeId> {
         .filter(|&n| w.c.nodes[n].ident.port == addr.port)
 }
 
-fn text(s: &str) -> Value {
-    Value::BulkString(Bytes::copy_from_slice(s.as_bytes()))
-}
-
-fn error(s: &str) -> Value {
-    Value::Error(Bytes::copy_from_slice(s.as_bytes()))
-}
-
 /// A node command, answered from that node's state now.
 fn answer(w: &World, addr: &Addr, cmd: &Cmd) -> Result<Value, Error> {
     let Some(n) = node_of(w, addr) else {
@@ -263,7 +256,7 @@ fn answer(w: &World, addr: &Addr, cmd: &Cmd) -> Result<Value, Error> {
                 .collect();
             Ok(Value::Array(keys))
         }
-        _ => Ok(error(&format!("ERR the scan check does not know {args:?}"))),
+        _ => Ok(err(&format!("ERR the scan check does not know {args:?}"))),
     }
 }
 

@@ -9,7 +9,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use super::blocking_check::BlockingStats;
 use super::pubsub_check::PubSubStats;
-use super::runner::{profile_for, run_parallel, run_with, RunReport, Totals};
+use super::runner::{profile_for, replay_seed, run_parallel, run_with, RunReport, Totals};
 use super::world::{Driver, World};
 
 /// One scenario run.
@@ -139,20 +139,6 @@ pub fn run_blocking_seed(seed: u64) -> BlockingRun {
     )
 }
 
-/// Run `seeds` as pub/sub runs on `threads` threads; `each` sees every run.
-pub fn run_pubsub_range(seeds: std::ops::Range<u64>, threads: usize, each: impl FnMut(&PubSubRun)) {
-    run_parallel(seeds, threads, run_pubsub_seed, each);
-}
-
-/// Run `seeds` as blocking runs on `threads` threads; `each` sees every run.
-pub fn run_blocking_range(
-    seeds: std::ops::Range<u64>,
-    threads: usize,
-    each: impl FnMut(&BlockingRun),
-) {
-    run_parallel(seeds, threads, run_blocking_seed, each);
-}
-
 /// Run seeds `1..=seeds` of a scenario the way its test does: each failure is printed with
 /// the commands that replay it (`test` is the test's name, `flag` the `sim` flag), then the
 /// totals; returns them for the test's assertions. `KEYSLOT_SIM_SEED=N` narrows the run to
@@ -163,10 +149,7 @@ pub fn run_fixed_range<S: ScenarioStats>(
     flag: &str,
     run_seed: fn(u64) -> ScenarioRun<S>,
 ) -> (Totals, S) {
-    let range = match std::env::var("KEYSLOT_SIM_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
+    let range = match replay_seed() {
         Some(seed) => seed..seed + 1,
         None => 1..seeds + 1,
     };
@@ -186,13 +169,6 @@ pub fn run_fixed_range<S: ScenarioStats>(
     println!("{}", stats.summary());
     println!("{} passed, {} failed", totals.passed, totals.failed);
     (totals, stats)
-}
-
-/// The seed `KEYSLOT_SIM_SEED` asks to replay, if any.
-pub fn replay_seed() -> Option<u64> {
-    std::env::var("KEYSLOT_SIM_SEED")
-        .ok()
-        .map(|s| s.parse().expect("KEYSLOT_SIM_SEED must be a number"))
 }
 
 /// Run each seed that once found a bug (with what it found); panic on the first failure.

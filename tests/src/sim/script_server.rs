@@ -14,7 +14,6 @@ use std::collections::BTreeSet;
 
 use bytes::Bytes;
 use keyslot_core::resp::Value;
-use keyslot_core::Script;
 
 use super::cluster::NodeId;
 use super::model::canonical;
@@ -29,10 +28,6 @@ pub const SET_AND_ECHO: &str = "redis.call('SET', KEYS[1], ARGV[1]) return ARGV[
 pub fn script_keys(args: &[Bytes]) -> Option<Vec<Bytes>> {
     let n: usize = std::str::from_utf8(args.get(2)?).ok()?.parse().ok()?;
     args.get(3..3 + n).map(<[Bytes]>::to_vec)
-}
-
-fn digest() -> String {
-    Script::new(SET_AND_ECHO).sha1().to_string()
 }
 
 impl World {
@@ -72,7 +67,7 @@ impl World {
                         b"ERR Error compiling script (the simulated node knows one script)",
                     ));
                 }
-                let sha = digest();
+                let sha = super::workload::Op::script().sha1().to_string();
                 self.scripts
                     .entry(node)
                     .or_default()

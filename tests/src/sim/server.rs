@@ -62,6 +62,17 @@ pub struct Session {
     pub script_loaded_at: Option<keyslot_core::time::Instant>,
 }
 
+impl Session {
+    /// The protocol its replies are in (RESP3 after `HELLO 3`).
+    pub fn protocol(&self) -> keyslot_core::resp::Protocol {
+        if self.resp3 {
+            keyslot_core::resp::Protocol::Resp3
+        } else {
+            keyslot_core::resp::Protocol::Resp2
+        }
+    }
+}
+
 /// A MULTI block being queued.
 #[derive(Debug, Default)]
 pub struct Multi {
@@ -73,7 +84,7 @@ fn simple(s: &str) -> Value {
     Value::SimpleString(Bytes::copy_from_slice(s.as_bytes()))
 }
 
-fn err(s: &str) -> Value {
+pub(super) fn err(s: &str) -> Value {
     Value::Error(Bytes::copy_from_slice(s.as_bytes()))
 }
 
@@ -214,12 +225,7 @@ impl World {
                 continue; // the pop blocks: its reply comes later
             }
             // After the command: HELLO answers in the protocol it chose.
-            let protocol = if sess.resp3 {
-                keyslot_core::resp::Protocol::Resp3
-            } else {
-                keyslot_core::resp::Protocol::Resp2
-            };
-            keyslot_core::resp::encode_as(&reply, protocol, &mut out);
+            keyslot_core::resp::encode_as(&reply, sess.protocol(), &mut out);
         }
         self.net.sessions.insert(conn, sess);
         if !out.is_empty() {
