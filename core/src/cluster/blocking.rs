@@ -72,7 +72,8 @@ pub(crate) fn blocking(cmd: &Cmd, spec: &CommandSpec) -> Option<Blocking> {
     Some(Blocking { timeout, dedicated })
 }
 
-fn parse_u64(digits: &[u8]) -> Option<u64> {
+/// A plain decimal (ASCII digits only, at most 18 of them, so it cannot overflow).
+pub(crate) fn parse_u64(digits: &[u8]) -> Option<u64> {
     if digits.is_empty() || digits.len() > 18 {
         return None;
     }

@@ -42,15 +42,17 @@ pub(crate) fn combined(collect: &mut Collect) -> Option<Result<Value, Error>> {
     {
         return None;
     }
-    let mut answered = Vec::with_capacity(legs.len());
-    let mut replies = Vec::with_capacity(legs.len());
-    for (node, leg) in nodes.iter().zip(legs.iter_mut()) {
-        if let Leg::Done(result) = core::mem::replace(leg, Leg::Withdrawn) {
-            answered.push(node.clone());
-            replies.push(result);
-        }
-    }
-    Some(super::aggregate::aggregate(*policy, &answered, replies))
+    // Drop the withdrawn legs' nodes, so that `nodes[i]` gave `replies[i]`.
+    let mut kept = legs.iter().map(|l| matches!(l, Leg::Done(_)));
+    nodes.retain(|_| kept.next().unwrap_or(false));
+    let replies = legs
+        .iter_mut()
+        .filter_map(|l| match core::mem::replace(l, Leg::Withdrawn) {
+            Leg::Done(result) => Some(result),
+            _ => None,
+        })
+        .collect();
+    Some(super::aggregate::aggregate(*policy, nodes, replies))
 }
 
 impl Cluster {
@@ -85,17 +87,18 @@ impl Cluster {
             return;
         };
         let (request, index, retry_safe) = (job.request, job.entry, job.retry_safe);
-        let Some(all_nodes) = self
-            .fan_out_entry(request, index)
-            .map(|e| match &e.collect {
-                Collect::FanOut { all_nodes, .. } => *all_nodes,
-                Collect::Single => false,
-            })
-        else {
-            return;
-        };
+        // Planned with replicas or without: ask the new topology alike.
+        let all_nodes = self.entry_mut(request, index).is_some_and(|e| {
+            matches!(
+                e.collect,
+                Collect::FanOut {
+                    all_nodes: true,
+                    ..
+                }
+            )
+        });
         let targets = self.fan_out_addrs(all_nodes);
-        let Some(entry) = self.fan_out_entry(request, index) else {
+        let Some(entry) = self.entry_mut(request, index) else {
             return;
         };
         entry.jobs.retain(|k| *k != key);
@@ -134,7 +137,12 @@ impl Cluster {
         }
     }
 
-    fn fan_out_entry(&mut self, request: Key, index: usize) -> Option<&mut super::job::Entry> {
+    /// Entry `index` of `request`, if the request is still open.
+    pub(crate) fn entry_mut(
+        &mut self,
+        request: Key,
+        index: usize,
+    ) -> Option<&mut super::job::Entry> {
         self.requests
             .get_mut(request)
             .and_then(|r| r.entries.get_mut(index))

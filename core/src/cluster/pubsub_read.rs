@@ -188,7 +188,11 @@ impl Cluster {
                 }
             }
             _ => {
-                if matches!(action, ErrorAction::Demoted | ErrorAction::Retry(_)) {
+                let stale = matches!(
+                    action,
+                    ErrorAction::Demoted | ErrorAction::Unblocked | ErrorAction::Retry(_)
+                );
+                if stale {
                     self.request_refresh(RefreshTrigger::ClusterDown, now);
                 }
                 for channel in affected {

@@ -106,8 +106,11 @@ impl Cluster {
         if job.conn != Some(conn) {
             return; // a stale reply for a job that has moved on
         }
-        let sent_at = job.sent_at;
-        self.note_reply_time(conn, sent_at, now);
+        // A blocking command's wait says nothing about the node's latency.
+        if !job.dedicated {
+            let sent_at = job.sent_at;
+            self.note_reply_time(conn, sent_at, now);
+        }
         let Some(job) = self.jobs.get_mut(key) else {
             return;
         };
@@ -139,18 +142,16 @@ impl Cluster {
             .jobs
             .get(key)
             .is_some_and(|j| matches!(j.target, Target::Node(_)));
-        let mut action = classify(&text);
-        if action == ErrorAction::Demoted && text.starts_with(b"UNBLOCKED") {
-            // A demoted primary releases every blocked client this way and closes its
-            // connection after the reply. A pop on a connection of its own did not run and
-            // goes to the new primary; `WAIT`, on the shared connection, counted that
-            // connection's writes, so it cannot be asked again elsewhere: the caller gets it.
-            if self.jobs.get(key).is_some_and(|j| j.dedicated) {
+        let action = match classify(&text) {
+            // The server closes the connection after this reply: never reuse it. Only a pop
+            // on a connection of its own goes to the new primary (see `ErrorAction`).
+            ErrorAction::Unblocked if self.jobs.get(key).is_some_and(|j| j.dedicated) => {
                 self.retire_conn(conn);
-            } else {
-                action = ErrorAction::Plain;
+                ErrorAction::Demoted
             }
-        }
+            ErrorAction::Unblocked => ErrorAction::Plain,
+            action => action,
+        };
         match action {
             // A command for one node (fan-out legs, `submit_to`) gets that node's answer.
             ErrorAction::Moved(_) | ErrorAction::Ask(_) | ErrorAction::Demoted if pinned => {
@@ -197,7 +198,10 @@ impl Cluster {
                     }),
                 );
             }
-            ErrorAction::Plain => self.complete_job(key, Err(Error::Server(text))),
+            // (`Unblocked` was settled above.)
+            ErrorAction::Plain | ErrorAction::Unblocked => {
+                self.complete_job(key, Err(Error::Server(text)))
+            }
         }
     }
 

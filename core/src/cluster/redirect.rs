@@ -16,10 +16,14 @@ pub(crate) enum ErrorAction<'a> {
     Ask(Redirect<'a>),
     /// A transient condition: retry after a backoff.
     Retry(RetryReason),
-    /// The node is no longer a primary: a replica refused a write (`READONLY`), or a primary
-    /// that was demoted released the blocking commands parked on it (`UNBLOCKED ... master ->
-    /// replica`). Neither ran; the view is stale: rediscover, then retry.
+    /// The node is no longer a primary: a replica refused a write (`READONLY`). It did not
+    /// run; the view is stale: rediscover, then retry.
     Demoted,
+    /// A primary that was demoted released a command blocked on it (`UNBLOCKED ... master ->
+    /// replica`) and closes the connection after this reply. A pop on a connection of its
+    /// own did not run and is retried like [`ErrorAction::Demoted`]; `WAIT`, on the shared
+    /// connection, counted that connection's writes and is the caller's (see `read.rs`).
+    Unblocked,
     /// Bad credentials or none: fail, never retry.
     Auth,
     /// An ordinary error for the caller.
@@ -60,9 +64,8 @@ pub(crate) fn classify(text: &[u8]) -> ErrorAction<'_> {
         b"CLUSTERDOWN" => ErrorAction::Retry(RetryReason::ClusterDown),
         b"MASTERDOWN" => ErrorAction::Retry(RetryReason::MasterDown),
         b"READONLY" => ErrorAction::Demoted,
-        // `CLIENT UNBLOCK id ERROR` sends UNBLOCKED too: that one is the caller's. So is a
-        // released `WAIT` (see `read.rs`), which is not on a connection of its own.
-        b"UNBLOCKED" if contains(text, b"instance state changed") => ErrorAction::Demoted,
+        // `CLIENT UNBLOCK id ERROR` sends UNBLOCKED too: that one is the caller's.
+        b"UNBLOCKED" if contains(text, b"instance state changed") => ErrorAction::Unblocked,
         b"NOAUTH" | b"WRONGPASS" => ErrorAction::Auth,
         b"ERR" if is_auth_err(text) => ErrorAction::Auth,
         _ => ErrorAction::Plain,
@@ -102,17 +105,7 @@ fn parse_redirect(text: &[u8]) -> Option<Redirect<'_>> {
 }
 
 fn parse_u16(digits: &[u8]) -> Option<u16> {
-    if digits.is_empty() || digits.len() > 5 {
-        return None;
-    }
-    let mut v: u32 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        v = v * 10 + u32::from(d - b'0');
-    }
-    u16::try_from(v).ok()
+    super::blocking::parse_u64(digits).and_then(|v| u16::try_from(v).ok())
 }
 
 #[cfg(test)]
@@ -229,7 +222,7 @@ mod tests {
         // Redis 7.0's words to a BLPOP parked on a primary that a failover demoted.
         assert_eq!(
             classify(b"UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)"),
-            ErrorAction::Demoted
+            ErrorAction::Unblocked
         );
         // What `CLIENT UNBLOCK <id> ERROR` sends: for the caller.
         assert_eq!(

@@ -237,11 +237,7 @@ impl Cluster {
             .iter()
             .map(|&n| self.nodes[n].addr.clone())
             .collect();
-        if let Some(e) = self
-            .requests
-            .get_mut(request)
-            .and_then(|r| r.entries.get_mut(entry))
-        {
+        if let Some(e) = self.entry_mut(request, entry) {
             e.collect = Collect::FanOut {
                 policy,
                 all_nodes,
@@ -289,11 +285,7 @@ impl Cluster {
         now: Instant,
     ) {
         let key = self.jobs.insert(job);
-        if let Some(e) = self
-            .requests
-            .get_mut(request)
-            .and_then(|r| r.entries.get_mut(entry))
-        {
+        if let Some(e) = self.entry_mut(request, entry) {
             e.jobs.push(key);
         }
         self.dispatch(key, now);
