@@ -180,6 +180,15 @@ impl<F: Flavor> TestClient<F> {
         keyslot::Client::<F::Runtime>::builder(seeds)
     }
 
+    /// A builder for `cluster`, seeded with its seed address.
+    pub fn builder_for(cluster: &crate::cluster::RedisCluster) -> Builder<F::Runtime> {
+        let seed = cluster
+            .seed_addr()
+            .expect("the cluster has a seed")
+            .to_string();
+        Self::builder([seed])
+    }
+
     /// Connect with the builder's settings (the blocking flavour: `connect_blocking`).
     pub async fn connect(builder: Builder<F::Runtime>) -> Result<Self, Error> {
         Ok(TestClient {
@@ -496,6 +505,21 @@ impl Flavor for Blocking {
 /// ```
 #[macro_export]
 macro_rules! on_every_runtime {
+    // A scenario that runs its own threads and calls `F::block_on` itself.
+    ($runs:ident, $what:expr, sync $scenario:ident ( $($arg:expr),* $(,)? )) => {{
+        $runs.run::<$crate::runtimes::Tokio, _>($what, || {
+            $scenario::<$crate::runtimes::Tokio>($($arg),*)
+        });
+        $runs.run::<$crate::runtimes::Smol, _>($what, || {
+            $scenario::<$crate::runtimes::Smol>($($arg),*)
+        });
+        $runs.run::<$crate::runtimes::AsyncStd, _>($what, || {
+            $scenario::<$crate::runtimes::AsyncStd>($($arg),*)
+        });
+        $runs.run::<$crate::runtimes::Blocking, _>($what, || {
+            $scenario::<$crate::runtimes::Blocking>($($arg),*)
+        });
+    }};
     ($what:expr, $scenario:ident ( $($arg:expr),* $(,)? )) => {{
         let mut runs = $crate::runtimes::Runs::new();
         $crate::on_every_runtime!(runs, $what, $scenario($($arg),*));

@@ -21,16 +21,14 @@ use keyslot::{Cmd, Script, Value};
 use keyslot_tests::cluster::{ClusterSpec, FailoverMode, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    bulk, claim_machine, key_in_slot, ok, slot_per_primary, AsyncStd, Blocking, Flavor, Runs, Smol,
-    TestClient, Tokio,
+    bulk, claim_machine, key_in_slot, ok, slot_per_primary, Flavor, Runs, TestClient,
 };
 
 /// Short, so that a blocking command outliving it proves its deadline was extended.
 const REQUEST_TIMEOUT: Duration = Duration::from_millis(500);
 
 async fn connect<F: Flavor>(cluster: &RedisCluster) -> TestClient<F> {
-    let seed = cluster.seed_addr().expect("seed").to_string();
-    TestClient::<F>::connect(TestClient::<F>::builder([seed]).request_timeout(REQUEST_TIMEOUT))
+    TestClient::<F>::connect(TestClient::<F>::builder_for(cluster).request_timeout(REQUEST_TIMEOUT))
         .await
         .expect("connects")
 }
@@ -282,14 +280,7 @@ fn blocking_commands_and_scripts() {
         blocking_timeouts_beyond_the_request_timeout(&cluster)
     );
     let what = "BLPOP through a failover";
-    runs.run::<Tokio, _>(what, || blocking_pop_follows_a_failover::<Tokio>(&cluster));
-    runs.run::<Smol, _>(what, || blocking_pop_follows_a_failover::<Smol>(&cluster));
-    runs.run::<AsyncStd, _>(what, || {
-        blocking_pop_follows_a_failover::<AsyncStd>(&cluster)
-    });
-    runs.run::<Blocking, _>(what, || {
-        blocking_pop_follows_a_failover::<Blocking>(&cluster)
-    });
+    on_every_runtime!(runs, what, sync blocking_pop_follows_a_failover(&cluster));
     on_every_runtime!(runs, "WAIT", wait_counts_replicas(&cluster));
     on_every_runtime!(
         runs,

@@ -200,8 +200,7 @@ async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
     let keys = keys_for(cluster, &primary, &label);
 
     let client = TestClient::<F>::connect(
-        TestClient::<F>::builder([cluster.seed_addr().unwrap().to_string()])
-            .request_timeout(REQUEST_TIMEOUT),
+        TestClient::<F>::builder_for(cluster).request_timeout(REQUEST_TIMEOUT),
     )
     .await
     .expect("connects");
@@ -259,8 +258,7 @@ async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
     let mut short_tasks = Vec::new();
     if let Kind::Kill = kind {
         let short = TestClient::<F>::connect(
-            TestClient::<F>::builder([cluster.seed_addr().unwrap().to_string()])
-                .request_timeout(SHORT_TIMEOUT),
+            TestClient::<F>::builder_for(cluster).request_timeout(SHORT_TIMEOUT),
         )
         .await
         .expect("connects");

@@ -20,8 +20,7 @@ use keyslot::{Cmd, Protocol, PubSub, Subscription, SubscriptionKind, Value};
 use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    claim_machine, key_in_slot, slot_per_primary, AsyncStd, Blocking, Flavor, Runs, Smol,
-    TestClient, Tokio,
+    claim_machine, eventually, key_in_slot, slot_per_primary, Flavor, Runs, TestClient,
 };
 
 async fn connect<F: Flavor>(cluster: &RedisCluster) -> TestClient<F> {
@@ -29,8 +28,7 @@ async fn connect<F: Flavor>(cluster: &RedisCluster) -> TestClient<F> {
 }
 
 async fn connect_with<F: Flavor>(cluster: &RedisCluster, protocol: Protocol) -> TestClient<F> {
-    let seed = cluster.seed_addr().expect("seed").to_string();
-    TestClient::<F>::connect(TestClient::<F>::builder([seed]).protocol(protocol))
+    TestClient::<F>::connect(TestClient::<F>::builder_for(cluster).protocol(protocol))
         .await
         .expect("connects")
 }
@@ -97,28 +95,31 @@ async fn channels_and_patterns<F: Flavor>(cluster: &RedisCluster, protocol: Prot
     drop(plain);
     drop(pattern);
     // The unsubscribes reach the servers: no node has a subscriber any more.
-    let began = Instant::now();
-    loop {
-        let mut subscribers = 0;
-        for node in cluster.live_nodes() {
-            let numsub = cluster
-                .send(&node, &Cmd::new("PUBSUB").arg("NUMSUB").arg(&channel))
-                .expect("NUMSUB");
-            subscribers += numsub
-                .as_slice()
-                .and_then(|v| v.get(1)?.as_integer())
-                .unwrap_or(0);
-            let numpat = cluster
-                .send(&node, &Cmd::new("PUBSUB").arg("NUMPAT"))
-                .expect("NUMPAT");
-            subscribers += numpat.as_integer().unwrap_or(0);
-        }
-        if subscribers == 0 {
-            break;
-        }
-        assert!(began.elapsed() < Duration::from_secs(5), "still subscribed");
-        F::sleep(Duration::from_millis(10)).await;
-    }
+    eventually::<F, _, _>(
+        "no node has a subscriber",
+        Duration::from_secs(5),
+        || async {
+            let mut subscribers = 0;
+            for node in cluster.live_nodes() {
+                let numsub = cluster
+                    .send(&node, &Cmd::new("PUBSUB").arg("NUMSUB").arg(&channel))
+                    .expect("NUMSUB");
+                subscribers += numsub
+                    .as_slice()
+                    .and_then(|v| v.get(1)?.as_integer())
+                    .unwrap_or(0);
+                let numpat = cluster
+                    .send(&node, &Cmd::new("PUBSUB").arg("NUMPAT"))
+                    .expect("NUMPAT");
+                subscribers += numpat.as_integer().unwrap_or(0);
+            }
+            match subscribers {
+                0 => Ok(()),
+                n => Err(format!("{n} subscribers left")),
+            }
+        },
+    )
+    .await;
 }
 
 /// What the subscriber saw, each item with when it arrived.
@@ -327,9 +328,6 @@ fn pubsub_through_the_client() {
     let what = "channels and patterns, RESP2";
     on_every_runtime!(runs, what, channels_and_patterns(&cluster, resp2));
     let what = "a sharded subscriber through a migration and a failover";
-    runs.run::<Tokio, _>(what, || sharded_subscriber_follows::<Tokio>(&cluster));
-    runs.run::<Smol, _>(what, || sharded_subscriber_follows::<Smol>(&cluster));
-    runs.run::<AsyncStd, _>(what, || sharded_subscriber_follows::<AsyncStd>(&cluster));
-    runs.run::<Blocking, _>(what, || sharded_subscriber_follows::<Blocking>(&cluster));
+    on_every_runtime!(runs, what, sync sharded_subscriber_follows(&cluster));
     runs.finish();
 }

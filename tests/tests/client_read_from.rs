@@ -57,8 +57,7 @@ fn zones(cluster: &RedisCluster) -> Vec<(Node, &'static str)> {
 }
 
 async fn connect<F: Flavor>(cluster: &RedisCluster, policy: ReadFrom) -> TestClient<F> {
-    let seed = cluster.seed_addr().expect("seed").to_string();
-    let mut builder = TestClient::<F>::builder([seed])
+    let mut builder = TestClient::<F>::builder_for(cluster)
         .read_from(policy)
         .client_zone("az-a");
     for (node, zone) in zones(cluster) {

@@ -187,25 +187,23 @@ async fn reshard_under_load<F: Flavor>(cluster: &RedisCluster) {
 
     let seen = Arc::new(Seen::default());
     let events = seen.clone();
-    let client = TestClient::<F>::connect(
-        TestClient::<F>::builder([cluster.seed_addr().unwrap().to_string()]).on_event(
-            move |event| match event {
-                Event::Redirected { ask: true, .. } => {
-                    events.ask.fetch_add(1, Ordering::Relaxed);
-                }
-                Event::Redirected { ask: false, .. } => {
-                    events.moved.fetch_add(1, Ordering::Relaxed);
-                }
-                Event::Retrying {
-                    reason: RetryReason::TryAgain,
-                    ..
-                } => {
-                    events.tryagain.fetch_add(1, Ordering::Relaxed);
-                }
-                _ => {}
-            },
-        ),
-    )
+    let client = TestClient::<F>::connect(TestClient::<F>::builder_for(cluster).on_event(
+        move |event| match event {
+            Event::Redirected { ask: true, .. } => {
+                events.ask.fetch_add(1, Ordering::Relaxed);
+            }
+            Event::Redirected { ask: false, .. } => {
+                events.moved.fetch_add(1, Ordering::Relaxed);
+            }
+            Event::Retrying {
+                reason: RetryReason::TryAgain,
+                ..
+            } => {
+                events.tryagain.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {}
+        },
+    ))
     .await
     .expect("connects");
 

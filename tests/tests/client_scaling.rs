@@ -53,12 +53,9 @@ async fn worker<F: Flavor>(
 }
 
 async fn scale_out<F: Flavor>(cluster: &RedisCluster) {
-    let client = TestClient::<F>::connect(TestClient::<F>::builder([cluster
-        .seed_addr()
-        .unwrap()
-        .to_string()]))
-    .await
-    .expect("connects");
+    let client = TestClient::<F>::connect(TestClient::<F>::builder_for(cluster))
+        .await
+        .expect("connects");
     let primaries_before = client.topology().await.unwrap().shards().len();
 
     // The slots to move: the first ones of the primary that has the most.

@@ -130,12 +130,9 @@ impl Background {
 }
 
 async fn connect<F: Flavor>(cluster: &RedisCluster) -> TestClient<F> {
-    TestClient::<F>::connect(TestClient::<F>::builder([cluster
-        .seed_addr()
-        .unwrap()
-        .to_string()]))
-    .await
-    .expect("connects")
+    TestClient::<F>::connect(TestClient::<F>::builder_for(cluster))
+        .await
+        .expect("connects")
 }
 
 /// Write `keys` (name, type) through `client` and remember them.
