@@ -150,10 +150,7 @@ impl Cluster {
         let addr = c.addr.clone();
         let node = c.node;
         if c.ask_zone {
-            c.send(Expect::Zone, |out| {
-                Cmd::new("INFO").arg("SERVER").encode(out)
-            });
-            self.signal_transmit(conn);
+            self.send_zone_query(conn);
         }
         if let Some(node) = node {
             self.nodes[node].failures = 0;

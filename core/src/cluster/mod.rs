@@ -182,6 +182,11 @@ pub(crate) struct Node {
 }
 
 impl Node {
+    /// Failed recently: no new connection attempt before its backoff ends.
+    pub(crate) fn is_down(&self, now: Instant) -> bool {
+        self.down_until.is_some_and(|t| t > now)
+    }
+
     /// `conn` is gone: drop every reference the node holds to it.
     pub(crate) fn forget_conn(&mut self, conn: Key) {
         if self.conn == Some(conn) {

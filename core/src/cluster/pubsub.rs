@@ -293,9 +293,8 @@ impl Cluster {
     /// Where channel and pattern subscriptions live: the current home while it is a live,
     /// listed node; otherwise a primary, preferring one already connected.
     fn home_node(&mut self, now: Instant) -> Option<usize> {
-        let alive = |cluster: &Cluster, n: usize| {
-            cluster.nodes[n].listed && cluster.nodes[n].down_until.is_none_or(|t| t <= now)
-        };
+        let alive =
+            |cluster: &Cluster, n: usize| cluster.nodes[n].listed && !cluster.nodes[n].is_down(now);
         if let Some(home) = self.pubsub.home.filter(|&h| alive(self, h)) {
             return Some(home);
         }

@@ -34,7 +34,7 @@ impl Cluster {
     }
 
     fn usable(&self, node: usize, now: Instant) -> bool {
-        self.nodes[node].down_until.is_none_or(|t| t <= now)
+        !self.nodes[node].is_down(now)
     }
 
     fn in_client_zone(&self, node: usize) -> bool {
@@ -119,12 +119,19 @@ impl Cluster {
             return;
         };
         if c.state == ConnState::Ready {
+            self.send_zone_query(conn);
+        } else {
+            c.ask_zone = true; // sent when the handshake ends
+        }
+    }
+
+    /// `INFO SERVER` on `conn`, whose reply carries the node's `availability_zone`.
+    pub(crate) fn send_zone_query(&mut self, conn: super::slab::Key) {
+        if let Some(c) = self.conns.get_mut(conn) {
             c.send(Expect::Zone, |out| {
                 Cmd::new("INFO").arg("SERVER").encode(out)
             });
             self.signal_transmit(conn);
-        } else {
-            c.ask_zone = true;
         }
     }
 

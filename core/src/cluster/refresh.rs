@@ -164,7 +164,7 @@ impl Cluster {
         let primary_down = |addr: &Addr| {
             self.node_index
                 .get(addr)
-                .is_some_and(|&n| self.nodes[n].down_until.is_some_and(|t| t > now))
+                .is_some_and(|&n| self.nodes[n].is_down(now))
         };
         topology
             .shards()
@@ -228,7 +228,7 @@ impl Cluster {
         let mut ready = Vec::new();
         let mut others = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
-            if n.listed != listed || n.down_until.is_some_and(|t| t > now) {
+            if n.listed != listed || n.is_down(now) {
                 continue;
             }
             let connected = n
@@ -510,12 +510,13 @@ impl Cluster {
         let Some(refresh) = self.refresh.current.take() else {
             return;
         };
-        let changed = |t: &Topology| {
+        // Compared once: fingerprints are whole passes over the topology.
+        let changed = topology.as_ref().is_some_and(|t| {
             self.topology
                 .as_ref()
                 .is_none_or(|cur| cur.fingerprint() != t.fingerprint())
-        };
-        if refresh.probe && topology.as_ref().is_some_and(changed) {
+        });
+        if refresh.probe && changed {
             // One node's word: confirm with a full round before acting on it.
             self.refresh.fruitless = 0;
             return self.start_refresh(refresh.trigger, now);
@@ -526,7 +527,7 @@ impl Cluster {
                 self.refresh.last_seed_failures.clear();
                 self.refresh.bootstrap_error = None;
                 self.refresh.bootstrap_failures = 0;
-                if self.apply_topology(topology, now) {
+                if self.apply_topology(topology, changed, now) {
                     self.refresh.fruitless = 0;
                     RefreshOutcome::Changed
                 } else {
@@ -575,13 +576,10 @@ impl Cluster {
         }
     }
 
-    /// Take a new view: rebuild the slot table and say what changed. Returns whether the
-    /// view differs from the previous one.
-    fn apply_topology(&mut self, topology: Topology, now: Instant) -> bool {
+    /// Take a new view (`changed`: its fingerprint differs from the current one's): rebuild
+    /// the slot table and say what changed. Returns `changed`.
+    fn apply_topology(&mut self, topology: Topology, changed: bool, now: Instant) -> bool {
         let previous = self.topology.take();
-        let changed = previous
-            .as_ref()
-            .is_none_or(|p| p.fingerprint() != topology.fingerprint());
         let slots_moved = previous.as_ref().map_or(crate::SLOT_COUNT as usize, |p| {
             p.slot_owner_changes(&topology)
         });
