@@ -3,7 +3,8 @@
 //! The core keeps one subscription per channel however many callers want it; the driver
 //! counts the callers. A channel is subscribed in the core when its first [`Subscription`]
 //! appears and unsubscribed when its last one is dropped, and every item of a channel is
-//! handed to each of its holders.
+//! handed to each of its holders. A holder that joins a channel already confirmed gets that
+//! confirmation at once: the core, which holds the channel already, says nothing new.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -75,6 +76,8 @@ struct Holder {
 pub(crate) struct Subscribers {
     holders: HashMap<u64, Holder>,
     by_channel: HashMap<(SubscriptionKind, Bytes), Vec<u64>>,
+    /// The confirmation of each channel confirmed and not lost since.
+    confirmed: HashMap<(SubscriptionKind, Bytes), PubSub>,
 }
 
 impl Subscribers {
@@ -91,11 +94,21 @@ impl Subscribers {
         channels.dedup();
         let mut new = Vec::new();
         for channel in &channels {
-            let ids = self.by_channel.entry((kind, channel.clone())).or_default();
+            let key = (kind, channel.clone());
+            let ids = self.by_channel.entry(key.clone()).or_default();
             if ids.is_empty() {
                 new.push(channel.clone());
             }
             ids.push(id);
+            if let Some(PubSub::Subscribed { addr, .. }) = self.confirmed.get(&key) {
+                // Its first confirmation: no gap of its own to report.
+                let _ = items.send(PubSub::Subscribed {
+                    kind,
+                    channel: channel.clone(),
+                    addr: addr.clone(),
+                    gap: None,
+                });
+            }
         }
         self.holders.insert(
             id,
@@ -118,6 +131,7 @@ impl Subscribers {
                 ids.retain(|&i| i != id);
                 if ids.is_empty() {
                     self.by_channel.remove(&key);
+                    self.confirmed.remove(&key);
                     gone.push(key.1);
                 }
             }
@@ -140,6 +154,15 @@ impl Subscribers {
             | PubSub::Refused { kind, channel, .. } => (*kind, channel),
         };
         let key = (kind, channel.clone());
+        match &item {
+            PubSub::Subscribed { .. } => {
+                self.confirmed.insert(key.clone(), item.clone());
+            }
+            PubSub::Resubscribing { .. } | PubSub::Refused { .. } => {
+                self.confirmed.remove(&key);
+            }
+            PubSub::Message { .. } => {}
+        }
         let refused = matches!(item, PubSub::Refused { .. });
         let ids = if refused {
             // The core dropped it; a later subscribe asks again.
@@ -183,5 +206,40 @@ mod tests {
             subscribers.remove(1),
             Some((SubscriptionKind::Channel, vec![a]))
         );
+    }
+
+    #[test]
+    fn a_holder_joining_a_confirmed_channel_is_told_it_is_subscribed() {
+        let mut subscribers = Subscribers::default();
+        let a = Bytes::from_static(b"a");
+        let (first, mut first_rx) = mpsc::unbounded_channel();
+        subscribers.add(1, SubscriptionKind::Channel, vec![a.clone()], first);
+        subscribers.deliver(PubSub::Subscribed {
+            kind: SubscriptionKind::Channel,
+            channel: a.clone(),
+            addr: Addr::new("h", 1),
+            gap: Some(keyslot_core::time::Duration::from_millis(3)),
+        });
+        assert!(first_rx.try_recv().is_ok());
+        let (second, mut second_rx) = mpsc::unbounded_channel();
+        let new = subscribers.add(2, SubscriptionKind::Channel, vec![a.clone()], second);
+        assert!(new.is_empty(), "the core holds it already");
+        assert!(matches!(
+            second_rx.try_recv(),
+            Ok(PubSub::Subscribed { gap: None, .. })
+        ));
+        assert!(
+            first_rx.try_recv().is_err(),
+            "the first holder hears nothing new"
+        );
+        // Lost: a holder joining now waits for the next confirmation.
+        subscribers.deliver(PubSub::Resubscribing {
+            kind: SubscriptionKind::Channel,
+            channel: a.clone(),
+            addr: Addr::new("h", 1),
+        });
+        let (third, mut third_rx) = mpsc::unbounded_channel();
+        subscribers.add(3, SubscriptionKind::Channel, vec![a], third);
+        assert!(third_rx.try_recv().is_err());
     }
 }
