@@ -10,7 +10,6 @@
 //! It makes no protocol decision: connect where the core says, close what it says, deliver
 //! what it replies.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -30,6 +29,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::resolve::Resolve;
 use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
+use crate::slots::SlotMap;
 use crate::subscription::Subscribers;
 use crate::wake::{ConnWake, TaskWaker};
 
@@ -77,10 +77,10 @@ pub(crate) struct Driver<R: Runtime> {
     origin: StdInstant,
     rx: mpsc::UnboundedReceiver<Msg>,
     rx_open: bool,
-    waiting: HashMap<RequestId, oneshot::Sender<Reply>>,
+    waiting: SlotMap<RequestId, oneshot::Sender<Reply>>,
     ready: Vec<oneshot::Sender<Result<(), Error>>>,
     subscribers: Subscribers,
-    conns: HashMap<ConnId, Conn<R>>,
+    conns: SlotMap<ConnId, Conn<R>>,
     connecting: Vec<(ConnId, Connecting<R::Stream>)>,
     timer: R::Timer,
     timer_at: Option<Instant>,
@@ -119,10 +119,10 @@ impl<R: Runtime> Driver<R> {
             origin,
             rx,
             rx_open: true,
-            waiting: HashMap::new(),
+            waiting: SlotMap::default(),
             ready: Vec::new(),
             subscribers: Subscribers::default(),
-            conns: HashMap::new(),
+            conns: SlotMap::default(),
             connecting: Vec::new(),
             timer: R::timer(),
             timer_at: None,
@@ -137,7 +137,7 @@ impl<R: Runtime> Driver<R> {
     }
 
     fn now(&self) -> Instant {
-        Instant::from_micros(self.origin.elapsed().as_micros() as u64)
+        since(self.origin)
     }
 
     fn std_instant(&self, at: Instant) -> StdInstant {
@@ -147,12 +147,14 @@ impl<R: Runtime> Driver<R> {
     /// Take every submitted message into the core.
     fn take_messages(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
+        // One clock reading for everything taken now: they were all submitted by then.
+        let mut taken_at = None;
         while self.rx_open {
             match self.rx.poll_recv(cx) {
                 Poll::Ready(Some(msg)) => {
                     progress = true;
                     self.taken += 1;
-                    let now = self.now();
+                    let now = *taken_at.get_or_insert_with(|| self.now());
                     match msg {
                         Msg::Send(cmd, tx) => {
                             let id = self.cluster.submit(cmd, now);
@@ -234,7 +236,8 @@ impl<R: Runtime> Driver<R> {
     fn poll_reads(&mut self) -> bool {
         let mut progress = false;
         let mut closed = Vec::new();
-        for (&id, conn) in self.conns.iter_mut() {
+        let mut read_at = None;
+        for (id, conn) in self.conns.iter_mut() {
             if !conn.wake.take_mark() {
                 continue;
             }
@@ -248,7 +251,8 @@ impl<R: Runtime> Driver<R> {
                     // More may be waiting; look again on the next round.
                     conn.wake.mark();
                     progress = true;
-                    let now = Instant::from_micros(self.origin.elapsed().as_micros() as u64);
+                    let origin = self.origin;
+                    let now = *read_at.get_or_insert_with(|| since(origin));
                     self.cluster.handle_read(id, now);
                 }
                 Poll::Pending => {}
@@ -260,7 +264,7 @@ impl<R: Runtime> Driver<R> {
     fn poll_writes(&mut self) -> bool {
         let mut progress = false;
         let mut closed = Vec::new();
-        for (&id, conn) in self.conns.iter_mut() {
+        for (id, conn) in self.conns.iter_mut() {
             let mut cx = Context::from_waker(&conn.waker);
             let cx = &mut cx;
             while conn.writing {
@@ -297,7 +301,7 @@ impl<R: Runtime> Driver<R> {
     fn close_conns(&mut self, closed: Vec<ConnId>) -> bool {
         let any = !closed.is_empty();
         for id in closed {
-            self.conns.remove(&id);
+            self.conns.remove(id);
             let now = self.now();
             self.cluster.handle_closed(id, now);
         }
@@ -317,16 +321,16 @@ impl<R: Runtime> Driver<R> {
                     started = true;
                 }
                 Output::Transmit { conn } => {
-                    if let Some(c) = self.conns.get_mut(&conn) {
+                    if let Some(c) = self.conns.get_mut(conn) {
                         c.writing = true;
                     }
                 }
                 Output::Close { conn } => {
-                    self.conns.remove(&conn);
+                    self.conns.remove(conn);
                     self.connecting.retain(|(c, _)| *c != conn);
                 }
                 Output::Reply { id, reply } => {
-                    if let Some(tx) = self.waiting.remove(&id) {
+                    if let Some(tx) = self.waiting.remove(id) {
                         let _ = tx.send(reply);
                         self.delivered += 1;
                     }
@@ -455,6 +459,11 @@ impl<R: Runtime> Future for Driver<R> {
         cx.waker().wake_by_ref();
         Poll::Pending
     }
+}
+
+/// The core's clock: microseconds since the driver started.
+fn since(origin: StdInstant) -> Instant {
+    Instant::from_micros(origin.elapsed().as_micros() as u64)
 }
 
 /// Resolve `addr` (every time: a configuration endpoint may point elsewhere by now), try each

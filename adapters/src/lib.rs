@@ -39,6 +39,7 @@ mod driver;
 mod resolve;
 mod runtime;
 mod scan;
+mod slots;
 mod subscription;
 mod tls;
 #[cfg(feature = "tls")]

@@ -22,6 +22,12 @@ impl ConnId {
     pub fn as_u64(self) -> u64 {
         (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
     }
+
+    /// A small index, unique among open connections and reused once one closes: a driver
+    /// can keep its sockets in a vector indexed by it.
+    pub fn slot(self) -> usize {
+        self.0.index() as usize
+    }
 }
 
 impl core::fmt::Display for ConnId {

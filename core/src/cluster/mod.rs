@@ -107,6 +107,12 @@ impl RequestId {
     pub fn as_u64(self) -> u64 {
         (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
     }
+
+    /// A small index, unique among the requests in progress and reused once one finishes: a
+    /// driver can keep what it holds per request in a vector indexed by it.
+    pub fn slot(self) -> usize {
+        self.0.index() as usize
+    }
 }
 
 /// A finished request's result.

@@ -99,6 +99,21 @@ impl<T> Slab<T> {
         Some(value)
     }
 
+    /// Remove the value of `key` and drop it where it lies (large values are not copied
+    /// out). Returns whether it was there.
+    pub(crate) fn discard(&mut self, key: Key) -> bool {
+        let Some(entry) = self.entries.get_mut(key.index as usize) else {
+            return false;
+        };
+        if entry.generation != key.generation || entry.value.is_none() {
+            return false;
+        }
+        entry.value = None;
+        self.free.push(key.index);
+        self.len -= 1;
+        true
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.len
     }
@@ -134,5 +149,18 @@ mod tests {
         assert_eq!(s.remove(a), None);
         assert_eq!(s.len(), 1);
         assert_eq!(s.iter().map(|(k, _)| k).collect::<Vec<_>>(), alloc::vec![b]);
+    }
+
+    #[test]
+    fn discard_frees_the_slot_once() {
+        let mut s = Slab::default();
+        let a = s.insert(alloc::string::String::from("a"));
+        assert!(s.discard(a));
+        assert!(!s.discard(a), "already gone");
+        assert_eq!(s.len(), 0);
+        let b = s.insert(alloc::string::String::from("b"));
+        assert_eq!(a.index(), b.index(), "the slot is reused");
+        assert!(!s.discard(a), "a stale handle discards nothing");
+        assert_eq!(s.get(b).map(|v| v.as_str()), Some("b"));
     }
 }

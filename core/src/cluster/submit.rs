@@ -351,26 +351,33 @@ impl Cluster {
         job: super::slab::Key,
         result: Result<super::Value, Error>,
     ) {
-        let Some(j) = self.jobs.remove(job) else {
+        let Some(&Job {
+            request,
+            entry: entry_index,
+            leg,
+            ..
+        }) = self.jobs.get(job)
+        else {
             return;
         };
-        let Some(req) = self.requests.get_mut(j.request) else {
+        self.jobs.discard(job);
+        let Some(req) = self.requests.get_mut(request) else {
             return;
         };
-        let Some(entry) = req.entries.get_mut(j.entry) else {
+        let Some(entry) = req.entries.get_mut(entry_index) else {
             return;
         };
         entry.jobs.retain(|k| *k != job);
         let combined = match &mut entry.collect {
             Collect::Single => Some(result),
             collect => {
-                super::fanout::set_leg(collect, j.leg, Leg::Done(result));
+                super::fanout::set_leg(collect, leg, Leg::Done(result));
                 super::fanout::combined(collect)
             }
         };
         if let Some(result) = combined {
-            self.set_entry_result(j.request, j.entry, result);
-            self.finish_if_done(RequestId(j.request));
+            self.set_entry_result(request, entry_index, result);
+            self.finish_if_done(RequestId(request));
         }
     }
 
