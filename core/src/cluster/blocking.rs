@@ -15,6 +15,11 @@
 //! Either way a blocking command may legitimately take longer than the request timeout, so
 //! its deadline is its own timeout plus the request timeout as a margin for the round trip
 //! and redirects; a timeout of 0 (block forever) gives a request without a deadline.
+//!
+//! A blocking command sent again (released by `UNBLOCKED` after a failover, redirected, or
+//! retried after a lost connection) carries only the wait it has left: sent with its full
+//! timeout again, a long pop would outlive its deadline and end in `Timeout` where the
+//! server would have answered null.
 
 use crate::command::CommandSpec;
 use crate::time::Duration;
@@ -41,27 +46,49 @@ enum TimeoutArg {
     AfterBlockMillis,
 }
 
+impl TimeoutArg {
+    fn of(spec: &CommandSpec) -> Option<(TimeoutArg, bool)> {
+        Some(match spec.name() {
+            "wait" => (TimeoutArg::LastMillis, false),
+            "xread" | "xreadgroup" => (TimeoutArg::AfterBlockMillis, true),
+            "blmpop" | "bzmpop" => (TimeoutArg::FirstSecs, true),
+            _ if spec.is_blocking() => (TimeoutArg::LastSecs, true),
+            _ => return None,
+        })
+    }
+
+    /// The index of the timeout among `cmd`'s arguments (the name is 0), if it has one.
+    fn index(&self, cmd: &Cmd) -> Option<usize> {
+        match self {
+            TimeoutArg::LastSecs | TimeoutArg::LastMillis => cmd.len().checked_sub(1),
+            TimeoutArg::FirstSecs => Some(1),
+            TimeoutArg::AfterBlockMillis => cmd
+                .args()
+                .position(|a| a.eq_ignore_ascii_case(b"BLOCK"))
+                .map(|block| block + 1),
+        }
+        .filter(|&i| i > 0 && i < cmd.len())
+    }
+
+    fn in_seconds(&self) -> bool {
+        matches!(self, TimeoutArg::LastSecs | TimeoutArg::FirstSecs)
+    }
+}
+
 /// How `cmd` blocks, or `None` when it answers at once.
 pub(crate) fn blocking(cmd: &Cmd, spec: &CommandSpec) -> Option<Blocking> {
-    let (arg, dedicated) = match spec.name() {
-        "wait" => (TimeoutArg::LastMillis, false),
-        "xread" | "xreadgroup" => (TimeoutArg::AfterBlockMillis, true),
-        "blmpop" | "bzmpop" => (TimeoutArg::FirstSecs, true),
-        _ if spec.is_blocking() => (TimeoutArg::LastSecs, true),
-        _ => return None,
-    };
-    let mut args = cmd.args();
-    let value = match arg {
-        TimeoutArg::LastSecs | TimeoutArg::LastMillis => args.last(),
-        TimeoutArg::FirstSecs => args.nth(1),
-        TimeoutArg::AfterBlockMillis => {
-            args.position(|a| a.eq_ignore_ascii_case(b"BLOCK"))?;
-            args.next()
-        }
-    };
-    let millis = match arg {
-        TimeoutArg::LastSecs | TimeoutArg::FirstSecs => value.and_then(seconds_as_millis),
-        TimeoutArg::LastMillis | TimeoutArg::AfterBlockMillis => value.and_then(parse_u64),
+    let (arg, dedicated) = TimeoutArg::of(spec)?;
+    if matches!(arg, TimeoutArg::AfterBlockMillis)
+        && !cmd.args().any(|a| a.eq_ignore_ascii_case(b"BLOCK"))
+    {
+        return None;
+    }
+    let index = arg.index(cmd);
+    let value = index.and_then(|i| cmd.get(i));
+    let millis = if arg.in_seconds() {
+        value.and_then(seconds_as_millis)
+    } else {
+        value.and_then(parse_u64)
     };
     // An unreadable timeout is the server's to refuse, at once: the usual deadline applies.
     let timeout = match millis {
@@ -70,6 +97,28 @@ pub(crate) fn blocking(cmd: &Cmd, spec: &CommandSpec) -> Option<Blocking> {
         None => Some(Duration::ZERO),
     };
     Some(Blocking { timeout, dedicated })
+}
+
+/// `cmd` with its server-side timeout replaced by `left` (at least a millisecond, so that
+/// it never becomes "forever"); `None` when the command has no timeout to replace.
+pub(crate) fn with_timeout_left(cmd: &Cmd, spec: &CommandSpec, left: Duration) -> Option<Cmd> {
+    let (arg, _) = TimeoutArg::of(spec)?;
+    let index = arg.index(cmd)?;
+    let millis = left.as_micros().div_ceil(1_000).max(1);
+    let value = if arg.in_seconds() {
+        alloc::format!("{}.{:03}", millis / 1_000, millis % 1_000)
+    } else {
+        alloc::format!("{millis}")
+    };
+    let mut rewritten = Cmd::new(cmd.name());
+    for (i, a) in cmd.args().enumerate().skip(1) {
+        if i == index {
+            rewritten.push_arg(value.as_str());
+        } else {
+            rewritten.push_arg(a);
+        }
+    }
+    Some(rewritten)
 }
 
 /// A plain decimal (ASCII digits only, at most 18 of them, so it cannot overflow).
@@ -112,6 +161,7 @@ fn seconds_as_millis(text: &[u8]) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::command::lookup;
+    use alloc::vec::Vec;
 
     fn of(cmd: Cmd) -> Option<Blocking> {
         blocking(&cmd, lookup(&cmd).unwrap())
@@ -141,6 +191,36 @@ mod tests {
         );
         let wait = of(Cmd::new("WAIT").arg(1).arg(250)).unwrap();
         assert_eq!((wait.timeout, wait.dedicated), (ms(250), false));
+    }
+
+    #[test]
+    fn a_resend_carries_the_wait_left_in_the_command_s_own_unit() {
+        let left = |cmd: Cmd, ms: u64| {
+            let spec = lookup(&cmd).unwrap();
+            with_timeout_left(&cmd, spec, Duration::from_millis(ms)).map(|c| {
+                c.args()
+                    .map(|a| alloc::string::String::from_utf8_lossy(a).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        };
+        let blpop = Cmd::new("BLPOP").arg("a").arg("b").arg(30);
+        assert_eq!(left(blpop.clone(), 12_345).unwrap(), "BLPOP a b 12.345");
+        assert_eq!(
+            left(blpop, 0).unwrap(),
+            "BLPOP a b 0.001",
+            "never 0, which blocks forever"
+        );
+        let blmpop = Cmd::new("BLMPOP").arg(5).arg(1).arg("k").arg("LEFT");
+        assert_eq!(left(blmpop, 2_000).unwrap(), "BLMPOP 2.000 1 k LEFT");
+        let xread = Cmd::new("XREAD").arg("BLOCK").arg(9000).arg("STREAMS");
+        assert_eq!(
+            left(xread.arg("s").arg("$"), 250).unwrap(),
+            "XREAD BLOCK 250 STREAMS s $"
+        );
+        assert_eq!(left(Cmd::new("GET").arg("k"), 5), None);
+        let parsed = of(Cmd::new("BLPOP").arg("q").arg("12.345")).unwrap();
+        assert_eq!(parsed.timeout, ms(12_345), "the rewritten value reads back");
     }
 
     #[test]

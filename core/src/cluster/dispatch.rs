@@ -3,11 +3,13 @@
 use alloc::vec::Vec;
 
 use super::backoff::backoff;
+use super::blocking::with_timeout_left;
 use super::conn::{Conn, ConnId, ConnState, Expect, Part};
 use super::job::{Payload, Target};
 use super::slab::Key;
 use super::timers::Timer;
 use super::{Cluster, Error, Output, ReadFrom, RefreshTrigger, NO_NODE};
+use crate::command::lookup;
 use crate::time::{Duration, Instant};
 use crate::Cmd;
 
@@ -142,6 +144,15 @@ impl Cluster {
         };
         if job.ask.take().is_some() {
             c.send(Expect::Asking, |out| Cmd::new("ASKING").encode(out));
+        }
+        let resent = !job.trail.is_empty();
+        if let (true, Some(until), Payload::Command(cmd)) =
+            (resent, job.wait_until, &mut job.payload)
+        {
+            let left = until.saturating_duration_since(now);
+            if let Some(shorter) = lookup(cmd).and_then(|spec| with_timeout_left(cmd, spec, left)) {
+                *cmd = shorter;
+            }
         }
         match &job.payload {
             Payload::Command(cmd) => c.send(

@@ -64,6 +64,9 @@ pub(crate) struct Job {
     pub(crate) replica_read: bool,
     /// Blocks the server side: runs on a connection of its own.
     pub(crate) dedicated: bool,
+    /// When the server-side wait of a dedicated blocking command ends; a re-send carries
+    /// only what is left of it. `None` for a wait without end.
+    pub(crate) wait_until: Option<Instant>,
     /// When the job was last written, for reply-time measurements.
     pub(crate) sent_at: Instant,
     /// An `EVALSHA`'s script body, loaded and retried on `NOSCRIPT`, once per connection.
@@ -98,6 +101,7 @@ impl Job {
             delayed: false,
             replica_read: false,
             dedicated: false,
+            wait_until: None,
             sent_at: Instant::ZERO,
             script: None,
             script_loaded_on: None,

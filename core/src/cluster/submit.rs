@@ -182,7 +182,10 @@ impl Cluster {
         };
         let mut job = Job::new(request, entry, 0, Payload::Command(cmd), target, retry_safe);
         job.replica_read = retry_safe;
-        job.dedicated = blocking.is_some_and(|b| b.dedicated);
+        if let Some(b) = blocking.filter(|b| b.dedicated) {
+            job.dedicated = true;
+            job.wait_until = b.timeout.map(|t| now + t);
+        }
         job.script = script;
         self.spawn_job(request, entry, job, now);
     }

@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use bytes::Bytes;
 use keyslot_core::key_slot;
 use keyslot_core::resp::Value;
+use keyslot_core::time::{Duration, Instant};
 
 use super::blocking_server::list_items;
 use super::clock::us;
@@ -61,6 +62,8 @@ pub struct BlockingStats {
     pub unblocked: u64,
     /// Parked pops the client cron sent away (`MOVED`, `CLUSTERDOWN`).
     pub redirected: u64,
+    /// Pops parked again after a first park, with the wait they had left.
+    pub reparked: u64,
     /// Elements popped whose reply was lost with the connection (the request failed).
     pub lost_in_flight: u64,
     /// Elements a failover dropped (the promoted replica never got the push).
@@ -96,6 +99,7 @@ impl BlockingStats {
             (&mut self.parked, o.parked),
             (&mut self.unblocked, o.unblocked),
             (&mut self.redirected, o.redirected),
+            (&mut self.reparked, o.reparked),
             (&mut self.lost_in_flight, o.lost_in_flight),
             (&mut self.dropped_by_failover, o.dropped_by_failover),
             (&mut self.revived_by_failover, o.revived_by_failover),
@@ -116,7 +120,7 @@ impl BlockingStats {
     pub fn summary(&self) -> String {
         format!(
             "pops: {} submitted, {} parked, {} released by UNBLOCKED, {} redirected while \
-             parked, {} got an element, {} timed out, {} elements lost in flight with a failed \
+             parked, {} parked again with the wait left, {} got an element, {} timed out, {} elements lost in flight with a failed \
              request | \
              elements: {} pushed ({} skipped), {} dropped and {} revived by failovers, {} left \
              queued | scripts: {} calls, {} ok, {} NOSCRIPT, {} loads, {} flushes ({} raced a \
@@ -125,6 +129,7 @@ impl BlockingStats {
             self.parked,
             self.unblocked,
             self.redirected,
+            self.reparked,
             self.delivered,
             self.timed_out,
             self.lost_in_flight,
@@ -157,6 +162,8 @@ pub struct BlockingSim {
     popped_by: BTreeMap<Bytes, Bytes>,
     /// Markers of pops reported as never run.
     refused: BTreeSet<Bytes>,
+    /// When each pop's own timeout ends (by marker), and when it first parked.
+    wait_ends: BTreeMap<Bytes, (Instant, Option<Instant>)>,
     /// Elements popped by a node that no longer truly held the queue (a former primary
     /// that has not heard of its failover): their pop does not count.
     stale_pops: BTreeSet<Bytes>,
@@ -185,6 +192,7 @@ impl World {
             delivered: BTreeMap::new(),
             popped_by: BTreeMap::new(),
             refused: BTreeSet::new(),
+            wait_ends: BTreeMap::new(),
             stale_pops: BTreeSet::new(),
             flush_raced: BTreeSet::new(),
             stats: BlockingStats::default(),
@@ -272,6 +280,8 @@ impl World {
         b.next += 1;
         let timeout_ms = b.rng.range(200, 3_000);
         b.stats.pops += 1;
+        let ends = self.now + Duration::from_millis(timeout_ms);
+        b.wait_ends.insert(marker.clone(), (ends, None));
         let op = Op::Blpop {
             queue,
             marker,
@@ -318,6 +328,36 @@ impl World {
             if stale {
                 b.stale_pops.insert(element.clone());
             }
+        }
+    }
+
+    /// A node parks a pop that waits `wait` (`None`: for ever). Sent again, a pop must carry
+    /// no more than what its own timeout had left when it first parked: with its full
+    /// timeout again it would outlive its deadline.
+    pub(super) fn note_parked(&mut self, marker: &Bytes, wait: Option<Duration>) {
+        let now = self.now;
+        let Some(b) = self.blocking.as_mut() else {
+            return;
+        };
+        b.stats.parked += 1;
+        let Some((ends, first_park)) = b.wait_ends.get_mut(marker) else {
+            return;
+        };
+        let Some(first) = *first_park else {
+            *first_park = Some(now);
+            return;
+        };
+        b.stats.reparked += 1;
+        // The client rounds the wait left up to the millisecond.
+        let left = ends.saturating_duration_since(first) + Duration::from_millis(1);
+        if let Some(wait) = wait.filter(|&w| w > left) {
+            let what = format!(
+                "the pop marked {marker:?} was sent again to wait {} µs, more than the {} µs \
+                 its own timeout had left when it first parked",
+                wait.as_micros(),
+                left.as_micros()
+            );
+            self.violation(what);
         }
     }
 

@@ -161,7 +161,8 @@ impl World {
             since: self.now,
             gen,
         });
-        if let Some(ms) = timeout_ms(&args[args.len() - 1]).filter(|&ms| ms > 0) {
+        let timeout = timeout_ms(&args[args.len() - 1]).filter(|&ms| ms > 0);
+        if let Some(ms) = timeout {
             let wake = Ev::Blocked {
                 conn,
                 gen,
@@ -177,9 +178,7 @@ impl World {
             wake: Wake::Cron,
         };
         self.sched.after(self.now, first, cron);
-        if let Some(b) = self.blocking.as_mut() {
-            b.stats.parked += 1;
-        }
+        self.note_parked(&args[args.len() - 2], timeout.map(Duration::from_millis));
     }
 
     /// A parked pop's timer fired.

@@ -125,6 +125,29 @@ fn wait_runs_on_the_shared_connections_with_its_own_deadline() {
     assert_eq!(net.single(wait), &Ok(Value::Integer(1)));
 }
 
+/// A pop sent again carries only the wait it has left: with its full timeout again it could
+/// outlive its deadline and end in `Timeout` where the server would have answered null.
+#[test]
+fn a_pop_sent_again_waits_only_for_what_is_left_of_its_timeout() {
+    let mut net = ready_client(Config::default());
+    let from = primary_of("queue");
+    let to = if from == "10.0.0.1:7000" {
+        "10.0.0.2:7000"
+    } else {
+        "10.0.0.1:7000"
+    };
+    let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(5));
+    let first = net.accept(from);
+    assert_eq!(net.take_sent(first), [["BLPOP", "queue", "5"]]);
+    net.advance(Duration::from_millis(1_500));
+    let slot = crate::key_slot(b"queue");
+    net.reply(first, &error(&alloc::format!("MOVED {slot} {to}")));
+    let second = net.ensure_accepted(to);
+    assert_eq!(net.take_sent(second), [["BLPOP", "queue", "3.500"]]);
+    net.reply(second, &Value::Null);
+    assert_eq!(net.single(pop), &Ok(Value::Null));
+}
+
 const UNBLOCKED: &str =
     "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
 
