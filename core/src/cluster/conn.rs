@@ -59,7 +59,9 @@ pub(crate) enum Expect {
     /// nothing (a refusal shows as MOVED on the reads after it).
     LateReadOnly,
     /// `SCRIPT LOAD` before a job's `EVALSHA` is sent again after `NOSCRIPT`.
-    ScriptLoad,
+    ScriptLoad {
+        job: Key,
+    },
     /// `(S|P)SUBSCRIBE`: answered by one confirmation (a push) per channel, or by an error.
     Subscribe {
         kind: super::pubsub::SubscriptionKind,

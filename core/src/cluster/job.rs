@@ -73,6 +73,9 @@ pub(crate) struct Job {
     pub(crate) script: Option<bytes::Bytes>,
     /// The connection the script was last loaded on.
     pub(crate) script_loaded_on: Option<Key>,
+    /// Why the last `SCRIPT LOAD` failed: the `NOSCRIPT` right behind it means that, not
+    /// a missing script.
+    pub(crate) script_load_error: Option<bytes::Bytes>,
 }
 
 impl Job {
@@ -105,6 +108,7 @@ impl Job {
             sent_at: Instant::ZERO,
             script: None,
             script_loaded_on: None,
+            script_load_error: None,
         }
     }
 }

@@ -82,8 +82,8 @@ impl Cluster {
             Expect::Hello | Expect::Auth | Expect::SetName | Expect::ReadOnly => {
                 self.on_handshake_reply(conn, entry.expect, frame, now)
             }
-            // A failed `SCRIPT LOAD` shows in the `EVALSHA` after it.
-            Expect::Asking | Expect::ScriptLoad | Expect::LateReadOnly => {}
+            Expect::Asking | Expect::LateReadOnly => {}
+            Expect::ScriptLoad { job } => self.on_script_load_reply(job, frame),
             Expect::Zone => self.on_zone_reply(conn, frame),
             Expect::Subscribe { kind, .. } => {
                 if let Some(text) = frame.error_text() {
@@ -126,9 +126,14 @@ impl Cluster {
             }
             Part::Single | Part::Exec => {}
         }
-        // EXEC aborted because of a queued command's error: act on that error.
+        // EXEC aborted because of a queued command's error, or NOSCRIPT right after a failed
+        // load: act on the error that caused it.
+        let load_error = job.script_load_error.take();
         let error = match (part, frame.error_text(), job.queued_error.take()) {
             (Part::Exec, Some(_), Some(queued)) => Some(queued),
+            (_, Some(text), _) if text.starts_with(b"NOSCRIPT") && load_error.is_some() => {
+                load_error
+            }
             (_, Some(text), _) => Some(Bytes::copy_from_slice(text)),
             (_, None, _) => None,
         };
@@ -226,9 +231,22 @@ impl Cluster {
             return false;
         };
         let load = crate::Cmd::new("SCRIPT").arg("LOAD").arg(body);
-        c.send(Expect::ScriptLoad, |out| load.encode(out));
+        c.send(Expect::ScriptLoad { job: key }, |out| load.encode(out));
         self.write_job(conn, key, now);
         true
+    }
+
+    /// A failed `SCRIPT LOAD` shows as `NOSCRIPT` in the `EVALSHA` right behind it: keep
+    /// the load's own error for that reply (a script that does not compile, a node still
+    /// loading), and let a later attempt on this connection load again.
+    fn on_script_load_reply(&mut self, job: Key, frame: &Frame<'_>) {
+        let Some(text) = frame.error_text() else {
+            return;
+        };
+        if let Some(j) = self.jobs.get_mut(job) {
+            j.script_load_error = Some(Bytes::copy_from_slice(text));
+            j.script_loaded_on = None;
+        }
     }
 
     fn conn_addr(&self, conn: Key) -> Addr {

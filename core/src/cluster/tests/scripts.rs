@@ -58,8 +58,10 @@ fn a_redirected_call_loads_the_script_again_on_the_new_node() {
     assert_eq!(net.single(id), &Ok(Value::Integer(2)));
 }
 
+/// The script vanished again right after a load that worked (an operator's flush): the
+/// second `NOSCRIPT` is the caller's, not another load.
 #[test]
-fn a_second_noscript_reaches_the_caller() {
+fn a_second_noscript_after_a_good_load_reaches_the_caller() {
     let mut net = ready_client(Config::default());
     let script = Script::new("return 1");
     let id = net.cluster.submit_script(script.call().key("foo"), net.now);
@@ -68,14 +70,73 @@ fn a_second_noscript_reaches_the_caller() {
     net.take_sent(node);
     net.reply(node, &error("NOSCRIPT No matching script."));
     net.take_sent(node);
-    net.reply(node, &error("ERR scripts are disabled"));
+    net.reply(node, &bulk(script.sha1()));
     net.reply(node, &error("NOSCRIPT No matching script."));
+    assert!(net.take_sent(node).is_empty(), "no second load");
     assert_eq!(
         net.single(id),
         &Err(Error::Server(Bytes::from_static(
             b"NOSCRIPT No matching script."
         )))
     );
+}
+
+/// A load that fails makes the `EVALSHA` behind it answer `NOSCRIPT`; the caller gets the
+/// load's reason instead (here a script that does not compile), which says what to fix.
+#[test]
+fn a_failed_load_gives_the_caller_the_load_s_own_error() {
+    let mut net = ready_client(Config::default());
+    let script = Script::new("return +");
+    let id = net.cluster.submit_script(script.call().key("foo"), net.now);
+    net.drain();
+    let node = net.accept("10.0.0.3:7000");
+    net.take_sent(node);
+    net.reply(node, &error("NOSCRIPT No matching script."));
+    net.take_sent(node);
+    let compile = "ERR Error compiling script (new function): user_script:1: unexpected symbol";
+    net.reply(node, &error(compile));
+    net.reply(node, &error("NOSCRIPT No matching script."));
+    assert_eq!(
+        net.single(id),
+        &Err(Error::Server(Bytes::from(compile.to_string())))
+    );
+}
+
+/// A node still loading its data set refuses the load: the call waits and tries again, and
+/// loads the script again on the same connection.
+#[test]
+fn a_load_refused_while_the_node_loads_is_tried_again_later() {
+    let mut net = ready_client(Config::default());
+    let script = Script::new("return 3");
+    let id = net.cluster.submit_script(script.call().key("foo"), net.now);
+    net.drain();
+    let node = net.accept("10.0.0.3:7000");
+    net.take_sent(node);
+    net.reply(node, &error("NOSCRIPT No matching script."));
+    net.take_sent(node);
+    net.reply(
+        node,
+        &error("LOADING Redis is loading the dataset in memory"),
+    );
+    net.reply(node, &error("NOSCRIPT No matching script."));
+    assert!(!net.replies.contains_key(&id), "not the caller's error");
+    let mut sent = Vec::new();
+    for _ in 0..20 {
+        net.advance(Duration::from_millis(100));
+        let conn = net.conn_to("10.0.0.3:7000");
+        sent = net.take_sent(conn);
+        if !sent.is_empty() {
+            let again = net.conn_to("10.0.0.3:7000");
+            net.reply(again, &error("NOSCRIPT No matching script."));
+            sent = net.take_sent(again);
+            assert_eq!(sent[0][..2], ["SCRIPT", "LOAD"], "loaded again");
+            net.reply(again, &bulk(script.sha1()));
+            net.reply(again, &Value::Integer(3));
+            break;
+        }
+    }
+    assert!(!sent.is_empty(), "the call was tried again");
+    assert_eq!(net.single(id), &Ok(Value::Integer(3)));
 }
 
 #[test]
