@@ -35,7 +35,7 @@ async fn connect<F: Flavor>(cluster: &RedisCluster) -> TestClient<F> {
 
 async fn blocking_pop_does_not_stall_the_node<F: Flavor>(cluster: &RedisCluster) {
     let c = connect::<F>(cluster).await;
-    let (_, slot) = slot_per_primary(cluster)[0].clone();
+    let slot = slot_per_primary(cluster)[0].1;
     let queue = key_in_slot(slot, &format!("queue:{}", F::NAME));
     c.send(Cmd::new("DEL").arg(&queue)).await.unwrap();
     let popper = c.clone();
@@ -206,6 +206,18 @@ async fn scripts_load_where_missing<F: Flavor>(cluster: &RedisCluster) {
             c.script(script.call().key(&key).arg("#")).await,
             Ok(bulk("v#"))
         );
+    }
+    // A script that does not compile: the server's reason, not the NOSCRIPT behind it.
+    let broken = Script::new(format!("-- {}\nreturn +", F::NAME));
+    let slot = slot_per_primary(cluster)[0].1;
+    let key = key_in_slot(slot, &format!("script:{}", F::NAME));
+    match c.script(broken.call().key(&key)).await {
+        Err(keyslot::Error::Server(text)) => assert!(
+            text.starts_with(b"ERR Error compiling script"),
+            "{}",
+            String::from_utf8_lossy(&text)
+        ),
+        other => panic!("a script that does not compile answered {other:?}"),
     }
     // SCRIPT LOAD through the client reaches every node.
     let other = Script::new(format!("return '{}'", F::NAME));

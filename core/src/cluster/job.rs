@@ -73,9 +73,9 @@ pub(crate) struct Job {
     pub(crate) script: Option<bytes::Bytes>,
     /// The connection the script was last loaded on.
     pub(crate) script_loaded_on: Option<Key>,
-    /// Why the last `SCRIPT LOAD` failed: the `NOSCRIPT` right behind it means that, not
-    /// a missing script.
-    pub(crate) script_load_error: Option<bytes::Bytes>,
+    /// Why the last `SCRIPT LOAD` failed, and on which connection: the `NOSCRIPT` right
+    /// behind it there means that, not a missing script.
+    pub(crate) script_load_error: Option<(Key, bytes::Bytes)>,
 }
 
 impl Job {

@@ -83,7 +83,7 @@ impl Cluster {
                 self.on_handshake_reply(conn, entry.expect, frame, now)
             }
             Expect::Asking | Expect::LateReadOnly => {}
-            Expect::ScriptLoad { job } => self.on_script_load_reply(job, frame),
+            Expect::ScriptLoad { job } => self.on_script_load_reply(conn, job, frame),
             Expect::Zone => self.on_zone_reply(conn, frame),
             Expect::Subscribe { kind, .. } => {
                 if let Some(text) = frame.error_text() {
@@ -128,7 +128,11 @@ impl Cluster {
         }
         // EXEC aborted because of a queued command's error, or NOSCRIPT right after a failed
         // load: act on the error that caused it.
-        let load_error = job.script_load_error.take();
+        let load_error = job
+            .script_load_error
+            .take()
+            .filter(|(on, _)| *on == conn)
+            .map(|(_, text)| text);
         let error = match (part, frame.error_text(), job.queued_error.take()) {
             (Part::Exec, Some(_), Some(queued)) => Some(queued),
             (_, Some(text), _) if text.starts_with(b"NOSCRIPT") && load_error.is_some() => {
@@ -239,12 +243,12 @@ impl Cluster {
     /// A failed `SCRIPT LOAD` shows as `NOSCRIPT` in the `EVALSHA` right behind it: keep
     /// the load's own error for that reply (a script that does not compile, a node still
     /// loading), and let a later attempt on this connection load again.
-    fn on_script_load_reply(&mut self, job: Key, frame: &Frame<'_>) {
+    fn on_script_load_reply(&mut self, conn: Key, job: Key, frame: &Frame<'_>) {
         let Some(text) = frame.error_text() else {
             return;
         };
         if let Some(j) = self.jobs.get_mut(job) {
-            j.script_load_error = Some(Bytes::copy_from_slice(text));
+            j.script_load_error = Some((conn, Bytes::copy_from_slice(text)));
             j.script_loaded_on = None;
         }
     }
