@@ -20,9 +20,7 @@ impl Cluster {
                 return conn;
             }
         }
-        let readonly = Cluster::needs_readonly(self.nodes[node].role);
-        let addr = self.nodes[node].addr.clone();
-        let conn = self.open_conn(addr, Some(node), readonly, now);
+        let conn = self.open_node_conn(node, now);
         if let Some(c) = self.conns.get_mut(conn) {
             c.dedicated = true;
         }

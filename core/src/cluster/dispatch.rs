@@ -96,11 +96,16 @@ impl Cluster {
                 return conn;
             }
         }
-        let readonly = Cluster::needs_readonly(self.nodes[node].role);
-        let addr = self.nodes[node].addr.clone();
-        let conn = self.open_conn(addr, Some(node), readonly, now);
+        let conn = self.open_node_conn(node, now);
         self.nodes[node].conn = Some(conn);
         conn
+    }
+
+    /// Ask the driver for a new connection to `node`, with `READONLY` if it is a replica.
+    pub(crate) fn open_node_conn(&mut self, node: usize, now: Instant) -> Key {
+        let readonly = Cluster::needs_readonly(self.nodes[node].role);
+        let addr = self.nodes[node].addr.clone();
+        self.open_conn(addr, Some(node), readonly, now)
     }
 
     /// Ask the driver for a new connection.

@@ -206,20 +206,19 @@ impl Cluster {
         if self.pubsub.subs.is_empty() {
             return;
         }
-        let waiting: Vec<(SubscriptionKind, Bytes)> = self
+        let waiting: Vec<(SubscriptionKind, Bytes, Option<Instant>)> = self
             .pubsub
             .subs
             .iter()
             .filter(|(_, s)| s.conn.is_none())
-            .map(|(k, _)| k.clone())
+            .map(|((kind, channel), s)| (*kind, channel.clone(), s.not_before))
             .collect();
         // One command per connection, kind and (for shard channels) slot.
         let mut groups: BTreeMap<(Key, SubscriptionKind, u16), Vec<Bytes>> = BTreeMap::new();
         let mut wake: Option<Instant> = None;
         let mut need_view = false;
-        for (kind, channel) in waiting {
-            let not_before = self.pubsub.subs.get(&(kind, channel.clone()));
-            if let Some(at) = not_before.and_then(|s| s.not_before).filter(|&t| t > now) {
+        for (kind, channel, not_before) in waiting {
+            if let Some(at) = not_before.filter(|&t| t > now) {
                 wake = Some(wake.map_or(at, |w| w.min(at)));
                 continue;
             }

@@ -45,19 +45,16 @@ impl Cluster {
     }
 
     fn random_replica(&mut self, primary: usize, now: Instant) -> Option<usize> {
-        let count = (0..self.nodes[primary].replicas.len())
-            .filter(|&i| self.usable(self.nodes[primary].replicas[i], now))
-            .count();
-        if count == 0 {
-            return None;
-        }
-        let pick = self.rng.below(count);
-        let replicas = &self.nodes[primary].replicas;
-        replicas
+        let usable: smallvec::SmallVec<[usize; 4]> = self.nodes[primary]
+            .replicas
             .iter()
             .copied()
             .filter(|&r| self.usable(r, now))
-            .nth(pick)
+            .collect();
+        if usable.is_empty() {
+            return None;
+        }
+        Some(usable[self.rng.below(usable.len())])
     }
 
     /// The next usable replica in turn (in the client's zone only, when asked).
