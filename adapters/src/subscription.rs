@@ -142,17 +142,7 @@ impl Subscribers {
     /// Hand an item to every holder of its channel. Returns the holders whose stream was
     /// dropped meanwhile.
     pub(crate) fn deliver(&mut self, item: PubSub) -> Vec<u64> {
-        let (kind, channel) = match &item {
-            PubSub::Message {
-                kind,
-                channel,
-                pattern,
-                ..
-            } => (*kind, pattern.as_ref().unwrap_or(channel)),
-            PubSub::Subscribed { kind, channel, .. }
-            | PubSub::Resubscribing { kind, channel, .. }
-            | PubSub::Refused { kind, channel, .. } => (*kind, channel),
-        };
+        let (kind, channel) = item.subscription();
         let key = (kind, channel.clone());
         match &item {
             PubSub::Subscribed { .. } => {

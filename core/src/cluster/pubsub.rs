@@ -116,6 +116,24 @@ pub enum PubSub {
     },
 }
 
+impl PubSub {
+    /// The subscription this item belongs to: its kind, and the channel or pattern that was
+    /// subscribed (for a message through a pattern, the pattern, not the channel).
+    pub fn subscription(&self) -> (SubscriptionKind, &Bytes) {
+        match self {
+            PubSub::Message {
+                kind,
+                channel,
+                pattern,
+                ..
+            } => (*kind, pattern.as_ref().unwrap_or(channel)),
+            PubSub::Subscribed { kind, channel, .. }
+            | PubSub::Resubscribing { kind, channel, .. }
+            | PubSub::Refused { kind, channel, .. } => (*kind, channel),
+        }
+    }
+}
+
 /// One wanted subscription and where it is placed.
 #[derive(Debug, Default)]
 pub(crate) struct Sub {

@@ -248,3 +248,37 @@ fn a_connection_lost_while_it_owes_the_last_topology_answer_still_reports_the_lo
         net.pubsub
     );
 }
+
+#[test]
+fn an_item_names_the_subscription_it_belongs_to() {
+    let message = |pattern: Option<&'static str>| PubSub::Message {
+        kind: if pattern.is_some() {
+            SubscriptionKind::Pattern
+        } else {
+            SubscriptionKind::Channel
+        },
+        channel: Bytes::from_static(b"news.eu"),
+        pattern: pattern.map(|p| Bytes::from_static(p.as_bytes())),
+        payload: Bytes::from_static(b"hi"),
+    };
+    let by_pattern = message(Some("news.*"));
+    assert_eq!(
+        by_pattern.subscription(),
+        (SubscriptionKind::Pattern, &Bytes::from_static(b"news.*")),
+        "a pattern's message belongs to the pattern"
+    );
+    let direct = message(None);
+    assert_eq!(
+        direct.subscription(),
+        (SubscriptionKind::Channel, &Bytes::from_static(b"news.eu"))
+    );
+    let refused = PubSub::Refused {
+        kind: SubscriptionKind::Shard,
+        channel: Bytes::from_static(b"orders"),
+        error: Bytes::from_static(b"NOPERM"),
+    };
+    assert_eq!(
+        refused.subscription(),
+        (SubscriptionKind::Shard, &Bytes::from_static(b"orders"))
+    );
+}
