@@ -2,9 +2,13 @@
 //!
 //! ```text
 //! cargo run --release -p keyslot-benches --bin e2e -- --seed 127.0.0.1:7000 [--seconds 5]
-//!     [--concurrency 1,50,1000] [--clients keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred]
+//!     [--concurrency 1,50,1000]
+//!     [--clients raw-socket,keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred]
 //!     [--csv results.csv]
 //! ```
+//!
+//! `raw-socket` is not a client but the floor: one blocking socket to the seed node, one
+//! round trip per operation (see `keyslot_benches::e2e::floor`), at concurrency 1 only.
 //!
 //! Every client connects from the ONE seed address. Each run is a child process (see
 //! `keyslot_benches::e2e`), so CPU time and peak RSS are the client's own.
@@ -14,10 +18,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use keyslot_benches::e2e::clients::{blocking_loop, task_loop, KvClient, TaskResult, WARMUP};
+use keyslot_benches::e2e::floor::Floor;
 use keyslot_benches::e2e::measure::{cpu_us, peak_rss_kb, take_all};
 use keyslot_benches::e2e::{RunResult, RunSpec};
 
-const ALL_CLIENTS: &str = "keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred";
+const ALL_CLIENTS: &str = "raw-socket,keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred";
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -74,6 +79,9 @@ fn parent(args: &[String]) {
         for client in &clients {
             if *client == "keyslot-blocking" && (*concurrency > 50 || workload == "pipeline") {
                 continue; // a thread per task stops making sense here
+            }
+            if *client == "raw-socket" && (*concurrency != 1 || workload == "pipeline") {
+                continue; // the floor of one round trip at a time
             }
             eprint!("{client:<18} {workload:<8} c={concurrency:<5} ... ");
             let out = Command::new(&exe)
@@ -198,6 +206,16 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
                 .collect();
             let results = threads.into_iter().filter_map(|h| h.join().ok()).collect();
             Ok(finish(results, start, cpu0))
+        }
+        "raw-socket" => {
+            let mut floor = Floor::connect(&spec.seed)?;
+            floor.run(Instant::now() + WARMUP);
+            let _ = take_all();
+            let cpu0 = cpu_us();
+            let start = Instant::now();
+            let deadline = start + Duration::from_secs_f64(spec.seconds);
+            let result = floor.run(deadline);
+            Ok(finish(vec![result], start, cpu0))
         }
         other => Err(format!("unknown client {other}")),
     }

@@ -189,7 +189,7 @@ pub struct TaskResult {
 }
 
 impl TaskResult {
-    fn error(&mut self, e: String) {
+    pub(crate) fn error(&mut self, e: String) {
         self.errors += 1;
         self.first_error.get_or_insert(e);
     }

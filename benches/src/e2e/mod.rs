@@ -6,6 +6,7 @@
 //! what was written; a client that returns wrong values fails the run.
 
 pub mod clients;
+pub mod floor;
 pub mod measure;
 
 use serde_json::{json, Value as Json};
