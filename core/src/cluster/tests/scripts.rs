@@ -58,18 +58,25 @@ fn a_redirected_call_loads_the_script_again_on_the_new_node() {
     assert_eq!(net.single(id), &Ok(Value::Integer(2)));
 }
 
-/// The script vanished again right after a load that worked (an operator's flush): the
-/// second `NOSCRIPT` is the caller's, not another load.
-#[test]
-fn a_second_noscript_after_a_good_load_reaches_the_caller() {
+/// A call on `foo` to a script of `body` that the node lacked: the client has just sent
+/// `SCRIPT LOAD` and the `EVALSHA` again behind it.
+fn load_sent(body: &'static str) -> (Net, Script, RequestId, ConnId) {
     let mut net = ready_client(Config::default());
-    let script = Script::new("return 1");
+    let script = Script::new(body);
     let id = net.cluster.submit_script(script.call().key("foo"), net.now);
     net.drain();
     let node = net.accept("10.0.0.3:7000");
     net.take_sent(node);
     net.reply(node, &error("NOSCRIPT No matching script."));
-    net.take_sent(node);
+    assert_eq!(net.take_sent(node).len(), 2, "SCRIPT LOAD and EVALSHA");
+    (net, script, id, node)
+}
+
+/// The script vanished again right after a load that worked (an operator's flush): the
+/// second `NOSCRIPT` is the caller's, not another load.
+#[test]
+fn a_second_noscript_after_a_good_load_reaches_the_caller() {
+    let (mut net, script, id, node) = load_sent("return 1");
     net.reply(node, &bulk(script.sha1()));
     net.reply(node, &error("NOSCRIPT No matching script."));
     assert!(net.take_sent(node).is_empty(), "no second load");
@@ -85,14 +92,7 @@ fn a_second_noscript_after_a_good_load_reaches_the_caller() {
 /// load's reason instead (here a script that does not compile), which says what to fix.
 #[test]
 fn a_failed_load_gives_the_caller_the_load_s_own_error() {
-    let mut net = ready_client(Config::default());
-    let script = Script::new("return +");
-    let id = net.cluster.submit_script(script.call().key("foo"), net.now);
-    net.drain();
-    let node = net.accept("10.0.0.3:7000");
-    net.take_sent(node);
-    net.reply(node, &error("NOSCRIPT No matching script."));
-    net.take_sent(node);
+    let (mut net, _, id, node) = load_sent("return +");
     let compile = "ERR Error compiling script (new function): user_script:1: unexpected symbol";
     net.reply(node, &error(compile));
     net.reply(node, &error("NOSCRIPT No matching script."));
@@ -106,14 +106,7 @@ fn a_failed_load_gives_the_caller_the_load_s_own_error() {
 /// loads the script again on the same connection.
 #[test]
 fn a_load_refused_while_the_node_loads_is_tried_again_later() {
-    let mut net = ready_client(Config::default());
-    let script = Script::new("return 3");
-    let id = net.cluster.submit_script(script.call().key("foo"), net.now);
-    net.drain();
-    let node = net.accept("10.0.0.3:7000");
-    net.take_sent(node);
-    net.reply(node, &error("NOSCRIPT No matching script."));
-    net.take_sent(node);
+    let (mut net, script, id, node) = load_sent("return 3");
     net.reply(
         node,
         &error("LOADING Redis is loading the dataset in memory"),
