@@ -147,7 +147,8 @@ impl<R: Runtime> Driver<R> {
     /// Take every submitted message into the core.
     fn take_messages(&mut self, cx: &mut Context<'_>) -> bool {
         let mut progress = false;
-        // One clock reading for everything taken now: they were all submitted by then.
+        // One clock reading for the batch: a message that arrives while the loop runs is
+        // stamped a little early, which only moves its deadline that much closer.
         let mut taken_at = None;
         while self.rx_open {
             match self.rx.poll_recv(cx) {

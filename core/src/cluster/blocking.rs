@@ -16,10 +16,10 @@
 //! its deadline is its own timeout plus the request timeout as a margin for the round trip
 //! and redirects; a timeout of 0 (block forever) gives a request without a deadline.
 //!
-//! A blocking command sent again (released by `UNBLOCKED` after a failover, redirected, or
-//! retried after a lost connection) carries only the wait it has left: sent with its full
-//! timeout again, a long pop would outlive its deadline and end in `Timeout` where the
-//! server would have answered null.
+//! A blocking command sent late — again after `UNBLOCKED`, a redirect or a lost connection,
+//! or first after waiting for its node — carries only the wait it has left: sent with its
+//! full timeout, a long pop would outlive its deadline and end in `Timeout` where the server
+//! would have answered null.
 
 use crate::command::CommandSpec;
 use crate::time::Duration;
@@ -62,12 +62,18 @@ impl TimeoutArg {
         match self {
             TimeoutArg::LastSecs | TimeoutArg::LastMillis => cmd.len().checked_sub(1),
             TimeoutArg::FirstSecs => Some(1),
-            TimeoutArg::AfterBlockMillis => cmd
-                .args()
-                .position(|a| a.eq_ignore_ascii_case(b"BLOCK"))
-                .map(|block| block + 1),
+            TimeoutArg::AfterBlockMillis => block_option(cmd).map(|block| block + 1),
         }
         .filter(|&i| i > 0 && i < cmd.len())
+    }
+
+    /// The timeout `value` in milliseconds, if it reads as this argument's unit.
+    fn millis(&self, value: &[u8]) -> Option<u64> {
+        if self.in_seconds() {
+            seconds_as_millis(value)
+        } else {
+            parse_u64(value)
+        }
     }
 
     fn in_seconds(&self) -> bool {
@@ -78,18 +84,13 @@ impl TimeoutArg {
 /// How `cmd` blocks, or `None` when it answers at once.
 pub(crate) fn blocking(cmd: &Cmd, spec: &CommandSpec) -> Option<Blocking> {
     let (arg, dedicated) = TimeoutArg::of(spec)?;
-    if matches!(arg, TimeoutArg::AfterBlockMillis)
-        && !cmd.args().any(|a| a.eq_ignore_ascii_case(b"BLOCK"))
-    {
+    if matches!(arg, TimeoutArg::AfterBlockMillis) && block_option(cmd).is_none() {
         return None;
     }
-    let index = arg.index(cmd);
-    let value = index.and_then(|i| cmd.get(i));
-    let millis = if arg.in_seconds() {
-        value.and_then(seconds_as_millis)
-    } else {
-        value.and_then(parse_u64)
-    };
+    let millis = arg
+        .index(cmd)
+        .and_then(|i| cmd.get(i))
+        .and_then(|value| arg.millis(value));
     // An unreadable timeout is the server's to refuse, at once: the usual deadline applies.
     let timeout = match millis {
         Some(0) => None,
@@ -99,12 +100,46 @@ pub(crate) fn blocking(cmd: &Cmd, spec: &CommandSpec) -> Option<Blocking> {
     Some(Blocking { timeout, dedicated })
 }
 
+/// Where `BLOCK` sits among `XREAD`/`XREADGROUP`'s options: before `STREAMS`, skipping
+/// the values of `GROUP` (two) and `COUNT` (one), so that a group, consumer or key named
+/// "block" is not taken for it.
+fn block_option(cmd: &Cmd) -> Option<usize> {
+    let mut i = 1;
+    while let Some(arg) = cmd.get(i) {
+        let is = |word: &[u8]| arg.eq_ignore_ascii_case(word);
+        if is(b"STREAMS") {
+            return None;
+        }
+        if is(b"BLOCK") {
+            return Some(i);
+        }
+        i += if is(b"GROUP") {
+            3
+        } else if is(b"COUNT") {
+            2
+        } else {
+            1
+        };
+    }
+    None
+}
+
+/// How much shorter the wait left must be than the one a command carries before it is
+/// rewritten: a re-send right after the first costs no more than this.
+const REWRITE_BELOW: u64 = 10;
+
 /// `cmd` with its server-side timeout replaced by `left` (at least a millisecond, so that
-/// it never becomes "forever"); `None` when the command has no timeout to replace.
+/// it never becomes "forever"). `None` leaves the command as it is: it has no timeout, its
+/// timeout does not read as a number (the server's to refuse), or what is left is within
+/// [`REWRITE_BELOW`] ms of what it carries.
 pub(crate) fn with_timeout_left(cmd: &Cmd, spec: &CommandSpec, left: Duration) -> Option<Cmd> {
     let (arg, _) = TimeoutArg::of(spec)?;
     let index = arg.index(cmd)?;
+    let carried = arg.millis(cmd.get(index)?)?;
     let millis = left.as_micros().div_ceil(1_000).max(1);
+    if carried == 0 || millis + REWRITE_BELOW > carried {
+        return None;
+    }
     let value = if arg.in_seconds() {
         alloc::format!("{}.{:03}", millis / 1_000, millis % 1_000)
     } else {
@@ -219,6 +254,22 @@ mod tests {
             "XREAD BLOCK 250 STREAMS s $"
         );
         assert_eq!(left(Cmd::new("GET").arg("k"), 5), None);
+        assert_eq!(
+            left(Cmd::new("BLPOP").arg("q").arg("abc"), 5),
+            None,
+            "an unreadable timeout stays the server's to refuse"
+        );
+        assert_eq!(
+            left(Cmd::new("BLPOP").arg("q").arg(5), 4_995),
+            None,
+            "within 10 ms of what it carries: unchanged"
+        );
+        let group = Cmd::new("XREADGROUP").arg("GROUP").arg("g").arg("c");
+        let group = group.arg("COUNT").arg(1).arg("BLOCK").arg(100);
+        assert_eq!(
+            left(group.arg("STREAMS").arg("s").arg(">"), 40).unwrap(),
+            "XREADGROUP GROUP g c COUNT 1 BLOCK 40 STREAMS s >"
+        );
         let parsed = of(Cmd::new("BLPOP").arg("q").arg("12.345")).unwrap();
         assert_eq!(parsed.timeout, ms(12_345), "the rewritten value reads back");
     }
@@ -231,6 +282,12 @@ mod tests {
             None
         );
         assert_eq!(of(Cmd::new("XREAD").arg("STREAMS").arg("s").arg("0")), None);
+        let named_block = Cmd::new("XREADGROUP").arg("GROUP").arg("block").arg("42");
+        assert_eq!(
+            of(named_block.arg("STREAMS").arg("block").arg(">")),
+            None,
+            "a group, consumer or key named block is not the option"
+        );
         assert_eq!(of(Cmd::new("GET").arg("k")), None);
     }
 

@@ -150,10 +150,9 @@ impl Cluster {
         if job.ask.take().is_some() {
             c.send(Expect::Asking, |out| Cmd::new("ASKING").encode(out));
         }
-        let resent = !job.trail.is_empty();
-        if let (true, Some(until), Payload::Command(cmd)) =
-            (resent, job.wait_until, &mut job.payload)
-        {
+        // A blocking command sent late (again, or after waiting for its node) carries only
+        // the wait it has left.
+        if let (Some(until), Payload::Command(cmd)) = (job.wait_until, &mut job.payload) {
             let left = until.saturating_duration_since(now);
             if let Some(shorter) = lookup(cmd).and_then(|spec| with_timeout_left(cmd, spec, left)) {
                 *cmd = shorter;

@@ -62,7 +62,7 @@ pub struct BlockingStats {
     pub unblocked: u64,
     /// Parked pops the client cron sent away (`MOVED`, `CLUSTERDOWN`).
     pub redirected: u64,
-    /// Pops parked again after a first park, with the wait they had left.
+    /// Pops parked again after a node turned them away, with the wait they had left.
     pub reparked: u64,
     /// Elements popped whose reply was lost with the connection (the request failed).
     pub lost_in_flight: u64,
@@ -148,6 +148,10 @@ impl BlockingStats {
     }
 }
 
+/// How much longer than its timeout has left a pop sent again may wait: the client keeps the
+/// wait it carries when the rest is within 10 ms of it, and rounds up to the millisecond.
+const PARK_SLACK: Duration = Duration::from_millis(11);
+
 /// The scenario's state, in [`World::blocking`].
 #[derive(Debug)]
 pub struct BlockingSim {
@@ -162,7 +166,7 @@ pub struct BlockingSim {
     popped_by: BTreeMap<Bytes, Bytes>,
     /// Markers of pops reported as never run.
     refused: BTreeSet<Bytes>,
-    /// When each pop's own timeout ends (by marker), and when it first parked.
+    /// When each pop's own timeout ends (by marker), and when a node last turned it away.
     wait_ends: BTreeMap<Bytes, (Instant, Option<Instant>)>,
     /// Elements popped by a node that no longer truly held the queue (a former primary
     /// that has not heard of its failover): their pop does not count.
@@ -331,33 +335,42 @@ impl World {
         }
     }
 
-    /// A node parks a pop that waits `wait` (`None`: for ever). Sent again, a pop must carry
-    /// no more than what its own timeout had left when it first parked: with its full
-    /// timeout again it would outlive its deadline.
+    /// A node parks a pop that waits `wait` (`None`: for ever). A pop a node turned away
+    /// while parked and that the client sends again must carry no more than what its own
+    /// timeout had left when it was turned away: with its full timeout it would outlive its
+    /// deadline. (The first send is not checked: the network may delay it by any amount.)
     pub(super) fn note_parked(&mut self, marker: &Bytes, wait: Option<Duration>) {
-        let now = self.now;
         let Some(b) = self.blocking.as_mut() else {
             return;
         };
         b.stats.parked += 1;
-        let Some((ends, first_park)) = b.wait_ends.get_mut(marker) else {
+        let Some(&(ends, released)) = b.wait_ends.get(marker) else {
             return;
         };
-        let Some(first) = *first_park else {
-            *first_park = Some(now);
+        let Some(released) = released else {
             return;
         };
         b.stats.reparked += 1;
-        // The client rounds the wait left up to the millisecond.
-        let left = ends.saturating_duration_since(first) + Duration::from_millis(1);
+        let left = ends.saturating_duration_since(released) + PARK_SLACK;
         if let Some(wait) = wait.filter(|&w| w > left) {
             let what = format!(
                 "the pop marked {marker:?} was sent again to wait {} µs, more than the {} µs \
-                 its own timeout had left when it first parked",
+                 its own timeout had left when a node turned it away (slack included)",
                 wait.as_micros(),
                 left.as_micros()
             );
             self.violation(what);
+        }
+    }
+
+    /// A node turned a parked pop away without running it (`UNBLOCKED`, `MOVED`,
+    /// `CLUSTERDOWN`): the client may send it again.
+    pub(super) fn note_released(&mut self, marker: &Bytes) {
+        let now = self.now;
+        if let Some(b) = self.blocking.as_mut() {
+            if let Some(entry) = b.wait_ends.get_mut(marker) {
+                entry.1 = Some(now);
+            }
         }
     }
 

@@ -303,6 +303,9 @@ impl World {
             return;
         };
         let node = sess.node;
+        if !ran {
+            self.note_released(&parked.args[parked.args.len() - 2]);
+        }
         if ran {
             self.pop_ran(node, &parked.args, &reply);
             self.model.executed(

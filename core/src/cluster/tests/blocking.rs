@@ -148,6 +148,19 @@ fn a_pop_sent_again_waits_only_for_what_is_left_of_its_timeout() {
     assert_eq!(net.single(pop), &Ok(Value::Null));
 }
 
+/// The same for a first send that waited: here for its connection, 1.2 s to open.
+#[test]
+fn a_pop_first_sent_late_waits_only_for_what_is_left() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("queue");
+    let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(5));
+    net.advance(Duration::from_millis(1_200));
+    let dedicated = net.accept(node);
+    assert_eq!(net.take_sent(dedicated), [["BLPOP", "queue", "3.800"]]);
+    net.reply(dedicated, &Value::Null);
+    assert_eq!(net.single(pop), &Ok(Value::Null));
+}
+
 const UNBLOCKED: &str =
     "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
 
