@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use keyslot_benches::e2e::clients::{blocking_loop, task_loop, KvClient, TaskResult, WARMUP};
 use keyslot_benches::e2e::floor::Floor;
-use keyslot_benches::e2e::measure::{cpu_us, peak_rss_kb, take_all};
+use keyslot_benches::e2e::measure::{cpu_us, peak_rss_kb, redis_server_cpu_us, take_all, Baseline};
 use keyslot_benches::e2e::{RunResult, RunSpec};
 
 const ALL_CLIENTS: &str = "raw-socket,keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred";
@@ -116,17 +116,19 @@ fn parent(args: &[String]) {
         }
     }
     println!(
-        "\n| client | workload | conc | ops/s | p50 us | p99 us | p999 us | CPU ns/op | peak RSS MiB | errors | wrong |"
+        "\n| client | workload | conc | ops/s | p50 us | p99 us | p999 us | CPU ns/op | server CPU ns/op | peak RSS MiB | errors | wrong |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (client, workload, c, r) in &rows {
         println!(
-            "| {client} | {workload} | {c} | {:.0} | {} | {} | {} | {:.0} | {:.1} | {} | {} |",
+            "| {client} | {workload} | {c} | {:.0} | {} | {} | {} | {:.0} | {} | {:.1} | {} | {} |",
             r.ops_per_sec(),
             r.p50_us,
             r.p99_us,
             r.p999_us,
             r.cpu_ns_per_op(),
+            r.server_cpu_ns_per_op()
+                .map_or_else(|| "-".to_string(), |ns| format!("{ns:.0}")),
             r.peak_rss_kb as f64 / 1024.0,
             r.errors,
             r.wrong
@@ -134,16 +136,18 @@ fn parent(args: &[String]) {
     }
     if let Some(path) = flag(args, "--csv") {
         let mut f = std::fs::File::create(path).expect("csv file");
-        let _ = writeln!(f, "client,workload,concurrency,ops_per_sec,p50_us,p99_us,p999_us,cpu_ns_per_op,peak_rss_kb,errors,wrong");
+        let _ = writeln!(f, "client,workload,concurrency,ops_per_sec,p50_us,p99_us,p999_us,cpu_ns_per_op,server_cpu_ns_per_op,peak_rss_kb,errors,wrong");
         for (client, workload, c, r) in &rows {
             let _ = writeln!(
                 f,
-                "{client},{workload},{c},{:.0},{},{},{},{:.0},{},{},{}",
+                "{client},{workload},{c},{:.0},{},{},{},{:.0},{},{},{},{}",
                 r.ops_per_sec(),
                 r.p50_us,
                 r.p99_us,
                 r.p999_us,
                 r.cpu_ns_per_op(),
+                r.server_cpu_ns_per_op()
+                    .map_or_else(String::new, |ns| format!("{ns:.0}")),
                 r.peak_rss_kb,
                 r.errors,
                 r.wrong
@@ -195,7 +199,7 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
                 .map_err(|e| e.to_string())?;
             warm_blocking(&client);
             let _ = take_all();
-            let cpu0 = cpu_us();
+            let base = Baseline::now();
             let start = Instant::now();
             let deadline = start + Duration::from_secs_f64(spec.seconds);
             let threads: Vec<_> = (0..spec.concurrency)
@@ -205,17 +209,17 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
                 })
                 .collect();
             let results = threads.into_iter().filter_map(|h| h.join().ok()).collect();
-            Ok(finish(results, start, cpu0))
+            Ok(finish(results, start, base))
         }
         "raw-socket" => {
             let mut floor = Floor::connect(&spec.seed)?;
             floor.run(Instant::now() + WARMUP);
             let _ = take_all();
-            let cpu0 = cpu_us();
+            let base = Baseline::now();
             let start = Instant::now();
             let deadline = start + Duration::from_secs_f64(spec.seconds);
             let result = floor.run(deadline);
-            Ok(finish(vec![result], start, cpu0))
+            Ok(finish(vec![result], start, base))
         }
         other => Err(format!("unknown client {other}")),
     }
@@ -254,7 +258,7 @@ where
 {
     let _ = task_loop(client.clone(), 0, false, Instant::now() + WARMUP).await;
     let _ = take_all();
-    let cpu0 = cpu_us();
+    let base = Baseline::now();
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(spec.seconds);
     let handles: Vec<H> = (0..spec.concurrency)
@@ -266,7 +270,7 @@ where
             results.push(r);
         }
     }
-    finish(results, start, cpu0)
+    finish(results, start, base)
 }
 
 /// tokio's JoinHandle yields a Result; smol's Task yields the value.
@@ -284,13 +288,18 @@ impl IntoTask for Result<TaskResult, tokio::task::JoinError> {
     }
 }
 
-fn finish(results: Vec<TaskResult>, start: Instant, cpu0: u64) -> RunResult {
+fn finish(results: Vec<TaskResult>, start: Instant, base: Baseline) -> RunResult {
     let seconds = start.elapsed().as_secs_f64();
-    let cpu = cpu_us() - cpu0;
+    let cpu = cpu_us() - base.client_cpu_us;
+    let server_cpu = base
+        .server_cpu_us
+        .zip(redis_server_cpu_us())
+        .map(|(before, after)| after.saturating_sub(before));
     let hist = take_all();
     let mut r = RunResult {
         seconds,
         cpu_us: cpu,
+        server_cpu_us: server_cpu,
         ..RunResult::default()
     };
     for t in results {

@@ -32,6 +32,8 @@ pub struct RunResult {
     pub p99_us: u64,
     pub p999_us: u64,
     pub cpu_us: u64,
+    /// CPU time of the machine's redis-server processes over the same window, if known.
+    pub server_cpu_us: Option<u64>,
     pub peak_rss_kb: u64,
     pub errors: u64,
     pub wrong: u64,
@@ -45,9 +47,14 @@ impl RunResult {
     pub fn cpu_ns_per_op(&self) -> f64 {
         self.cpu_us as f64 * 1000.0 / (self.ops.max(1)) as f64
     }
+    pub fn server_cpu_ns_per_op(&self) -> Option<f64> {
+        self.server_cpu_us
+            .map(|us| us as f64 * 1000.0 / (self.ops.max(1)) as f64)
+    }
     pub fn to_json(&self) -> Json {
         json!({"ops": self.ops, "seconds": self.seconds, "p50_us": self.p50_us, "p99_us": self.p99_us,
-               "p999_us": self.p999_us, "cpu_us": self.cpu_us, "peak_rss_kb": self.peak_rss_kb,
+               "p999_us": self.p999_us, "cpu_us": self.cpu_us, "server_cpu_us": self.server_cpu_us,
+               "peak_rss_kb": self.peak_rss_kb,
                "errors": self.errors, "wrong": self.wrong, "first_error": self.first_error})
     }
     pub fn from_json(j: &Json) -> Option<RunResult> {
@@ -59,6 +66,7 @@ impl RunResult {
             p99_us: u("p99_us")?,
             p999_us: u("p999_us")?,
             cpu_us: u("cpu_us")?,
+            server_cpu_us: u("server_cpu_us"),
             peak_rss_kb: u("peak_rss_kb")?,
             errors: u("errors")?,
             wrong: u("wrong")?,
