@@ -160,6 +160,10 @@ impl<R: Runtime> Builder<R> {
         self
     }
     /// Be told of topology changes, redirects, node losses and rediscoveries.
+    ///
+    /// `f` runs inside the driver, between its reads and writes: keep it short, and never
+    /// wait on the client from it (a blocking client's call would wait for the very driver
+    /// that is running `f`, for ever). Hand events to another task or thread instead.
     pub fn on_event(mut self, f: impl Fn(&Event) + Send + Sync + 'static) -> Self {
         self.on_event = Some(Arc::new(f));
         self

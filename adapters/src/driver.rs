@@ -217,7 +217,8 @@ impl<R: Runtime> Driver<R> {
                                 stream,
                                 wake,
                                 waker,
-                                writing: false,
+                                // Output the core queued before now is written too.
+                                writing: true,
                                 unflushed: false,
                             };
                             self.conns.insert(conn, io);
@@ -403,8 +404,10 @@ impl<R: Runtime> Driver<R> {
         }
     }
 
+    /// Every client handle is gone and no caller still waits: a request whose caller gave up
+    /// (a cancelled `BLPOP q 0`, which has no deadline) must not keep the driver alive.
     fn finished(&self) -> bool {
-        !self.rx_open && self.waiting.is_empty()
+        !self.rx_open && self.waiting.values().all(oneshot::Sender::is_closed)
     }
 }
 

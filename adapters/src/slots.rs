@@ -34,7 +34,6 @@ pub(crate) struct SlotMap<K, V> {
     slots: Vec<Option<(K, V)>>,
     /// Values whose slot was taken by another live id (see the module docs); rare.
     overflow: Vec<(K, V)>,
-    len: usize,
 }
 
 impl<K, V> Default for SlotMap<K, V> {
@@ -42,7 +41,6 @@ impl<K, V> Default for SlotMap<K, V> {
         SlotMap {
             slots: Vec::new(),
             overflow: Vec::new(),
-            len: 0,
         }
     }
 }
@@ -58,17 +56,10 @@ impl<K: Slotted, V> SlotMap<K, V> {
             Some((held, _)) if *held != id => {
                 match self.overflow.iter_mut().find(|(other, _)| *other == id) {
                     Some(entry) => entry.1 = value,
-                    None => {
-                        self.overflow.push((id, value));
-                        self.len += 1;
-                    }
+                    None => self.overflow.push((id, value)),
                 }
             }
-            entry => {
-                if entry.replace((id, value)).is_none() {
-                    self.len += 1;
-                }
-            }
+            entry => *entry = Some((id, value)),
         }
     }
 
@@ -88,7 +79,6 @@ impl<K: Slotted, V> SlotMap<K, V> {
         let entry = self.slots.get_mut(id.slot())?;
         if entry.as_ref().is_some_and(|(held, _)| *held == id) {
             let taken = entry.take().map(|(_, value)| value);
-            self.len -= 1;
             // A value waiting for this slot moves in.
             if let Some(i) = self
                 .overflow
@@ -100,7 +90,6 @@ impl<K: Slotted, V> SlotMap<K, V> {
             return taken;
         }
         let i = self.overflow.iter().position(|(other, _)| *other == id)?;
-        self.len -= 1;
         Some(self.overflow.swap_remove(i).1)
     }
 
@@ -111,8 +100,11 @@ impl<K: Slotted, V> SlotMap<K, V> {
             .chain(self.overflow.iter_mut().map(|(id, value)| (*id, value)))
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
+    pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
+        self.slots
+            .iter()
+            .filter_map(|entry| entry.as_ref().map(|(_, value)| value))
+            .chain(self.overflow.iter().map(|(_, value)| value))
     }
 }
 
@@ -153,6 +145,7 @@ mod tests {
         map.insert(failed, "failed");
         map.insert(next, "next");
         assert_eq!(map.iter_mut().count(), 2);
+        assert_eq!(map.values().count(), 2);
         assert_eq!(map.get_mut(next).copied(), Some("next"));
         assert_eq!(map.remove(failed), Some("failed"));
         assert_eq!(map.remove(failed), None);
@@ -161,9 +154,9 @@ mod tests {
             Some("next"),
             "moved into the slot"
         );
-        assert!(!map.is_empty());
+        assert_eq!(map.values().count(), 1);
         assert_eq!(map.remove(next), Some("next"));
-        assert!(map.is_empty());
+        assert_eq!(map.values().count(), 0);
 
         // The other order of removal too.
         map.insert(failed, "failed");
@@ -171,7 +164,7 @@ mod tests {
         map.insert(next, "next again");
         assert_eq!(map.remove(next), Some("next again"));
         assert_eq!(map.remove(failed), Some("failed"));
-        assert!(map.is_empty());
+        assert_eq!(map.values().count(), 0);
     }
 
     #[test]
@@ -190,7 +183,7 @@ mod tests {
         assert_eq!(map.get_mut(old), None);
         assert_eq!(map.iter_mut().count(), 1);
         assert_eq!(map.remove(new), Some("new"));
-        assert!(map.is_empty());
+        assert_eq!(map.values().count(), 0);
         assert_eq!(map.remove(new), None, "taken once");
     }
 }

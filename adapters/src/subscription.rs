@@ -28,7 +28,9 @@ use crate::driver::Msg;
 pub struct Subscription {
     id: u64,
     rx: mpsc::UnboundedReceiver<PubSub>,
-    tx: mpsc::UnboundedSender<Msg>,
+    /// Weak: a subscription does not keep the client's driver running once every client
+    /// handle is gone (its stream then ends).
+    tx: mpsc::WeakUnboundedSender<Msg>,
 }
 
 impl Subscription {
@@ -39,10 +41,12 @@ impl Subscription {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let (items_tx, rx) = mpsc::unbounded_channel();
+        let tx = tx.downgrade();
         (Subscription { id, rx, tx }, id, items_tx)
     }
 
-    /// The next item; `None` once the client is gone.
+    /// The next item; `None` once every handle of the client is dropped (the subscription
+    /// does not keep the client alive).
     pub async fn next(&mut self) -> Option<PubSub> {
         self.rx.recv().await
     }
@@ -61,7 +65,9 @@ impl Subscription {
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        let _ = self.tx.send(Msg::Unsubscribe(self.id));
+        if let Some(tx) = self.tx.upgrade() {
+            let _ = tx.send(Msg::Unsubscribe(self.id));
+        }
     }
 }
 
@@ -145,9 +151,12 @@ impl Subscribers {
         let (kind, channel) = item.subscription();
         let key = (kind, channel.clone());
         match &item {
-            PubSub::Subscribed { .. } => {
+            // Only for a channel still held: a confirmation that arrives after its last
+            // holder left (and the core was asked to unsubscribe) must not fool a later one.
+            PubSub::Subscribed { .. } if self.by_channel.contains_key(&key) => {
                 self.confirmed.insert(key.clone(), item.clone());
             }
+            PubSub::Subscribed { .. } => {}
             PubSub::Resubscribing { .. } | PubSub::Refused { .. } => {
                 self.confirmed.remove(&key);
             }
@@ -231,5 +240,32 @@ mod tests {
         let (third, mut third_rx) = mpsc::unbounded_channel();
         subscribers.add(3, SubscriptionKind::Channel, vec![a], third);
         assert!(third_rx.try_recv().is_err());
+    }
+
+    /// A holder left while its confirmation was on the way: the late confirmation is not
+    /// kept, so the next holder waits for its own subscription to be confirmed.
+    #[test]
+    fn a_confirmation_arriving_after_the_last_holder_left_is_not_kept() {
+        let mut subscribers = Subscribers::default();
+        let y = Bytes::from_static(b"y");
+        let (first, _first_rx) = mpsc::unbounded_channel();
+        subscribers.add(1, SubscriptionKind::Channel, vec![y.clone()], first);
+        assert_eq!(
+            subscribers.remove(1),
+            Some((SubscriptionKind::Channel, vec![y.clone()]))
+        );
+        subscribers.deliver(PubSub::Subscribed {
+            kind: SubscriptionKind::Channel,
+            channel: y.clone(),
+            addr: Addr::new("h", 1),
+            gap: None,
+        });
+        let (second, mut second_rx) = mpsc::unbounded_channel();
+        let new = subscribers.add(2, SubscriptionKind::Channel, vec![y.clone()], second);
+        assert_eq!(new, vec![y], "subscribed anew");
+        assert!(
+            second_rx.try_recv().is_err(),
+            "not told it is subscribed before the server says so"
+        );
     }
 }

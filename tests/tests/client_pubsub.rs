@@ -315,6 +315,45 @@ fn received_after(seen: &Seen, at: Instant) -> usize {
         .count()
 }
 
+/// Dropping every handle of a client ends its subscriptions' streams: the driver stops,
+/// even with a `BLPOP q 0` (no deadline) whose caller gave up still parked on a node (on the
+/// async flavours; a blocking call cannot be given up).
+async fn a_subscription_ends_with_its_client<F: Flavor>(cluster: &RedisCluster) {
+    let c = connect::<F>(cluster).await;
+    let channel = format!("ends:{}", F::NAME);
+    let mut sub = c
+        .subscribe(SubscriptionKind::Channel, vec![channel])
+        .expect("subscribes");
+    wait_subscribed::<F>(&mut sub).await;
+    if F::NAME != "blocking" {
+        let queue = format!("ends-queue:{}", F::NAME);
+        let gave_up = futures_lite::future::or(
+            async { Some(c.send(Cmd::new("BLPOP").arg(&queue).arg(0)).await) },
+            async {
+                F::sleep(Duration::from_millis(200)).await;
+                None
+            },
+        )
+        .await;
+        assert_eq!(gave_up, None, "the pop is still parked");
+    }
+    drop(c);
+    let began = Instant::now();
+    loop {
+        match futures_lite::future::poll_once(sub.next()).await {
+            Some(None) => break,
+            Some(Some(_)) => {}
+            None => {
+                assert!(
+                    began.elapsed() < Duration::from_secs(10),
+                    "the subscription outlived its client by 10 s"
+                );
+                F::sleep(Duration::from_millis(5)).await;
+            }
+        }
+    }
+}
+
 #[test]
 fn pubsub_through_the_client() {
     let Some(_machine) = claim_machine() else {
@@ -329,5 +368,7 @@ fn pubsub_through_the_client() {
     on_every_runtime!(runs, what, channels_and_patterns(&cluster, resp2));
     let what = "a sharded subscriber through a migration and a failover";
     on_every_runtime!(runs, what, sync sharded_subscriber_follows(&cluster));
+    let what = "a subscription ends with its client";
+    on_every_runtime!(runs, what, a_subscription_ends_with_its_client(&cluster));
     runs.finish();
 }
