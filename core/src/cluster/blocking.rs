@@ -135,12 +135,20 @@ const REWRITE_BELOW: u64 = 10;
 pub(crate) fn with_timeout_left(cmd: &Cmd, spec: &CommandSpec, left: Duration) -> Option<Cmd> {
     let (arg, _) = TimeoutArg::of(spec)?;
     let index = arg.index(cmd)?;
-    let carried = arg.millis(cmd.get(index)?)?;
-    let millis = left.as_micros().div_ceil(1_000).max(1);
+    let text = cmd.get(index)?;
+    let carried = arg.millis(text)?;
+    let mut millis = left.as_micros().div_ceil(1_000).max(1);
+    // Whole seconds stay whole: servers before Redis 6.0 refuse a decimal timeout.
+    let whole_seconds = arg.in_seconds() && !text.contains(&b'.');
+    if whole_seconds {
+        millis = millis.div_ceil(1_000) * 1_000;
+    }
     if carried == 0 || millis + REWRITE_BELOW > carried {
         return None;
     }
-    let value = if arg.in_seconds() {
+    let value = if whole_seconds {
+        alloc::format!("{}", millis / 1_000)
+    } else if arg.in_seconds() {
         alloc::format!("{}.{:03}", millis / 1_000, millis % 1_000)
     } else {
         alloc::format!("{millis}")
@@ -239,15 +247,27 @@ mod tests {
                     .join(" ")
             })
         };
-        let blpop = Cmd::new("BLPOP").arg("a").arg("b").arg(30);
+        let blpop = Cmd::new("BLPOP").arg("a").arg("b").arg("30.0");
         assert_eq!(left(blpop.clone(), 12_345).unwrap(), "BLPOP a b 12.345");
         assert_eq!(
             left(blpop, 0).unwrap(),
             "BLPOP a b 0.001",
             "never 0, which blocks forever"
         );
+        let whole = Cmd::new("BLPOP").arg("a").arg(30);
+        assert_eq!(
+            left(whole.clone(), 12_345).unwrap(),
+            "BLPOP a 13",
+            "whole seconds stay whole (Redis before 6.0), rounded up"
+        );
+        assert_eq!(left(whole, 0).unwrap(), "BLPOP a 1");
+        assert_eq!(
+            left(Cmd::new("BLPOP").arg("a").arg(5), 4_200),
+            None,
+            "rounded up it would carry as much as before"
+        );
         let blmpop = Cmd::new("BLMPOP").arg(5).arg(1).arg("k").arg("LEFT");
-        assert_eq!(left(blmpop, 2_000).unwrap(), "BLMPOP 2.000 1 k LEFT");
+        assert_eq!(left(blmpop, 2_000).unwrap(), "BLMPOP 2 1 k LEFT");
         let xread = Cmd::new("XREAD").arg("BLOCK").arg(9000).arg("STREAMS");
         assert_eq!(
             left(xread.arg("s").arg("$"), 250).unwrap(),

@@ -20,7 +20,9 @@ impl Cluster {
             return;
         };
         job.delayed = false;
-        let (replica_read, dedicated) = (job.replica_read, job.dedicated);
+        // An ASK names the primary importing the slot: its replicas know nothing of it yet.
+        let replica_read = job.replica_read && job.ask.is_none();
+        let dedicated = job.dedicated;
         let node = match (job.ask, job.target) {
             (Some(node), _) => Some(node),
             (None, Target::Node(node)) => Some(node),

@@ -54,9 +54,11 @@ impl Cluster {
         let (id, key) = self.new_request(1, false, now);
         match route(&cmd, &mut self.scratch) {
             Ok(_) | Err(Error::CrossSlot) => {
-                let retry_safe = lookup(&cmd).is_some_and(|s| s.is_readonly());
+                let spec = lookup(&cmd);
+                let retry_safe = spec.is_some_and(|s| s.is_readonly());
+                let blocking = spec.and_then(|s| super::blocking::blocking(&cmd, s));
                 let node = self.node_for(node);
-                let job = Job::new(
+                let mut job = Job::new(
                     key,
                     0,
                     0,
@@ -64,6 +66,7 @@ impl Cluster {
                     Target::Node(node),
                     retry_safe,
                 );
+                self.mark_blocking(key, &mut job, blocking, now);
                 self.spawn_job(key, 0, job, now);
             }
             Err(e) => self.set_entry_result(key, 0, Err(e)),
@@ -161,14 +164,14 @@ impl Cluster {
             Ok(routed) => routed,
             Err(e) => return self.set_entry_result(request, entry, Err(e)),
         };
-        if let Some(blocking) = blocking {
-            self.extend_deadline(request, blocking, now);
-        }
         let target = match r {
             Route::Slot(s) => Target::Slot(s),
             Route::AnyPrimary => Target::AnyPrimary,
             Route::AllPrimaries | Route::AllNodes => {
                 let policy = spec.map_or(ResponsePolicy::Default, |s| s.response_policy());
+                if let Some(blocking) = blocking {
+                    self.extend_deadline(request, blocking, now);
+                }
                 return self.fan_out(
                     request,
                     entry,
@@ -182,12 +185,28 @@ impl Cluster {
         };
         let mut job = Job::new(request, entry, 0, Payload::Command(cmd), target, retry_safe);
         job.replica_read = retry_safe;
-        if let Some(b) = blocking.filter(|b| b.dedicated) {
+        self.mark_blocking(request, &mut job, blocking, now);
+        job.script = script;
+        self.spawn_job(request, entry, job, now);
+    }
+
+    /// A blocking command's job: its request gets the command's own deadline, and unless it
+    /// is `WAIT` it runs on a connection of its own, carrying the wait it has left.
+    fn mark_blocking(
+        &mut self,
+        request: super::slab::Key,
+        job: &mut Job,
+        blocking: Option<Blocking>,
+        now: Instant,
+    ) {
+        let Some(b) = blocking else {
+            return;
+        };
+        self.extend_deadline(request, b, now);
+        if b.dedicated {
             job.dedicated = true;
             job.wait_until = b.timeout.map(|t| now + t);
         }
-        job.script = script;
-        self.spawn_job(request, entry, job, now);
     }
 
     /// A blocking command may take its own timeout: the request's deadline becomes that plus

@@ -143,7 +143,7 @@ fn a_pop_sent_again_waits_only_for_what_is_left_of_its_timeout() {
     let slot = crate::key_slot(b"queue");
     net.reply(first, &error(&alloc::format!("MOVED {slot} {to}")));
     let second = net.ensure_accepted(to);
-    assert_eq!(net.take_sent(second), [["BLPOP", "queue", "3.500"]]);
+    assert_eq!(net.take_sent(second), [["BLPOP", "queue", "4"]]);
     net.reply(second, &Value::Null);
     assert_eq!(net.single(pop), &Ok(Value::Null));
 }
@@ -156,7 +156,31 @@ fn a_pop_first_sent_late_waits_only_for_what_is_left() {
     let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(5));
     net.advance(Duration::from_millis(1_200));
     let dedicated = net.accept(node);
-    assert_eq!(net.take_sent(dedicated), [["BLPOP", "queue", "3.800"]]);
+    assert_eq!(net.take_sent(dedicated), [["BLPOP", "queue", "4"]]);
+    net.reply(dedicated, &Value::Null);
+    assert_eq!(net.single(pop), &Ok(Value::Null));
+}
+
+/// A blocking command sent to one node gets the same care as a routed one: a connection of
+/// its own (the shared one keeps serving) and its own deadline.
+#[test]
+fn a_blocking_command_sent_to_one_node_gets_its_own_connection() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("a");
+    let shared = net.accept_for(Cmd::new("GET").arg("a"), node);
+    let pop = net
+        .cluster
+        .submit_to(&addr(node), Cmd::new("BLPOP").arg("q").arg(0), net.now);
+    net.drain();
+    let dedicated = net.accept(node);
+    assert_ne!(dedicated, shared);
+    assert_eq!(net.take_sent(dedicated), [["BLPOP", "q", "0"]]);
+    assert!(
+        net.take_sent(shared).is_empty(),
+        "not on the shared connection"
+    );
+    net.advance(Duration::from_secs(60));
+    assert!(!net.replies.contains_key(&pop), "no deadline");
     net.reply(dedicated, &Value::Null);
     assert_eq!(net.single(pop), &Ok(Value::Null));
 }

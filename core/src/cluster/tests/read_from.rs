@@ -248,6 +248,27 @@ fn a_replica_that_redirects_a_read_sends_it_to_the_primary_named() {
     assert_eq!(net.single(id), &Ok(bulk("v")));
 }
 
+/// ASK names the primary importing the slot; its replicas know nothing of the migration, so
+/// `ASKING` and the read go to that primary.
+#[test]
+fn a_read_asked_elsewhere_goes_to_the_importing_primary_not_its_replica() {
+    let (mut net, id, r6) = read_waiting_on_the_first_replica();
+    let slot = crate::key_slot(b"foo");
+    net.reply(r6, &error(&alloc::format!("ASK {slot} 10.0.0.2:7000")));
+    let importing = net.accept("10.0.0.2:7000");
+    let sent = net.take_sent(importing);
+    assert_eq!(sent, [alloc::vec!["ASKING"], alloc::vec!["GET", "foo"]]);
+    assert!(
+        !net.connects
+            .iter()
+            .any(|(_, a)| *a == addr("10.0.0.5:7000")),
+        "no connection to the importing primary's replica"
+    );
+    net.reply(importing, &ok());
+    net.reply(importing, &bulk("v"));
+    assert_eq!(net.single(id), &Ok(bulk("v")));
+}
+
 #[test]
 fn a_connection_to_a_demoted_primary_gets_readonly_before_reads() {
     let mut net = two_replica_client(Config {
