@@ -5,10 +5,8 @@
 //! cheap to look up on every reply. The full id is kept next to each value, so a stale id
 //! (a connection closed and its slot reused) finds nothing instead of its successor.
 //!
-//! A slot can be reused before the driver has taken what it held: a request the core fails
-//! at once (a cross-slot command) frees its slot while its reply still waits in the core's
-//! outputs, and the next submission gets the same slot. Such a second value goes to a small
-//! overflow list instead of replacing the first.
+//! The core does not reuse a slot while the driver may still hold its id: a request's slot
+//! stays taken until its reply has been polled, a connection's until its `Close` has been.
 
 use keyslot_core::cluster::{ConnId, RequestId};
 
@@ -32,79 +30,51 @@ impl Slotted for ConnId {
 /// A map from ids to values, stored by slot.
 pub(crate) struct SlotMap<K, V> {
     slots: Vec<Option<(K, V)>>,
-    /// Values whose slot was taken by another live id (see the module docs); rare.
-    overflow: Vec<(K, V)>,
 }
 
 impl<K, V> Default for SlotMap<K, V> {
     fn default() -> Self {
-        SlotMap {
-            slots: Vec::new(),
-            overflow: Vec::new(),
-        }
+        SlotMap { slots: Vec::new() }
     }
 }
 
 impl<K: Slotted, V> SlotMap<K, V> {
-    /// Store `value` for `id` (replacing the value of the same id).
+    /// Store `value` for `id`, replacing whatever its slot held.
     pub(crate) fn insert(&mut self, id: K, value: V) {
         let slot = id.slot();
         if slot >= self.slots.len() {
             self.slots.resize_with(slot + 1, || None);
         }
-        match &mut self.slots[slot] {
-            Some((held, _)) if *held != id => {
-                match self.overflow.iter_mut().find(|(other, _)| *other == id) {
-                    Some(entry) => entry.1 = value,
-                    None => self.overflow.push((id, value)),
-                }
-            }
-            entry => *entry = Some((id, value)),
-        }
+        self.slots[slot] = Some((id, value));
     }
 
     pub(crate) fn get_mut(&mut self, id: K) -> Option<&mut V> {
         match self.slots.get_mut(id.slot())? {
             Some((held, value)) if *held == id => Some(value),
-            _ => self
-                .overflow
-                .iter_mut()
-                .find(|(other, _)| *other == id)
-                .map(|(_, value)| value),
+            _ => None,
         }
     }
 
-    /// Take the value of `id` out, if `id` is still stored.
+    /// Take the value of `id` out, if `id` is still the one stored.
     pub(crate) fn remove(&mut self, id: K) -> Option<V> {
         let entry = self.slots.get_mut(id.slot())?;
         if entry.as_ref().is_some_and(|(held, _)| *held == id) {
-            let taken = entry.take().map(|(_, value)| value);
-            // A value waiting for this slot moves in.
-            if let Some(i) = self
-                .overflow
-                .iter()
-                .position(|(k, _)| k.slot() == id.slot())
-            {
-                *entry = Some(self.overflow.swap_remove(i));
-            }
-            return taken;
+            entry.take().map(|(_, value)| value)
+        } else {
+            None
         }
-        let i = self.overflow.iter().position(|(other, _)| *other == id)?;
-        Some(self.overflow.swap_remove(i).1)
     }
 
     pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (K, &mut V)> {
         self.slots
             .iter_mut()
             .filter_map(|entry| entry.as_mut().map(|(id, value)| (*id, value)))
-            .chain(self.overflow.iter_mut().map(|(id, value)| (*id, value)))
     }
 
     pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
         self.slots
             .iter()
             .filter_map(|entry| entry.as_ref().map(|(_, value)| value))
-            .chain(self.overflow.iter().map(|(_, value)| value))
     }
 }
 
@@ -128,43 +98,6 @@ mod tests {
                 _ => {}
             }
         }
-    }
-
-    /// The core fails a cross-slot command at once and frees its slot before the driver has
-    /// taken the reply; the next submission gets the same slot while the first still waits.
-    #[test]
-    fn two_live_ids_in_one_slot_both_keep_their_values() {
-        let now = Instant::ZERO;
-        let seeds = vec![Addr::new("127.0.0.1", 7000)];
-        let mut cluster = Cluster::new(Config::default(), seeds, now);
-        let failed = cluster.submit(Cmd::new("MGET").arg("a").arg("b"), now);
-        let next = cluster.submit(Cmd::new("GET").arg("k"), now);
-        assert_eq!(failed.slot(), next.slot(), "the slot was reused at once");
-
-        let mut map = SlotMap::default();
-        map.insert(failed, "failed");
-        map.insert(next, "next");
-        assert_eq!(map.iter_mut().count(), 2);
-        assert_eq!(map.values().count(), 2);
-        assert_eq!(map.get_mut(next).copied(), Some("next"));
-        assert_eq!(map.remove(failed), Some("failed"));
-        assert_eq!(map.remove(failed), None);
-        assert_eq!(
-            map.get_mut(next).copied(),
-            Some("next"),
-            "moved into the slot"
-        );
-        assert_eq!(map.values().count(), 1);
-        assert_eq!(map.remove(next), Some("next"));
-        assert_eq!(map.values().count(), 0);
-
-        // The other order of removal too.
-        map.insert(failed, "failed");
-        map.insert(next, "next");
-        map.insert(next, "next again");
-        assert_eq!(map.remove(next), Some("next again"));
-        assert_eq!(map.remove(failed), Some("failed"));
-        assert_eq!(map.values().count(), 0);
     }
 
     #[test]

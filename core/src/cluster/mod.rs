@@ -108,8 +108,9 @@ impl RequestId {
         (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
     }
 
-    /// A small index, unique among the requests in progress and reused once one finishes: a
-    /// driver can keep what it holds per request in a vector indexed by it.
+    /// A small index, unique among the requests whose [`Output::Reply`] has not been handed
+    /// out yet, and reused after: a driver can keep what it holds per request in a vector
+    /// indexed by it.
     pub fn slot(self) -> usize {
         self.0.index() as usize
     }
@@ -262,9 +263,15 @@ impl Cluster {
 
     /// The next thing to do. Call until it returns [`Output::Timeout`].
     pub fn poll_output(&mut self) -> Output {
-        self.outputs
-            .pop_front()
-            .unwrap_or(Output::Timeout(self.timers.next()))
+        match self.outputs.pop_front() {
+            Some(output) => {
+                if let Output::Reply { id, .. } = &output {
+                    self.requests.release(id.0);
+                }
+                output
+            }
+            None => Output::Timeout(self.timers.next()),
+        }
     }
 
     /// The bytes waiting to be written on `conn` (empty for an unknown connection).

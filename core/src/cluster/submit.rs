@@ -342,7 +342,9 @@ impl Cluster {
     /// Reply now: entries still open get `fill` (the deadline's error), and their jobs are
     /// dropped (replies still in flight for them will be read and discarded).
     pub(crate) fn finish_request(&mut self, id: RequestId, fill: Option<Error>) {
-        let Some(req) = self.requests.remove(id.0) else {
+        // The slot stays held until the reply is handed out (`poll_output`): a driver that
+        // files callers by `RequestId::slot` never sees two live ids in one slot.
+        let Some(req) = self.requests.take_held(id.0) else {
             return;
         };
         let mut results = req.entries.into_iter().map(|entry| {

@@ -381,3 +381,19 @@ fn a_withdrawn_leg_is_replaced_by_one_to_the_node_that_took_its_slots() {
         "every slot counted"
     );
 }
+
+/// A request the core refuses at once keeps its slot until its reply is handed out, so a
+/// driver that files callers by slot never holds two live ids in one slot.
+#[test]
+fn a_refused_request_s_slot_is_not_reused_before_its_reply_is_polled() {
+    let mut net = ready_client(Config::default());
+    let refused = net
+        .cluster
+        .submit(Cmd::new("MGET").arg("a").arg("b"), net.now);
+    let next = net.cluster.submit(Cmd::new("GET").arg("a"), net.now);
+    assert_ne!(refused.slot(), next.slot(), "the reply is still queued");
+    net.drain();
+    assert_eq!(net.single(refused), &Err(Error::CrossSlot));
+    let after = net.cluster.submit(Cmd::new("GET").arg("b"), net.now);
+    assert_eq!(after.slot(), refused.slot(), "free again once handed out");
+}
