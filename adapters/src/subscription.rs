@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use keyslot_core::cluster::{PubSub, SubscriptionKind};
+use keyslot_core::topology::Addr;
 use tokio::sync::mpsc;
 
 use crate::driver::Msg;
@@ -82,8 +83,8 @@ struct Holder {
 pub(crate) struct Subscribers {
     holders: HashMap<u64, Holder>,
     by_channel: HashMap<(SubscriptionKind, Bytes), Vec<u64>>,
-    /// The confirmation of each channel confirmed and not lost since.
-    confirmed: HashMap<(SubscriptionKind, Bytes), PubSub>,
+    /// Where each channel confirmed and not lost since is subscribed.
+    confirmed: HashMap<(SubscriptionKind, Bytes), Addr>,
 }
 
 impl Subscribers {
@@ -106,7 +107,7 @@ impl Subscribers {
                 new.push(channel.clone());
             }
             ids.push(id);
-            if let Some(PubSub::Subscribed { addr, .. }) = self.confirmed.get(&key) {
+            if let Some(addr) = self.confirmed.get(&key) {
                 // Its first confirmation: no gap of its own to report.
                 let _ = items.send(PubSub::Subscribed {
                     kind,
@@ -153,8 +154,8 @@ impl Subscribers {
         match &item {
             // Only for a channel still held: a confirmation that arrives after its last
             // holder left (and the core was asked to unsubscribe) must not fool a later one.
-            PubSub::Subscribed { .. } if self.by_channel.contains_key(&key) => {
-                self.confirmed.insert(key.clone(), item.clone());
+            PubSub::Subscribed { addr, .. } if self.by_channel.contains_key(&key) => {
+                self.confirmed.insert(key.clone(), addr.clone());
             }
             PubSub::Subscribed { .. } => {}
             PubSub::Resubscribing { .. } | PubSub::Refused { .. } => {

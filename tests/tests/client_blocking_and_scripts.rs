@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use keyslot::{Cmd, Script, Value};
-use keyslot_tests::cluster::{ClusterSpec, FailoverMode, RedisCluster};
+use keyslot_tests::cluster::{ClusterSpec, FailoverMode, Node, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
     bulk, claim_machine, key_in_slot, ok, slot_per_primary, Flavor, Runs, TestClient,
@@ -100,6 +100,16 @@ async fn blocking_timeouts_beyond_the_request_timeout<F: Flavor>(cluster: &Redis
     assert!(text.contains(&id), "{text} lacks {id}");
 }
 
+/// `blocked_clients` from a node's `INFO clients`.
+fn blocked_clients(cluster: &RedisCluster, node: &Node) -> u64 {
+    let field = cluster.info_field(node, "clients", "blocked_clients");
+    field
+        .ok()
+        .flatten()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// A pop parked on a primary survives that primary's demotion (see the module docs).
 fn blocking_pop_follows_a_failover<F: Flavor>(cluster: &RedisCluster) {
     let shards = slot_per_primary(cluster);
@@ -115,8 +125,17 @@ fn blocking_pop_follows_a_failover<F: Flavor>(cluster: &RedisCluster) {
             while !parked.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(5));
             }
-            // Let the pop reach the server and block there.
-            std::thread::sleep(Duration::from_millis(300));
+            // Fail over only once the pop is blocked on the primary: the test is about a
+            // parked pop that the demotion releases, not one sent after the failover.
+            let began = Instant::now();
+            while blocked_clients(cluster, &primary) == 0 {
+                assert!(
+                    began.elapsed() < Duration::from_secs(10),
+                    "the pop never blocked on node {}",
+                    primary.index()
+                );
+                std::thread::sleep(Duration::from_millis(5));
+            }
             // TAKEOVER needs no votes: the primaries refuse to vote twice for one shard
             // within twice the node timeout, and the fourth runtime comes back to a shard.
             let result = cluster.failover_with(&replica, FailoverMode::Takeover);

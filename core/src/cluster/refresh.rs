@@ -527,7 +527,8 @@ impl Cluster {
                 self.refresh.last_seed_failures.clear();
                 self.refresh.bootstrap_error = None;
                 self.refresh.bootstrap_failures = 0;
-                if self.apply_topology(topology, changed, now) {
+                self.apply_topology(topology, changed, now);
+                if changed {
                     self.refresh.fruitless = 0;
                     RefreshOutcome::Changed
                 } else {
@@ -577,8 +578,8 @@ impl Cluster {
     }
 
     /// Take a new view (`changed`: its fingerprint differs from the current one's): rebuild
-    /// the slot table and say what changed. Returns `changed`.
-    fn apply_topology(&mut self, topology: Topology, changed: bool, now: Instant) -> bool {
+    /// the slot table and say what changed.
+    fn apply_topology(&mut self, topology: Topology, changed: bool, now: Instant) {
         let previous = self.topology.take();
         let slots_moved = previous.as_ref().map_or(crate::SLOT_COUNT as usize, |p| {
             p.slot_owner_changes(&topology)
@@ -630,7 +631,6 @@ impl Cluster {
         }
         self.move_misplaced_subscriptions(now);
         self.withdraw_departed_legs(now);
-        changed
     }
 
     /// Record, on each primary, the replicas reads may go to: online and, when the reply

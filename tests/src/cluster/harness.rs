@@ -277,6 +277,20 @@ impl RedisCluster {
         self.connect(node)?.send(cmd)
     }
 
+    /// One field of `node`'s `INFO <section>` (`blocked_clients` of `clients`, say).
+    pub fn info_field(
+        &self,
+        node: &Node,
+        section: &str,
+        field: &str,
+    ) -> io::Result<Option<String>> {
+        let info = call_text(
+            &mut self.connect(node)?,
+            &keyslot_core::Cmd::new("INFO").arg(section),
+        )?;
+        Ok(super::admin::info_field(&info, field).map(str::to_owned))
+    }
+
     /// `node`'s own view (`CLUSTER NODES`).
     pub fn view(&self, node: &Node) -> io::Result<ClusterView> {
         let text = call_text(&mut self.connect(node)?, &cluster("NODES"))?;

@@ -373,22 +373,18 @@ impl World {
 
     /// Reset an open connection: the server side is gone now, the client hears later.
     pub fn reset_conn(&mut self, key: u64) {
-        let Some(c) = self.net.conns.get_mut(&key) else {
-            return;
-        };
-        if c.state != State::Open {
-            return;
-        }
-        c.state = State::Reset;
-        let at = self.now + us(c.latency);
-        self.net.sessions.remove(&key);
-        self.trace_io(b'x', key, 0);
-        self.sched.at(at, Ev::ClientClosed { conn: key });
+        self.server_close(key, false);
     }
 
     /// The server closes `key` after its last reply (Redis's `CLIENT_CLOSE_AFTER_REPLY`):
     /// the bytes already sent arrive, then the client hears the close.
     pub fn close_after_reply(&mut self, key: u64) {
+        self.server_close(key, true);
+    }
+
+    /// The server side of an open connection is gone; the client hears it one latency later,
+    /// or after the replies already on their way when `after_replies`.
+    fn server_close(&mut self, key: u64, after_replies: bool) {
         let Some(c) = self.net.conns.get_mut(&key) else {
             return;
         };
@@ -396,9 +392,14 @@ impl World {
             return;
         }
         c.state = State::Reset;
-        let at = c.s2c_at.max(self.now + us(c.latency)) + us(1);
+        let heard = self.now + us(c.latency);
+        let at = if after_replies {
+            c.s2c_at.max(heard) + us(1)
+        } else {
+            heard
+        };
         self.net.sessions.remove(&key);
-        self.trace_io(b'f', key, 0);
+        self.trace_io(if after_replies { b'f' } else { b'x' }, key, 0);
         self.sched.at(at, Ev::ClientClosed { conn: key });
     }
 

@@ -120,11 +120,7 @@ pub fn run_with(seed: u64, profile: Profile) -> RunReport {
         w.report()
     }));
     result.unwrap_or_else(|e| {
-        let msg = e
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "panic".into());
+        let msg = crate::runtimes::panic_message(&*e);
         RunReport {
             seed,
             profile: p,

@@ -95,11 +95,7 @@ fn run_scenario<S: Default>(
     match result {
         Ok((report, stats)) => ScenarioRun { report, stats },
         Err(e) => {
-            let msg = e
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "panic".into());
+            let msg = crate::runtimes::panic_message(&*e);
             // The plain run's report shape, with the panic as its failure.
             let mut report = run_with(seed, profile);
             report.failure = Some(format!("panicked in the {what} run: {msg}"));
