@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 
 use super::job::{Collect, Job, Leg, Payload, Target};
 use super::slab::Key;
-use super::{Cluster, Error, RequestId};
+use super::{Cluster, Error};
 use crate::resp::Value;
 use crate::time::Instant;
 
@@ -126,8 +126,7 @@ impl Cluster {
             return;
         }
         if let Some(result) = combined(&mut entry.collect) {
-            self.set_entry_result(request, index, result);
-            return self.finish_if_done(RequestId(request));
+            return self.settle_entry(request, index, result);
         }
         for (leg, addr) in added {
             let node = self.node_for(&addr);

@@ -385,10 +385,7 @@ impl Cluster {
             return;
         };
         self.jobs.discard(job);
-        let Some(req) = self.requests.get_mut(request) else {
-            return;
-        };
-        let Some(entry) = req.entries.get_mut(entry_index) else {
+        let Some(entry) = self.entry_mut(request, entry_index) else {
             return;
         };
         entry.jobs.retain(|k| *k != job);
@@ -400,9 +397,19 @@ impl Cluster {
             }
         };
         if let Some(result) = combined {
-            self.set_entry_result(request, entry_index, result);
-            self.finish_if_done(RequestId(request));
+            self.settle_entry(request, entry_index, result);
         }
+    }
+
+    /// An entry has its result: record it, and reply if it was the request's last.
+    pub(crate) fn settle_entry(
+        &mut self,
+        request: super::slab::Key,
+        index: usize,
+        result: Result<super::Value, Error>,
+    ) {
+        self.set_entry_result(request, index, result);
+        self.finish_if_done(RequestId(request));
     }
 
     /// Whether `role` connections need `READONLY`.

@@ -210,11 +210,7 @@ fn run_scenario<S: ScenarioStats>(
     };
     let single = range.end - range.start == 1;
     let started = std::time::Instant::now();
-    let mut totals = sim::Totals::default();
-    let mut stats = S::default();
-    sim::runner::run_parallel(range, threads, run_seed, |r| {
-        totals.add(&r.report);
-        stats.add(&r.stats);
+    let (totals, stats) = sim::scenario_run::run_range(range, threads, run_seed, |r| {
         if r.report.failure.is_some() {
             println!(
                 "{}\n",
@@ -230,7 +226,6 @@ fn run_scenario<S: ScenarioStats>(
             println!("trace hash {:016x}", r.report.trace_hash);
         }
     });
-    totals.failed_seeds.sort_unstable();
     finish(&totals, started, Some(stats.summary()))
 }
 

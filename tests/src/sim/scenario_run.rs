@@ -150,20 +150,34 @@ pub fn run_fixed_range<S: ScenarioStats>(
         None => 1..seeds + 1,
     };
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
-    let mut totals = Totals::default();
-    let mut stats = S::default();
-    run_parallel(range, threads, run_seed, |r| {
-        totals.add(&r.report);
-        stats.add(&r.stats);
+    let (totals, stats) = run_range(range, threads, run_seed, |r| {
         if r.report.failure.is_some() {
             let text = r.report.failure_text().replace("sim_seeds", test);
             eprintln!("{}\n", text.replace("--seed", &format!("{flag} --seed")));
         }
     });
-    totals.failed_seeds.sort_unstable();
     println!("{}", totals.summary());
     println!("{}", stats.summary());
     println!("{} passed, {} failed", totals.passed, totals.failed);
+    (totals, stats)
+}
+
+/// Run `range` on `threads` threads, adding up every seed's report and statistics (failed
+/// seeds sorted); `each` sees every run as it ends, to print what it wants.
+pub fn run_range<S: ScenarioStats>(
+    range: std::ops::Range<u64>,
+    threads: usize,
+    run_seed: fn(u64) -> ScenarioRun<S>,
+    mut each: impl FnMut(&ScenarioRun<S>),
+) -> (Totals, S) {
+    let mut totals = Totals::default();
+    let mut stats = S::default();
+    run_parallel(range, threads, run_seed, |r| {
+        totals.add(&r.report);
+        stats.add(&r.stats);
+        each(r);
+    });
+    totals.failed_seeds.sort_unstable();
     (totals, stats)
 }
 
