@@ -75,7 +75,21 @@ impl Client {
 
     /// Run one command and wait for its reply.
     pub fn send(&self, cmd: Cmd) -> Result<Value, Error> {
-        single(self.inner.request(|tx| Msg::Send(cmd, tx))?.blocking_recv())
+        single(
+            self.inner
+                .request(|tx| Msg::Send(cmd, None, tx))?
+                .blocking_recv(),
+        )
+    }
+
+    /// [`send`](Self::send) with a deadline of its own (see [`crate::Client::send_timeout`]):
+    /// the way a blocking caller gives up on a command, a blocking pop included.
+    pub fn send_timeout(&self, cmd: Cmd, timeout: std::time::Duration) -> Result<Value, Error> {
+        single(
+            self.inner
+                .request(|tx| Msg::Send(cmd, Some(timeout), tx))?
+                .blocking_recv(),
+        )
     }
 
     /// Run commands for any slots; results in order.

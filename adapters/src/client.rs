@@ -1,6 +1,7 @@
 //! The client handle: cheap to clone, shared by every task that sends commands.
 
 use std::marker::PhantomData;
+use std::time::Duration;
 
 use keyslot_core::cluster::{Error, Reply, SubscriptionKind};
 use keyslot_core::resp::Value;
@@ -10,6 +11,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::builder::Builder;
 use crate::driver::Msg;
+use crate::pending::PendingReply;
 use crate::runtime::Runtime;
 use crate::subscription::Subscription;
 
@@ -63,32 +65,44 @@ impl<R: Runtime> Client<R> {
     }
 
     /// Run one command on the node that serves its keys.
+    ///
+    /// Dropping the future before it completes cancels the command: if none of its bytes
+    /// had been written it never runs, and a blocking command waiting on the server is
+    /// unblocked (its connection is closed) before it can take anything.
     pub async fn send(&self, cmd: Cmd) -> Result<Value, Error> {
-        single(self.request(|tx| Msg::Send(cmd, tx))?.await)
+        single(self.wait(|tx| Msg::Send(cmd, None, tx))?.await)
+    }
+
+    /// [`send`](Self::send) with a deadline of its own instead of the request timeout (a
+    /// blocking command's own timeout included). At the deadline the command ends with
+    /// [`Error::Timeout`] if it did not run, or [`Error::OutcomeUnknown`] if it may write
+    /// and was sent.
+    pub async fn send_timeout(&self, cmd: Cmd, timeout: Duration) -> Result<Value, Error> {
+        single(self.wait(|tx| Msg::Send(cmd, Some(timeout), tx))?.await)
     }
 
     /// Run commands for any slots; results come back in order, each with its own outcome.
     pub async fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
-        pipeline(self.request(|tx| Msg::Pipeline(cmds, tx))?.await)
+        pipeline(self.wait(|tx| Msg::Pipeline(cmds, tx))?.await)
     }
 
     /// Run commands as one MULTI/EXEC transaction; their keys must share a slot. The value is
     /// the array of the commands' replies.
     pub async fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
-        single(self.request(|tx| Msg::Transaction(cmds, tx))?.await)
+        single(self.wait(|tx| Msg::Transaction(cmds, tx))?.await)
     }
 
     /// Run a command on one node, whatever its keys (`CLUSTER NODES`, `INFO`, `MEMORY
     /// STATS`). The node's own answer is the reply; redirects are not followed.
     pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
-        single(self.request(|tx| Msg::SendTo(node, cmd, tx))?.await)
+        single(self.wait(|tx| Msg::SendTo(node, cmd, tx))?.await)
     }
 
     /// Run a script by its digest (`EVALSHA`); a node that lacks it gets `SCRIPT LOAD` and
     /// the call again, so the caller never sees `NOSCRIPT`.
     pub async fn script(&self, call: ScriptCall) -> Result<Value, Error> {
-        single(self.request(|tx| Msg::Script(call, tx))?.await)
+        single(self.wait(|tx| Msg::Script(call, tx))?.await)
     }
 
     /// Subscribe to channels (`SUBSCRIBE`); the subscription lives on one node and moves
@@ -129,6 +143,14 @@ impl<R: Runtime> Client<R> {
         let (tx, rx) = oneshot::channel();
         self.tx.send(Msg::Topology(tx)).map_err(|_| Error::Closed)?;
         Ok(rx)
+    }
+
+    /// Submit a request and wait for its reply; dropping the wait cancels it.
+    pub(crate) fn wait(
+        &self,
+        msg: impl FnOnce(oneshot::Sender<Reply>) -> Msg,
+    ) -> Result<PendingReply<'_>, Error> {
+        Ok(PendingReply::new(self.request(msg)?, &self.tx))
     }
 
     pub(crate) fn request(

@@ -35,7 +35,8 @@ use crate::wake::{ConnWake, TaskWaker};
 
 /// What a client handle asks of the driver.
 pub(crate) enum Msg {
-    Send(Cmd, oneshot::Sender<Reply>),
+    /// A command, with the caller's own timeout when it gave one.
+    Send(Cmd, Option<std::time::Duration>, oneshot::Sender<Reply>),
     Pipeline(Vec<Cmd>, oneshot::Sender<Reply>),
     Transaction(Vec<Cmd>, oneshot::Sender<Reply>),
     SendTo(Addr, Cmd, oneshot::Sender<Reply>),
@@ -53,6 +54,9 @@ pub(crate) enum Msg {
     Ready(oneshot::Sender<Result<(), Error>>),
     /// The current view of the cluster.
     Topology(oneshot::Sender<Option<Topology>>),
+    /// A caller stopped waiting for its reply (see `pending.rs`): cancel, in the core, the
+    /// requests whose reply channel is closed.
+    Cancelled,
 }
 
 /// A callback for the machine's events.
@@ -150,6 +154,7 @@ impl<R: Runtime> Driver<R> {
         // One clock reading for the batch: a message that arrives while the loop runs is
         // stamped a little early, which only moves its deadline that much closer.
         let mut taken_at = None;
+        let mut abandoned = false;
         while self.rx_open {
             match self.rx.poll_recv(cx) {
                 Poll::Ready(Some(msg)) => {
@@ -157,8 +162,13 @@ impl<R: Runtime> Driver<R> {
                     self.taken += 1;
                     let now = *taken_at.get_or_insert_with(|| self.now());
                     match msg {
-                        Msg::Send(cmd, tx) => {
+                        Msg::Send(cmd, timeout, tx) => {
                             let id = self.cluster.submit(cmd, now);
+                            if let Some(t) = timeout {
+                                let micros = u64::try_from(t.as_micros()).unwrap_or(u64::MAX);
+                                let at = now + keyslot_core::time::Duration::from_micros(micros);
+                                self.cluster.set_deadline(id, at);
+                            }
                             self.waiting.insert(id, tx);
                         }
                         Msg::Pipeline(cmds, tx) => {
@@ -188,13 +198,33 @@ impl<R: Runtime> Driver<R> {
                         Msg::Topology(tx) => {
                             let _ = tx.send(self.cluster.topology().cloned());
                         }
+                        Msg::Cancelled => abandoned = true,
                     }
                 }
                 Poll::Ready(None) => self.rx_open = false,
                 Poll::Pending => break,
             }
         }
+        if abandoned {
+            self.cancel_abandoned();
+        }
         progress
+    }
+
+    /// Cancel in the core every request whose caller dropped its reply channel: one pass
+    /// per batch of messages however many callers gave up in it.
+    fn cancel_abandoned(&mut self) {
+        let now = self.now();
+        let gone: Vec<RequestId> = self
+            .waiting
+            .iter_mut()
+            .filter(|(_, tx)| tx.is_closed())
+            .map(|(id, _)| id)
+            .collect();
+        for id in gone {
+            self.waiting.remove(id);
+            self.cluster.cancel(id, now);
+        }
     }
 
     fn poll_connects(&mut self, cx: &mut Context<'_>) -> bool {

@@ -36,6 +36,7 @@
 mod builder;
 mod client;
 mod driver;
+mod pending;
 mod resolve;
 mod runtime;
 mod scan;

@@ -128,6 +128,12 @@ pub trait Flavor: Send + Sync + Sized + 'static {
     fn connect(builder: Builder<Self::Runtime>) -> BoxFuture<'static, Result<Self::Client, Error>>;
     /// [`keyslot::Client::send`].
     fn send(client: &Self::Client, cmd: Cmd) -> BoxFuture<'_, Result<Value, Error>>;
+    /// [`keyslot::Client::send_timeout`].
+    fn send_timeout(
+        client: &Self::Client,
+        cmd: Cmd,
+        timeout: Duration,
+    ) -> BoxFuture<'_, Result<Value, Error>>;
     /// [`keyslot::Client::pipeline`].
     fn pipeline(client: &Self::Client, cmds: Vec<Cmd>) -> BoxFuture<'_, PipelineResult>;
     /// [`keyslot::Client::transaction`].
@@ -199,6 +205,30 @@ impl<F: Flavor> TestClient<F> {
     /// Run one command.
     pub async fn send(&self, cmd: Cmd) -> Result<Value, Error> {
         F::send(&self.inner, cmd).await
+    }
+
+    /// Run one command with a deadline of its own.
+    pub async fn send_timeout(&self, cmd: Cmd, timeout: Duration) -> Result<Value, Error> {
+        F::send_timeout(&self.inner, cmd, timeout).await
+    }
+
+    /// Send `cmd` and stop waiting for it after `after`, the way each flavour's caller gives
+    /// up: the async ones drop the future (as a `timeout` around it does); the blocking
+    /// client, whose call cannot be dropped, gives the command a deadline of its own.
+    /// Returns the reply if it came in time, `None` if the caller gave up.
+    pub async fn abandon_after(&self, cmd: Cmd, after: Duration) -> Option<Result<Value, Error>> {
+        if F::NAME == "blocking" {
+            return match self.send_timeout(cmd, after).await {
+                Err(Error::Timeout | Error::OutcomeUnknown { .. }) => None,
+                other => Some(other),
+            };
+        }
+        let send = async { Some(self.send(cmd).await) };
+        send.or(async {
+            F::sleep(after).await;
+            None
+        })
+        .await
     }
 
     /// Run a pipeline.
@@ -318,6 +348,13 @@ macro_rules! async_client_calls {
         }
         fn send(client: &Self::Client, cmd: Cmd) -> BoxFuture<'_, Result<Value, Error>> {
             Box::pin(client.send(cmd))
+        }
+        fn send_timeout(
+            client: &Self::Client,
+            cmd: Cmd,
+            timeout: Duration,
+        ) -> BoxFuture<'_, Result<Value, Error>> {
+            Box::pin(client.send_timeout(cmd, timeout))
         }
         fn pipeline(client: &Self::Client, cmds: Vec<Cmd>) -> BoxFuture<'_, PipelineResult> {
             Box::pin(client.pipeline(cmds))
@@ -452,6 +489,13 @@ impl Flavor for Blocking {
     }
     fn send(client: &Self::Client, cmd: Cmd) -> BoxFuture<'_, Result<Value, Error>> {
         Box::pin(async move { client.send(cmd) })
+    }
+    fn send_timeout(
+        client: &Self::Client,
+        cmd: Cmd,
+        timeout: Duration,
+    ) -> BoxFuture<'_, Result<Value, Error>> {
+        Box::pin(async move { client.send_timeout(cmd, timeout) })
     }
     fn pipeline(client: &Self::Client, cmds: Vec<Cmd>) -> BoxFuture<'_, PipelineResult> {
         Box::pin(async move { client.pipeline(cmds) })

@@ -3,7 +3,10 @@
 //! Redis answers in order, so each connection keeps a FIFO of what every expected reply
 //! means. Each entry also remembers where its bytes began in the connection's output, so
 //! that when the connection dies the machine knows which commands could have reached the
-//! server (their outcome is unknown) and which never left (safe to send elsewhere).
+//! server (their outcome is unknown) and which never left (safe to send elsewhere), and
+//! where they end, so that a command whose caller gave up, or whose deadline passed, before
+//! any of its bytes were written can be taken back out of the output ([`Conn::withdraw`]):
+//! that is what lets `Timeout` mean "did not run".
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
@@ -96,9 +99,23 @@ pub(crate) enum Part {
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct InFlight {
-    /// Offset in the connection's output stream where this entry's bytes begin.
+    /// Offset in the connection's output stream where this entry's bytes begin, and where
+    /// they end (exclusive).
     pub(crate) start: u64,
+    pub(crate) end: u64,
     pub(crate) expect: Expect,
+}
+
+/// What [`Conn::withdraw`] did with a job's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Withdrawal {
+    /// The connection expects no reply for the job.
+    NotQueued,
+    /// None of its bytes had been written: they are gone from the output, with the replies
+    /// the connection expected for them. The server never sees the command.
+    Withdrawn,
+    /// Some of its bytes may have reached the server: it may run.
+    MaybeSent,
 }
 
 #[derive(Debug)]
@@ -170,7 +187,11 @@ impl Conn {
         let start = self.queued;
         write(&mut self.out);
         self.queued += (self.out.len() - before) as u64;
-        self.inflight.push_back(InFlight { start, expect });
+        self.inflight.push_back(InFlight {
+            start,
+            end: self.queued,
+            expect,
+        });
     }
 
     /// Queue bytes whose answer is not a reply in the FIFO (`UNSUBSCRIBE`: its confirmations
@@ -205,6 +226,49 @@ impl Conn {
     pub(crate) fn maybe_sent(&self, start: u64) -> bool {
         start < self.written
     }
+
+    /// Take a job's bytes back out of the output, if none of them has been written yet:
+    /// its replies (a transaction's `MULTI` to `EXEC`) and the `ASKING` written just before
+    /// it leave the FIFO too, and what was queued after them moves up.
+    pub(crate) fn withdraw(&mut self, job: Key) -> Withdrawal {
+        let is_job = |e: &InFlight| matches!(e.expect, Expect::Job { job: j, .. } if j == job);
+        let Some(first) = self.inflight.iter().position(is_job) else {
+            return Withdrawal::NotQueued;
+        };
+        let last = first
+            + self
+                .inflight
+                .iter()
+                .skip(first + 1)
+                .take_while(|e| is_job(e))
+                .count();
+        let mut from = first;
+        if let Some(before) = first.checked_sub(1).map(|i| self.inflight[i]) {
+            if before.expect == Expect::Asking && before.end == self.inflight[first].start {
+                from = first - 1;
+            }
+        }
+        let start = self.inflight[from].start;
+        if self.maybe_sent(start) {
+            return Withdrawal::MaybeSent;
+        }
+        let len = self.inflight[last].end - start;
+        // Unwritten bytes begin at `out_start`, which is stream offset `written`.
+        let at = self.out_start + (start - self.written) as usize;
+        self.out.drain(at..at + len as usize);
+        self.queued -= len;
+        self.inflight.drain(from..=last);
+        for later in self.inflight.iter_mut().skip(from) {
+            later.start -= len;
+            later.end -= len;
+        }
+        if self.out_start == self.out.len() {
+            self.out.clear();
+            self.out_start = 0;
+            self.transmit_signalled = false;
+        }
+        Withdrawal::Withdrawn
+    }
 }
 
 #[cfg(test)]
@@ -224,5 +288,72 @@ mod tests {
         assert!(c.written(5));
         assert!(c.maybe_sent(c.inflight[1].start));
         assert!(c.pending_output().is_empty());
+    }
+
+    fn job(i: u32) -> Key {
+        Key::from_parts(i, 0)
+    }
+
+    fn single(i: u32) -> Expect {
+        Expect::Job {
+            job: job(i),
+            part: Part::Single,
+        }
+    }
+
+    #[test]
+    fn an_unwritten_job_is_withdrawn_and_later_bytes_move_up() {
+        let mut c = Conn::new(Addr::new("h", 1), None, false, Limits::default());
+        c.send(single(1), |out| out.extend_from_slice(b"one;"));
+        c.send(Expect::Asking, |out| out.extend_from_slice(b"ask;"));
+        c.send(single(2), |out| out.extend_from_slice(b"two;"));
+        c.send(single(3), |out| out.extend_from_slice(b"three;"));
+        assert!(!c.written(2));
+        assert_eq!(c.withdraw(job(1)), Withdrawal::MaybeSent, "partly written");
+        assert_eq!(c.withdraw(job(2)), Withdrawal::Withdrawn);
+        assert_eq!(c.pending_output(), b"e;three;", "its ASKING went with it");
+        assert_eq!(c.inflight.len(), 2);
+        assert_eq!(c.inflight[1].expect, single(3));
+        assert_eq!((c.inflight[1].start, c.inflight[1].end), (4, 10));
+        assert_eq!(c.withdraw(job(2)), Withdrawal::NotQueued);
+        assert!(!c.written(2));
+        assert!(c.maybe_sent(c.inflight[0].start));
+        assert!(
+            !c.maybe_sent(c.inflight[1].start),
+            "three's bytes are all unwritten"
+        );
+        assert_eq!(c.withdraw(job(3)), Withdrawal::Withdrawn);
+        assert!(c.pending_output().is_empty());
+        assert!(!c.transmit_signalled, "nothing left to signal");
+        c.send(single(4), |out| out.extend_from_slice(b"four;"));
+        assert_eq!(c.pending_output(), b"four;");
+        assert_eq!(
+            c.inflight[1].start, 4,
+            "offsets continue from what was written"
+        );
+    }
+
+    #[test]
+    fn a_transaction_is_withdrawn_whole_or_not_at_all() {
+        let mut c = Conn::new(Addr::new("h", 1), None, false, Limits::default());
+        for part in [Part::Multi, Part::Queued, Part::Queued, Part::Exec] {
+            c.send(Expect::Job { job: job(7), part }, |out| {
+                out.extend_from_slice(b"x;")
+            });
+        }
+        c.send(single(8), |out| out.extend_from_slice(b"y;"));
+        assert_eq!(c.withdraw(job(7)), Withdrawal::Withdrawn);
+        assert_eq!(c.pending_output(), b"y;");
+        assert_eq!(c.inflight.len(), 1);
+        assert_eq!(c.inflight[0].start, 0);
+    }
+
+    #[test]
+    fn an_asking_already_written_stays() {
+        let mut c = Conn::new(Addr::new("h", 1), None, false, Limits::default());
+        c.send(Expect::Asking, |out| out.extend_from_slice(b"ask;"));
+        c.send(single(1), |out| out.extend_from_slice(b"one;"));
+        assert!(!c.written(4));
+        assert_eq!(c.withdraw(job(1)), Withdrawal::MaybeSent, "its ASKING left");
     }
 }

@@ -46,13 +46,18 @@ pub enum Error {
         /// Each node the command was sent to.
         trail: Vec<Addr>,
     },
-    /// The command was written to a connection that then failed, and it is not safe to run
-    /// twice: it may or may not have been executed.
+    /// The command may write, it was written (wholly or in part), and then its connection
+    /// failed or its deadline passed before the answer came: it may or may not have run.
+    /// Running it again could run it twice; check first (read the key) or make it
+    /// idempotent.
     OutcomeUnknown {
         /// The node the connection went to.
         addr: Addr,
     },
-    /// The request's deadline passed.
+    /// The request's deadline passed and the command did not run: none of its bytes had
+    /// left the client (they were taken back out of the connection's buffer), so retrying
+    /// cannot run it twice. A read-only command may also have been sent and not answered
+    /// (running a read twice is harmless); a write in that case is [`Error::OutcomeUnknown`].
     Timeout,
     /// No node serves the slot, and a fresh rediscovery confirmed it.
     UncoveredSlot(u16),

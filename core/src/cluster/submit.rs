@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use super::blocking::Blocking;
+use super::conn::Withdrawal;
 use super::job::{Collect, Entry, Job, Leg, Payload, Request, Target};
 use super::route::{route, Route, Routed};
 use super::timers::Timer;
@@ -347,26 +348,84 @@ impl Cluster {
         let Some(req) = self.requests.take_held(id.0) else {
             return;
         };
-        let mut results = req.entries.into_iter().map(|entry| {
+        let reply = self.close_request(req, fill);
+        self.emit(Output::Reply { id, reply });
+    }
+
+    /// Give request `id` a deadline of its own (a caller's per-call timeout), earlier or
+    /// later than the one it was given at submission (the request timeout, or a blocking
+    /// command's own timeout plus it). At that instant it ends as every deadline does:
+    /// `Timeout` when nothing of it was written, `OutcomeUnknown` for a write that was.
+    pub fn set_deadline(&mut self, id: RequestId, deadline: Instant) {
+        let Some(req) = self.requests.get_mut(id.0) else {
+            return;
+        };
+        // A timer set for the old deadline finds it moved and does nothing.
+        req.deadline = deadline;
+        self.timers.schedule(deadline, Timer::Request(id.as_u64()));
+    }
+
+    /// The caller stopped waiting for request `id` (its future was dropped): forget it, with
+    /// no [`Output::Reply`]. What has not started leaving is withdrawn, so it never runs; a
+    /// blocking command parked on a connection of its own has that connection closed, which
+    /// unblocks it on the server before it can take anything. A command already (partly)
+    /// written may still run; its reply is read and discarded. Unknown or finished ids are
+    /// ignored (a reply already queued is still handed out).
+    pub fn cancel(&mut self, id: RequestId, now: Instant) {
+        let _ = now;
+        if let Some(req) = self.requests.remove(id.0) {
+            let _ = self.close_request(req, None);
+        }
+    }
+
+    /// End a request taken out of the table: drop its jobs, taking back what was not
+    /// written, and form its reply. An open entry gets `fill`, or `Timeout` — unless a job
+    /// of it that may write was (partly) written: it may have run, so `OutcomeUnknown`.
+    fn close_request(&mut self, req: super::job::Request, fill: Option<Error>) -> Reply {
+        let mut results = Vec::with_capacity(req.entries.len());
+        for entry in req.entries {
+            let mut maybe_ran = None;
             for job in entry.jobs {
-                let blocked_on = self
-                    .jobs
-                    .remove(job)
-                    .and_then(|j| j.conn.filter(|_| j.dedicated));
-                if let Some(conn) = blocked_on {
-                    self.abandon_dedicated(conn);
+                if let Some(addr) = self.drop_job(job) {
+                    maybe_ran = Some(addr);
                 }
             }
-            entry
-                .result
-                .unwrap_or_else(|| Err(fill.clone().unwrap_or(Error::Timeout)))
-        });
-        let reply = if req.pipeline {
-            Reply::Pipeline(results.collect())
+            results.push(entry.result.unwrap_or_else(|| match maybe_ran {
+                Some(addr) => Err(Error::OutcomeUnknown { addr }),
+                None => Err(fill.clone().unwrap_or(Error::Timeout)),
+            }));
+        }
+        if req.pipeline {
+            Reply::Pipeline(results)
         } else {
-            Reply::Single(results.next().unwrap_or(Err(Error::Closed)))
-        };
-        self.emit(Output::Reply { id, reply });
+            Reply::Single(results.pop().unwrap_or(Err(Error::Closed)))
+        }
+    }
+
+    /// Drop a job whose request ended. Bytes it has on a connection and none of which was
+    /// written are withdrawn; a blocking command's own connection goes back to the idle
+    /// ones then, and is closed when the command may be parked on the server. Returns the
+    /// node's address when the job may write and may have reached it.
+    fn drop_job(&mut self, key: super::slab::Key) -> Option<Addr> {
+        let job = self.jobs.remove(key)?;
+        let conn = job.conn?;
+        let c = self.conns.get_mut(conn)?;
+        let withdrawal = c.withdraw(key);
+        let addr = c.addr.clone();
+        match withdrawal {
+            Withdrawal::MaybeSent => {
+                if job.dedicated {
+                    self.abandon_dedicated(conn);
+                }
+                (!job.retry_safe).then_some(addr)
+            }
+            Withdrawal::Withdrawn | Withdrawal::NotQueued => {
+                if job.dedicated {
+                    self.release_dedicated(conn);
+                }
+                None
+            }
+        }
     }
 
     /// A job finished: record its result (a leg of a fan-out waits for the others).

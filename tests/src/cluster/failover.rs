@@ -118,6 +118,21 @@ impl RedisCluster {
         })
     }
 
+    /// SIGSTOP `node`: its sockets stay open and silent (a paused VM, a long GC stall) until
+    /// [`RedisCluster::resume`], or until the returned guard is dropped.
+    pub fn freeze(&self, node: &Node) -> io::Result<Frozen> {
+        let member = self.member(node)?;
+        member.process.signal("STOP")?;
+        Ok(Frozen {
+            member: Some(member),
+        })
+    }
+
+    /// SIGCONT a node stopped by [`RedisCluster::freeze`].
+    pub fn resume(&self, frozen: Frozen) -> io::Result<()> {
+        frozen.resume()
+    }
+
     /// SIGKILL `node`, whatever its role. No-op when it is not running.
     pub fn kill(&self, node: &Node) -> io::Result<()> {
         self.member(node)?.process.kill();
@@ -188,4 +203,27 @@ fn owns_all(view: &ClusterView, id: &str, slots: &[(u16, u16)]) -> Result<(), St
         }
     }
     Ok(())
+}
+
+/// A node stopped with SIGSTOP; resumed when dropped, so that a failing test never leaves a
+/// stopped server behind.
+pub struct Frozen {
+    member: Option<std::sync::Arc<super::harness::Member>>,
+}
+
+impl Frozen {
+    fn resume(mut self) -> io::Result<()> {
+        match self.member.take() {
+            Some(member) => member.process.signal("CONT"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        if let Some(member) = self.member.take() {
+            let _ = member.process.signal("CONT");
+        }
+    }
 }

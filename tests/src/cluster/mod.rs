@@ -74,7 +74,7 @@ mod tls;
 mod view;
 mod wait;
 
-pub use failover::{Failover, FailoverMode, KilledPrimary, Promotion};
+pub use failover::{Failover, FailoverMode, Frozen, KilledPrimary, Promotion};
 pub use harness::RedisCluster;
 pub use migrate::{MigrationStep, DEFAULT_MIGRATE_BATCH};
 pub use node::Node;

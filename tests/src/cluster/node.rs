@@ -211,6 +211,22 @@ impl Process {
         }
     }
 
+    /// Send `signal` (`STOP`, `CONT`) to the running process. An error when it is not running.
+    pub(crate) fn signal(&self, signal: &str) -> io::Result<()> {
+        let pid = match self.lock().as_ref() {
+            Some(child) => child.id(),
+            None => return Err(io::Error::other("the server is not running")),
+        };
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(io::Error::other(format!("kill -{signal} {pid}: {status}")))
+        }
+    }
+
     /// SIGTERM (the server's orderly shutdown), wait for the exit, SIGKILL after
     /// [`SHUTDOWN_TIMEOUT`].
     pub(crate) fn terminate(&self) -> io::Result<()> {

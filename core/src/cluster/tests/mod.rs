@@ -7,6 +7,7 @@
 
 mod blocking;
 mod bootstrap;
+mod cancel;
 mod pubsub;
 mod read_from;
 mod redirects;
@@ -40,6 +41,9 @@ pub(crate) struct Net {
     pub(crate) pubsub: Vec<PubSub>,
     /// Every output in order, for determinism checks.
     pub(crate) log: Vec<String>,
+    /// Connections whose socket accepts nothing (a frozen node's full buffer): their
+    /// transmits are left unwritten until [`Net::thaw`].
+    pub(crate) frozen: Vec<ConnId>,
 }
 
 pub(crate) fn addr(s: &str) -> Addr {
@@ -61,6 +65,7 @@ impl Net {
             events: Vec::new(),
             pubsub: Vec::new(),
             log: Vec::new(),
+            frozen: Vec::new(),
         };
         net.drain();
         net
@@ -74,25 +79,8 @@ impl Net {
             match out {
                 Output::Timeout(_) => break,
                 Output::Connect { conn, addr } => self.connects.push((conn, addr)),
-                Output::Transmit { conn } => {
-                    let bytes = self.cluster.transmit(conn).to_vec();
-                    self.cluster.handle_written(conn, bytes.len());
-                    let cmds = self.sent.entry(conn).or_default();
-                    let mut at = 0;
-                    while at < bytes.len() {
-                        let (v, n) = decode(&bytes[at..]).unwrap().unwrap();
-                        at += n;
-                        cmds.push(
-                            v.as_slice()
-                                .unwrap()
-                                .iter()
-                                .map(|a| {
-                                    String::from_utf8_lossy(a.as_bytes().unwrap()).into_owned()
-                                })
-                                .collect(),
-                        );
-                    }
-                }
+                Output::Transmit { conn } if self.frozen.contains(&conn) => {}
+                Output::Transmit { conn } => self.write_all(conn),
                 Output::Close { conn } => self.closed.push(conn),
                 Output::Reply { id, reply } => {
                     assert!(
@@ -104,6 +92,37 @@ impl Net {
                 Output::PubSub(p) => self.pubsub.push(p),
             }
         }
+    }
+
+    /// Write everything `conn` has pending, recording the commands.
+    fn write_all(&mut self, conn: ConnId) {
+        let bytes = self.cluster.transmit(conn).to_vec();
+        self.cluster.handle_written(conn, bytes.len());
+        let cmds = self.sent.entry(conn).or_default();
+        let mut at = 0;
+        while at < bytes.len() {
+            let (v, n) = decode(&bytes[at..]).unwrap().unwrap();
+            at += n;
+            cmds.push(
+                v.as_slice()
+                    .unwrap()
+                    .iter()
+                    .map(|a| String::from_utf8_lossy(a.as_bytes().unwrap()).into_owned())
+                    .collect(),
+            );
+        }
+    }
+
+    /// `conn`'s socket takes nothing from now on.
+    pub(crate) fn freeze(&mut self, conn: ConnId) {
+        self.frozen.push(conn);
+    }
+
+    /// `conn`'s socket takes bytes again: write what is pending.
+    pub(crate) fn thaw(&mut self, conn: ConnId) {
+        self.frozen.retain(|c| *c != conn);
+        self.write_all(conn);
+        self.drain();
     }
 
     /// The most recent connection opened to `a`.
