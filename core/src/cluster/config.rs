@@ -52,6 +52,13 @@ pub struct Config {
     /// How long a request may take from submission to reply, redirects and retries included
     /// (default 5 s).
     pub request_timeout: Duration,
+    /// How long a connection with replies outstanding may read nothing before its node is
+    /// presumed stalled (a paused VM, a frozen process: sockets open and silent). A stalled
+    /// node is left out of rediscoveries, which then run at the degraded interval until the
+    /// cluster promotes a replica; its connection is closed once the cluster no longer lists
+    /// it as a slot's primary. `None` (the default) derives it from the request timeout: a
+    /// fifth of it, 1 s by default. Blocking commands' waits do not count.
+    pub stall_timeout: Option<Duration>,
     /// How long a connection may take to be established and through its handshake
     /// (default 2 s).
     pub connect_timeout: Duration,
@@ -101,6 +108,15 @@ pub struct Config {
     pub tls: bool,
 }
 
+impl Config {
+    /// The stall timeout in force: [`Config::stall_timeout`], or a fifth of the request
+    /// timeout.
+    pub fn effective_stall_timeout(&self) -> Duration {
+        self.stall_timeout
+            .unwrap_or(Duration::from_micros(self.request_timeout.as_micros() / 5))
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -109,6 +125,7 @@ impl Default for Config {
             client_name: None,
             protocol: Protocol::Resp3,
             request_timeout: Duration::from_secs(5),
+            stall_timeout: None,
             connect_timeout: Duration::from_secs(2),
             max_redirects: 5,
             retry_base: Duration::from_millis(10),
@@ -139,6 +156,7 @@ impl fmt::Debug for Config {
             .field("client_name", &self.client_name)
             .field("protocol", &self.protocol)
             .field("request_timeout", &self.request_timeout)
+            .field("stall_timeout", &self.stall_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_redirects", &self.max_redirects)
             .field("retry_base", &self.retry_base)

@@ -147,6 +147,11 @@ pub(crate) struct Conn {
     /// Handshake replies still expected.
     pub(crate) handshake_pending: usize,
     pub(crate) read: BytesMut,
+    /// Replies read so far, and the count the last stall check saw with how many checks in
+    /// a row saw it unchanged (see `stall.rs`).
+    pub(crate) progress: u64,
+    pub(crate) seen_progress: u64,
+    pub(crate) quiet_checks: u8,
     pub(crate) decoder: Decoder,
     pub(crate) frames: Frames,
 }
@@ -171,6 +176,9 @@ impl Conn {
             waiting: Vec::new(),
             handshake_pending: 0,
             read: BytesMut::new(),
+            progress: 0,
+            seen_progress: 0,
+            quiet_checks: 0,
             decoder: Decoder::with_limits(limits),
             frames: Frames::new(),
         }

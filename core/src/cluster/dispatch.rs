@@ -149,6 +149,11 @@ impl Cluster {
         let Some(job) = self.jobs.get_mut(key) else {
             return;
         };
+        if c.inflight.is_empty() {
+            // Busy from now: the stall check counts silence from here.
+            c.seen_progress = c.progress;
+            c.quiet_checks = 0;
+        }
         if job.ask.take().is_some() {
             c.send(Expect::Asking, |out| Cmd::new("ASKING").encode(out));
         }
@@ -199,6 +204,7 @@ impl Cluster {
         job.sent_at = now;
         job.trail.push(c.node.map_or(u32::MAX, |n| n as u32));
         self.signal_transmit(conn);
+        self.arm_stall_check(now);
     }
 
     /// Count a redirect against the job's limit; fail it with the trail past that.

@@ -24,6 +24,8 @@ pub enum RefreshTrigger {
     UncoveredSlot,
     /// The periodic check.
     Periodic,
+    /// A node's connection has read nothing for the stall timeout with replies outstanding.
+    NodeStalled,
 }
 
 /// How a rediscovery ended.
@@ -52,6 +54,12 @@ pub enum Event {
     },
     /// A connection finished its handshake.
     NodeConnected {
+        /// The node.
+        addr: Addr,
+    },
+    /// A node's connection read nothing for the stall timeout while replies were due: the
+    /// node is presumed stalled until it answers again.
+    NodeStalled {
         /// The node.
         addr: Addr,
     },

@@ -64,6 +64,9 @@ pub(crate) struct Job {
     pub(crate) replica_read: bool,
     /// Blocks the server side: runs on a connection of its own.
     pub(crate) dedicated: bool,
+    /// Makes the server wait before answering (`WAIT`, and every blocking command): its
+    /// silence is no stall.
+    pub(crate) server_waits: bool,
     /// When the server-side wait of a dedicated blocking command ends; a re-send carries
     /// only what is left of it. `None` for a wait without end.
     pub(crate) wait_until: Option<Instant>,
@@ -104,6 +107,7 @@ impl Job {
             delayed: false,
             replica_read: false,
             dedicated: false,
+            server_waits: false,
             wait_until: None,
             sent_at: Instant::ZERO,
             script: None,

@@ -52,6 +52,7 @@ impl Cluster {
                 Timer::Refresh => self.refresh_timer(now),
                 Timer::Bootstrap => self.request_refresh(RefreshTrigger::Bootstrap, now),
                 Timer::PubSub => self.pubsub_timer(now),
+                Timer::StallCheck => self.stall_check(now),
             }
         }
     }
@@ -74,7 +75,11 @@ impl Cluster {
             // Not `delayed` alone: a job dispatched early may be delayed again later, and
             // its earlier timer would then fire first.
             Timer::Retry(job) => jobs.get(job).is_some(),
-            Timer::RefreshQuery(_) | Timer::Refresh | Timer::Bootstrap | Timer::PubSub => true,
+            Timer::RefreshQuery(_)
+            | Timer::Refresh
+            | Timer::Bootstrap
+            | Timer::PubSub
+            | Timer::StallCheck => true,
         });
     }
 

@@ -69,6 +69,7 @@ mod refresh;
 mod rng;
 pub(crate) mod route;
 mod slab;
+mod stall;
 mod submit;
 mod timers;
 
@@ -186,12 +187,14 @@ pub(crate) struct Node {
     pub(crate) idle_blocking: Vec<Key>,
     /// With RESP2: the connection in subscribed mode.
     pub(crate) pubsub_conn: Option<Key>,
+    /// Its connection read nothing for the stall timeout with replies due (see `stall.rs`).
+    pub(crate) stalled: bool,
 }
 
 impl Node {
-    /// Failed recently: no new connection attempt before its backoff ends.
+    /// Failed recently (no new connection attempt before its backoff ends), or stalled.
     pub(crate) fn is_down(&self, now: Instant) -> bool {
-        self.down_until.is_some_and(|t| t > now)
+        self.stalled || self.down_until.is_some_and(|t| t > now)
     }
 
     /// `conn` is gone: drop every reference the node holds to it.
@@ -232,6 +235,8 @@ pub struct Cluster {
     pub(crate) refresh: refresh::RefreshState,
     pub(crate) scratch: KeyPositions,
     pub(crate) pubsub: pubsub::Subscriptions,
+    /// When the stall check runs next, while it is armed (see `stall.rs`).
+    pub(crate) stall_check_at: Option<Instant>,
 }
 
 impl Cluster {
@@ -256,6 +261,7 @@ impl Cluster {
             refresh: refresh::RefreshState::default(),
             scratch: KeyPositions::new(),
             pubsub: pubsub::Subscriptions::default(),
+            stall_check_at: None,
         };
         cluster.request_refresh(RefreshTrigger::Bootstrap, now);
         cluster
@@ -373,6 +379,7 @@ impl Cluster {
             latency: None,
             idle_blocking: Vec::new(),
             pubsub_conn: None,
+            stalled: false,
         });
         self.node_index.insert(addr.clone(), i);
         i

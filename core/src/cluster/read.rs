@@ -68,6 +68,13 @@ impl Cluster {
             self.on_pubsub_frame(conn, frame, now);
             return self.conns.get(conn).is_some();
         }
+        c.progress = c.progress.wrapping_add(1);
+        if let Some(node) = c.node {
+            self.nodes[node].stalled = false;
+        }
+        let Some(c) = self.conns.get_mut(conn) else {
+            return false;
+        };
         let Some(entry) = c.inflight.pop_front() else {
             // A reply nobody asked for: the stream is out of step.
             let addr = c.addr.clone();

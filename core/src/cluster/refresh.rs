@@ -413,7 +413,7 @@ impl Cluster {
         }
     }
 
-    fn query_failed(&mut self, conn: Key, reason: String, now: Instant) {
+    pub(crate) fn query_failed(&mut self, conn: Key, reason: String, now: Instant) {
         let Some(refresh) = &mut self.refresh.current else {
             return;
         };
@@ -572,7 +572,11 @@ impl Cluster {
             self.refresh.periodic_at = Some(at);
             self.timers.schedule(at, Timer::Refresh);
         }
-        if let Some(trigger) = self.refresh.wanted.take() {
+        // A stalled primary is watched at the degraded interval until a view replaces it.
+        let stalled = self
+            .stalled_primary()
+            .then_some(RefreshTrigger::NodeStalled);
+        if let Some(trigger) = self.refresh.wanted.take().or(stalled) {
             self.request_refresh(trigger, now);
         }
     }
@@ -631,6 +635,7 @@ impl Cluster {
         }
         self.move_misplaced_subscriptions(now);
         self.withdraw_departed_legs(now);
+        self.leave_stalled_nodes(now);
     }
 
     /// Record, on each primary, the replicas reads may go to: online and, when the reply

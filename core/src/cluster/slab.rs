@@ -141,6 +141,21 @@ impl<T> Slab<T> {
         self.len
     }
 
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (Key, &mut T)> {
+        self.entries.iter_mut().enumerate().filter_map(|(i, e)| {
+            let generation = e.generation;
+            e.value.as_mut().map(|v| {
+                (
+                    Key {
+                        index: i as u32,
+                        generation,
+                    },
+                    v,
+                )
+            })
+        })
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Key, &T)> {
         self.entries.iter().enumerate().filter_map(|(i, e)| {
             e.value.as_ref().map(|v| {

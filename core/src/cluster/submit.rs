@@ -204,6 +204,7 @@ impl Cluster {
             return;
         };
         self.extend_deadline(request, b, now);
+        job.server_waits = true;
         if b.dedicated {
             job.dedicated = true;
             job.wait_until = b.timeout.map(|t| now + t);

@@ -34,6 +34,8 @@ pub(crate) enum Timer {
     Bootstrap,
     /// Subscriptions waiting out a backoff are placed again.
     PubSub,
+    /// Look for connections that have stopped answering (see `stall.rs`).
+    StallCheck,
 }
 
 /// Entries the set may always hold, dead or alive, before a compaction.

@@ -14,6 +14,7 @@ mod redirects;
 mod rediscovery;
 mod requests;
 mod scripts;
+mod stall;
 
 use bytes::Bytes;
 

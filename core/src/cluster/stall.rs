@@ -1,0 +1,136 @@
+//! Nodes that stop answering while their connections stay open.
+//!
+//! A crashed node resets its connections and the machine hears of it at once. A frozen one
+//! (SIGSTOP, a paused VM, a long stall in the kernel) keeps its sockets open and silent: the
+//! commands sent to it wait, and a rediscovery that asks it waits too, until the cluster
+//! gives up on the node and promotes a replica seconds later. Without a sign of its own the
+//! client would learn of the promotion only from deadlines missed.
+//!
+//! So connections are watched: every half stall timeout (see
+//! [`Config::stall_timeout`](super::Config)) a check looks at each node connection that has
+//! replies outstanding; one that three checks in a row find busy and without a new reply is
+//! *stalled* (silent for between one and one and a half stall timeouts). Its node is marked stalled
+//! and counts as down: rediscoveries leave it out and stop waiting for it, and run at the
+//! degraded interval while it is a primary, so the promotion is seen within one interval of
+//! any node reporting it. When a view arrives in which the stalled node is no slot's
+//! primary, its connection is closed: reads waiting there are sent again where their slot
+//! now lives, writes that may have reached it are `OutcomeUnknown`, and what never left goes
+//! to the new primary. A stalled node that is not a primary is left at once the same way. A
+//! reply from the node ends the stall.
+//!
+//! The waits of blocking commands are not silence: dedicated connections and a `WAIT` at the
+//! head of a connection's queue are skipped. The check is armed when a job is written and
+//! disarms itself when no connection has anything outstanding, so an idle client has no
+//! timer to wake it.
+
+use alloc::vec::Vec;
+
+use super::conn::{ConnState, Expect};
+use super::slab::Key;
+use super::timers::Timer;
+use super::{Cluster, Event, RefreshTrigger};
+use crate::time::{Duration, Instant};
+
+/// Checks in a row that see a connection busy and without a reply, to make it stalled. The
+/// first may come just after it became busy; the third comes at least one stall timeout
+/// later, and at most one and a half.
+const QUIET_CHECKS: u8 = 3;
+
+impl Cluster {
+    /// The check's period: half the stall timeout.
+    fn stall_check_period(&self) -> Duration {
+        let timeout = self.config.effective_stall_timeout();
+        Duration::from_micros((timeout.as_micros() / 2).max(1_000))
+    }
+
+    /// A job was written: make sure the check runs.
+    pub(crate) fn arm_stall_check(&mut self, now: Instant) {
+        if self.stall_check_at.is_none() {
+            let at = now + self.stall_check_period();
+            self.stall_check_at = Some(at);
+            self.timers.schedule(at, Timer::StallCheck);
+        }
+    }
+
+    /// `Timer::StallCheck` fired.
+    pub(crate) fn stall_check(&mut self, now: Instant) {
+        if self.stall_check_at.is_none_or(|at| at > now) {
+            return;
+        }
+        self.stall_check_at = None;
+        let mut busy = false;
+        let mut stalled: Vec<Key> = Vec::new();
+        let jobs = &self.jobs;
+        for (key, c) in self.conns.iter_mut() {
+            let watched = c.node.is_some()
+                && !c.dedicated
+                && !c.pubsub
+                && c.state != ConnState::Connecting
+                && !c.inflight.is_empty();
+            let waits = watched
+                && c.inflight.front().is_some_and(|e| match e.expect {
+                    Expect::Job { job, .. } => jobs.get(job).is_some_and(|j| j.server_waits),
+                    _ => false,
+                });
+            if !watched || waits {
+                c.quiet_checks = 0;
+                c.seen_progress = c.progress;
+                busy |= watched;
+                continue;
+            }
+            busy = true;
+            if c.progress != c.seen_progress {
+                c.seen_progress = c.progress;
+                c.quiet_checks = 0;
+                continue;
+            }
+            c.quiet_checks = c.quiet_checks.saturating_add(1);
+            if c.quiet_checks == QUIET_CHECKS {
+                stalled.push(key);
+            }
+        }
+        if busy {
+            self.arm_stall_check(now);
+        }
+        for conn in stalled {
+            self.conn_stalled(conn, now);
+        }
+    }
+
+    fn conn_stalled(&mut self, conn: Key, now: Instant) {
+        let Some(node) = self.conns.get(conn).and_then(|c| c.node) else {
+            return;
+        };
+        if !self.nodes[node].stalled {
+            self.nodes[node].stalled = true;
+            let addr = self.nodes[node].addr.clone();
+            self.event(Event::NodeStalled { addr });
+        }
+        if !self.primaries.contains(&node) {
+            // Nothing waits on its promotion: reads go elsewhere now.
+            return self.drop_conn(conn, None, now);
+        }
+        self.query_failed(conn, "stalled: no reply".into(), now);
+        self.request_refresh(RefreshTrigger::NodeStalled, now);
+    }
+
+    /// A primary of the current view is stalled.
+    pub(crate) fn stalled_primary(&self) -> bool {
+        self.primaries.iter().any(|&n| self.nodes[n].stalled)
+    }
+
+    /// A new view applied: close the connections of stalled nodes it no longer makes a
+    /// slot's primary.
+    pub(crate) fn leave_stalled_nodes(&mut self, now: Instant) {
+        let demoted: Vec<Key> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| n.stalled && !self.primaries.contains(i))
+            .filter_map(|(_, n)| n.conn)
+            .collect();
+        for conn in demoted {
+            self.drop_conn(conn, None, now);
+        }
+    }
+}
