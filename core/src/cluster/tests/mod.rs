@@ -10,6 +10,7 @@ mod bootstrap;
 mod pubsub;
 mod read_from;
 mod redirects;
+mod refused;
 mod rediscovery;
 mod requests;
 mod scripts;
