@@ -7,6 +7,8 @@
 //!   one, and concurrent callers afterwards each get their own replies. Before the refusal,
 //!   one `REPLCONF ACK 0` (which a server answers only on a replica's link) shifted every
 //!   later reply of its node by one.
+//! - A handshake the server refuses for a reason other than credentials (a client name with
+//!   a space) fails `connect` with the server's own words, at once.
 
 use std::time::{Duration, Instant};
 
@@ -147,10 +149,41 @@ async fn nothing_reaches_a_node<F: Flavor>(cluster: &RedisCluster) {
     );
 }
 
+async fn handshake_refusal_says_why<F: Flavor>(cluster: &RedisCluster) {
+    const REFUSAL: &str = "Client names cannot contain spaces";
+    let began = Instant::now();
+    let result =
+        TestClient::<F>::connect(TestClient::<F>::builder_for(cluster).client_name("has space"))
+            .await;
+    let took = began.elapsed();
+    let err = result.err().expect("a client name with a space is refused");
+    let Error::NoReachableSeed { attempts } = &err else {
+        panic!("expected NoReachableSeed, got {err:?}");
+    };
+    assert!(!attempts.is_empty(), "{err}");
+    for attempt in attempts {
+        assert!(attempt.reason.contains(REFUSAL), "{err}");
+    }
+    assert!(err.to_string().contains(REFUSAL), "{err}");
+    assert!(took < AT_ONCE, "the refusal took {took:?}");
+
+    // The same knob with a name the server takes: every connection carries it.
+    let name = format!("keyslot-refused-{}", F::NAME);
+    let client =
+        TestClient::<F>::connect(TestClient::<F>::builder_for(cluster).client_name(&name))
+            .await
+            .expect("a valid client name connects");
+    assert_eq!(
+        client.send(Cmd::new("CLIENT").arg("GETNAME")).await,
+        Ok(bulk(&name))
+    );
+    println!("{}: {err} (after {took:.1?})", F::NAME);
+}
+
 /// Three primaries without replicas: a primary with replicas receives their REPLCONF ACKs,
 /// which would blur the commandstats check.
 #[test]
-fn refusals_before_sending() {
+fn refusals_before_sending_and_in_the_handshake() {
     let Some(_machine) = claim_machine() else {
         return;
     };
@@ -160,6 +193,11 @@ fn refusals_before_sending() {
         runs,
         "refused before sending",
         nothing_reaches_a_node(&cluster)
+    );
+    on_every_runtime!(
+        runs,
+        "handshake refusal says why",
+        handshake_refusal_says_why(&cluster)
     );
     runs.finish();
 }

@@ -232,3 +232,41 @@ fn replica_connections_send_readonly_before_commands() {
     assert_eq!(net.take_sent(replica), [["SCRIPT", "LOAD", "return 1"]]);
     assert!(!net.replies.contains_key(&load));
 }
+
+#[test]
+fn a_handshake_refused_for_another_reason_than_credentials_reports_the_servers_words() {
+    const REFUSAL: &str = "ERR Client names cannot contain spaces, newlines or special characters.";
+    let config = Config {
+        client_name: Some("has space".into()),
+        ..Config::default()
+    };
+    let mut net = Net::new(config, &["a:1", "b:2"]);
+    let get = net.submit(Cmd::new("GET").arg("k"));
+    for seed in ["a:1", "b:2"] {
+        let conn = net.conn_to(seed);
+        net.connected(conn);
+        assert_eq!(
+            net.take_sent(conn),
+            [["HELLO", "3", "SETNAME", "has space"]]
+        );
+        net.reply(conn, &error(REFUSAL));
+        assert!(net.closed.contains(&conn), "{seed}: the connection is dropped");
+    }
+    let Err(Error::NoReachableSeed { attempts }) = net.single(get) else {
+        panic!("{:?}", net.single(get))
+    };
+    assert_eq!(attempts.len(), 2);
+    for attempt in attempts {
+        assert_eq!(
+            attempt.reason,
+            alloc::format!("the server refused the handshake: {REFUSAL}"),
+            "{}",
+            attempt.addr
+        );
+    }
+    let shown = net.cluster.bootstrap_error().map(ToString::to_string);
+    assert!(
+        shown.as_deref().is_some_and(|s| s.contains(REFUSAL)),
+        "{shown:?}"
+    );
+}
