@@ -9,6 +9,7 @@ use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use bytes::BytesMut;
 
+use super::redacted::Redacted;
 use super::slab::Key;
 use crate::resp::{Decoder, Frames, Limits, Protocol};
 use crate::topology::Addr;
@@ -116,8 +117,9 @@ pub(crate) struct Conn {
     /// A RESP2 connection in subscribed mode: every reply is a pub/sub frame.
     pub(crate) pubsub: bool,
     pub(crate) protocol: Protocol,
-    /// Bytes not yet acknowledged as written start at `out_start`.
-    pub(crate) out: Vec<u8>,
+    /// Bytes not yet acknowledged as written start at `out_start` (the handshake's
+    /// credentials among them: `Debug` shows the length only).
+    pub(crate) out: Redacted<Vec<u8>>,
     pub(crate) out_start: usize,
     /// Total bytes ever queued, and ever acknowledged as written.
     pub(crate) queued: u64,
@@ -129,7 +131,7 @@ pub(crate) struct Conn {
     pub(crate) waiting: Vec<Key>,
     /// Handshake replies still expected.
     pub(crate) handshake_pending: usize,
-    pub(crate) read: BytesMut,
+    pub(crate) read: Redacted<BytesMut>,
     pub(crate) decoder: Decoder,
     pub(crate) frames: Frames,
 }
@@ -145,7 +147,7 @@ impl Conn {
             dedicated: false,
             pubsub: false,
             protocol: Protocol::Resp2,
-            out: Vec::new(),
+            out: Redacted(Vec::new()),
             out_start: 0,
             queued: 0,
             written: 0,
@@ -153,7 +155,7 @@ impl Conn {
             inflight: VecDeque::new(),
             waiting: Vec::new(),
             handshake_pending: 0,
-            read: BytesMut::new(),
+            read: Redacted(BytesMut::new()),
             decoder: Decoder::with_limits(limits),
             frames: Frames::new(),
         }
