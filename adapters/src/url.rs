@@ -63,7 +63,10 @@ pub(crate) fn parse_seed(text: &str) -> Result<Seed, Error> {
         Some(u) => match u.split_once(':') {
             Some((user, pass)) => {
                 let user = decode(user, "user name")?;
-                ((!user.is_empty()).then_some(user), Some(decode(pass, "password")?))
+                (
+                    (!user.is_empty()).then_some(user),
+                    Some(decode(pass, "password")?),
+                )
             }
             None => (None, Some(decode(u, "password")?)),
         },
@@ -154,7 +157,13 @@ mod tests {
     use super::*;
 
     /// (seed, host, port, tls, user, password)
-    type Parsed = (&'static str, u16, bool, Option<&'static str>, Option<&'static str>);
+    type Parsed = (
+        &'static str,
+        u16,
+        bool,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
 
     #[test]
     fn forms_people_write() {
@@ -176,10 +185,7 @@ mod tests {
                 "rediss://:secret@[::1]:7001",
                 ("::1", 7001, true, None, Some("secret")),
             ),
-            (
-                "redis://secret@h:1",
-                ("h", 1, false, None, Some("secret")),
-            ),
+            ("redis://secret@h:1", ("h", 1, false, None, Some("secret"))),
             (
                 "u:pw@host:7000",
                 ("host", 7000, false, Some("u"), Some("pw")),

@@ -118,7 +118,8 @@ async fn nothing_reaches_a_node<F: Flavor>(cluster: &RedisCluster) {
         errors.extend(seen.errors);
     }
     assert_eq!(
-        wrong, 0,
+        wrong,
+        0,
         "{wrong} replies of {} went to the wrong caller",
         CALLERS * ROUNDS * 2
     );
@@ -167,12 +168,11 @@ async fn handshake_refusal_says_why<F: Flavor>(cluster: &RedisCluster) {
     assert!(err.to_string().contains(REFUSAL), "{err}");
     assert!(took < AT_ONCE, "the refusal took {took:?}");
 
-    // The same knob with a name the server takes: every connection carries it.
+    // The same knob with a name the server takes: the connections carry it.
     let name = format!("keyslot-refused-{}", F::NAME);
-    let client =
-        TestClient::<F>::connect(TestClient::<F>::builder_for(cluster).client_name(&name))
-            .await
-            .expect("a valid client name connects");
+    let client = TestClient::<F>::connect(TestClient::<F>::builder_for(cluster).client_name(&name))
+        .await
+        .expect("a valid client name connects");
     assert_eq!(
         client.send(Cmd::new("CLIENT").arg("GETNAME")).await,
         Ok(bulk(&name))

@@ -124,7 +124,9 @@ fn managed_by_client(spec: &CommandSpec) -> Option<&'static str> {
         "hello" | "auth" => HANDSHAKE,
         "quit" => "close the client instead",
         "reset" => "it would drop the connection's handshake state",
-        "monitor" => "it turns the connection into a stream; run MONITOR from redis-cli on the node",
+        "monitor" => {
+            "it turns the connection into a stream; run MONITOR from redis-cli on the node"
+        }
         "replconf" | "sync" | "psync" => REPLICATION,
         "script|debug" => {
             "a debugging session takes the connection over; debug scripts with redis-cli --ldb"
@@ -234,9 +236,7 @@ mod tests {
         ] {
             match r(cmd.clone()) {
                 Err(Error::Unsupported { command, reason }) => {
-                    assert!(command.eq_ignore_ascii_case(
-                        core::str::from_utf8(cmd.name()).unwrap()
-                    ));
+                    assert!(command.eq_ignore_ascii_case(core::str::from_utf8(cmd.name()).unwrap()));
                     assert!(!reason.is_empty());
                 }
                 other => panic!("{cmd:?}: {other:?}"),

@@ -250,7 +250,10 @@ fn a_handshake_refused_for_another_reason_than_credentials_reports_the_servers_w
             [["HELLO", "3", "SETNAME", "has space"]]
         );
         net.reply(conn, &error(REFUSAL));
-        assert!(net.closed.contains(&conn), "{seed}: the connection is dropped");
+        assert!(
+            net.closed.contains(&conn),
+            "{seed}: the connection is dropped"
+        );
     }
     let Err(Error::NoReachableSeed { attempts }) = net.single(get) else {
         panic!("{:?}", net.single(get))
@@ -296,7 +299,10 @@ fn debug_of_the_machine_never_shows_the_handshakes_credentials() {
     let partly_written = alloc::format!("{cluster:?}");
     for shown in [unwritten, partly_written] {
         assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(!shown.contains("104, 117, 110"), "the bytes of 'hun': {shown}");
+        assert!(
+            !shown.contains("104, 117, 110"),
+            "the bytes of 'hun': {shown}"
+        );
         assert!(shown.contains(" bytes>"), "{shown}");
     }
 }

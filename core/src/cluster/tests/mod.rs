@@ -10,8 +10,8 @@ mod bootstrap;
 mod pubsub;
 mod read_from;
 mod redirects;
-mod refused;
 mod rediscovery;
+mod refused;
 mod requests;
 mod scripts;
 
