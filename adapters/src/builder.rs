@@ -22,6 +22,9 @@ use crate::url::{parse_seed, Seed};
 pub struct Builder<R> {
     seeds: Vec<String>,
     config: Config,
+    /// The seed of the machine's random choices when one was given; otherwise each client
+    /// draws its own (see `entropy.rs`).
+    rng_seed: Option<u64>,
     resolver: Option<Arc<dyn Resolve>>,
     on_event: Option<EventHook>,
     #[cfg(feature = "tls")]
@@ -42,6 +45,7 @@ impl<R: Runtime> Builder<R> {
         Builder {
             seeds: seeds.into_iter().map(|s| s.as_ref().to_string()).collect(),
             config: Config::default(),
+            rng_seed: None,
             resolver: None,
             on_event: None,
             #[cfg(feature = "tls")]
@@ -143,16 +147,26 @@ impl<R: Runtime> Builder<R> {
         self.config.limits = limits;
         self
     }
-    /// Seed of the client's random choices.
+    /// Seed of the client's random choices (the primary for keyless commands, replicas,
+    /// backoff jitter), to replay a run exactly. Without one, every client draws a fresh
+    /// seed, so that clients, in one process or many, spread their choices.
     pub fn rng_seed(mut self, seed: u64) -> Self {
-        self.config.rng_seed = seed;
+        self.rng_seed = Some(seed);
         self
     }
     /// Replace the whole core configuration (credentials from seed URLs still apply when the
-    /// given one has none).
+    /// given one has none). Its `rng_seed` counts as given unless it is the core's default,
+    /// which is replaced by a fresh seed as when none is given.
     pub fn config(mut self, config: Config) -> Self {
+        let given = config.rng_seed != Config::default().rng_seed;
+        self.rng_seed = given.then_some(config.rng_seed);
         self.config = config;
         self
+    }
+
+    /// The seed the machine gets: the one given, or a fresh one.
+    fn chosen_rng_seed(&self) -> u64 {
+        self.rng_seed.unwrap_or_else(crate::entropy::fresh_seed)
     }
     /// Resolve host names with `resolver` instead of the system's.
     pub fn resolver(mut self, resolver: impl Resolve) -> Self {
@@ -191,6 +205,7 @@ impl<R: Runtime> Builder<R> {
                 }
             }
         }
+        self.config.rng_seed = self.chosen_rng_seed();
         let options = DriverOptions {
             resolver: self.resolver,
             on_event: self.on_event,
@@ -266,5 +281,37 @@ impl<R: Runtime> Builder<R> {
     pub fn tls(mut self) -> Self {
         self.tls.force = true;
         self
+    }
+}
+
+#[cfg(all(test, feature = "tokio"))]
+mod tests {
+    use super::*;
+    use crate::tokio::Tokio;
+
+    fn builder() -> Builder<Tokio> {
+        Builder::new(["h:1"])
+    }
+
+    #[test]
+    fn clients_draw_their_own_seed_unless_one_is_given() {
+        let a = builder().chosen_rng_seed();
+        let b = builder().chosen_rng_seed();
+        assert_ne!(a, b, "two builders without a seed share one");
+        let default = Config::default().rng_seed;
+        assert_ne!(a, default);
+        assert_eq!(builder().rng_seed(7).chosen_rng_seed(), 7);
+        let given = Config {
+            rng_seed: 9,
+            ..Config::default()
+        };
+        assert_eq!(builder().config(given).chosen_rng_seed(), 9);
+        // The core's default constant in a whole configuration is not a choice.
+        let plain = builder().config(Config::default());
+        assert_ne!(plain.chosen_rng_seed(), default);
+        assert_ne!(plain.chosen_rng_seed(), plain.chosen_rng_seed());
+        // An explicit seed given after a configuration wins.
+        let after = builder().config(Config::default()).rng_seed(11);
+        assert_eq!(after.chosen_rng_seed(), 11);
     }
 }

@@ -36,6 +36,7 @@
 mod builder;
 mod client;
 mod driver;
+mod entropy;
 mod pending;
 mod resolve;
 mod runtime;

@@ -99,7 +99,9 @@ pub struct Config {
     pub max_connections_per_node: usize,
     /// Decoder bounds on replies (depth, bulk and aggregate sizes, frame size).
     pub limits: Limits,
-    /// Seed of the machine's random choices (replica choice, jitter, node spreading).
+    /// Seed of the machine's random choices (replica choice, jitter, node spreading). The
+    /// default is a constant, so that a run replays; machines sharing a seed make the same
+    /// choices, so the keyslot adapters draw a fresh seed for each client unless one is given.
     pub rng_seed: u64,
     /// The driver wraps every connection in TLS, so nodes are reached on the TLS port that a
     /// topology reply gives (`CLUSTER SHARDS` lists a node's plain and TLS ports whatever

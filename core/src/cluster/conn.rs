@@ -12,6 +12,7 @@ use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use bytes::BytesMut;
 
+use super::redacted::Redacted;
 use super::slab::Key;
 use crate::resp::{Decoder, Frames, Limits, Protocol};
 use crate::topology::Addr;
@@ -133,8 +134,9 @@ pub(crate) struct Conn {
     /// A RESP2 connection in subscribed mode: every reply is a pub/sub frame.
     pub(crate) pubsub: bool,
     pub(crate) protocol: Protocol,
-    /// Bytes not yet acknowledged as written start at `out_start`.
-    pub(crate) out: Vec<u8>,
+    /// Bytes not yet acknowledged as written start at `out_start` (the handshake's
+    /// credentials among them: `Debug` shows the length only).
+    pub(crate) out: Redacted<Vec<u8>>,
     pub(crate) out_start: usize,
     /// Total bytes ever queued, and ever acknowledged as written.
     pub(crate) queued: u64,
@@ -146,7 +148,7 @@ pub(crate) struct Conn {
     pub(crate) waiting: Vec<Key>,
     /// Handshake replies still expected.
     pub(crate) handshake_pending: usize,
-    pub(crate) read: BytesMut,
+    pub(crate) read: Redacted<BytesMut>,
     /// Replies read so far, and the count the last stall check saw with how many checks in
     /// a row saw it unchanged (see `stall.rs`).
     pub(crate) progress: u64,
@@ -167,7 +169,7 @@ impl Conn {
             dedicated: false,
             pubsub: false,
             protocol: Protocol::Resp2,
-            out: Vec::new(),
+            out: Redacted(Vec::new()),
             out_start: 0,
             queued: 0,
             written: 0,
@@ -175,7 +177,7 @@ impl Conn {
             inflight: VecDeque::new(),
             waiting: Vec::new(),
             handshake_pending: 0,
-            read: BytesMut::new(),
+            read: Redacted(BytesMut::new()),
             progress: 0,
             seen_progress: 0,
             quiet_checks: 0,

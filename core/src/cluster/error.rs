@@ -20,9 +20,12 @@ pub enum Error {
     CrossSlot,
     /// The command's arguments cannot be routed (bad `numkeys`, too few arguments).
     InvalidCommand(KeyError),
-    /// The command is empty, or one the client manages itself (`SELECT`, `MULTI` outside a
-    /// transaction, `ASKING`, `READONLY`, `HELLO`, `AUTH`, `QUIT`, `MONITOR`, `CLIENT REPLY`,
-    /// subscriptions): the reason says which way to go instead.
+    /// The command is empty, one the client manages itself (`SELECT`, `MULTI` outside a
+    /// transaction, `ASKING`, `READONLY`, `HELLO`, `AUTH`, `QUIT`, `RESET`, subscriptions), or
+    /// one that gets no reply or takes the connection over and so would hand later callers
+    /// each other's replies (`REPLCONF`, `SYNC`, `PSYNC`, `MONITOR`, `CLIENT REPLY`,
+    /// `CLIENT TRACKING`, `SCRIPT DEBUG`). Nothing was sent; the reason says which way to go
+    /// instead.
     Unsupported {
         /// The command name.
         command: String,

@@ -5,8 +5,12 @@
 //! error; the client then falls back to RESP2 with `AUTH` and `CLIENT SETNAME`. Connections
 //! to replicas send `READONLY` once authenticated. Commands routed to the connection wait
 //! until all of this is done. A credentials error ends the connection and fails what waits
-//! on it: it is not retried, since it would fail the same way again.
+//! on it: it is not retried, since it would fail the same way again. Any other refusal
+//! (LOADING, a client name with a space) drops the connection for a retry after a backoff,
+//! and its text becomes the reason a failed bootstrap reports for that seed.
 
+use alloc::format;
+use alloc::string::String;
 use bytes::Bytes;
 
 use super::conn::{ConnState, Expect};
@@ -123,9 +127,18 @@ impl Cluster {
             {
                 self.auth_failed(conn, text, now)
             }
-            // Anything else (LOADING, a refused READONLY): this connection is no good; the
-            // node is tried again after a backoff.
-            (Expect::Hello | Expect::ReadOnly, Some(_)) => self.drop_conn(conn, None, now),
+            // Anything else (LOADING, a client name the server will not take, a refused
+            // READONLY): this connection is no good; the node is tried again after a backoff.
+            // The server's words are kept, so that a bootstrap that fails says why rather
+            // than "connection lost".
+            (Expect::Hello | Expect::ReadOnly, Some(text)) => {
+                let reason = format!(
+                    "the server refused the handshake: {}",
+                    String::from_utf8_lossy(&text)
+                );
+                self.note_seed_failure(conn, &reason);
+                self.drop_conn(conn, None, now)
+            }
             (Expect::Auth | Expect::SetName, err) => {
                 if let Some(text) = err.filter(|t| classify(t) == ErrorAction::Auth) {
                     return self.auth_failed(conn, text, now);

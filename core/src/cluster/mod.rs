@@ -64,6 +64,7 @@ mod pubsub;
 mod pubsub_read;
 mod read;
 mod read_from;
+mod redacted;
 mod redirect;
 mod refresh;
 mod rng;
@@ -294,7 +295,7 @@ impl Cluster {
 
     /// The buffer to read `conn`'s bytes into; call [`Cluster::handle_read`] after appending.
     pub fn read_buffer(&mut self, conn: ConnId) -> Option<&mut BytesMut> {
-        self.conns.get_mut(conn.0).map(|c| &mut c.read)
+        self.conns.get_mut(conn.0).map(|c| &mut *c.read)
     }
 
     /// Bytes arrived on `conn`: append them and process them.

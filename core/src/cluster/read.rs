@@ -50,7 +50,7 @@ impl Cluster {
             // A large reply (a big cluster's topology) grows the read buffer and the
             // decoder's scratch to its size; keep that only while a frame is in progress.
             if large && c.read.is_empty() {
-                c.read = bytes::BytesMut::new();
+                *c.read = bytes::BytesMut::new();
                 c.frames = crate::resp::Frames::new();
                 c.decoder = crate::resp::Decoder::with_limits(*c.decoder.limits());
             }

@@ -5,8 +5,13 @@
 //! the server would refuse them, but without a round trip. Keyless commands follow their
 //! request policy: to every primary, to every node, or to any one primary. Commands whose
 //! effect is tied to one connection's state, which a multiplexed cluster connection cannot
-//! give them, are refused with the reason. Commands that make the server hold the reply are
-//! marked, with their timeout, for a connection of their own (see `blocking.rs`).
+//! give them, are refused with the reason; so are commands that get no reply or take the
+//! connection over (`REPLCONF`, `SYNC`, `MONITOR`, `CLIENT REPLY`...): replies are matched to
+//! callers by their order on the connection, so one missing or extra reply would hand every
+//! later caller on that node someone else's answer. Every submission path (single commands,
+//! pipelines, transactions, `submit_to`) routes through [`route`], so the refusal holds on
+//! all of them. Commands that make the server hold the reply are marked, with their
+//! timeout, for a connection of their own (see `blocking.rs`).
 
 use alloc::string::String;
 
@@ -93,13 +98,23 @@ fn unsupported(cmd: &Cmd, reason: &'static str) -> Error {
     }
 }
 
-/// Commands whose meaning depends on per-connection state the client owns. Matched on the
-/// table's (lower-case) name, so the check costs one string match, not a scan.
+/// Commands whose meaning depends on per-connection state the client owns, or that would
+/// break the one-reply-per-command order of a shared connection. Matched on the table's
+/// (lower-case) name, so the check costs one string match, not a scan.
+///
+/// Left alone on purpose, since each gets exactly one reply or ends the connection (and a
+/// connection's end fails or retries what it carried, it never misdelivers): `SHUTDOWN` and
+/// the crashing `DEBUG` subcommands, `CLIENT KILL` (even of itself: it answers, then
+/// closes), `CLIENT PAUSE`, `CLIENT UNBLOCK`, `FAILOVER`, `REPLICAOF`/`SLAVEOF`, `WAIT`, and
+/// `CLIENT CACHING` (an error without tracking, which is refused below).
 fn managed_by_client(spec: &CommandSpec) -> Option<&'static str> {
     const TRANSACTION: &str = "use the transaction API, which sends MULTI/EXEC on one connection";
     const PUBSUB: &str = "use the client's subscribe calls, which follow the cluster";
     const HANDSHAKE: &str = "the client sends it on every connection; set it in the configuration";
     const READS: &str = "replica reads are chosen with the read-from policy";
+    const REPLICATION: &str = "it belongs to the replication protocol between nodes: the server \
+        answers it with no reply or with a replication stream; use INFO REPLICATION or \
+        ROLE to inspect replication, REPLICAOF or CLUSTER REPLICATE to change it";
     Some(match spec.name() {
         "multi" | "exec" | "discard" | "unwatch" => TRANSACTION,
         "watch" => "WATCH needs one connection across round trips; not supported in cluster mode",
@@ -109,7 +124,13 @@ fn managed_by_client(spec: &CommandSpec) -> Option<&'static str> {
         "hello" | "auth" => HANDSHAKE,
         "quit" => "close the client instead",
         "reset" => "it would drop the connection's handshake state",
-        "monitor" => "it turns the connection into a stream",
+        "monitor" => {
+            "it turns the connection into a stream; run MONITOR from redis-cli on the node"
+        }
+        "replconf" | "sync" | "psync" => REPLICATION,
+        "script|debug" => {
+            "a debugging session takes the connection over; debug scripts with redis-cli --ldb"
+        }
         "subscribe" | "psubscribe" | "ssubscribe" | "unsubscribe" | "punsubscribe"
         | "sunsubscribe" => PUBSUB,
         "client|reply" | "client|tracking" => {
@@ -196,6 +217,42 @@ mod tests {
             r(Cmd::new("EVAL").arg("x").arg("nope")),
             Err(Error::InvalidCommand(_))
         ));
+    }
+
+    #[test]
+    fn commands_that_break_reply_order_are_refused_whatever_their_case() {
+        for cmd in [
+            Cmd::new("REPLCONF").arg("ACK").arg(0),
+            Cmd::new("replconf").arg("GETACK").arg("*"),
+            Cmd::new("REPLCONF").arg("listening-port").arg(7000),
+            Cmd::new("SYNC"),
+            Cmd::new("PSYNC").arg("?").arg(-1),
+            Cmd::new("MONITOR"),
+            Cmd::new("client").arg("reply").arg("skip"),
+            Cmd::new("CLIENT").arg("TRACKING").arg("ON"),
+            Cmd::new("SCRIPT").arg("DEBUG").arg("YES"),
+            Cmd::new("RESET"),
+            Cmd::new("QUIT"),
+        ] {
+            match r(cmd.clone()) {
+                Err(Error::Unsupported { command, reason }) => {
+                    assert!(command.eq_ignore_ascii_case(core::str::from_utf8(cmd.name()).unwrap()));
+                    assert!(!reason.is_empty());
+                }
+                other => panic!("{cmd:?}: {other:?}"),
+            }
+        }
+        // Each of these gets exactly one reply (or ends the connection): they are sent.
+        for cmd in [
+            Cmd::new("SHUTDOWN").arg("NOSAVE"),
+            Cmd::new("CLIENT").arg("KILL").arg("ID").arg(1),
+            Cmd::new("CLIENT").arg("CACHING").arg("YES"),
+            Cmd::new("SCRIPT").arg("FLUSH"),
+            Cmd::new("REPLICAOF").arg("NO").arg("ONE"),
+            Cmd::new("FAILOVER"),
+        ] {
+            assert!(r(cmd.clone()).is_ok(), "{cmd:?}");
+        }
     }
 
     #[test]

@@ -232,3 +232,77 @@ fn replica_connections_send_readonly_before_commands() {
     assert_eq!(net.take_sent(replica), [["SCRIPT", "LOAD", "return 1"]]);
     assert!(!net.replies.contains_key(&load));
 }
+
+#[test]
+fn a_handshake_refused_for_another_reason_than_credentials_reports_the_servers_words() {
+    const REFUSAL: &str = "ERR Client names cannot contain spaces, newlines or special characters.";
+    let config = Config {
+        client_name: Some("has space".into()),
+        ..Config::default()
+    };
+    let mut net = Net::new(config, &["a:1", "b:2"]);
+    let get = net.submit(Cmd::new("GET").arg("k"));
+    for seed in ["a:1", "b:2"] {
+        let conn = net.conn_to(seed);
+        net.connected(conn);
+        assert_eq!(
+            net.take_sent(conn),
+            [["HELLO", "3", "SETNAME", "has space"]]
+        );
+        net.reply(conn, &error(REFUSAL));
+        assert!(
+            net.closed.contains(&conn),
+            "{seed}: the connection is dropped"
+        );
+    }
+    let Err(Error::NoReachableSeed { attempts }) = net.single(get) else {
+        panic!("{:?}", net.single(get))
+    };
+    assert_eq!(attempts.len(), 2);
+    for attempt in attempts {
+        assert_eq!(
+            attempt.reason,
+            alloc::format!("the server refused the handshake: {REFUSAL}"),
+            "{}",
+            attempt.addr
+        );
+    }
+    let shown = net.cluster.bootstrap_error().map(ToString::to_string);
+    assert!(
+        shown.as_deref().is_some_and(|s| s.contains(REFUSAL)),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn debug_of_the_machine_never_shows_the_handshakes_credentials() {
+    let config = Config {
+        username: Some("app".into()),
+        password: Some("hunter2".into()),
+        ..Config::default()
+    };
+    let now = Instant::from_micros(1_000_000);
+    let mut cluster = Cluster::new(config, alloc::vec![addr("seed:6379")], now);
+    let conn = loop {
+        match cluster.poll_output() {
+            Output::Connect { conn, .. } => break conn,
+            Output::Timeout(_) => panic!("the seed is never connected"),
+            _ => {}
+        }
+    };
+    cluster.handle_connected(conn, now);
+    // The HELLO with the password waits in the connection's buffer, unwritten; then part of
+    // it is written (the rest stays, the written part too until the buffer is reset).
+    assert!(cluster.transmit(conn).windows(7).any(|w| w == b"hunter2"));
+    let unwritten = alloc::format!("{cluster:?}");
+    cluster.handle_written(conn, 5);
+    let partly_written = alloc::format!("{cluster:?}");
+    for shown in [unwritten, partly_written] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            !shown.contains("104, 117, 110"),
+            "the bytes of 'hun': {shown}"
+        );
+        assert!(shown.contains(" bytes>"), "{shown}");
+    }
+}

@@ -12,6 +12,7 @@ mod pubsub;
 mod read_from;
 mod redirects;
 mod rediscovery;
+mod refused;
 mod requests;
 mod scripts;
 mod stall;
