@@ -1,5 +1,7 @@
-//! Failover under load, both kinds: `CLUSTER FAILOVER` on a replica (coordinated), and
-//! SIGKILL of a primary (its replica is elected after `cluster-node-timeout`). While 50 tasks
+//! Failover under load, three kinds: `CLUSTER FAILOVER` on a replica (coordinated), SIGKILL
+//! of a primary (its replica is elected after `cluster-node-timeout`), and SIGSTOP of a
+//! primary (its sockets stay open and silent: the client must notice the stall itself; the
+//! frozen node then resumes, rejoins as a replica, and 3 s more of load see no error). While 50 tasks
 //! run — 25 reading keys written before the failover, 25 writing — the test measures the
 //! client's lag: from the moment every live node agrees on the new primary (the servers are
 //! done) to the first success of a command on the failed-over slots sent after that moment.
@@ -185,7 +187,13 @@ async fn short_deadline_reader<F: Flavor>(
 enum Kind {
     Coordinated,
     Kill,
+    /// SIGSTOP: the primary's sockets stay open and silent until its replica is promoted;
+    /// then it resumes and rejoins as a replica, and 3 s more of load must see no error.
+    Freeze,
 }
+
+/// Load after a frozen primary resumed and rejoined, in which no command may fail.
+const CALM: Duration = Duration::from_secs(3);
 
 async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
     // Each runtime takes another shard that has a replica to promote.
@@ -273,6 +281,7 @@ async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
     }
     F::sleep(Duration::from_millis(300)).await;
 
+    let mut frozen = None;
     let (what, new_primary, servers_took, agreed_at) = match kind {
         Kind::Coordinated => {
             let done = cluster
@@ -293,10 +302,32 @@ async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
                 promotion.agreed_at,
             )
         }
+        Kind::Freeze => {
+            let (stopped, record) = cluster.freeze_primary(&primary).expect("SIGSTOP");
+            let promotion = cluster
+                .wait_for_promotion(&record)
+                .expect("a replica takes over");
+            frozen = Some(stopped);
+            (
+                "SIGSTOP",
+                promotion.promoted,
+                promotion.took,
+                promotion.agreed_at,
+            )
+        }
     };
     assert_eq!(new_primary, replica);
     // Traffic goes on for a while on the new layout.
     F::sleep(Duration::from_millis(700)).await;
+    let mut calm_from = None;
+    if let Some(stopped) = frozen {
+        cluster.resume(stopped).expect("SIGCONT");
+        cluster
+            .wait_healthy()
+            .expect("the frozen primary rejoins as a replica");
+        calm_from = Some(Instant::now());
+        F::sleep(CALM).await;
+    }
     stop.store(true, Ordering::Relaxed);
 
     let mut reports = Vec::new();
@@ -339,6 +370,21 @@ async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
     );
     let lag = lag.expect("a command on the failed-over slots succeeded after the failover");
     assert!(lag < MAX_LAG, "client lag {lag:?} exceeds {MAX_LAG:?}");
+    if let Some(calm_from) = calm_from {
+        let calm: Vec<&Op> = reports
+            .iter()
+            .flat_map(|r| &r.ops)
+            .filter(|op| op.start >= calm_from)
+            .collect();
+        let failed = calm.iter().filter(|op| !op.ok).count();
+        println!(
+            "{}: {} commands on the failed-over slots in the {CALM:?} after the frozen \
+             primary rejoined, {failed} failed",
+            F::NAME,
+            calm.len()
+        );
+        assert!(!calm.is_empty() && failed == 0, "{failed} commands failed");
+    }
 
     if let Kind::Kill = kind {
         // The outage outlasts SHORT_TIMEOUT: reads time out, each at its deadline.
@@ -403,6 +449,20 @@ async fn coordinated<F: Flavor>(cluster: &RedisCluster) {
 
 async fn killed<F: Flavor>(cluster: &RedisCluster) {
     failover_under_load::<F>(cluster, Kind::Kill).await
+}
+
+async fn frozen<F: Flavor>(cluster: &RedisCluster) {
+    failover_under_load::<F>(cluster, Kind::Freeze).await
+}
+
+#[test]
+fn frozen_primary_under_load() {
+    let Some(_machine) = claim_machine() else {
+        return;
+    };
+    // The frozen primary rejoins as a replica: every shard keeps one for the next runtime.
+    let cluster = RedisCluster::start(ClusterSpec::new()).unwrap();
+    on_every_runtime!("SIGSTOP of a primary under load", frozen(&cluster));
 }
 
 #[test]

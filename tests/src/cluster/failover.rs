@@ -142,6 +142,26 @@ impl RedisCluster {
     /// SIGKILL `primary`, remembering its slots and replicas for
     /// [`RedisCluster::wait_for_promotion`].
     pub fn kill_primary(&self, primary: &Node) -> io::Result<KilledPrimary> {
+        let (member, record) = self.primary_record(primary)?;
+        member.process.kill();
+        Ok(record)
+    }
+
+    /// SIGSTOP `primary` (see [`RedisCluster::freeze`]), remembering its slots and replicas
+    /// for [`RedisCluster::wait_for_promotion`]. While frozen it is not among the live nodes
+    /// whose agreement the harness waits for.
+    pub fn freeze_primary(&self, primary: &Node) -> io::Result<(Frozen, KilledPrimary)> {
+        let (_, record) = self.primary_record(primary)?;
+        let frozen = self.freeze(primary)?;
+        Ok((frozen, record))
+    }
+
+    /// What [`RedisCluster::wait_for_promotion`] needs of a primary about to fail, stamped
+    /// now.
+    fn primary_record(
+        &self,
+        primary: &Node,
+    ) -> io::Result<(std::sync::Arc<super::harness::Member>, KilledPrimary)> {
         let view = self.agreed_view()?;
         let entry = view
             .entry(primary.id())
@@ -152,14 +172,13 @@ impl RedisCluster {
         let slots = entry.slots.clone();
         let replicas = self.replicas_of(primary)?;
         let member = self.member(primary)?;
-        let killed_at = Instant::now();
-        member.process.kill();
-        Ok(KilledPrimary {
+        let record = KilledPrimary {
             node: primary.clone(),
             slots,
             replicas,
-            killed_at,
-        })
+            killed_at: Instant::now(),
+        };
+        Ok((member, record))
     }
 
     /// Wait until one of the dead primary's replicas owns all its slots in the view of every

@@ -151,11 +151,11 @@ impl RedisCluster {
             .ok_or_else(|| io::Error::other(format!("node {} is not in this cluster", node.index)))
     }
 
-    /// The live members (their process runs).
+    /// The live members (their process runs and is not frozen).
     pub(crate) fn live_members(&self) -> Vec<Arc<Member>> {
         self.members_snapshot()
             .into_iter()
-            .filter(|m| m.process.is_running())
+            .filter(|m| m.process.is_running() && !m.process.is_frozen())
             .collect()
     }
 

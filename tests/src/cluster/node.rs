@@ -110,6 +110,8 @@ pub(crate) struct Process {
     dir: PathBuf,
     log: PathBuf,
     child: Mutex<Option<Child>>,
+    /// Stopped with SIGSTOP: it would not answer the harness's own questions.
+    frozen: std::sync::atomic::AtomicBool,
 }
 
 impl Process {
@@ -122,6 +124,7 @@ impl Process {
             dir: dir.to_path_buf(),
             log: dir.join("redis.log"),
             child: Mutex::new(None),
+            frozen: std::sync::atomic::AtomicBool::new(false),
         };
         process.launch()?;
         Ok(process)
@@ -195,6 +198,11 @@ impl Process {
         }
     }
 
+    /// Stopped by SIGSTOP (see [`Process::signal`]).
+    pub(crate) fn is_frozen(&self) -> bool {
+        self.frozen.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// True while the process runs.
     pub(crate) fn is_running(&self) -> bool {
         match self.lock().as_mut() {
@@ -221,6 +229,8 @@ impl Process {
             .args([&format!("-{signal}"), &pid.to_string()])
             .status()?;
         if status.success() {
+            self.frozen
+                .store(signal == "STOP", std::sync::atomic::Ordering::Relaxed);
             Ok(())
         } else {
             Err(io::Error::other(format!("kill -{signal} {pid}: {status}")))
