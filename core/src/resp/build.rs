@@ -218,3 +218,75 @@ fn build_nested(tape: &[Node], src: &mut impl Source) -> Value {
     // Unreachable for a complete tape; an empty tape decodes to nothing meaningful.
     stack.pop().map(Open::finish).unwrap_or(Value::Null)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resp::scan::{Scan, Scanner};
+    use crate::resp::Limits;
+
+    /// Frames covering every node kind, each followed by a byte that is not part of it.
+    const FRAMES: [&[u8]; 8] = [
+        b"+PONG\r\n!",
+        b"=7\r\ntxt:abc\r\n!",
+        b"*3\r\n$1\r\na\r\n+x\r\n(12\r\n!",
+        b"%1\r\n-ERR k\r\n~2\r\n_\r\n,1.5\r\n!",
+        b"|1\r\n+key\r\n#t\r\n>2\r\n$0\r\n\r\n$2\r\nhi\r\n!",
+        b"*2\r\n*0\r\n%0\r\n!",
+        b"$3\r\nabc\r\n!",
+        b":12\r\n!",
+    ];
+
+    #[test]
+    fn every_source_builds_the_same_value_and_the_split_source_takes_the_frame() {
+        for wire in FRAMES {
+            let mut scanner = Scanner::default();
+            let Ok(Scan::Complete { len }) = scanner.scan(wire, &Limits::default()) else {
+                panic!("{wire:?} is one frame");
+            };
+            assert_eq!(len, wire.len() - 1);
+            let copied = build(&scanner.tape, len, &mut CopySource(wire));
+            let frozen = Bytes::copy_from_slice(wire);
+            let sliced = build(
+                &scanner.tape,
+                len,
+                &mut SliceSource {
+                    bytes: &frozen,
+                    base: 0,
+                },
+            );
+            let mut buf = BytesMut::from(wire);
+            let mut split = SplitSource::new(&mut buf);
+            let taken = build(&scanner.tape, len, &mut split);
+            assert_eq!(split.taken(), len, "{wire:?}");
+            assert_eq!(copied, sliced, "{wire:?}");
+            assert_eq!(copied, taken, "{wire:?}");
+            assert_eq!(&buf[..], b"!", "exactly the frame is consumed: {wire:?}");
+        }
+    }
+
+    #[test]
+    fn a_slice_source_reads_at_its_base() {
+        let wire = b"junk*2\r\n$2\r\nab\r\n+cd\r\n";
+        let mut scanner = Scanner::default();
+        let Ok(Scan::Complete { len }) = scanner.scan(&wire[4..], &Limits::default()) else {
+            panic!("one frame after the junk");
+        };
+        let bytes = Bytes::copy_from_slice(wire);
+        let value = build(
+            &scanner.tape,
+            len,
+            &mut SliceSource {
+                bytes: &bytes,
+                base: 4,
+            },
+        );
+        assert_eq!(
+            value,
+            Value::Array(alloc::vec![
+                Value::from("ab"),
+                Value::SimpleString(Bytes::from_static(b"cd"))
+            ])
+        );
+    }
+}

@@ -16,6 +16,10 @@ use super::{Limits, ProtocolError, Value};
 /// the buffer and its scan resumes where it stopped: a frame arriving in many reads costs one
 /// pass, not one per read. Bulk strings in the returned values share the buffer's memory.
 ///
+/// What the decoder itself holds ([`Decoder::retained_bytes`]) is a small multiple of the
+/// bytes in the buffer, or a small constant, whatever the frames announce; [`Limits`] bound
+/// the frame.
+///
 /// After a [`ProtocolError`] the stream cannot be resynchronised: close the connection (or
 /// call [`Decoder::reset`] and use a fresh buffer).
 #[derive(Debug, Default)]
@@ -47,11 +51,18 @@ impl Decoder {
         &self.limits
     }
 
-    /// Forget any partially scanned frame and any bytes not yet removed from the buffer.
+    /// Forget any partially scanned frame (where its scan stopped, what its headers announced)
+    /// and any bytes not yet removed from the buffer, and any error not yet reported.
     pub fn reset(&mut self) {
         self.scanner.reset();
         self.consumed = 0;
         self.pending_error = None;
+    }
+
+    /// Bytes of memory the decoder holds on to between calls (the buffer is the caller's):
+    /// never more than 16 per byte in the buffer, or 24 KiB, whichever is more.
+    pub fn retained_bytes(&self) -> usize {
+        self.scanner.retained_bytes()
     }
 
     /// Decode the next frame from `buf`. See the type's docs for how the buffer is consumed.
@@ -65,7 +76,7 @@ impl Decoder {
         if self.scanner.is_idle() {
             let at = self.consumed.min(buf.len());
             if let Ok((node, len)) =
-                parse_element(frame_window(&buf[at..], &self.limits), 0, &self.limits)?
+                parse_element(frame_window(&buf[at..], &self.limits), 0, 0, &self.limits)?
             {
                 if let Some(value) = self.take_leaf(buf, node, len) {
                     return Ok(Some(value));
@@ -237,5 +248,278 @@ mod tests {
         let err = d.decode(&mut buf).unwrap_err();
         assert_eq!(err.offset, 4);
         assert_eq!(buf.len(), 11);
+    }
+
+    use super::super::{decode_with, Frames, ProtocolErrorKind as Kind};
+
+    fn simple(s: &'static str) -> Value {
+        Value::SimpleString(Bytes::from_static(s.as_bytes()))
+    }
+
+    /// Every frame of `wire` through [`Decoder::decode`], then how it ended.
+    fn decode_all(d: &mut Decoder, wire: &[u8]) -> (Vec<Value>, Result<BytesMut, ProtocolError>) {
+        let mut buf = BytesMut::from(wire);
+        let mut got = Vec::new();
+        loop {
+            match d.decode(&mut buf) {
+                Ok(Some(v)) => got.push(v),
+                Ok(None) => return (got, Ok(buf)),
+                Err(e) => return (got, Err(e)),
+            }
+        }
+    }
+
+    /// One frame through all three decoders with `limits`: the streaming one by value and
+    /// by batch, and the one-shot one. They must agree; returns their verdict.
+    fn decode_three_ways(wire: &[u8], limits: Limits) -> Result<Value, ProtocolError> {
+        let mut d = Decoder::with_limits(limits);
+        assert_eq!(d.limits(), &limits);
+        let by_value = d.decode(&mut BytesMut::from(wire));
+        let mut frames = Frames::new();
+        let by_batch = Decoder::with_limits(limits)
+            .decode_frames(&mut BytesMut::from(wire), &mut frames)
+            .map(|n| {
+                assert_eq!(n, 1, "{wire:?}");
+                frames.get(0).map(|f| f.to_value())
+            });
+        let one_shot = decode_with(wire, &limits).map(|r| {
+            r.map(|(v, len)| {
+                assert_eq!(len, wire.len());
+                v
+            })
+        });
+        assert_eq!(by_value, by_batch, "{wire:?}");
+        assert_eq!(by_value, one_shot, "{wire:?}");
+        by_value.map(|v| v.expect("a whole frame"))
+    }
+
+    #[test]
+    fn a_decoder_built_with_limits_enforces_each_of_them() {
+        let tight = Limits {
+            max_depth: 2,
+            max_bulk_len: 4,
+            max_aggregate_len: 3,
+            max_frame_len: 26,
+            max_frame_elements: 5,
+        };
+        let kind = |wire: &[u8]| decode_three_ways(wire, tight).map_err(|e| e.kind);
+        // Within every limit.
+        assert!(kind(b"*2\r\n*2\r\n:1\r\n:2\r\n$4\r\nabcd\r\n").is_ok());
+        // Each limit, one past it.
+        assert_eq!(
+            kind(b"*1\r\n*1\r\n*1\r\n:1\r\n"),
+            Err(Kind::TooDeep { max: 2 })
+        );
+        assert_eq!(
+            kind(b"$5\r\nabcde\r\n"),
+            Err(Kind::BulkTooLong { len: 5, max: 4 })
+        );
+        assert_eq!(
+            kind(b"*4\r\n"),
+            Err(Kind::AggregateTooLong { len: 4, max: 3 })
+        );
+        assert_eq!(
+            kind(b"+012345678901234567890123\r\n"),
+            Err(Kind::FrameTooLong { max: 26 })
+        );
+        assert_eq!(
+            kind(b"*3\r\n*3\r\n"),
+            Err(Kind::TooManyElements {
+                announced: 6,
+                max: 5
+            })
+        );
+        assert_eq!(
+            kind(b"*3\r\n$4\r\nabcd\r\n$4\r\nabcd\r\n$1\r\nx\r\n"),
+            Err(Kind::FrameTooLong { max: 26 }),
+            "bulks that fit alone, not together"
+        );
+        // The same frames within the default limits decode, by every decoder.
+        for wire in [
+            &b"*1\r\n*1\r\n*1\r\n:1\r\n"[..],
+            b"$5\r\nabcde\r\n",
+            b"+012345678901234567890123\r\n",
+            b"*3\r\n$4\r\nabcd\r\n$4\r\nabcd\r\n$1\r\nx\r\n",
+        ] {
+            assert!(decode_three_ways(wire, Limits::default()).is_ok());
+            assert!(Decoder::new()
+                .decode(&mut BytesMut::from(wire))
+                .unwrap()
+                .is_some());
+        }
+    }
+
+    #[test]
+    fn a_line_arriving_in_pieces_decodes_whole() {
+        let mut d = Decoder::new();
+        let mut buf = BytesMut::new();
+        let text = b"a-status-line-longer-than-a-short-search".repeat(50);
+        buf.extend_from_slice(b"+");
+        for piece in text.chunks(7) {
+            assert_eq!(d.decode(&mut buf).unwrap(), None);
+            buf.extend_from_slice(piece);
+        }
+        assert_eq!(d.decode(&mut buf).unwrap(), None);
+        buf.extend_from_slice(b"\r");
+        assert_eq!(d.decode(&mut buf).unwrap(), None);
+        buf.extend_from_slice(b"\n:1\r\n");
+        assert_eq!(
+            d.decode(&mut buf).unwrap(),
+            Some(Value::SimpleString(Bytes::from(text)))
+        );
+        assert_eq!(d.decode(&mut buf).unwrap(), Some(Value::Integer(1)));
+        assert_eq!(d.decode(&mut buf).unwrap(), None);
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn reset_forgets_everything_about_the_old_stream() {
+        let limits = Limits {
+            max_frame_elements: 4,
+            ..Limits::default()
+        };
+        // Each old stream leaves a different kind of state behind; after `reset`, a fresh
+        // buffer decodes as it would in a new decoder.
+        let fresh = b"*4\r\n+a\r\n:1\r\n:2\r\n:3\r\n:9\r\n";
+        let expected = alloc::vec![
+            Value::Array(alloc::vec![
+                Value::SimpleString(Bytes::from("a")),
+                Value::Integer(1),
+                Value::Integer(2),
+                Value::Integer(3),
+            ]),
+            Value::Integer(9),
+        ];
+        for old in [
+            &b"+OK\r\n:1\r\n"[..], // bytes of returned frames not yet removed
+            b"*3\r\n:1\r\n",       // a partial aggregate and its announcement
+            b"$100\r\nabc",        // a partial bulk and the length it needs
+            b"+abcdefghijklmnop",  // a partial line and where its search stopped
+            b"*1\r\n*1\r\n+abcdefghijklmnopqrstuvwxyz", // all of them, nested
+        ] {
+            let mut d = Decoder::with_limits(limits);
+            let mut old_buf = BytesMut::from(old);
+            while let Ok(Some(_)) = d.decode(&mut old_buf) {}
+            d.reset();
+            let (got, end) = decode_all(&mut d, fresh);
+            assert_eq!(got, expected, "after {old:?}");
+            assert!(end.unwrap().is_empty());
+            assert_eq!(d.limits(), &limits, "reset keeps the limits");
+        }
+        // An error held back behind good frames is dropped too.
+        let mut d = Decoder::new();
+        let mut frames = Frames::new();
+        let mut buf = BytesMut::from(&b":1\r\n%x\r\n"[..]);
+        assert_eq!(d.decode_frames(&mut buf, &mut frames).unwrap(), 1);
+        d.reset();
+        assert_eq!(
+            d.decode(&mut BytesMut::from(&b":2\r\n"[..])).unwrap(),
+            Some(Value::Integer(2))
+        );
+    }
+
+    #[test]
+    fn every_leaf_type_leaves_the_buffer_at_the_next_frame() {
+        let cases: [(&[u8], Value); 14] = [
+            (b":-7\r\n", Value::Integer(-7)),
+            (b"_\r\n", Value::Null),
+            (b"$-1\r\n", Value::Null),
+            (b"#f\r\n", Value::Boolean(false)),
+            (b",2.5\r\n", Value::Double(2.5)),
+            (b"+OK\r\n", simple("OK")),
+            (b"+PONG\r\n", simple("PONG")),
+            (b"+hello\r\n", simple("hello")),
+            (b"$5\r\nhello\r\n", Value::from("hello")),
+            (b"$0\r\n\r\n", Value::from("")),
+            (b"-ERR no\r\n", Value::Error(Bytes::from("ERR no"))),
+            (b"!6\r\nERR no\r\n", Value::Error(Bytes::from("ERR no"))),
+            (
+                b"(-12345678901234567890\r\n",
+                Value::BigNumber(Bytes::from("-12345678901234567890")),
+            ),
+            (
+                b"=8\r\ntxt:some\r\n",
+                Value::Verbatim {
+                    format: *b"txt",
+                    text: Bytes::from("some"),
+                },
+            ),
+        ];
+        // Each leaf between two others, so an error in how much of the buffer a leaf takes
+        // shows in its neighbours.
+        for (wire, value) in &cases {
+            let mut stream = b"+a\r\n".to_vec();
+            stream.extend_from_slice(wire);
+            stream.extend_from_slice(wire);
+            stream.extend_from_slice(b"$2\r\nzz\r\n");
+            let (got, end) = decode_all(&mut Decoder::new(), &stream);
+            let a = simple("a");
+            assert_eq!(
+                got,
+                alloc::vec![a, value.clone(), value.clone(), Value::from("zz")],
+                "{wire:?}"
+            );
+            assert!(end.unwrap().is_empty(), "{wire:?}");
+        }
+        // All of them back to back, every one of them in two reads at every cut.
+        let stream: Vec<u8> = cases.iter().flat_map(|(w, _)| w.iter().copied()).collect();
+        let values: Vec<Value> = cases.iter().map(|(_, v)| v.clone()).collect();
+        for cut in 0..=stream.len() {
+            let mut d = Decoder::new();
+            let mut buf = BytesMut::from(&stream[..cut]);
+            let mut got = Vec::new();
+            while let Some(v) = d.decode(&mut buf).unwrap() {
+                got.push(v);
+            }
+            buf.extend_from_slice(&stream[cut..]);
+            while let Some(v) = d.decode(&mut buf).unwrap() {
+                got.push(v);
+            }
+            assert_eq!(got, values, "cut at {cut}");
+            assert!(buf.is_empty(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn leaf_payloads_are_views_into_the_buffer() {
+        let wire = b"+hello\r\n-ERR x\r\n(123\r\n=7\r\ntxt:abc\r\n$3\r\nxyz\r\n";
+        let mut buf = BytesMut::from(&wire[..]);
+        let base = buf.as_ptr() as usize;
+        let mut d = Decoder::new();
+        let mut offsets = Vec::new();
+        while let Some(v) = d.decode(&mut buf).unwrap() {
+            let payload = v.as_bytes().expect("a byte-carrying leaf");
+            offsets.push((payload.as_ptr() as usize - base, payload.len()));
+        }
+        assert_eq!(offsets, [(1, 5), (9, 5), (17, 3), (30, 3), (39, 3)]);
+    }
+
+    #[test]
+    fn retained_memory_follows_the_frame_in_progress() {
+        let mut d = Decoder::new();
+        assert_eq!(d.retained_bytes(), 0);
+        let n = 100_000;
+        let mut wire = alloc::format!("*{n}\r\n").into_bytes();
+        wire.extend_from_slice(&b":1\r\n".repeat(n));
+        let mut buf = BytesMut::new();
+        for chunk in wire.chunks(16 * 1024) {
+            buf.extend_from_slice(chunk);
+            let done = d.decode(&mut buf).unwrap();
+            let held = d.retained_bytes();
+            assert!(
+                held <= (16 * buf.len()).max(24 * 1024),
+                "{held} for {}",
+                buf.len()
+            );
+            assert!(
+                held > 0 || done.is_some(),
+                "the tape of the frame in progress"
+            );
+            if let Some(Value::Array(items)) = done {
+                assert_eq!(items.len(), n);
+            }
+        }
+        assert!(buf.is_empty());
+        assert_eq!(d.retained_bytes(), 0, "a tape that large is not kept");
     }
 }

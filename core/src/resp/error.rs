@@ -52,8 +52,17 @@ pub enum ProtocolErrorKind {
         /// The configured limit.
         max: usize,
     },
-    /// A frame larger than the configured limit.
+    /// A frame larger than the configured limit, or whose headers announce more elements
+    /// than could fit in it.
     FrameTooLong {
+        /// The configured limit.
+        max: usize,
+    },
+    /// A frame whose aggregate headers together announce more elements than the configured
+    /// per-frame budget ([`Limits::max_frame_elements`](super::Limits::max_frame_elements)).
+    TooManyElements {
+        /// The elements announced so far in the frame, this header's included.
+        announced: u64,
         /// The configured limit.
         max: usize,
     },
@@ -79,6 +88,12 @@ impl fmt::Display for ProtocolError {
                 write!(f, "aggregate of {len} elements exceeds the limit {max}")
             }
             FrameTooLong { max } => write!(f, "frame exceeds the limit of {max} bytes"),
+            TooManyElements { announced, max } => {
+                write!(
+                    f,
+                    "frame announces {announced} elements, over the limit {max}"
+                )
+            }
         }
     }
 }

@@ -167,7 +167,7 @@ impl Decoder {
         let failure = loop {
             let first = out.tape.len();
             if self.scanner.is_idle() {
-                match parse_element(frame_window(&buf[base..], &self.limits), 0, &self.limits) {
+                match parse_element(frame_window(&buf[base..], &self.limits), 0, 0, &self.limits) {
                     Ok(Ok((node, len))) if !matches!(node, Node::Aggregate { .. }) => {
                         out.tape.push(node);
                         out.spans.push(Span {

@@ -5,9 +5,20 @@
 //! client reserve gigabytes or recurse until the stack overflows. The decoder never allocates
 //! for announced elements before their bytes have arrived, and these limits stop a frame as
 //! soon as its header exceeds them.
+//!
+//! Elements are what a decoded frame costs: the smallest (`+\r\n`, `_\r\n`) is three bytes on
+//! the wire and some 60 bytes decoded (its node in the scan, its [`Value`](super::Value)). So the
+//! frame as a whole has an element budget besides the per-aggregate limit: many aggregates of
+//! the longest allowed length, nested or side by side, could otherwise fill a frame of the
+//! largest allowed size with a third of a billion elements. The budget is checked against what
+//! the headers announce, before the announced elements arrive, and so is the rule that every
+//! announced element needs at least [`MIN_ELEMENT_LEN`] bytes within the frame limit.
 
 /// The hard ceiling for [`Limits::max_depth`]: the decoder's explicit stack has this many slots.
 pub const MAX_DEPTH_CAP: usize = 128;
+
+/// The fewest bytes any element occupies on the wire (`+\r\n`, `-\r\n`, `_\r\n`).
+pub const MIN_ELEMENT_LEN: usize = 3;
 
 /// Decoder limits. The defaults suit any real Redis reply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +33,12 @@ pub struct Limits {
     pub max_aggregate_len: usize,
     /// Largest whole frame, in bytes (default 1 GiB).
     pub max_frame_len: usize,
+    /// Most elements inside one frame's aggregates, at every depth together (a map's pair
+    /// counts two; the frame's own top element is not counted). Default 2^24, the length of
+    /// the longest array `max_aggregate_len` allows: a frame carries at most one maximal
+    /// aggregate's worth of elements however they nest, so its decoded value stays near a
+    /// gigabyte at worst, like its bytes. A header that announces more is refused at once.
+    pub max_frame_elements: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +48,7 @@ impl Default for Limits {
             max_bulk_len: 512 * 1024 * 1024,
             max_aggregate_len: 1 << 24,
             max_frame_len: 1024 * 1024 * 1024,
+            max_frame_elements: 1 << 24,
         }
     }
 }

@@ -11,6 +11,8 @@ pub(crate) mod encode;
 mod error;
 mod frames;
 mod limits;
+#[cfg(test)]
+mod proptests;
 mod scan;
 mod value;
 

@@ -10,11 +10,21 @@
 //!
 //! Nesting is tracked with an explicit, fixed-capacity stack of "children still expected"
 //! counts; nothing here recurses.
+//!
+//! The work and memory of a scan follow the bytes that arrived: every byte is looked at once
+//! however the frame is split into reads (a line without its end yet resumes its search where
+//! the last read ended), the tape grows only by elements that arrived, and a header announcing
+//! more than the frame's element budget, or more elements than its bytes could hold, is refused
+//! before any of them arrive.
 
 use alloc::vec::Vec;
 
 use super::error::{ProtocolError, ProtocolErrorKind as Kind};
-use super::limits::{Limits, MAX_DEPTH_CAP};
+use super::limits::{Limits, MAX_DEPTH_CAP, MIN_ELEMENT_LEN};
+
+/// Tape capacity, in nodes, kept for the next frame after one completes; a larger tape (a
+/// frame of many elements) is freed, so an idle decoder holds little memory.
+pub(crate) const RETAINED_NODES: usize = 1024;
 
 /// Where one element of a frame lies, by offsets from the frame's first byte.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,6 +91,13 @@ pub(crate) struct Scanner {
     pos: usize,
     /// The frame is known to be at least this long; scanning waits until it is.
     need: usize,
+    /// Elements announced by the frame's aggregate headers so far (see
+    /// [`Limits::max_frame_elements`]).
+    announced: usize,
+    /// Where the search for the end of a line resumes: the bytes of the element at `pos`
+    /// before this offset hold no line end. The element that set it extends past it, so for
+    /// any later element it lies before the element's start and changes nothing.
+    line_from: usize,
 }
 
 /// One parsed element and the offset just past it.
@@ -95,10 +112,17 @@ impl Scanner {
 
     /// Forget any partial frame; the next scan starts at offset 0.
     pub(crate) fn reset(&mut self) {
-        self.tape.clear();
+        clear_keeping(&mut self.tape, RETAINED_NODES);
         self.open.clear();
         self.pos = 0;
         self.need = 0;
+        self.announced = 0;
+        self.line_from = 0;
+    }
+
+    /// Bytes of memory this scanner holds on to.
+    pub(crate) fn retained_bytes(&self) -> usize {
+        self.tape.capacity() * core::mem::size_of::<Node>()
     }
 
     /// Continue scanning `buf`, which holds the frame from its first byte. Between calls the
@@ -144,12 +168,16 @@ impl Scanner {
             };
             let (node, end) = match fast {
                 Some(element) => element,
-                None => match parse_element(buf, pos, limits)? {
+                None => match parse_element(buf, pos, self.line_from, limits)? {
                     Ok(element) => element,
                     Err(need) if need > max_frame => {
                         return Err(error(pos, Kind::FrameTooLong { max: max_frame }));
                     }
-                    Err(need) => return Ok(Scan::Incomplete { need }),
+                    Err(need) => {
+                        // Keep the last byte for the next search: it may be a line's `\r`.
+                        self.line_from = buf.len().saturating_sub(1);
+                        return Ok(Scan::Incomplete { need });
+                    }
                 },
             };
             if end > max_frame {
@@ -159,6 +187,7 @@ impl Scanner {
             self.pos = end;
             if let Node::Aggregate { children, .. } = node {
                 if children > 0 {
+                    self.announce(children, pos, end, limits)?;
                     if self.open.len() >= max_depth || self.open.push(children).is_err() {
                         return Err(error(pos, Kind::TooDeep { max: max_depth }));
                     }
@@ -180,6 +209,50 @@ impl Scanner {
     }
 }
 
+impl Scanner {
+    /// Account for an aggregate header at `pos`, ending at `end`, that announces `children`
+    /// elements (its node is already on the tape): refuse it when the frame's elements would
+    /// exceed their budget, or could not all fit in the bytes the frame may still occupy.
+    fn announce(
+        &mut self,
+        children: usize,
+        pos: usize,
+        end: usize,
+        limits: &Limits,
+    ) -> Result<(), ProtocolError> {
+        self.announced = self.announced.saturating_add(children);
+        if self.announced > limits.max_frame_elements {
+            return Err(error(
+                pos + 1,
+                Kind::TooManyElements {
+                    announced: self.announced as u64,
+                    max: limits.max_frame_elements,
+                },
+            ));
+        }
+        // Every tape node but the first is an announced element that arrived.
+        let pending = self.announced - (self.tape.len() - 1);
+        if pending.saturating_mul(MIN_ELEMENT_LEN) > limits.max_frame_len.saturating_sub(end) {
+            return Err(error(
+                pos,
+                Kind::FrameTooLong {
+                    max: limits.max_frame_len,
+                },
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Empty `vec`, keeping its allocation only when it holds at most `keep` elements.
+pub(crate) fn clear_keeping<T>(vec: &mut Vec<T>, keep: usize) {
+    if vec.capacity() > keep {
+        *vec = Vec::new();
+    } else {
+        vec.clear();
+    }
+}
+
 /// The part of `buf` (which starts at a frame) that a frame may occupy. Nothing past the frame
 /// limit is looked at, so a frame that would cross it fails the same way however its bytes
 /// arrive: as too long, not as whatever lies beyond.
@@ -196,97 +269,110 @@ fn error(offset: usize, kind: Kind) -> ProtocolError {
 /// can be decided before the input is `need` bytes long. That is one more byte than now,
 /// except inside a bulk payload, whose bytes cannot be wrong: then it is the payload's end.
 /// So decoding a stream in pieces notices an error at the same byte as decoding it whole.
+///
+/// A line element's search for its end starts at `line_from` when that lies inside the line
+/// (the caller knows the bytes before it hold no line end); pass 0 for a fresh element.
 #[inline]
 pub(crate) fn parse_element(
     buf: &[u8],
     pos: usize,
+    line_from: usize,
     limits: &Limits,
 ) -> Result<Result<Element, usize>, ProtocolError> {
     let Some(&ty) = buf.get(pos) else {
         return Ok(Err(pos + 1));
     };
     let body = pos + 1;
-    let element = match ty {
-        // `+OK` is the most common reply of all: recognised without a line search.
-        b'+' if buf.get(body..body + 4) == Some(b"OK\r\n") => Ok((
-            Node::Simple {
-                start: body,
-                end: body + 2,
+    let element =
+        match ty {
+            // `+OK` is the most common reply of all: recognised without a line search.
+            b'+' if buf.get(body..body + 4) == Some(b"OK\r\n") => Ok((
+                Node::Simple {
+                    start: body,
+                    end: body + 2,
+                },
+                body + 4,
+            )),
+            b'+' => line(buf, body, line_from)?
+                .map(|(start, end)| (Node::Simple { start, end }, end + 2)),
+            b'-' => line(buf, body, line_from)?
+                .map(|(start, end)| (Node::Error { start, end }, end + 2)),
+            b':' => integer(buf, body)?.map(|(i, next)| (Node::Integer(i), next)),
+            b'$' => match plain_bulk(buf, pos, limits) {
+                Some(element) => Ok(element),
+                None => blob(buf, pos, limits, true)?.map(|(r, next)| match r {
+                    None => (Node::Null, next),
+                    Some((start, end)) => (Node::Bulk { start, end }, next),
+                }),
             },
-            body + 4,
-        )),
-        b'+' => line(buf, body)?.map(|(start, end)| (Node::Simple { start, end }, end + 2)),
-        b'-' => line(buf, body)?.map(|(start, end)| (Node::Error { start, end }, end + 2)),
-        b':' => integer(buf, body)?.map(|(i, next)| (Node::Integer(i), next)),
-        b'$' => match plain_bulk(buf, pos, limits) {
-            Some(element) => Ok(element),
-            None => blob(buf, pos, limits, true)?.map(|(r, next)| match r {
-                None => (Node::Null, next),
-                Some((start, end)) => (Node::Bulk { start, end }, next),
+            b'!' => blob(buf, pos, limits, false)?.map(|(r, next)| {
+                let (start, end) = r.unwrap_or((next, next));
+                (Node::Error { start, end }, next)
             }),
-        },
-        b'!' => blob(buf, pos, limits, false)?.map(|(r, next)| {
-            let (start, end) = r.unwrap_or((next, next));
-            (Node::Error { start, end }, next)
-        }),
-        b'=' => match blob(buf, pos, limits, false)? {
-            Ok((Some((start, end)), next)) => {
-                if end - start < 4 || buf[start + 3] != b':' {
-                    return Err(error(start, Kind::InvalidVerbatim));
+            b'=' => match blob(buf, pos, limits, false)? {
+                Ok((Some((start, end)), next)) => {
+                    if end - start < 4 || buf[start + 3] != b':' {
+                        return Err(error(start, Kind::InvalidVerbatim));
+                    }
+                    Ok((Node::Verbatim { start, end }, next))
                 }
-                Ok((Node::Verbatim { start, end }, next))
-            }
-            Ok((None, _)) => return Err(error(body, Kind::InvalidLength)),
-            Err(need) => Err(need),
-        },
-        b'_' => match buf.get(body..body + 2) {
-            None => Err(buf.len() + 1),
-            Some(b"\r\n") => Ok((Node::Null, body + 2)),
-            Some(_) => return Err(error(body, Kind::InvalidLineEnding)),
-        },
-        b'#' => match buf.get(body..body + 3) {
-            None => Err(buf.len() + 1),
-            Some(b"t\r\n") => Ok((Node::Boolean(true), body + 3)),
-            Some(b"f\r\n") => Ok((Node::Boolean(false), body + 3)),
-            Some(_) => return Err(error(body, Kind::InvalidBoolean)),
-        },
-        b',' => match line(buf, body)? {
-            Ok((start, end)) => {
-                let d = core::str::from_utf8(&buf[start..end])
-                    .ok()
-                    .and_then(|s| s.parse::<f64>().ok())
-                    .ok_or(error(start, Kind::InvalidDouble))?;
-                Ok((Node::Double(d), end + 2))
-            }
-            Err(need) => Err(need),
-        },
-        b'(' => match line(buf, body)? {
-            Ok((start, end)) => {
-                let digits = match buf[start..end].first() {
-                    Some(b'-') | Some(b'+') => &buf[start + 1..end],
-                    _ => &buf[start..end],
-                };
-                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-                    return Err(error(start, Kind::InvalidBigNumber));
+                Ok((None, _)) => return Err(error(body, Kind::InvalidLength)),
+                Err(need) => Err(need),
+            },
+            b'_' => match buf.get(body..body + 2) {
+                None => Err(buf.len() + 1),
+                Some(b"\r\n") => Ok((Node::Null, body + 2)),
+                Some(_) => return Err(error(body, Kind::InvalidLineEnding)),
+            },
+            b'#' => match buf.get(body..body + 3) {
+                None => Err(buf.len() + 1),
+                Some(b"t\r\n") => Ok((Node::Boolean(true), body + 3)),
+                Some(b"f\r\n") => Ok((Node::Boolean(false), body + 3)),
+                Some(_) => return Err(error(body, Kind::InvalidBoolean)),
+            },
+            b',' => match line(buf, body, line_from)? {
+                Ok((start, end)) => {
+                    let d = core::str::from_utf8(&buf[start..end])
+                        .ok()
+                        .and_then(|s| s.parse::<f64>().ok())
+                        .ok_or(error(start, Kind::InvalidDouble))?;
+                    Ok((Node::Double(d), end + 2))
                 }
-                Ok((Node::BigNumber { start, end }, end + 2))
-            }
-            Err(need) => Err(need),
-        },
-        b'*' => aggregate(buf, pos, limits, AggregateKind::Array)?,
-        b'~' => aggregate(buf, pos, limits, AggregateKind::Set)?,
-        b'>' => aggregate(buf, pos, limits, AggregateKind::Push)?,
-        b'%' => aggregate(buf, pos, limits, AggregateKind::Map)?,
-        b'|' => aggregate(buf, pos, limits, AggregateKind::Attribute)?,
-        other => return Err(error(pos, Kind::UnknownType(other))),
-    };
+                Err(need) => Err(need),
+            },
+            b'(' => match line(buf, body, line_from)? {
+                Ok((start, end)) => {
+                    let digits = match buf[start..end].first() {
+                        Some(b'-') | Some(b'+') => &buf[start + 1..end],
+                        _ => &buf[start..end],
+                    };
+                    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                        return Err(error(start, Kind::InvalidBigNumber));
+                    }
+                    Ok((Node::BigNumber { start, end }, end + 2))
+                }
+                Err(need) => Err(need),
+            },
+            b'*' => aggregate(buf, pos, limits, AggregateKind::Array)?,
+            b'~' => aggregate(buf, pos, limits, AggregateKind::Set)?,
+            b'>' => aggregate(buf, pos, limits, AggregateKind::Push)?,
+            b'%' => aggregate(buf, pos, limits, AggregateKind::Map)?,
+            b'|' => aggregate(buf, pos, limits, AggregateKind::Attribute)?,
+            other => return Err(error(pos, Kind::UnknownType(other))),
+        };
     Ok(element)
 }
 
 /// A line starting at `start`: returns `(start, end)` where `end` is the offset of its `\r`.
+/// The search for the line's end begins at `from` when that is later than `start`.
 #[inline]
-fn line(buf: &[u8], start: usize) -> Result<Result<(usize, usize), usize>, ProtocolError> {
-    let rest = &buf[start.min(buf.len())..];
+fn line(
+    buf: &[u8],
+    start: usize,
+    from: usize,
+) -> Result<Result<(usize, usize), usize>, ProtocolError> {
+    let search = start.max(from).min(buf.len());
+    let rest = &buf[search..];
     // Most lines are a few bytes ("OK", "QUEUED", short errors): a plain loop beats the
     // setup cost of a vectorised search; long lines fall through to memchr.
     let mut i = 0;
@@ -304,7 +390,7 @@ fn line(buf: &[u8], start: usize) -> Result<Result<(usize, usize), usize>, Proto
     match found {
         None => Ok(Err(buf.len() + 1)),
         Some(i) => {
-            let end = start + i;
+            let end = search + i;
             match buf.get(end..end + 2) {
                 Some(b"\r\n") => Ok(Ok((start, end))),
                 None if buf[end] == b'\r' => Ok(Err(end + 2)),
@@ -582,11 +668,224 @@ mod tests {
     fn huge_announced_aggregate_allocates_nothing_and_waits() {
         let limits = Limits {
             max_aggregate_len: usize::MAX,
+            max_frame_elements: usize::MAX,
+            max_frame_len: usize::MAX,
             ..Limits::default()
         };
         let mut s = Scanner::default();
         let r = s.scan(b"*2147483648\r\n:1\r\n", &limits).unwrap();
         assert!(matches!(r, Scan::Incomplete { .. }));
         assert!(s.tape.capacity() < 64);
+    }
+
+    fn with(f: impl FnOnce(&mut Limits)) -> Limits {
+        let mut limits = Limits::default();
+        f(&mut limits);
+        limits
+    }
+
+    fn scan_with(bytes: &[u8], limits: &Limits) -> Result<Scan, ProtocolError> {
+        Scanner::default().scan(bytes, limits)
+    }
+
+    #[test]
+    fn many_long_aggregates_are_refused_at_the_header_that_overspends() {
+        // 21 arrays of the longest allowed length would fill a 1 GiB frame with 352 million
+        // three-byte elements; the second header already announces more than the budget.
+        let mut s = Scanner::default();
+        let err = s
+            .scan(b"*21\r\n*16777216\r\n", &Limits::default())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            error(
+                6,
+                Kind::TooManyElements {
+                    announced: 21 + (1 << 24),
+                    max: 1 << 24
+                }
+            )
+        );
+        assert!(
+            s.tape.capacity() < 64,
+            "nothing allocated for the announcement"
+        );
+        // The longest aggregate alone is within the budget: it waits for its elements.
+        assert!(matches!(
+            scan_all(b"*16777216\r\n+\r\n").unwrap(),
+            Scan::Incomplete { .. }
+        ));
+    }
+
+    #[test]
+    fn the_element_budget_counts_every_nested_element() {
+        let budget = |n| with(|l| l.max_frame_elements = n);
+        // Two arrays of two, nested: 2 + 2 elements inside the top one.
+        let nested = b"*2\r\n*2\r\n:1\r\n:2\r\n:3\r\n";
+        assert_eq!(
+            scan_with(nested, &budget(4)).unwrap(),
+            Scan::Complete { len: nested.len() }
+        );
+        assert_eq!(
+            scan_with(nested, &budget(3)).unwrap_err(),
+            error(
+                5,
+                Kind::TooManyElements {
+                    announced: 4,
+                    max: 3
+                }
+            )
+        );
+        // Side by side, the second header overspends.
+        let siblings = b"*2\r\n*1\r\n:1\r\n*2\r\n:2\r\n:3\r\n";
+        assert!(scan_with(siblings, &budget(5)).is_ok());
+        assert_eq!(
+            scan_with(siblings, &budget(4)).unwrap_err(),
+            error(
+                13,
+                Kind::TooManyElements {
+                    announced: 5,
+                    max: 4
+                }
+            )
+        );
+        // A map's pair is two elements; an attribute also holds the value it annotates.
+        let map = b"%2\r\n:1\r\n:2\r\n:3\r\n:4\r\n";
+        assert!(scan_with(map, &budget(4)).is_ok());
+        assert!(scan_with(map, &budget(3)).is_err());
+        let attribute = b"|1\r\n+a\r\n:1\r\n:2\r\n";
+        assert!(scan_with(attribute, &budget(3)).is_ok());
+        assert!(scan_with(attribute, &budget(2)).is_err());
+        // Leaves and empty aggregates announce nothing.
+        assert!(scan_with(b"*0\r\n", &budget(0)).is_ok());
+        assert!(scan_with(b"+x\r\n", &budget(0)).is_ok());
+    }
+
+    #[test]
+    fn announced_elements_must_fit_in_the_frame() {
+        let frame_len = |n| with(|l| l.max_frame_len = n);
+        // Three elements of at least three bytes each after a four-byte header: 13 bytes.
+        let three = b"*3\r\n_\r\n_\r\n_\r\n";
+        assert!(scan_with(three, &frame_len(13)).is_ok());
+        assert_eq!(
+            scan_with(b"*3\r\n", &frame_len(12)).unwrap_err(),
+            error(0, Kind::FrameTooLong { max: 12 }),
+            "refused from the header alone"
+        );
+        // Nested: the outer array's second element and the inner one's two still to come.
+        let nested = b"*2\r\n*2\r\n_\r\n_\r\n_\r\n";
+        assert!(scan_with(nested, &frame_len(17)).is_ok());
+        assert_eq!(
+            scan_with(b"*2\r\n*2\r\n", &frame_len(16)).unwrap_err(),
+            error(4, Kind::FrameTooLong { max: 16 })
+        );
+        // A header longer than the frame limit cannot overflow the subtraction.
+        assert!(scan_with(b"*1\r\n", &frame_len(2)).is_err());
+    }
+
+    #[test]
+    fn an_unterminated_line_is_searched_once() {
+        let limits = Limits::default();
+        for ty in [b'+', b'-', b',', b'('] {
+            let mut s = Scanner::default();
+            let mut first = alloc::vec![ty];
+            first.extend_from_slice(b"1111");
+            assert!(matches!(
+                s.scan(&first, &limits).unwrap(),
+                Scan::Incomplete { need: 6 }
+            ));
+            assert_eq!(
+                s.line_from, 4,
+                "resumes at the last byte, which may be a \\r"
+            );
+            first.extend_from_slice(b"2\r\n");
+            assert_eq!(s.scan(&first, &limits).unwrap(), Scan::Complete { len: 8 });
+        }
+        for ty in [b'+', b'-'] {
+            // Bytes already searched are not searched again: a line end planted among them
+            // (which an appending caller never does) goes unseen, the new one is found.
+            let mut s = Scanner::default();
+            assert!(s.scan(&[ty, b'a', b'b', b'c', b'd'], &limits).is_ok());
+            let mut more = alloc::vec![ty];
+            more.extend_from_slice(b"a\r\nbc\r\n");
+            assert_eq!(s.scan(&more, &limits).unwrap(), Scan::Complete { len: 8 });
+            assert!(matches!(
+                s.tape[..],
+                [Node::Simple { start: 1, end: 6 } | Node::Error { start: 1, end: 6 }]
+            ));
+        }
+        // A `\r` at the end of one read and its `\n` at the start of the next.
+        let mut s = Scanner::default();
+        assert!(s.scan(b"+ab\r", &limits).unwrap() == Scan::Incomplete { need: 5 });
+        assert_eq!(
+            s.scan(b"+ab\r\n", &limits).unwrap(),
+            Scan::Complete { len: 5 }
+        );
+        assert_eq!(s.tape[0], Node::Simple { start: 1, end: 3 });
+        // A line inside an aggregate resumes the same way, at its own offsets.
+        let mut s = Scanner::default();
+        assert!(s.scan(b"*2\r\n+abc", &limits).is_ok());
+        assert_eq!(s.line_from, 7);
+        assert_eq!(
+            s.scan(b"*2\r\n+abcd\r\n:1\r\n", &limits).unwrap(),
+            Scan::Complete { len: 15 }
+        );
+        assert_eq!(s.tape[1], Node::Simple { start: 5, end: 9 });
+        // A stray `\n` in a later read is still caught, at its own offset.
+        let mut s = Scanner::default();
+        assert!(s.scan(b"-abc", &limits).is_ok());
+        assert_eq!(
+            s.scan(b"-abc\nd\r\n", &limits).unwrap_err(),
+            error(4, Kind::InvalidLineEnding)
+        );
+    }
+
+    #[test]
+    fn reset_forgets_the_frame_in_progress() {
+        let limits = with(|l| l.max_frame_elements = 4);
+        let mut s = Scanner::default();
+        assert!(s.scan(b"*3\r\n+abcdefgh", &limits).is_ok());
+        assert!(!s.is_idle());
+        s.reset();
+        assert!(s.is_idle());
+        assert_eq!((s.announced, s.line_from), (0, 0));
+        // A fresh frame whose line ends before the old search position, and whose header
+        // would overspend the budget with the old announcement added.
+        assert_eq!(
+            s.scan(b"*4\r\n+a\r\n:1\r\n:2\r\n:3\r\n", &limits).unwrap(),
+            Scan::Complete { len: 20 }
+        );
+        assert_eq!(s.tape.len(), 5);
+    }
+
+    #[test]
+    fn depth_beyond_the_cap_is_capped() {
+        let limits = with(|l| l.max_depth = 1000);
+        assert_eq!(limits.depth(), MAX_DEPTH_CAP);
+        let mut frame = b"*1\r\n".repeat(MAX_DEPTH_CAP);
+        frame.extend_from_slice(b":1\r\n");
+        assert!(scan_with(&frame, &limits).is_ok());
+        let mut deeper = b"*1\r\n".repeat(MAX_DEPTH_CAP + 1);
+        deeper.extend_from_slice(b":1\r\n");
+        assert_eq!(
+            scan_with(&deeper, &limits).unwrap_err(),
+            error(4 * MAX_DEPTH_CAP, Kind::TooDeep { max: MAX_DEPTH_CAP })
+        );
+    }
+
+    #[test]
+    fn a_large_tape_is_freed_when_its_frame_is_done() {
+        let mut s = Scanner::default();
+        let small = b"*2\r\n:1\r\n:2\r\n";
+        assert!(s.scan(small, &Limits::default()).is_ok());
+        s.reset();
+        let kept = s.tape.capacity();
+        assert!(kept >= 3, "a small tape keeps its allocation");
+        let mut large = alloc::format!("*{}\r\n", RETAINED_NODES).into_bytes();
+        large.extend_from_slice(&b"_\r\n".repeat(RETAINED_NODES));
+        assert!(s.scan(&large, &Limits::default()).is_ok());
+        assert!(s.retained_bytes() > RETAINED_NODES * core::mem::size_of::<Node>());
+        s.reset();
+        assert_eq!(s.retained_bytes(), 0);
     }
 }

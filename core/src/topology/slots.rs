@@ -5,12 +5,14 @@
 //! map or flat array carrying `ip` and `hostname`. A shard that serves several ranges appears
 //! once per range, so entries are merged by their primary's identity (its id, or its address
 //! on servers too old to send ids) through a sorted map, keeping the parse linear-logarithmic
-//! in the number of entries. The reply has no health: every listed node is [`Health::Online`]
+//! in the number of entries. A replica listed again (in every range of its shard) is kept once,
+//! recognised the same way through a sorted set, so the parse stays linear-logarithmic in the
+//! number of replicas too, however many a reply lists. The reply has no health: every listed node is [`Health::Online`]
 //! (the server already leaves out replicas that failed or are still loading).
 //!
 //! [`Health::Online`]: super::Health::Online
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 
 use super::fields::{endpoint, list, metadata, opt_text, port, server_error, slot_range};
@@ -24,6 +26,13 @@ use crate::resp::Value;
 enum MergeKey<'a> {
     Id(&'a str),
     Endpoint(&'a str, u16),
+}
+
+/// How a shard's replicas are told apart: by id when they have one, else by address.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ReplicaKey<'a> {
+    Id(&'a str),
+    Addr(Addr),
 }
 
 fn merge_key<'a>(n: &RawNode<'a>) -> Option<MergeKey<'a>> {
@@ -48,6 +57,8 @@ impl Topology {
         let entries = list(reply, "CLUSTER SLOTS reply")?;
         let mut shards: Vec<Shard> = Vec::new();
         let mut by_primary: BTreeMap<MergeKey<'_>, usize> = BTreeMap::new();
+        // The replicas kept so far, by the index of their shard.
+        let mut replicas_kept: BTreeSet<(usize, ReplicaKey<'_>)> = BTreeSet::new();
         for entry in entries {
             let [start, end, primary, replicas @ ..] = list(entry, "slot range entry")? else {
                 return Err(TopologyError::UnexpectedShape {
@@ -82,16 +93,17 @@ impl Topology {
             shard.slots.push(range);
             for r in replicas {
                 let r = node(r, Role::Replica)?;
-                let known = !r.id.is_empty() && shard.replicas.iter().any(|k| k.id == r.id);
-                if known {
+                let id = r.id;
+                // A replica seen before by id is skipped before its fields are checked again.
+                if !id.is_empty() && replicas_kept.contains(&(index, ReplicaKey::Id(id))) {
                     continue;
                 }
                 if let Some(r) = r.finish(asked)? {
-                    if !shard
-                        .replicas
-                        .iter()
-                        .any(|k| k.id == r.id && k.addr == r.addr)
-                    {
+                    let key = match id {
+                        "" => ReplicaKey::Addr(r.addr.clone()),
+                        id => ReplicaKey::Id(id),
+                    };
+                    if replicas_kept.insert((index, key)) {
                         shard.replicas.push(r);
                     }
                 }
@@ -312,5 +324,87 @@ mod tests {
             })
         );
         assert_eq!(parse(vec![]).map(|_| ()), Err(TopologyError::NoNodes));
+    }
+
+    #[test]
+    fn replicas_are_kept_once_by_id_or_else_by_address() {
+        let bare = |h: &'static str| Value::Array(vec![Value::from(h), Value::Integer(7000)]);
+        let p = || node_v(Value::from("p.example"), 1, "id-p");
+        let q = || node_v(Value::from("q.example"), 1, "id-q");
+        let t = parse(vec![
+            entry(
+                0,
+                9,
+                vec![
+                    p(),
+                    node_v(Value::from("r1"), 1, "id-r1"),
+                    // Same address as the first, another id: another replica.
+                    node_v(Value::from("r1"), 1, "id-r1b"),
+                    bare("old"),
+                    // Listed twice in one entry.
+                    bare("old"),
+                    // Its id is known but not its address: not kept, and not remembered.
+                    node_v(Value::from("?"), 1, "id-late"),
+                ],
+            ),
+            entry(
+                10,
+                19,
+                vec![
+                    p(),
+                    // The same id at a new address is the replica already kept.
+                    node_v(Value::from("moved"), 1, "id-r1"),
+                    bare("old"),
+                    bare("other"),
+                    node_v(Value::from("late"), 1, "id-late"),
+                ],
+            ),
+            // Another shard with a replica of the same id and address: kept there too.
+            entry(20, 16383, vec![q(), node_v(Value::from("r1"), 1, "id-r1")]),
+        ])
+        .expect("valid");
+        let replicas = |shard: usize| -> Vec<(&str, &str)> {
+            t.shards()[shard]
+                .replicas
+                .iter()
+                .map(|r| (r.id.as_str(), r.addr.host.as_str()))
+                .collect()
+        };
+        assert_eq!(
+            replicas(0),
+            vec![
+                ("id-r1", "r1"),
+                ("id-r1b", "r1"),
+                ("", "old"),
+                ("", "other"),
+                ("id-late", "late")
+            ]
+        );
+        assert_eq!(replicas(1), vec![("id-r1", "r1")]);
+    }
+
+    #[test]
+    fn a_hundred_thousand_replicas_listed_twice_are_each_kept_once() {
+        let n = 100_000;
+        let replicas: Vec<Value> = (0..n)
+            .map(|i| {
+                Value::Array(vec![
+                    Value::from("h"),
+                    Value::Integer(i64::from(i % 60_000 + 1)),
+                    Value::BulkString(bytes::Bytes::from(alloc::format!("{i:040x}"))),
+                ])
+            })
+            .collect();
+        let mut first = vec![node_v(Value::from("p"), 1, "id-p")];
+        first.extend(replicas.iter().cloned());
+        let mut second = vec![node_v(Value::from("p"), 1, "id-p")];
+        second.extend(replicas.iter().rev().cloned());
+        let t = parse(vec![entry(0, 8191, first), entry(8192, 16383, second)]).expect("valid");
+        let kept = &t.shards()[0].replicas;
+        assert_eq!(kept.len(), n as usize);
+        assert!(kept
+            .iter()
+            .enumerate()
+            .all(|(i, r)| r.id == alloc::format!("{i:040x}")));
     }
 }

@@ -16,6 +16,7 @@ const TIGHT: Limits = Limits {
     max_bulk_len: 64,
     max_aggregate_len: 16,
     max_frame_len: 256,
+    max_frame_elements: 24,
 };
 
 /// Panics if any property in the module docs fails for `data`.

@@ -3,7 +3,8 @@
 //! A connection's bytes arrive in whatever pieces the network chooses, so the incremental
 //! [`Decoder`] must give exactly what one-shot [`decode_with`] gives for the same bytes: the
 //! same frames, each as soon as its last byte is in, and the same verdict on what follows them
-//! (the same error, or the same bytes left waiting).
+//! (the same error, or the same bytes left waiting). Meanwhile the memory it holds stays within
+//! what [`Decoder::retained_bytes`] promises for the bytes it was given.
 
 use bytes::{Bytes, BytesMut};
 use keyslot_core::resp::{decode_with, Decoder, Limits, ProtocolError, Value};
@@ -98,7 +99,14 @@ fn decode_split(
         buf.extend_from_slice(&data[fed..fed + size]);
         fed += size;
         loop {
-            match decoder.decode(&mut buf) {
+            let result = decoder.decode(&mut buf);
+            let held = decoder.retained_bytes();
+            assert!(
+                held <= (16 * buf.len()).max(24 * 1024),
+                "{held} bytes held with {} buffered, input {data:02x?}",
+                buf.len()
+            );
+            match result {
                 Ok(Some(value)) => frames.push(value),
                 Ok(None) => break,
                 Err(e) => {
