@@ -46,6 +46,17 @@ pub enum Error {
         /// Each node the command was sent to.
         trail: Vec<Addr>,
     },
+    /// A node redirected the command (MOVED or ASK) to an address that is neither a seed
+    /// nor a node of the cluster's own view, and still did so after a rediscovery begun
+    /// after its first such redirect. The client never connects to such an address —
+    /// credentials go only to seeds and members — so nothing was sent there, and the
+    /// redirecting node did not run the command.
+    NotInCluster {
+        /// The node that redirected.
+        from: Addr,
+        /// Where it pointed.
+        to: Addr,
+    },
     /// The command was written to a connection that then failed, and it is not safe to run
     /// twice: it may or may not have been executed.
     OutcomeUnknown {
@@ -117,6 +128,10 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::NotInCluster { from, to } => write!(
+                f,
+                "{from} redirected to {to}, which the cluster's view does not list; not connected"
+            ),
             Error::OutcomeUnknown { addr } => write!(
                 f,
                 "connection to {addr} failed after the command was sent; it may or may not have run"

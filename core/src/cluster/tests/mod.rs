@@ -7,6 +7,7 @@
 
 mod blocking;
 mod bootstrap;
+mod membership;
 mod pubsub;
 mod read_from;
 mod redirects;
