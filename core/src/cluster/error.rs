@@ -49,6 +49,17 @@ pub enum Error {
         /// Each node the command was sent to.
         trail: Vec<Addr>,
     },
+    /// A node redirected the command (MOVED or ASK) to an address that is neither a seed
+    /// nor a node of the cluster's own view, and still did so after a rediscovery begun
+    /// after its first such redirect. The client never connects to such an address —
+    /// credentials go only to seeds and members — so nothing was sent there, and the
+    /// redirecting node did not run the command.
+    NotInCluster {
+        /// The node that redirected.
+        from: Addr,
+        /// Where it pointed.
+        to: Addr,
+    },
     /// The command may write, it was written (wholly or in part), and then its connection
     /// failed or its deadline passed before the answer came: it may or may not have run.
     /// Running it again could run it twice; check first (read the key) or make it
@@ -125,6 +136,10 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::NotInCluster { from, to } => write!(
+                f,
+                "{from} redirected to {to}, which the cluster's view does not list; not connected"
+            ),
             Error::OutcomeUnknown { addr } => write!(
                 f,
                 "connection to {addr} failed after the command was sent; it may or may not have run"

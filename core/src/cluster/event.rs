@@ -22,6 +22,9 @@ pub enum RefreshTrigger {
     ClusterDown,
     /// A command's slot has no owner in the current view.
     UncoveredSlot,
+    /// A MOVED or ASK named a node the current view does not list (or named none: an
+    /// empty or `?` host); the command waits for the new view.
+    UnknownNode,
     /// The periodic check.
     Periodic,
     /// A node's connection has read nothing for the stall timeout with replies outstanding.

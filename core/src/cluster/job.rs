@@ -52,6 +52,9 @@ pub(crate) struct Job {
     pub(crate) trail: SmallVec<[u32; 4]>,
     /// Send `ASKING` first, to this node.
     pub(crate) ask: Option<usize>,
+    /// A redirect named an address outside the cluster's view: the rediscovery round that
+    /// must finish before the same again fails the job ([`Error::NotInCluster`]).
+    pub(crate) stranger_round: Option<u64>,
     /// Where the job is in flight, if it is.
     pub(crate) conn: Option<Key>,
     /// A transaction's first error among its queued replies.
@@ -101,6 +104,7 @@ impl Job {
             attempts: 0,
             trail: SmallVec::new(),
             ask: None,
+            stranger_round: None,
             conn: None,
             queued_error: None,
             uncovered_since: None,

@@ -60,6 +60,7 @@ mod fanout;
 mod handshake;
 mod job;
 mod lifecycle;
+mod membership;
 mod pubsub;
 mod pubsub_read;
 mod read;

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use bytes::Bytes;
 
 use super::conn::Expect;
+use super::membership::Destination;
 use super::pubsub::{PubSub, SubscriptionKind};
 use super::redirect::{classify, ErrorAction};
 use super::slab::Key;
@@ -157,12 +158,17 @@ impl Cluster {
         now: Instant,
     ) {
         let action = classify(text);
-        let moved_slot = match action {
-            ErrorAction::Moved(r) => {
-                self.learn_moved(conn, &r, now);
-                Some(r.slot)
-            }
-            _ => None,
+        // A MOVED to a node the machine may not connect to yet teaches nothing: the
+        // subscription waits out a backoff while the view is asked again.
+        let (moved_slot, followed) = match action {
+            ErrorAction::Moved(r) => match self.learn_moved(conn, &r, now) {
+                Destination::Node(_) => (Some(r.slot), true),
+                Destination::Rediscover { .. } => {
+                    self.request_refresh(RefreshTrigger::UnknownNode, now);
+                    (Some(r.slot), false)
+                }
+            },
+            _ => (None, false),
         };
         let affected: Vec<Bytes> = self
             .pubsub
@@ -199,7 +205,7 @@ impl Cluster {
                     self.subscription_lost(kind, &channel, conn, now);
                     // A first MOVED names the new owner: go there at once. Anything else,
                     // or MOVED again (nodes that disagree), waits out a backoff.
-                    self.delay_subscription(kind, &channel, moved_slot.is_some(), now);
+                    self.delay_subscription(kind, &channel, followed, now);
                 }
                 self.reconcile_subscriptions(now);
             }

@@ -4,6 +4,7 @@ use bytes::Bytes;
 
 use super::conn::{ConnState, Expect, Part};
 use super::job::Target;
+use super::membership::Destination;
 use super::redirect::{classify, ErrorAction, Redirect};
 use super::slab::Key;
 use super::{Cluster, ConnId, Error, Event, RefreshTrigger};
@@ -260,26 +261,21 @@ impl Cluster {
         }
     }
 
-    fn conn_addr(&self, conn: Key) -> Addr {
+    pub(crate) fn conn_addr(&self, conn: Key) -> Addr {
         self.conns
             .get(conn)
             .map_or_else(|| Addr::new("", 0), |c| c.addr.clone())
     }
 
-    /// The target of a redirect; an empty host means this connection's host.
-    fn redirect_target(&mut self, conn: Key, r: &Redirect<'_>) -> usize {
-        let host = if r.host.is_empty() {
-            self.conn_addr(conn).host
-        } else {
-            alloc::string::String::from_utf8_lossy(r.host).into_owned()
-        };
-        self.node_for(&Addr::new(host, r.port))
-    }
-
     /// MOVED: the slot lives at the target from now on; a rediscovery will say what else
-    /// changed. Returns the target node.
-    pub(crate) fn learn_moved(&mut self, conn: Key, r: &Redirect<'_>, now: Instant) -> usize {
-        let target = self.redirect_target(conn, r);
+    /// changed. Returns where the redirect leads: a node, or — when the target is not one
+    /// the machine may connect to yet (see [`super::membership`]) — nowhere yet, and then
+    /// nothing is learnt.
+    pub(crate) fn learn_moved(&mut self, conn: Key, r: &Redirect<'_>, now: Instant) -> Destination {
+        let target = match self.redirect_destination(conn, r) {
+            Destination::Node(target) => target,
+            elsewhere => return elsewhere,
+        };
         self.slots[r.slot as usize] = target as u32;
         if !self.primaries.contains(&target) {
             self.primaries.push(target);
@@ -292,16 +288,21 @@ impl Cluster {
             to,
         });
         self.request_refresh(RefreshTrigger::Moved, now);
-        target
+        Destination::Node(target)
     }
 
     fn on_moved(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
-        let target = self.learn_moved(conn, &r, now);
         // A replica that redirects a read will not serve it (it follows another primary,
         // or missed READONLY): the read goes to the primary named, not to another replica.
         if let Some(job) = self.jobs.get_mut(key) {
             job.replica_read = false;
         }
+        let target = match self.learn_moved(conn, &r, now) {
+            Destination::Node(target) => target,
+            Destination::Rediscover { stranger } => {
+                return self.redirect_through_view(conn, key, &r, false, stranger, now);
+            }
+        };
         // A MOVED back to a node this command already visited means the nodes disagree on
         // the slot (gossip has not converged after a migration or failover): bouncing at
         // once would burn the redirect limit in a few round trips, so wait a backoff first.
@@ -319,7 +320,12 @@ impl Cluster {
     }
 
     fn on_ask(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
-        let target = self.redirect_target(conn, &r);
+        let target = match self.redirect_destination(conn, &r) {
+            Destination::Node(target) => target,
+            Destination::Rediscover { stranger } => {
+                return self.redirect_through_view(conn, key, &r, true, stranger, now);
+            }
+        };
         // The simulator's planted bug (see core/Cargo.toml): ASK must never touch the map.
         #[cfg(feature = "plant-ask-updates-map")]
         let _ = core::mem::replace(&mut self.slots[r.slot as usize], target as u32);

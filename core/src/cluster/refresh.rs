@@ -47,7 +47,7 @@ pub(crate) struct RefreshState {
     /// Rediscoveries finished, successful or not.
     pub(crate) completed: u64,
     /// The cluster does not know `CLUSTER SHARDS` (Redis < 7): use `CLUSTER SLOTS`.
-    slots_only: bool,
+    pub(crate) slots_only: bool,
     /// Why each seed failed in the last failed round; empty once a view exists.
     pub(crate) last_seed_failures: Vec<SeedFailure>,
     /// What requests were failed with when the last round found no view and none existed.
@@ -57,10 +57,16 @@ pub(crate) struct RefreshState {
     pub(crate) queries_sent: u64,
     /// Rediscoveries in a row that found nothing new (see `degraded_interval`).
     fruitless: u32,
+    /// Rounds started so far, and the number of the last one to finish: whether a round
+    /// begun after some moment has finished (see [`Cluster::round_finished`]).
+    rounds_started: u64,
+    last_round_finished: u64,
 }
 
 #[derive(Debug)]
 pub(crate) struct Refresh {
+    /// This round's number (rounds run one at a time, so they finish in this order).
+    round: u64,
     seq: u64,
     trigger: RefreshTrigger,
     from_seeds: bool,
@@ -99,14 +105,16 @@ impl Cluster {
             return;
         }
         // Signs that the cluster itself changed (a node gone, a primary demoted, slots
-        // without owner) warrant the short interval; MOVED, deadlines and the periodic check
-        // do not: a MOVED reply carries its own correction.
+        // without owner, a redirect to a node the view lacks, whose command waits for the
+        // new view) warrant the short interval; MOVED, deadlines and the periodic check do
+        // not: a MOVED reply to a known node carries its own correction.
         let urgent = matches!(
             trigger,
             RefreshTrigger::ConnectionLost
                 | RefreshTrigger::ReadOnly
                 | RefreshTrigger::ClusterDown
                 | RefreshTrigger::UncoveredSlot
+                | RefreshTrigger::UnknownNode
         );
         let interval = if urgent || self.degraded(now) {
             self.degraded_interval()
@@ -138,6 +146,16 @@ impl Cluster {
         }
         let jitter = self.rng.below((base.as_micros() / 4).max(1) as usize) as u64;
         Duration::from_micros(base.as_micros() + jitter)
+    }
+
+    /// The number the next round to start will have: a round that began after now.
+    pub(crate) fn next_round(&self) -> u64 {
+        self.refresh.rounds_started + 1
+    }
+
+    /// Round `round` (or a later one) has finished, with or without a view.
+    pub(crate) fn round_finished(&self, round: u64) -> bool {
+        self.refresh.last_round_finished >= round
     }
 
     /// `Timer::Refresh` fired: a postponed request, or the periodic check.
@@ -186,8 +204,10 @@ impl Cluster {
         let probe =
             self.refresh.fruitless > 0 && self.config.refresh_fanout > 1 && self.degraded(now);
         self.refresh.seq += 1;
+        self.refresh.rounds_started += 1;
         self.refresh.last_start = Some(now);
         self.refresh.current = Some(Refresh {
+            round: self.refresh.rounds_started,
             seq: self.refresh.seq,
             trigger,
             from_seeds: false,
@@ -522,6 +542,7 @@ impl Cluster {
             return self.start_refresh(refresh.trigger, now);
         }
         self.refresh.completed += 1;
+        self.refresh.last_round_finished = refresh.round;
         let outcome = match topology {
             Some(topology) => {
                 self.refresh.last_seed_failures.clear();

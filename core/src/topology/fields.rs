@@ -2,8 +2,23 @@
 //!
 //! `CLUSTER SHARDS` and `CLUSTER SLOTS` share their vocabulary: key/value records that are a
 //! RESP3 map on one connection and a flat RESP2 array on another, slot numbers, ports, and an
-//! endpoint whose meaning depends on its text (NULL or `""` = the host asked, `?` = unknown).
-//! Keeping those rules here means the two parsers cannot disagree about them.
+//! endpoint whose meaning depends on its text. Keeping those rules here means the two parsers
+//! cannot disagree about them:
+//!
+//! - a hostname or IP endpoint is where to connect;
+//! - `?` means the server does not know the address: the node is skipped;
+//! - NULL or `""` (`cluster-preferred-endpoint-type unknown-endpoint`, or a node that does not
+//!   know its own address yet) means "no endpoint": the node's own `ip` is used (`CLUSTER
+//!   SHARDS` always gives it; `CLUSTER SLOTS` gives it in the node's metadata from 7.0 on
+//!   whenever the endpoint is not the IP). Only a node with neither is placed at the address
+//!   that was asked — and only when it is the one such node in the reply: a node learns its
+//!   peers' addresses from their packets, so the one whose address can be unknown is the node
+//!   answering, whose address the client just used. Several such nodes cannot all be the one
+//!   answering, and nothing tells which one is, so they are all skipped like `?`.
+//!
+//! The address asked is not a node's address when it is a configuration endpoint (one name
+//! for every node, all on the same port): naming every node by it would make them all one
+//! node. Hence the node's `ip` first.
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
@@ -108,7 +123,8 @@ pub(super) fn slot_range(start: &Value, end: &Value) -> Result<(u16, u16), Topol
 /// What a node's endpoint field says about where to connect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Endpoint<'a> {
-    /// NULL or `""`: the host the query was sent to.
+    /// NULL or `""`: no endpoint; the node's `ip`, else the host the query was sent to (see
+    /// the [module docs](self)).
     Asked,
     /// `?`: the server does not know the address; the node is skipped.
     Unknown,
@@ -156,10 +172,18 @@ impl<'a> RawNode<'a> {
         }
     }
 
-    /// Apply the endpoint rules. `Ok(None)` is a node whose address is unknown (`?`): it is
-    /// skipped, as the protocol asks. Required fields are checked first, so a malformed node is
-    /// an error even when it would have been skipped.
-    pub fn finish(self, asked: &Addr) -> Result<Option<NodeInfo>, TopologyError> {
+    /// True for a node with neither an endpoint nor an `ip`: only the address asked can stand
+    /// in for it (see [`answerer_fallback`]).
+    pub fn lacks_address(&self) -> bool {
+        self.endpoint == Some(Endpoint::Asked) && self.ip.is_none()
+    }
+
+    /// Apply the endpoint rules. `asked` is the address that may stand in for a node without
+    /// endpoint and `ip` ([`answerer_fallback`]); without it such a node is skipped. `Ok(None)`
+    /// is a skipped node: its address is unknown (`?`, or no endpoint and no `ip`). Required
+    /// fields are checked first, so a malformed node is an error even when it would have been
+    /// skipped.
+    pub fn finish(self, asked: Option<&Addr>) -> Result<Option<NodeInfo>, TopologyError> {
         let endpoint = self
             .endpoint
             .ok_or(TopologyError::MissingField { field: "endpoint" })?;
@@ -172,7 +196,11 @@ impl<'a> RawNode<'a> {
             .ok_or(TopologyError::MissingField { field: "port" })?;
         let (host, ip, hostname) = match endpoint {
             Endpoint::Unknown => return Ok(None),
-            Endpoint::Asked => (asked.host.clone(), self.ip, self.hostname),
+            Endpoint::Asked => match (self.ip, asked) {
+                (Some(ip), _) => (ip.to_owned(), Some(ip), self.hostname),
+                (None, Some(asked)) => (asked.host.clone(), None, self.hostname),
+                (None, None) => return Ok(None),
+            },
             Endpoint::Host(h) => {
                 // The endpoint is the preferred address; whichever kind it is also fills the
                 // matching field when the reply did not repeat it, so both views agree.
@@ -196,6 +224,27 @@ impl<'a> RawNode<'a> {
             replication_offset: self.replication_offset,
         }))
     }
+}
+
+/// The address that may stand in for nodes without endpoint and `ip` in a reply from `asked`:
+/// `asked` when at most one distinct node lacks both (it can only be the node that answered),
+/// `None` when several do (none of them can be told to be that node). `nodes` may list a node
+/// more than once (`CLUSTER SLOTS` repeats a primary per range); ids tell them apart, and
+/// ports where an old server sends no id.
+pub(super) fn answerer_fallback<'n, 'a: 'n>(
+    asked: &Addr,
+    nodes: impl Iterator<Item = &'n RawNode<'a>>,
+) -> Option<&Addr> {
+    let mut lone: Option<(&str, Option<u16>)> = None;
+    for n in nodes.filter(|n| n.lacks_address()) {
+        let identity = (n.id, n.id.is_empty().then_some(n.port).flatten());
+        match lone {
+            None => lone = Some(identity),
+            Some(seen) if seen == identity => {}
+            Some(_) => return None,
+        }
+    }
+    Some(asked)
 }
 
 /// Read the `ip` / `hostname` metadata that `CLUSTER SLOTS` attaches to a node (and any field
@@ -254,30 +303,65 @@ mod tests {
     }
 
     #[test]
-    fn asked_host_keeps_the_nodes_own_port() {
+    fn no_endpoint_means_the_nodes_own_ip() {
         let mut n = raw(Endpoint::Asked);
         n.ip = Some("10.0.0.1");
-        let node = n.finish(&asked()).expect("valid").expect("kept");
-        assert_eq!(node.addr, Addr::new("seed.example", 6379));
+        n.hostname = Some("a.example");
+        let node = n.finish(Some(&asked())).expect("valid").expect("kept");
+        assert_eq!(node.addr, Addr::new("10.0.0.1", 6379));
         assert_eq!(node.ip.as_deref(), Some("10.0.0.1"));
-        assert_eq!(node.hostname, None);
+        assert_eq!(node.hostname.as_deref(), Some("a.example"));
+    }
+
+    #[test]
+    fn no_endpoint_and_no_ip_means_the_asked_host_only_when_allowed() {
+        let node = raw(Endpoint::Asked)
+            .finish(Some(&asked()))
+            .expect("valid")
+            .expect("kept");
+        assert_eq!(node.addr, Addr::new("seed.example", 6379), "its own port");
+        assert_eq!(node.ip, None);
+        assert_eq!(raw(Endpoint::Asked).finish(None), Ok(None));
+    }
+
+    #[test]
+    fn the_asked_host_stands_in_for_one_node_at_most() {
+        let a = asked();
+        let with_id = |id: &'static str, ip: Option<&'static str>| {
+            let mut n = raw(Endpoint::Asked);
+            n.id = id;
+            n.ip = ip;
+            n
+        };
+        let one = [with_id("a", None), with_id("b", Some("10.0.0.2"))];
+        assert_eq!(answerer_fallback(&a, one.iter()), Some(&a));
+        // CLUSTER SLOTS lists a primary once per range: still one node.
+        let repeated = [with_id("a", None), with_id("a", None)];
+        assert_eq!(answerer_fallback(&a, repeated.iter()), Some(&a));
+        let two = [with_id("a", None), with_id("b", None)];
+        assert_eq!(answerer_fallback(&a, two.iter()), None);
+        // Without ids (old servers), ports tell nodes apart.
+        let mut other_port = with_id("", None);
+        other_port.port = Some(6380);
+        let two = [with_id("", None), other_port];
+        assert_eq!(answerer_fallback(&a, two.iter()), None);
     }
 
     #[test]
     fn ip_endpoint_fills_ip_and_name_endpoint_fills_hostname() {
         let node = raw(Endpoint::Host("10.0.0.2"))
-            .finish(&asked())
+            .finish(Some(&asked()))
             .expect("valid")
             .expect("kept");
         assert_eq!(node.ip.as_deref(), Some("10.0.0.2"));
         assert_eq!(node.hostname, None);
         let node = raw(Endpoint::Host("::1"))
-            .finish(&asked())
+            .finish(Some(&asked()))
             .expect("valid")
             .expect("kept");
         assert_eq!(node.ip.as_deref(), Some("::1"));
         let node = raw(Endpoint::Host("a.example"))
-            .finish(&asked())
+            .finish(Some(&asked()))
             .expect("valid")
             .expect("kept");
         assert_eq!(node.hostname.as_deref(), Some("a.example"));
@@ -286,11 +370,11 @@ mod tests {
 
     #[test]
     fn unknown_endpoint_is_skipped_but_still_checked() {
-        assert_eq!(raw(Endpoint::Unknown).finish(&asked()), Ok(None));
+        assert_eq!(raw(Endpoint::Unknown).finish(Some(&asked())), Ok(None));
         let mut n = raw(Endpoint::Unknown);
         n.role = None;
         assert_eq!(
-            n.finish(&asked()),
+            n.finish(Some(&asked())),
             Err(TopologyError::MissingField { field: "role" })
         );
     }
@@ -300,13 +384,13 @@ mod tests {
         let mut n = raw(Endpoint::Host("h"));
         n.port = Some(0);
         n.tls_port = Some(6380);
-        let node = n.finish(&asked()).expect("valid").expect("kept");
+        let node = n.finish(Some(&asked())).expect("valid").expect("kept");
         assert_eq!(node.addr.port, 6380);
         assert_eq!(node.tls_port, Some(6380));
         let mut n = raw(Endpoint::Host("h"));
         n.port = None;
         assert_eq!(
-            n.finish(&asked()),
+            n.finish(Some(&asked())),
             Err(TopologyError::MissingField { field: "port" })
         );
     }

@@ -56,7 +56,8 @@ fn expected_host(mode: Mode, n: u8) -> String {
     match mode {
         Mode::Ip => ip(n),
         Mode::Hostname => name(n),
-        Mode::Unknown => String::from(ASKED),
+        // No endpoint: each node's own ip, never the (configuration) name that was asked.
+        Mode::Unknown => ip(n),
     }
 }
 
@@ -189,7 +190,7 @@ fn hostname_mode() {
 }
 
 #[test]
-fn unknown_endpoint_mode_uses_the_asked_host() {
+fn unknown_endpoint_mode_uses_each_nodes_ip() {
     check_mode(
         Mode::Unknown,
         [
@@ -210,11 +211,15 @@ fn modes_differ_where_addresses_differ() {
     let host = parse(fixture!("cluster-shards.hostname.resp2"));
     let unknown = parse(fixture!("cluster-shards.unknown-endpoint.resp2"));
     assert_ne!(ip.fingerprint(), host.fingerprint());
-    assert_ne!(ip.fingerprint(), unknown.fingerprint());
-    assert_ne!(host.fingerprint(), unknown.fingerprint());
     assert_eq!(ip.slot_owner_changes(&host), 16384);
-    // Every unknown-endpoint primary is the asked host on port 6379: one address throughout.
-    assert_eq!(unknown.slot_owner_changes(&unknown), 0);
+    // Without endpoints every node is at its ip: the same routing as ip mode, and six
+    // distinct nodes rather than the asked name six times.
+    assert_eq!(ip.fingerprint(), unknown.fingerprint());
+    assert_eq!(ip.slot_owner_changes(&unknown), 0);
+    let mut addrs: Vec<&Addr> = unknown.nodes().map(|n| &n.addr).collect();
+    addrs.sort();
+    addrs.dedup();
+    assert_eq!(addrs.len(), 6);
 }
 
 #[test]

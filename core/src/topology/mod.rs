@@ -5,8 +5,11 @@
 //! state machine routes, compares and reports without caring which command produced it:
 //!
 //! - [`Topology::from_cluster_shards`] and [`Topology::from_cluster_slots`] accept the RESP2
-//!   and the RESP3 form of their reply and apply the endpoint rules (NULL or `""` = the host
-//!   that was asked, `?` = unknown, skip the node; a hostname endpoint keeps its IP too).
+//!   and the RESP3 form of their reply and apply the endpoint rules (NULL or `""` = no
+//!   endpoint: the node's own `ip`, and the host that was asked only for the one node that
+//!   can be the one answering; `?` = unknown, skip the node; a hostname endpoint keeps its IP
+//!   too). The host asked is not the answer for everyone: behind a configuration endpoint it
+//!   names every node at once.
 //! - Nodes that are `loading` or `fail` are kept, with their [`Health`]: choosing whom to talk
 //!   to is the state machine's decision, not the parser's. A shard whose primary has failed
 //!   still owns its slots.

@@ -10,8 +10,8 @@
 use alloc::vec::Vec;
 
 use super::fields::{
-    endpoint, integer, key_bytes, list, opt_text, pairs, port, server_error, slot_range, word,
-    RawNode,
+    answerer_fallback, endpoint, integer, key_bytes, list, opt_text, pairs, port, server_error,
+    slot_range, word, RawNode,
 };
 use super::{table, Addr, Health, NodeInfo, Role, Shard, Topology, TopologyError};
 use crate::resp::Value;
@@ -19,24 +19,31 @@ use crate::resp::Value;
 impl Topology {
     /// Parse a `CLUSTER SHARDS` reply (RESP2 or RESP3) received from `asked`.
     ///
-    /// `asked` is the address the query was sent to: nodes whose endpoint is NULL or `""` get
-    /// its host (with their own port). Nodes with endpoint `?` are skipped; a shard whose
+    /// A node whose endpoint is NULL or `""` is at its `ip` (with its own port); `asked`
+    /// stands in only for a node without `ip` too, when it is the only such node (see the
+    /// endpoint rules in `fields.rs`). Nodes with endpoint `?` are skipped; a shard whose
     /// primary was skipped has `primary: None` but still owns its slots.
     pub fn from_cluster_shards(reply: &Value, asked: &Addr) -> Result<Topology, TopologyError> {
         if let Some(err) = server_error(reply) {
             return Err(err);
         }
         let records = list(reply, "CLUSTER SHARDS reply")?;
-        let mut shards = Vec::with_capacity(records.len());
+        let mut read = Vec::with_capacity(records.len());
         for record in records {
-            shards.push(shard(record, asked)?);
+            read.push(shard(record)?);
+        }
+        // Whether the asked address may stand in for a node depends on the whole reply.
+        let fallback = answerer_fallback(asked, read.iter().flat_map(|(_, nodes)| nodes.iter()));
+        let mut shards = Vec::with_capacity(read.len());
+        for (slots, nodes) in read {
+            shards.push(members(slots, nodes, fallback)?);
         }
         table::assemble(shards)
     }
 }
 
-/// One shard record.
-fn shard(record: &Value, asked: &Addr) -> Result<Shard, TopologyError> {
+/// One shard record: its slot ranges and its nodes as read.
+fn shard(record: &Value) -> Result<(Vec<(u16, u16)>, Vec<RawNode<'_>>), TopologyError> {
     let (mut slots, mut nodes) = (None, None);
     for (k, v) in pairs(record, "shard")? {
         match key_bytes(k) {
@@ -60,11 +67,24 @@ fn shard(record: &Value, asked: &Addr) -> Result<Shard, TopologyError> {
             ranges.push(slot_range(start, end)?);
         }
     }
+    let records = list(nodes, "node list")?;
+    let mut read = Vec::with_capacity(records.len());
+    for n in records {
+        read.push(node(n)?);
+    }
+    Ok((ranges, read))
+}
 
+/// A shard from its ranges and nodes, after the endpoint rules.
+fn members(
+    slots: Vec<(u16, u16)>,
+    nodes: Vec<RawNode<'_>>,
+    fallback: Option<&Addr>,
+) -> Result<Shard, TopologyError> {
     let mut primary: Option<NodeInfo> = None;
     let mut replicas = Vec::new();
-    for n in list(nodes, "node list")? {
-        let Some(node) = node(n)?.finish(asked)? else {
+    for n in nodes {
+        let Some(node) = n.finish(fallback)? else {
             continue;
         };
         match (node.role, primary.take()) {
@@ -86,7 +106,7 @@ fn shard(record: &Value, asked: &Addr) -> Result<Shard, TopologyError> {
         }
     }
     Ok(Shard {
-        slots: ranges,
+        slots,
         primary,
         replicas,
     })
@@ -195,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_null_endpoints_mean_the_asked_host() {
+    fn empty_and_null_endpoints_mean_the_nodes_ip() {
         let t = parse(vec![shard_rec(
             &[0, 16383],
             vec![
@@ -207,10 +227,55 @@ mod tests {
         let s = &t.shards()[0];
         assert_eq!(
             s.primary.as_ref().map(|p| &p.addr),
-            Some(&Addr::new("seed.example", 6390))
+            Some(&Addr::new("10.0.0.9", 6390))
         );
-        assert_eq!(s.replicas[0].addr, Addr::new("seed.example", 6391));
+        assert_eq!(s.replicas[0].addr, Addr::new("10.0.0.9", 6391));
         assert_eq!(s.replicas[0].ip.as_deref(), Some("10.0.0.9"));
+    }
+
+    /// A node record without endpoint and with `ip` as given (`""` when the node does not
+    /// know its own address).
+    fn node_without_endpoint(id: &'static str, ip: &'static str, port: i64) -> Value {
+        map(vec![
+            ("id", Value::from(id)),
+            ("port", Value::Integer(port)),
+            ("ip", Value::from(ip)),
+            ("endpoint", Value::from("")),
+            ("role", Value::from("master")),
+            ("health", Value::from("online")),
+        ])
+    }
+
+    #[test]
+    fn the_asked_host_stands_in_only_for_the_one_node_without_an_ip() {
+        // A lone node that has not learnt its own address: it is the one answering.
+        let t = parse(vec![shard_rec(
+            &[0, 16383],
+            vec![node_without_endpoint("a", "", 7001)],
+        )])
+        .expect("valid");
+        assert_eq!(
+            t.primary_of_slot(0).map(|p| &p.addr),
+            Some(&Addr::new("seed.example", 7001))
+        );
+        // Two such nodes: neither can be told to be the one answering; both are skipped.
+        let t = parse(vec![
+            shard_rec(&[0, 100], vec![node_without_endpoint("a", "", 7001)]),
+            shard_rec(
+                &[101, 16383],
+                vec![
+                    node_without_endpoint("b", "", 7002),
+                    node_rec(Value::from("10.0.0.3"), 7003, "replica", "online"),
+                ],
+            ),
+        ])
+        .expect("valid");
+        assert_eq!(t.primary_of_slot(0), None);
+        assert_eq!(t.primary_of_slot(101), None);
+        assert_eq!(
+            t.nodes().map(|n| n.addr.clone()).collect::<Vec<_>>(),
+            vec![Addr::new("10.0.0.3", 7003)]
+        );
     }
 
     #[test]

@@ -15,7 +15,9 @@
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 
-use super::fields::{endpoint, list, metadata, opt_text, port, server_error, slot_range};
+use super::fields::{
+    answerer_fallback, endpoint, list, metadata, opt_text, port, server_error, slot_range,
+};
 use super::fields::{Endpoint, RawNode};
 use super::{table, Addr, Role, Shard, Topology, TopologyError};
 use crate::resp::Value;
@@ -40,7 +42,7 @@ fn merge_key<'a>(n: &RawNode<'a>) -> Option<MergeKey<'a>> {
     match n.endpoint {
         _ if !n.id.is_empty() => Some(MergeKey::Id(n.id)),
         Some(Endpoint::Host(h)) => Some(MergeKey::Endpoint(h, port)),
-        Some(Endpoint::Asked) => Some(MergeKey::Endpoint("", port)),
+        Some(Endpoint::Asked) => Some(MergeKey::Endpoint(n.ip.unwrap_or(""), port)),
         Some(Endpoint::Unknown) | None => None,
     }
 }
@@ -48,17 +50,18 @@ fn merge_key<'a>(n: &RawNode<'a>) -> Option<MergeKey<'a>> {
 impl Topology {
     /// Parse a `CLUSTER SLOTS` reply (RESP2 or RESP3) received from `asked`.
     ///
-    /// Endpoint rules as in [`Topology::from_cluster_shards`]. Entries sharing a primary become
-    /// one [`Shard`] with all their ranges; shards are ordered by their first entry.
+    /// Endpoint rules as in [`Topology::from_cluster_shards`], with the `ip` of a node
+    /// without endpoint read from its metadata. Entries sharing a primary become one
+    /// [`Shard`] with all their ranges; shards are ordered by their first entry.
     pub fn from_cluster_slots(reply: &Value, asked: &Addr) -> Result<Topology, TopologyError> {
         if let Some(err) = server_error(reply) {
             return Err(err);
         }
         let entries = list(reply, "CLUSTER SLOTS reply")?;
-        let mut shards: Vec<Shard> = Vec::new();
-        let mut by_primary: BTreeMap<MergeKey<'_>, usize> = BTreeMap::new();
-        // The replicas kept so far, by the index of their shard.
-        let mut replicas_kept: BTreeSet<(usize, ReplicaKey<'_>)> = BTreeSet::new();
+        // Every node as read, each entry's primary first then its replicas; `ranges` holds
+        // each entry's slots and where its nodes end in `read`.
+        let mut read: Vec<RawNode<'_>> = Vec::new();
+        let mut ranges: Vec<((u16, u16), usize)> = Vec::with_capacity(entries.len());
         for entry in entries {
             let [start, end, primary, replicas @ ..] = list(entry, "slot range entry")? else {
                 return Err(TopologyError::UnexpectedShape {
@@ -66,12 +69,35 @@ impl Topology {
                 });
             };
             let range = slot_range(start, end)?;
-            let primary = node(primary, Role::Primary)?;
+            read.push(node(primary, Role::Primary)?);
+            for r in replicas {
+                read.push(node(r, Role::Replica)?);
+            }
+            ranges.push((range, read.len()));
+        }
+        // Whether the asked address may stand in for a node depends on the whole reply.
+        let fallback = answerer_fallback(asked, read.iter());
+        let mut shards: Vec<Shard> = Vec::new();
+        let mut by_primary: BTreeMap<MergeKey<'_>, usize> = BTreeMap::new();
+        // The replicas kept so far, by the index of their shard.
+        let mut replicas_kept: BTreeSet<(usize, ReplicaKey<'_>)> = BTreeSet::new();
+        let mut nodes = read.into_iter();
+        let mut taken = 0;
+        for (range, end) in ranges {
+            // The entry's nodes: its primary, then `end - taken - 1` replicas.
+            let Some(primary) = nodes.next() else {
+                // Every entry pushed its primary; this cannot happen.
+                return Err(TopologyError::UnexpectedShape {
+                    what: "slot range entry",
+                });
+            };
+            let replicas = end - taken - 1;
+            taken = end;
             let key = merge_key(&primary);
             let index = match key.and_then(|k| by_primary.get(&k).copied()) {
                 Some(i) => i,
                 None => {
-                    let primary = primary.finish(asked)?;
+                    let primary = primary.finish(fallback)?;
                     shards.push(Shard {
                         slots: Vec::new(),
                         primary,
@@ -91,14 +117,13 @@ impl Topology {
                 });
             };
             shard.slots.push(range);
-            for r in replicas {
-                let r = node(r, Role::Replica)?;
+            for r in nodes.by_ref().take(replicas) {
                 let id = r.id;
                 // A replica seen before by id is skipped before its fields are checked again.
                 if !id.is_empty() && replicas_kept.contains(&(index, ReplicaKey::Id(id))) {
                     continue;
                 }
-                if let Some(r) = r.finish(asked)? {
+                if let Some(r) = r.finish(fallback)? {
                     let key = match id {
                         "" => ReplicaKey::Addr(r.addr.clone()),
                         id => ReplicaKey::Id(id),
@@ -184,20 +209,55 @@ mod tests {
     }
 
     #[test]
-    fn asked_host_primaries_with_distinct_ids_stay_apart() {
+    fn primaries_without_endpoint_are_at_their_metadata_ip() {
         let t = parse(vec![
             entry(0, 9, vec![node_v(Value::Null, 6379, "id-1")]),
-            entry(10, 19, vec![node_v(Value::from(""), 6379, "id-2")]),
+            entry(10, 19, vec![node_v(Value::from(""), 6380, "id-2")]),
         ])
         .expect("valid");
-        assert_eq!(t.shards().len(), 2);
+        assert_eq!(t.shards().len(), 2, "distinct ids stay apart");
         assert_eq!(
             t.primary_of_slot(15).map(|p| &p.addr),
-            Some(&Addr::new("seed.example", 6379))
+            Some(&Addr::new("10.1.1.1", 6380))
         );
         assert_eq!(
             t.primary_of_slot(15).and_then(|p| p.ip.as_deref()),
             Some("10.1.1.1")
+        );
+    }
+
+    #[test]
+    fn without_metadata_the_asked_host_stands_in_for_one_node_only() {
+        let bare = |id: &'static str, port: i64| {
+            Value::Array(vec![Value::from(""), Value::Integer(port), Value::from(id)])
+        };
+        // One node without address, listed once per range: the node answering.
+        let t = parse(vec![
+            entry(0, 9, vec![bare("id-1", 7001)]),
+            entry(10, 19, vec![node_v(Value::from("10.0.0.2"), 7002, "id-2")]),
+            entry(20, 16383, vec![bare("id-1", 7001)]),
+        ])
+        .expect("valid");
+        assert_eq!(
+            t.primary_of_slot(25).map(|p| &p.addr),
+            Some(&Addr::new("seed.example", 7001))
+        );
+        assert_eq!(t.shards().len(), 2);
+        // Two: neither is known to be the one answering.
+        let t = parse(vec![
+            entry(0, 9, vec![bare("id-1", 7001)]),
+            entry(
+                10,
+                16383,
+                vec![bare("id-2", 7002), node_v(Value::from("r"), 1, "id-r")],
+            ),
+        ])
+        .expect("valid");
+        assert_eq!(t.primary_of_slot(0), None);
+        assert_eq!(t.primary_of_slot(10), None);
+        assert_eq!(
+            t.nodes().map(|n| n.addr.host.as_str()).collect::<Vec<_>>(),
+            vec!["r"]
         );
     }
 

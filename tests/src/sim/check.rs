@@ -57,6 +57,7 @@ fn error_kind(e: &Error) -> &'static str {
         Error::NoReachableSeed { .. } => "no-reachable-seed",
         Error::Auth { .. } => "auth",
         Error::TooManyRedirects { .. } => "too-many-redirects",
+        Error::NotInCluster { .. } => "not-in-cluster",
         Error::OutcomeUnknown { .. } => "outcome-unknown",
         Error::Timeout => "timeout",
         Error::UncoveredSlot(_) => "uncovered-slot",
@@ -164,6 +165,9 @@ impl World {
             // The trail lists every send, retries included; the redirect count itself is
             // checked on the server side, per write token.
             Error::TooManyRedirects { trail } => !trail.is_empty(),
+            // A node named a target the view it was checked against lacked: during faults
+            // the view a client gets may lag behind the node that redirected.
+            Error::NotInCluster { .. } => true,
             Error::OutcomeUnknown { .. } => !read_only,
             _ => false,
         };
@@ -174,7 +178,10 @@ impl World {
 
     /// Errors proving the command never ran.
     fn definitely_not_run(e: &Error) -> bool {
-        matches!(e, Error::TooManyRedirects { .. } | Error::UncoveredSlot(_))
+        matches!(
+            e,
+            Error::TooManyRedirects { .. } | Error::NotInCluster { .. } | Error::UncoveredSlot(_)
+        )
     }
 
     fn check_op(&mut self, id: u64, p: &Pending, op: &Op, r: Result<Value, Error>) {

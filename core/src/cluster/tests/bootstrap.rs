@@ -33,21 +33,25 @@ fn bootstraps_from_one_seed_with_real_replies_and_routes() {
 }
 
 #[test]
-fn unknown_endpoints_use_the_seed_host_and_the_seed_connection_is_reused() {
+fn unknown_endpoints_behind_a_configuration_name_are_each_nodes_ip() {
     let mut net = Net::new(Config::default(), &["cfg.example:6379"]);
     let seed = net.accept("cfg.example:6379");
     net.take_sent(seed);
     net.fixture(seed, "cluster-shards.unknown-endpoint.resp2");
-    // Every node is "the host you asked" with its own port: all cfg.example:6379 here.
-    assert_eq!(net.cluster.slot_owner(0), Some(&addr("cfg.example:6379")));
-    let get = net.submit(Cmd::new("GET").arg("k"));
+    // No endpoints: each node at its own ip, never the configuration name asked.
+    assert_eq!(net.cluster.slot_owner(0), Some(&addr("127.0.0.21:6379")));
     assert_eq!(
-        net.connects.len(),
-        1,
-        "the seed connection serves the node it reached"
+        net.cluster.slot_owner(16383),
+        Some(&addr("127.0.0.23:6379"))
     );
-    assert_eq!(net.take_sent(seed), [["GET", "k"]]);
-    net.data(seed, b"$-1\r\n");
+    assert!(
+        net.closed.contains(&seed),
+        "the seed connection serves no node: closed"
+    );
+    let get = net.submit(Cmd::new("GET").arg("k"));
+    let owner = net.accept("127.0.0.22:6379");
+    assert_eq!(net.take_sent(owner), [["GET", "k"]]);
+    net.data(owner, b"$-1\r\n");
     assert_eq!(net.single(get), &Ok(Value::Null));
 }
 

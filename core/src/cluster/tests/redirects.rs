@@ -42,8 +42,15 @@ fn moved_updates_the_slot_retries_there_and_schedules_rediscovery() {
 
 #[test]
 fn ask_sends_asking_once_and_leaves_the_map_alone() {
-    let mut net = ready_client(Config::default());
-    let (id, owner) = get_foo(&mut net);
+    // The hostname-mode cluster of the fixtures: foo's slot 12182 is on node3, and the ASK
+    // the real server sent during a migration names node2.
+    let mut net = Net::new(Config::default(), &["node1.keyslot.test:6379"]);
+    let seed = net.accept("node1.keyslot.test:6379");
+    net.take_sent(seed);
+    net.fixture(seed, "cluster-shards.hostname.resp2");
+    let id = net.submit(Cmd::new("GET").arg("foo"));
+    let owner = net.accept("node3.keyslot.test:6379");
+    assert_eq!(net.take_sent(owner), [["GET", "foo"]]);
     net.fixture(owner, "ask.hostname.resp2"); // ASK 12182 node2.keyslot.test:6379
     let target = net.accept("node2.keyslot.test:6379");
     assert_eq!(
@@ -52,7 +59,7 @@ fn ask_sends_asking_once_and_leaves_the_map_alone() {
     );
     assert_eq!(
         net.cluster.slot_owner(12182),
-        Some(&addr("10.0.0.3:7000")),
+        Some(&addr("node3.keyslot.test:6379")),
         "ASK never changes the map"
     );
     net.reply(target, &ok());
