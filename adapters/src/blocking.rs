@@ -76,9 +76,7 @@ impl Client {
     /// Run one command and wait for its reply.
     pub fn send(&self, cmd: Cmd) -> Result<Value, Error> {
         single(
-            self.inner
-                .request(|tx| Msg::Send(cmd, None, tx))?
-                .blocking_recv(),
+            self.inner.blocking_request(|tx| Msg::Send(cmd, None, tx))?,
         )
     }
 
@@ -86,18 +84,14 @@ impl Client {
     /// the way a blocking caller gives up on a command, a blocking pop included.
     pub fn send_timeout(&self, cmd: Cmd, timeout: std::time::Duration) -> Result<Value, Error> {
         single(
-            self.inner
-                .request(|tx| Msg::Send(cmd, Some(timeout), tx))?
-                .blocking_recv(),
+            self.inner.blocking_request(|tx| Msg::Send(cmd, Some(timeout), tx))?,
         )
     }
 
     /// Run commands for any slots; results in order.
     pub fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
         pipeline(
-            self.inner
-                .request(|tx| Msg::Pipeline(cmds, tx))?
-                .blocking_recv(),
+            self.inner.blocking_request(|tx| Msg::Pipeline(cmds, tx))?,
         )
     }
 
@@ -105,18 +99,14 @@ impl Client {
     pub fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
         single(
-            self.inner
-                .request(|tx| Msg::SendTo(node, cmd, tx))?
-                .blocking_recv(),
+            self.inner.blocking_request(|tx| Msg::SendTo(node, cmd, tx))?,
         )
     }
 
     /// Run a script by its digest, loading it where a node lacks it.
     pub fn script(&self, call: ScriptCall) -> Result<Value, Error> {
         single(
-            self.inner
-                .request(|tx| Msg::Script(call, tx))?
-                .blocking_recv(),
+            self.inner.blocking_request(|tx| Msg::Script(call, tx))?,
         )
     }
 
@@ -167,9 +157,7 @@ impl Client {
     /// Run commands as one MULTI/EXEC transaction on one slot.
     pub fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
         single(
-            self.inner
-                .request(|tx| Msg::Transaction(cmds, tx))?
-                .blocking_recv(),
+            self.inner.blocking_request(|tx| Msg::Transaction(cmds, tx))?,
         )
     }
 }

@@ -27,10 +27,15 @@ pub struct Builder<R> {
     rng_seed: Option<u64>,
     resolver: Option<Arc<dyn Resolve>>,
     on_event: Option<EventHook>,
+    max_pending_requests: usize,
     #[cfg(feature = "tls")]
     tls: crate::tls_config::TlsOptions,
     _runtime: PhantomData<fn() -> R>,
 }
+
+/// Requests one client may have submitted and not yet answered before `send` waits (see
+/// [`Builder::max_pending_requests`]).
+pub const DEFAULT_MAX_PENDING_REQUESTS: usize = 16_384;
 
 fn micros(d: Duration) -> keyslot_core::time::Duration {
     keyslot_core::time::Duration::from(d)
@@ -48,6 +53,7 @@ impl<R: Runtime> Builder<R> {
             rng_seed: None,
             resolver: None,
             on_event: None,
+            max_pending_requests: DEFAULT_MAX_PENDING_REQUESTS,
             #[cfg(feature = "tls")]
             tls: Default::default(),
             _runtime: PhantomData,
@@ -77,6 +83,15 @@ impl<R: Runtime> Builder<R> {
     /// Deadline of each request, redirects and retries included (default 5 s).
     pub fn request_timeout(mut self, d: Duration) -> Self {
         self.config.request_timeout = micros(d);
+        self
+    }
+    /// Requests a client (all its clones together) may have in flight — submitted and not
+    /// yet answered or given up — before a new `send`, `pipeline` or other request waits
+    /// for one to finish (the blocking client blocks). Bounds the client's memory when
+    /// callers submit faster than the cluster answers, a frozen node for one (default
+    /// [`DEFAULT_MAX_PENDING_REQUESTS`]; a pipeline counts once; at least 1).
+    pub fn max_pending_requests(mut self, n: usize) -> Self {
+        self.max_pending_requests = n.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
         self
     }
     /// Deadline for a connection and its handshake (default 2 s).
@@ -248,10 +263,11 @@ impl<R: Runtime> Builder<R> {
 
     /// Start the driver on `R` without waiting for the topology.
     pub(crate) fn start(self) -> Result<Client<R>, Error> {
+        let permits = self.max_pending_requests;
         let (cluster, options, origin) = self.prepare()?;
         let (tx, rx) = mpsc::unbounded_channel();
         R::spawn(Box::pin(Driver::<R>::new(cluster, origin, rx, options)));
-        Ok(Client::from_sender(tx))
+        Ok(Client::from_sender(tx, permits))
     }
 }
 

@@ -7,7 +7,9 @@ use keyslot_core::cluster::{Error, Reply, SubscriptionKind};
 use keyslot_core::resp::Value;
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cmd, ScriptCall};
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 
 use crate::builder::Builder;
 use crate::driver::Msg;
@@ -19,6 +21,8 @@ use crate::subscription::Subscription;
 /// the driver stops when the last clone is dropped and its requests are answered.
 pub struct Client<R> {
     tx: mpsc::UnboundedSender<Msg>,
+    /// One permit per request in flight: the bound of `Builder::max_pending_requests`.
+    permits: Arc<Semaphore>,
     _runtime: PhantomData<fn() -> R>,
 }
 
@@ -26,6 +30,7 @@ impl<R> Clone for Client<R> {
     fn clone(&self) -> Self {
         Client {
             tx: self.tx.clone(),
+            permits: self.permits.clone(),
             _runtime: PhantomData,
         }
     }
@@ -57,9 +62,10 @@ impl<R: Runtime> Client<R> {
         Builder::new(seeds)
     }
 
-    pub(crate) fn from_sender(tx: mpsc::UnboundedSender<Msg>) -> Self {
+    pub(crate) fn from_sender(tx: mpsc::UnboundedSender<Msg>, max_pending: usize) -> Self {
         Client {
             tx,
+            permits: Arc::new(Semaphore::new(max_pending)),
             _runtime: PhantomData,
         }
     }
@@ -70,7 +76,7 @@ impl<R: Runtime> Client<R> {
     /// had been written it never runs, and a blocking command waiting on the server is
     /// unblocked (its connection is closed) before it can take anything.
     pub async fn send(&self, cmd: Cmd) -> Result<Value, Error> {
-        single(self.wait(|tx| Msg::Send(cmd, None, tx))?.await)
+        single(self.wait(|tx| Msg::Send(cmd, None, tx)).await?.await)
     }
 
     /// [`send`](Self::send) with a deadline of its own instead of the request timeout (a
@@ -78,31 +84,31 @@ impl<R: Runtime> Client<R> {
     /// [`Error::Timeout`] if it did not run, or [`Error::OutcomeUnknown`] if it may write
     /// and was sent.
     pub async fn send_timeout(&self, cmd: Cmd, timeout: Duration) -> Result<Value, Error> {
-        single(self.wait(|tx| Msg::Send(cmd, Some(timeout), tx))?.await)
+        single(self.wait(|tx| Msg::Send(cmd, Some(timeout), tx)).await?.await)
     }
 
     /// Run commands for any slots; results come back in order, each with its own outcome.
     pub async fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
-        pipeline(self.wait(|tx| Msg::Pipeline(cmds, tx))?.await)
+        pipeline(self.wait(|tx| Msg::Pipeline(cmds, tx)).await?.await)
     }
 
     /// Run commands as one MULTI/EXEC transaction; their keys must share a slot. The value is
     /// the array of the commands' replies.
     pub async fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
-        single(self.wait(|tx| Msg::Transaction(cmds, tx))?.await)
+        single(self.wait(|tx| Msg::Transaction(cmds, tx)).await?.await)
     }
 
     /// Run a command on one node, whatever its keys (`CLUSTER NODES`, `INFO`, `MEMORY
     /// STATS`). The node's own answer is the reply; redirects are not followed.
     pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
-        single(self.wait(|tx| Msg::SendTo(node, cmd, tx))?.await)
+        single(self.wait(|tx| Msg::SendTo(node, cmd, tx)).await?.await)
     }
 
     /// Run a script by its digest (`EVALSHA`); a node that lacks it gets `SCRIPT LOAD` and
     /// the call again, so the caller never sees `NOSCRIPT`.
     pub async fn script(&self, call: ScriptCall) -> Result<Value, Error> {
-        single(self.wait(|tx| Msg::Script(call, tx))?.await)
+        single(self.wait(|tx| Msg::Script(call, tx)).await?.await)
     }
 
     /// Subscribe to channels (`SUBSCRIBE`); the subscription lives on one node and moves
@@ -145,12 +151,34 @@ impl<R: Runtime> Client<R> {
         Ok(rx)
     }
 
-    /// Submit a request and wait for its reply; dropping the wait cancels it.
-    pub(crate) fn wait(
+    /// Submit a request, once the bound on requests in flight allows, and wait for its
+    /// reply; dropping the wait cancels it.
+    pub(crate) async fn wait(
         &self,
         msg: impl FnOnce(oneshot::Sender<Reply>) -> Msg,
     ) -> Result<PendingReply<'_>, Error> {
-        Ok(PendingReply::new(self.request(msg)?, &self.tx))
+        let permit = self.permit().await?;
+        Ok(PendingReply::new(self.request(msg)?, &self.tx, permit))
+    }
+
+    /// Submit a request, once the bound on requests in flight allows, and block the thread
+    /// until its reply (the blocking client).
+    #[cfg(feature = "blocking")]
+    pub(crate) fn blocking_request(
+        &self,
+        msg: impl FnOnce(oneshot::Sender<Reply>) -> Msg,
+    ) -> Result<Result<Reply, oneshot::error::RecvError>, Error> {
+        let _permit = async_io::block_on(self.permit())?;
+        Ok(self.request(msg)?.blocking_recv())
+    }
+
+    /// A place among the requests in flight, waiting for one when all are taken.
+    pub(crate) async fn permit(&self) -> Result<OwnedSemaphorePermit, Error> {
+        self.permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Closed)
     }
 
     pub(crate) fn request(

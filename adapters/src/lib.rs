@@ -52,7 +52,7 @@ mod wake;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
-pub use builder::Builder;
+pub use builder::{Builder, DEFAULT_MAX_PENDING_REQUESTS};
 pub use client::Client;
 pub use keyslot_core::cluster::{
     Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, SubscriptionKind,

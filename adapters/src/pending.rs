@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use keyslot_core::cluster::Reply;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit};
 
 use crate::driver::Msg;
 
@@ -21,17 +21,21 @@ pub(crate) struct PendingReply<'a> {
     rx: oneshot::Receiver<Reply>,
     driver: &'a mpsc::UnboundedSender<Msg>,
     answered: bool,
+    /// The request's place among those in flight, given back with the wait.
+    _permit: OwnedSemaphorePermit,
 }
 
 impl<'a> PendingReply<'a> {
     pub(crate) fn new(
         rx: oneshot::Receiver<Reply>,
         driver: &'a mpsc::UnboundedSender<Msg>,
+        permit: OwnedSemaphorePermit,
     ) -> Self {
         PendingReply {
             rx,
             driver,
             answered: false,
+            _permit: permit,
         }
     }
 }
