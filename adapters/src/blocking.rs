@@ -75,39 +75,35 @@ impl Client {
 
     /// Run one command and wait for its reply.
     pub fn send(&self, cmd: Cmd) -> Result<Value, Error> {
-        single(
-            self.inner.blocking_request(|tx| Msg::Send(cmd, None, tx))?,
-        )
+        single(self.inner.blocking_request(|tx| Msg::Send(cmd, None, tx))?)
     }
 
     /// [`send`](Self::send) with a deadline of its own (see [`crate::Client::send_timeout`]):
     /// the way a blocking caller gives up on a command, a blocking pop included.
     pub fn send_timeout(&self, cmd: Cmd, timeout: std::time::Duration) -> Result<Value, Error> {
         single(
-            self.inner.blocking_request(|tx| Msg::Send(cmd, Some(timeout), tx))?,
+            self.inner
+                .blocking_request(|tx| Msg::Send(cmd, Some(timeout), tx))?,
         )
     }
 
     /// Run commands for any slots; results in order.
     pub fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
-        pipeline(
-            self.inner.blocking_request(|tx| Msg::Pipeline(cmds, tx))?,
-        )
+        pipeline(self.inner.blocking_request(|tx| Msg::Pipeline(cmds, tx))?)
     }
 
     /// Run a command on one node; its own answer is the reply (no redirects followed).
     pub fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
         single(
-            self.inner.blocking_request(|tx| Msg::SendTo(node, cmd, tx))?,
+            self.inner
+                .blocking_request(|tx| Msg::SendTo(node, cmd, tx))?,
         )
     }
 
     /// Run a script by its digest, loading it where a node lacks it.
     pub fn script(&self, call: ScriptCall) -> Result<Value, Error> {
-        single(
-            self.inner.blocking_request(|tx| Msg::Script(call, tx))?,
-        )
+        single(self.inner.blocking_request(|tx| Msg::Script(call, tx))?)
     }
 
     /// Subscribe to channels; read the items with [`Subscription::blocking_next`].
@@ -157,7 +153,8 @@ impl Client {
     /// Run commands as one MULTI/EXEC transaction on one slot.
     pub fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
         single(
-            self.inner.blocking_request(|tx| Msg::Transaction(cmds, tx))?,
+            self.inner
+                .blocking_request(|tx| Msg::Transaction(cmds, tx))?,
         )
     }
 }

@@ -82,9 +82,14 @@ impl<R: Runtime> Client<R> {
     /// [`send`](Self::send) with a deadline of its own instead of the request timeout (a
     /// blocking command's own timeout included). At the deadline the command ends with
     /// [`Error::Timeout`] if it did not run, or [`Error::OutcomeUnknown`] if it may write
-    /// and was sent.
+    /// and was sent. The deadline starts when the command is submitted, after any wait for
+    /// room under [`Builder::max_pending_requests`](crate::Builder::max_pending_requests).
     pub async fn send_timeout(&self, cmd: Cmd, timeout: Duration) -> Result<Value, Error> {
-        single(self.wait(|tx| Msg::Send(cmd, Some(timeout), tx)).await?.await)
+        single(
+            self.wait(|tx| Msg::Send(cmd, Some(timeout), tx))
+                .await?
+                .await,
+        )
     }
 
     /// Run commands for any slots; results come back in order, each with its own outcome.
