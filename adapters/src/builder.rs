@@ -28,6 +28,7 @@ pub struct Builder<R> {
     resolver: Option<Arc<dyn Resolve>>,
     on_event: Option<EventHook>,
     max_pending_requests: usize,
+    keepalive: Option<crate::runtime::Keepalive>,
     #[cfg(feature = "tls")]
     tls: crate::tls_config::TlsOptions,
     _runtime: PhantomData<fn() -> R>,
@@ -54,6 +55,7 @@ impl<R: Runtime> Builder<R> {
             resolver: None,
             on_event: None,
             max_pending_requests: DEFAULT_MAX_PENDING_REQUESTS,
+            keepalive: Some(crate::runtime::Keepalive::default()),
             #[cfg(feature = "tls")]
             tls: Default::default(),
             _runtime: PhantomData,
@@ -92,6 +94,16 @@ impl<R: Runtime> Builder<R> {
     /// [`DEFAULT_MAX_PENDING_REQUESTS`]; a pipeline counts once; at least 1).
     pub fn max_pending_requests(mut self, n: usize) -> Self {
         self.max_pending_requests = n.clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+        self
+    }
+    /// TCP keepalive on every connection (default [`Keepalive::default`]: probes after
+    /// 15 s of quiet, every 5 s, 3 of them), or `None` for the system's setting. It ends a
+    /// connection to a host that vanished without closing it — a blocking command parked
+    /// there for ever included — which no reply deadline can.
+    ///
+    /// [`Keepalive::default`]: crate::Keepalive::default
+    pub fn tcp_keepalive(mut self, keepalive: Option<crate::runtime::Keepalive>) -> Self {
+        self.keepalive = keepalive;
         self
     }
     /// Deadline for a connection and its handshake (default 2 s).
@@ -223,6 +235,7 @@ impl<R: Runtime> Builder<R> {
         self.config.rng_seed = self.chosen_rng_seed();
         let options = DriverOptions {
             resolver: self.resolver,
+            keepalive: self.keepalive,
             on_event: self.on_event,
             #[cfg(feature = "tls")]
             tls: if tls || self.tls.forced() {

@@ -68,6 +68,8 @@ type Connecting<S> = BoxFuture<'static, io::Result<crate::tls::MaybeTls<S>>>;
 /// Settings the driver needs besides the core's.
 pub(crate) struct DriverOptions {
     pub(crate) resolver: Option<Arc<dyn Resolve>>,
+    /// TCP keepalive for every socket, or none.
+    pub(crate) keepalive: Option<crate::runtime::Keepalive>,
     pub(crate) on_event: Option<EventHook>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::TlsConnector>,
@@ -517,7 +519,12 @@ fn open<R: Runtime>(addr: Addr, options: Arc<DriverOptions>) -> Connecting<R::St
         );
         for a in addrs {
             match R::connect_tcp(a).await {
-                Ok(stream) => return crate::tls::wrap(stream, &addr, &options).await,
+                Ok(stream) => {
+                    if let Some(keepalive) = &options.keepalive {
+                        stream.set_keepalive(keepalive)?;
+                    }
+                    return crate::tls::wrap(stream, &addr, &options).await;
+                }
                 Err(e) => last = e,
             }
         }

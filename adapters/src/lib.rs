@@ -62,7 +62,7 @@ pub use keyslot_core::scan::{glob_match, ScanError, ScanOptions, ScanStats};
 pub use keyslot_core::topology::{Addr, Topology};
 pub use keyslot_core::{key_slot, Cmd, Script, ScriptCall};
 pub use resolve::{Resolve, StaticResolver};
-pub use runtime::{BoxFuture, Runtime, Stream, Timer};
+pub use runtime::{BoxFuture, Keepalive, Runtime, Stream, Timer};
 pub use scan::Scan;
 pub use subscription::Subscription;
 

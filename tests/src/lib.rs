@@ -13,6 +13,7 @@
 //! - [`fuzz_targets`]: the fuzz targets' bodies, shared by `fuzz/` and the corpus replay test.
 //! - [`sim`]: the deterministic cluster simulator (a whole Redis Cluster, faults and all,
 //!   around the core state machine), replayable by seed.
+pub mod blackhole;
 pub mod client;
 pub mod cluster;
 pub mod fuzz_targets;

@@ -65,6 +65,10 @@ impl Stream for AsyncIoStream {
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.0).poll_flush(cx)
     }
+
+    fn set_keepalive(&self, keepalive: &super::Keepalive) -> io::Result<()> {
+        super::set_socket_keepalive(socket2::SockRef::from(self.0.get_ref()), keepalive)
+    }
 }
 
 /// async-io's timer, re-armable.

@@ -50,6 +50,48 @@ pub trait Stream: Send + Unpin + 'static {
     fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>;
     /// Push out anything buffered below (TLS records).
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>>;
+    /// Turn on TCP keepalive (see [`crate::Builder::tcp_keepalive`]). The default does
+    /// nothing, for streams that are not sockets.
+    fn set_keepalive(&self, keepalive: &Keepalive) -> io::Result<()> {
+        let _ = keepalive;
+        Ok(())
+    }
+}
+
+/// TCP keepalive settings: probes start after `idle` without traffic, one every `interval`;
+/// `probes` unanswered ones in a row end the connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Keepalive {
+    /// Quiet time before the first probe.
+    pub idle: std::time::Duration,
+    /// Time between probes.
+    pub interval: std::time::Duration,
+    /// Unanswered probes that end the connection.
+    pub probes: u32,
+}
+
+impl Default for Keepalive {
+    /// 15 s idle, then a probe every 5 s, 3 of them: a peer that vanished without a word is
+    /// given up within about 30 s, even under a command that waits for ever (`BLPOP q 0`).
+    fn default() -> Self {
+        Keepalive {
+            idle: std::time::Duration::from_secs(15),
+            interval: std::time::Duration::from_secs(5),
+            probes: 3,
+        }
+    }
+}
+
+/// Apply `keepalive` to a socket.
+pub(crate) fn set_socket_keepalive(
+    socket: socket2::SockRef<'_>,
+    keepalive: &Keepalive,
+) -> io::Result<()> {
+    let params = socket2::TcpKeepalive::new()
+        .with_time(keepalive.idle)
+        .with_interval(keepalive.interval)
+        .with_retries(keepalive.probes);
+    socket.set_tcp_keepalive(&params)
 }
 
 /// A timer that can be moved.

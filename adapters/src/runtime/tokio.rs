@@ -63,6 +63,10 @@ impl Stream for tokio::net::TcpStream {
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(self).poll_flush(cx)
     }
+
+    fn set_keepalive(&self, keepalive: &super::Keepalive) -> io::Result<()> {
+        super::set_socket_keepalive(socket2::SockRef::from(self), keepalive)
+    }
 }
 
 /// A reusable `tokio::time::Sleep`.
