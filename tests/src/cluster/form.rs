@@ -53,7 +53,14 @@ pub(crate) fn form(harness: &RedisCluster) -> io::Result<()> {
         call(&mut conn, &cluster("SET-CONFIG-EPOCH").arg(i + 1))?;
         if i < primaries {
             let (first, last) = slot_range(i, primaries);
-            call(&mut conn, &cluster("ADDSLOTSRANGE").arg(first).arg(last))?;
+            let modern = crate::require::server_version().is_none_or(|v| v.is_7());
+            if modern {
+                call(&mut conn, &cluster("ADDSLOTSRANGE").arg(first).arg(last))?;
+            } else {
+                // ADDSLOTSRANGE is 7.0's: older servers take every slot by name.
+                let add = (first..=last).fold(cluster("ADDSLOTS"), |cmd, slot| cmd.arg(slot));
+                call(&mut conn, &add)?;
+            }
         }
         for earlier in &nodes[..i] {
             call(&mut conn, &meet(earlier))?;

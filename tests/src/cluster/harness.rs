@@ -384,23 +384,42 @@ impl Drop for RedisCluster {
     }
 }
 
+/// The cluster bus's distance from the client port on servers without `cluster-port`.
+const BUS_PORT_OFFSET: u16 = 10_000;
+
 /// Ports for `n` new nodes: each its own in the shared-address layout; one set for all
 /// (returned as the second value too) in the same-port layout.
 fn allocate_ports(spec: &ClusterSpec, n: usize) -> io::Result<(Vec<Ports>, Option<Ports>)> {
-    let per_node = if spec.tls.is_some() { 3 } else { 2 };
-    let to_ports = |p: &[u16]| Ports {
-        port: p[0],
-        bus: p[1],
-        tls: p.get(2).copied(),
+    // Before Redis 7.0 the bus is always the port + 10000 (no `cluster-port`).
+    let bus_offset = match crate::require::server_version() {
+        Some(v) if !v.is_7() => Some(BUS_PORT_OFFSET),
+        _ => None,
+    };
+    let per_node = match (spec.tls.is_some(), bus_offset) {
+        (true, None) => 3,
+        (true, Some(_)) | (false, None) => 2,
+        (false, Some(_)) => 1,
+    };
+    let to_ports = |p: &[u16]| match bus_offset {
+        Some(offset) => Ports {
+            port: p[0],
+            bus: p[0] + offset,
+            tls: p.get(1).copied(),
+        },
+        None => Ports {
+            port: p[0],
+            bus: p[1],
+            tls: p.get(2).copied(),
+        },
     };
     match spec.layout {
         Layout::SharedAddress => {
-            let all = free_ports(&[Ipv4Addr::LOCALHOST], n * per_node)?;
+            let all = free_ports(&[Ipv4Addr::LOCALHOST], n * per_node, bus_offset)?;
             Ok((all.chunks(per_node).map(to_ports).collect(), None))
         }
         Layout::DistinctAddresses { .. } => {
             let ips: Vec<Ipv4Addr> = (0..n).map(|i| spec.ip(i)).collect();
-            let shared = to_ports(&free_ports(&ips, per_node)?);
+            let shared = to_ports(&free_ports(&ips, per_node, bus_offset)?);
             Ok((vec![shared; n], Some(shared)))
         }
     }

@@ -107,8 +107,15 @@ impl RedisCluster {
             if info_field(&info, "cluster_state") != Some("ok") {
                 return Err(format!("node {}: cluster_state is not ok", node.index));
             }
-            let shards = call(&mut conn, &cluster("SHARDS"))
-                .map_err(|e| format!("node {}: {e}", node.index))?;
+            // Before 7.0 there is no CLUSTER SHARDS (nor node health in it); the replicas'
+            // replication links below still say whether they are in step.
+            let has_shards = crate::require::server_version().is_none_or(|v| v.is_7());
+            let shards = if has_shards {
+                call(&mut conn, &cluster("SHARDS"))
+                    .map_err(|e| format!("node {}: {e}", node.index))?
+            } else {
+                Value::Array(Vec::new())
+            };
             for (id, health) in shard_health(&shards)? {
                 let live = self.live_members().iter().any(|m| m.node.id == id);
                 if live && health != "online" {

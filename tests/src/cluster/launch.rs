@@ -40,6 +40,8 @@ pub(crate) fn node_args(
     dir: &Path,
     certs: Option<&NodeCertFiles>,
 ) -> Vec<OsString> {
+    // Redis 6.2 lacks the 7.0 directives below; its bus is always the port + 10000.
+    let modern = crate::require::server_version().is_none_or(|v| v.is_7());
     let mut args = Args::default();
     args.set("port", ports.port.to_string());
     args.set("bind", ip.to_string());
@@ -48,29 +50,37 @@ pub(crate) fn node_args(
     args.set("appendonly", "no");
     args.set("save", "");
     args.set("protected-mode", "no");
-    args.set("enable-debug-command", "local");
+    if modern {
+        args.set("enable-debug-command", "local");
+    }
     args.set("repl-diskless-sync", "yes");
     args.set("repl-diskless-sync-delay", "0");
     args.set("repl-ping-replica-period", "1");
 
     args.set("cluster-enabled", "yes");
     args.set("cluster-config-file", dir.join("nodes.conf"));
-    args.set("cluster-port", ports.bus.to_string());
+    if modern {
+        args.set("cluster-port", ports.bus.to_string());
+    }
     args.set(
         "cluster-node-timeout",
         spec.node_timeout.as_millis().to_string(),
     );
     args.set("cluster-replica-validity-factor", "0");
     args.set("cluster-allow-replica-migration", "no");
-    args.set("cluster-preferred-endpoint-type", spec.endpoint.directive());
-    if let Some(hostname) = hostname {
+    if modern {
+        args.set("cluster-preferred-endpoint-type", spec.endpoint.directive());
+    }
+    if let (Some(hostname), true) = (hostname, modern) {
         args.set("cluster-announce-hostname", hostname);
     }
     if let Layout::DistinctAddresses { .. } = spec.layout {
         // Peers would otherwise learn the address a packet came from, and a connection from
         // 127.0.0.22 to 127.0.0.21 may leave from 127.0.0.1.
         args.set("cluster-announce-ip", ip.to_string());
-        args.set("bind-source-addr", ip.to_string());
+        if modern {
+            args.set("bind-source-addr", ip.to_string());
+        }
     }
 
     match &spec.auth {

@@ -15,8 +15,13 @@ use std::net::{Ipv4Addr, TcpListener};
 const COMMON_PORT_ATTEMPTS: usize = 200;
 
 /// `n` distinct ports, each free on every address in `ips` a moment ago. With one address
-/// this is just `n` free ports.
-pub(crate) fn free_ports(ips: &[Ipv4Addr], n: usize) -> io::Result<Vec<u16>> {
+/// this is just `n` free ports. With `paired_at`, each port's partner that far above it is
+/// free too (a server whose cluster bus is always its port + 10000).
+pub(crate) fn free_ports(
+    ips: &[Ipv4Addr],
+    n: usize,
+    paired_at: Option<u16>,
+) -> io::Result<Vec<u16>> {
     let (first, rest) = ips
         .split_first()
         .ok_or_else(|| io::Error::other("no address to choose ports for"))?;
@@ -33,10 +38,25 @@ pub(crate) fn free_ports(ips: &[Ipv4Addr], n: usize) -> io::Result<Vec<u16>> {
         }
         let listener = TcpListener::bind((*first, 0))?;
         let port = listener.local_addr()?.port();
-        let others: io::Result<Vec<TcpListener>> = rest
+        let mut others: io::Result<Vec<TcpListener>> = rest
             .iter()
             .map(|ip| TcpListener::bind((*ip, port)))
             .collect();
+        if let Some(offset) = paired_at {
+            let partners: Option<Vec<TcpListener>> = port.checked_add(offset).and_then(|p| {
+                ips.iter()
+                    .map(|ip| TcpListener::bind((*ip, p)).ok())
+                    .collect()
+            });
+            others = match (others, partners) {
+                (Ok(mut held), Some(partners)) => {
+                    held.extend(partners);
+                    Ok(held)
+                }
+                (Ok(_), None) => Err(io::Error::other("the partner port is taken")),
+                (Err(e), _) => Err(e),
+            };
+        }
         // A port taken on some other address is dropped; keep its listener on the first
         // address until the end so the kernel does not offer it again.
         held.push(listener);
@@ -55,7 +75,7 @@ mod tests {
     #[test]
     fn ports_are_distinct_and_free_on_every_address() {
         let ips = [Ipv4Addr::new(127, 0, 0, 41), Ipv4Addr::new(127, 0, 0, 42)];
-        let ports = free_ports(&ips, 3).unwrap();
+        let ports = free_ports(&ips, 3, None).unwrap();
         assert_eq!(ports.len(), 3);
         assert!(ports[0] != ports[1] && ports[1] != ports[2] && ports[0] != ports[2]);
         for ip in ips {
@@ -66,7 +86,17 @@ mod tests {
     }
 
     #[test]
+    fn paired_ports_have_their_partner_free() {
+        let ips = [Ipv4Addr::new(127, 0, 0, 43)];
+        let ports = free_ports(&ips, 2, Some(10_000)).unwrap();
+        for &port in &ports {
+            TcpListener::bind((ips[0], port)).unwrap();
+            TcpListener::bind((ips[0], port + 10_000)).unwrap();
+        }
+    }
+
+    #[test]
     fn no_address_is_an_error() {
-        assert!(free_ports(&[], 1).is_err());
+        assert!(free_ports(&[], 1, None).is_err());
     }
 }
