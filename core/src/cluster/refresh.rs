@@ -403,6 +403,12 @@ impl Cluster {
         };
         let tls = self.config.tls;
         match parsed.map(|t| if tls { t.with_tls_ports() } else { t }) {
+            Ok(topology) if !slots && topology.uncovered_slots() > 0 => {
+                // Redis 7.4.1's CLUSTER SHARDS lists a shard that failed over with no slots
+                // (its failed ex-primary first) while CLUSTER SLOTS is right: a view that
+                // leaves slots without owner is checked against SLOTS before it is believed.
+                self.send_topology_query(conn, seq, true)
+            }
             Ok(topology) => {
                 let Some(refresh) = &mut self.refresh.current else {
                     return;

@@ -46,7 +46,7 @@ fn took_get_foo(net: &mut Net, conn: ConnId) -> bool {
 }
 
 /// `CLUSTER SHARDS` with IP endpoints: `(first, last, primary, replicas)` per shard.
-fn cluster_shards(shards: &[(u16, u16, &str, &[&str])]) -> Value {
+pub(crate) fn cluster_shards(shards: &[(u16, u16, &str, &[&str])]) -> Value {
     let node = |a: &str, role: &str| {
         let a = addr(a);
         Value::Array(alloc::vec![

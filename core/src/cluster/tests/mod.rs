@@ -16,6 +16,7 @@ mod rediscovery;
 mod refused;
 mod requests;
 mod scripts;
+mod shards_check;
 mod stall;
 
 use bytes::Bytes;
