@@ -117,6 +117,11 @@ impl Cluster {
         match (expect, error) {
             (Expect::Hello, None) => {
                 c.protocol = Protocol::Resp3;
+                // Valkey 8.1+ says its zone in HELLO when it is configured.
+                if let (Some(node), Some(zone)) = (c.node, hello_field(frame, b"availability_zone"))
+                {
+                    self.learn_reported_zone(node, zone);
+                }
                 self.after_login(conn, now);
             }
             (Expect::Hello, Some(text)) if is_unknown_command(&text) => {
@@ -162,7 +167,9 @@ impl Cluster {
         let waiting = core::mem::take(&mut c.waiting);
         let addr = c.addr.clone();
         let node = c.node;
-        if c.ask_zone {
+        // Unless the node said its zone in HELLO meanwhile.
+        let zone_known = node.is_some_and(|n| self.nodes[n].zone.is_some());
+        if c.ask_zone && !zone_known {
             self.send_zone_query(conn);
         }
         if let Some(node) = node {
@@ -190,6 +197,23 @@ impl Cluster {
         };
         self.drop_conn(conn, Some(error), now);
     }
+}
+
+/// A text field of a `HELLO` reply (a map, or a flat array in RESP2 terms).
+fn hello_field(frame: &Frame<'_>, name: &[u8]) -> Option<String> {
+    let value = frame.to_value();
+    let pairs: alloc::vec::Vec<(&crate::resp::Value, &crate::resp::Value)> = match &value {
+        crate::resp::Value::Map(entries) => entries.iter().map(|(k, v)| (k, v)).collect(),
+        crate::resp::Value::Array(items) => {
+            items.chunks_exact(2).map(|kv| (&kv[0], &kv[1])).collect()
+        }
+        _ => return None,
+    };
+    pairs
+        .into_iter()
+        .find(|(k, _)| k.as_bytes() == Some(name))
+        .and_then(|(_, v)| v.as_bytes())
+        .map(|b| String::from_utf8_lossy(b).into_owned())
 }
 
 /// A server that does not know HELLO (Redis before 6) or refuses protocol 3.

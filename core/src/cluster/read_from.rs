@@ -132,6 +132,17 @@ impl Cluster {
         }
     }
 
+    /// A node reported its zone (HELLO, the topology): taken unless the configuration names
+    /// the node's zone itself. No `INFO SERVER` is needed for it then.
+    pub(crate) fn learn_reported_zone(&mut self, node: usize, zone: alloc::string::String) {
+        let addr = &self.nodes[node].addr;
+        let configured = self.config.node_zones.iter().any(|(a, _)| a == addr);
+        if !configured && !zone.is_empty() {
+            self.nodes[node].zone = Some(zone);
+            self.nodes[node].zone_asked = true;
+        }
+    }
+
     /// The `INFO SERVER` reply: take the `availability_zone` field when there is one.
     pub(crate) fn on_zone_reply(&mut self, conn: Key, frame: &Frame<'_>) {
         let Some(node) = self.conns.get(conn).and_then(|c| c.node) else {

@@ -619,15 +619,20 @@ impl Cluster {
         for n in &mut self.nodes {
             n.listed = false;
         }
-        let listed: Vec<(Addr, crate::topology::Role)> =
-            topology.nodes().map(|n| (n.addr.clone(), n.role)).collect();
-        for (addr, role) in listed {
+        let listed: Vec<(Addr, crate::topology::Role, Option<String>)> = topology
+            .nodes()
+            .map(|n| (n.addr.clone(), n.role, n.zone.clone()))
+            .collect();
+        for (addr, role, zone) in listed {
             let i = self.node_for(&addr);
             // An address listed twice (nodes behind one endpoint) is a primary if either is.
             if !self.nodes[i].listed || role == crate::topology::Role::Primary {
                 self.nodes[i].role = role;
             }
             self.nodes[i].listed = true;
+            if let Some(zone) = zone {
+                self.learn_reported_zone(i, zone);
+            }
         }
         self.slots.iter_mut().for_each(|s| *s = NO_NODE);
         self.primaries.clear();

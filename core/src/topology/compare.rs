@@ -148,6 +148,7 @@ mod tests {
             role,
             health,
             replication_offset: None,
+            zone: None,
         }
     }
 

@@ -154,6 +154,7 @@ pub(super) struct RawNode<'a> {
     pub role: Option<Role>,
     pub health: Health,
     pub replication_offset: Option<i64>,
+    pub zone: Option<&'a str>,
 }
 
 impl<'a> RawNode<'a> {
@@ -169,6 +170,7 @@ impl<'a> RawNode<'a> {
             role: None,
             health: Health::Online,
             replication_offset: None,
+            zone: None,
         }
     }
 
@@ -222,6 +224,7 @@ impl<'a> RawNode<'a> {
             role,
             health: self.health,
             replication_offset: self.replication_offset,
+            zone: self.zone.map(str::to_owned),
         }))
     }
 }
@@ -254,6 +257,7 @@ pub(super) fn metadata<'a>(v: &'a Value, node: &mut RawNode<'a>) -> Result<(), T
         match key_bytes(k) {
             b"ip" => node.ip = opt_text(v, "ip")?,
             b"hostname" => node.hostname = opt_text(v, "hostname")?,
+            b"availability-zone" => node.zone = opt_text(v, "availability-zone")?,
             _ => {}
         }
     }

@@ -112,6 +112,9 @@ pub struct NodeInfo {
     pub health: Health,
     /// The replication offset (only `CLUSTER SHARDS` gives one).
     pub replication_offset: Option<i64>,
+    /// The node's availability zone, when the reply gives it (Valkey 9.1's
+    /// `availability-zone`, in `CLUSTER SHARDS` and in `CLUSTER SLOTS` metadata).
+    pub zone: Option<String>,
 }
 
 /// A primary, its replicas, and the slots they serve.

@@ -129,6 +129,8 @@ fn node(record: &Value) -> Result<RawNode<'_>, TopologyError> {
             b"role" => n.role = Some(role(v)?),
             b"replication-offset" => n.replication_offset = Some(integer(v, "replication-offset")?),
             b"health" => n.health = health(v)?,
+            // Valkey 9.1, when the node's `availability-zone` is configured.
+            b"availability-zone" => n.zone = opt_text(v, "availability-zone")?,
             _ => {}
         }
     }

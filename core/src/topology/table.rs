@@ -110,6 +110,7 @@ mod tests {
                 role: Role::Primary,
                 health: Health::Online,
                 replication_offset: None,
+                zone: None,
             }),
             replicas: Vec::new(),
         }

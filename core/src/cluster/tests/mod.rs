@@ -18,6 +18,7 @@ mod requests;
 mod scripts;
 mod shards_check;
 mod stall;
+mod zones;
 
 use bytes::Bytes;
 
