@@ -82,6 +82,13 @@ impl<R: Runtime> Builder<R> {
         self.config.protocol = protocol;
         self
     }
+    /// The numbered database every connection selects (`SELECT n` in its handshake): for
+    /// Valkey 9+ clusters started with `cluster-databases`. A server that refuses it fails
+    /// `connect` with [`Error::Config`] carrying its words. Also `redis://host:port/n`.
+    pub fn database(mut self, n: u32) -> Self {
+        self.config.database = Some(n);
+        self
+    }
     /// Deadline of each request, redirects and retries included (default 5 s).
     pub fn request_timeout(mut self, d: Duration) -> Self {
         self.config.request_timeout = micros(d);
@@ -231,6 +238,9 @@ impl<R: Runtime> Builder<R> {
                     self.config.username = with_password.username.clone();
                 }
             }
+        }
+        if let Some(database) = seeds.iter().find_map(|s| s.database) {
+            self.config.database.get_or_insert(database);
         }
         self.config.rng_seed = self.chosen_rng_seed();
         let options = DriverOptions {

@@ -10,6 +10,8 @@ pub(crate) struct Seed {
     pub(crate) tls: bool,
     pub(crate) username: Option<String>,
     pub(crate) password: Option<String>,
+    /// The database of a `/n` path (Valkey 9's numbered databases in cluster mode).
+    pub(crate) database: Option<u32>,
 }
 
 impl std::fmt::Debug for Seed {
@@ -19,6 +21,7 @@ impl std::fmt::Debug for Seed {
             .field("tls", &self.tls)
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("database", &self.database)
             .finish()
     }
 }
@@ -42,7 +45,7 @@ pub(crate) fn parse_seed(text: &str) -> Result<Seed, Error> {
         Some(_) => return Err(bad("only redis:// and rediss:// URLs are understood")),
         None => (false, text),
     };
-    // Anything after the authority (a database path, a query) is not for a cluster.
+    // After the authority: a `/n` database path; a query or fragment is ignored.
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, after) = rest.split_at(end);
     if after.contains('@') {
@@ -51,6 +54,16 @@ pub(crate) fn parse_seed(text: &str) -> Result<Seed, Error> {
              (%2F, %3F, %23)",
         ));
     }
+    let path = after
+        .strip_prefix('/')
+        .map(|p| p.split(['?', '#']).next().unwrap_or(""));
+    let database = match path {
+        None | Some("") => None,
+        Some(n) => Some(
+            n.parse::<u32>()
+                .map_err(|_| bad("the path must be a database number (/0, /1, ...)"))?,
+        ),
+    };
     let (userinfo, hostport) = match authority.rsplit_once('@') {
         Some((u, h)) => (Some(u), h),
         None => (None, authority),
@@ -80,6 +93,7 @@ pub(crate) fn parse_seed(text: &str) -> Result<Seed, Error> {
         tls,
         username,
         password,
+        database,
     })
 }
 
@@ -267,6 +281,31 @@ mod tests {
         ];
         for (text, redacted) in cases {
             assert_eq!(redact(text), redacted, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_path_names_the_database() {
+        let cases = [
+            ("redis://h:1/3", Some(3)),
+            ("redis://h:1/", None),
+            ("redis://h:1", None),
+            ("h:1/0", Some(0)),
+            ("rediss://u:pw@h:1/12?x=y", Some(12)),
+        ];
+        for (text, database) in cases {
+            assert_eq!(parse_seed(text).unwrap().database, database, "{text}");
+        }
+        for text in [
+            "redis://h:1/x",
+            "redis://h:1/-1",
+            "redis://u:hunter2@h:1/db0",
+        ] {
+            let e = parse_seed(text).unwrap_err().to_string();
+            assert!(
+                e.contains("database number") && !e.contains("hunter2"),
+                "{e}"
+            );
         }
     }
 

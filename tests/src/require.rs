@@ -114,6 +114,25 @@ pub fn require_server(major: u32, minor: u32, feature: &str) -> bool {
     }
 }
 
+/// True when the server is Valkey `major` or later; otherwise prints why the calling test is
+/// skipped (as [`require_server`] does).
+pub fn require_valkey(major: u32, feature: &str) -> bool {
+    match server_version() {
+        Some(v) if v.valkey && v.version.0 >= major => true,
+        other => {
+            let test = std::thread::current()
+                .name()
+                .unwrap_or("this test")
+                .to_owned();
+            let server = other.map_or("unknown".to_string(), |v| v.name());
+            eprintln!(
+                "SKIPPED: {test} needs {feature} (Valkey {major}+), and the server is {server}"
+            );
+            false
+        }
+    }
+}
+
 /// True when running under CI (`CI=true`), where skipping is not allowed.
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true"))

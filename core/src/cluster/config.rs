@@ -46,6 +46,9 @@ pub struct Config {
     pub password: Option<String>,
     /// `CLIENT SETNAME` for every connection (default: none).
     pub client_name: Option<String>,
+    /// `SELECT n` on every connection, in its handshake (Valkey 9+ clusters with
+    /// `cluster-databases`; default: none, database 0).
+    pub database: Option<u32>,
     /// RESP3 (default, via `HELLO 3`, falling back to RESP2 when the server lacks HELLO) or
     /// RESP2.
     pub protocol: Protocol,
@@ -125,6 +128,7 @@ impl Default for Config {
             username: None,
             password: None,
             client_name: None,
+            database: None,
             protocol: Protocol::Resp3,
             request_timeout: Duration::from_secs(5),
             stall_timeout: None,
@@ -156,6 +160,7 @@ impl fmt::Debug for Config {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("client_name", &self.client_name)
+            .field("database", &self.database)
             .field("protocol", &self.protocol)
             .field("request_timeout", &self.request_timeout)
             .field("stall_timeout", &self.stall_timeout)

@@ -56,6 +56,8 @@ pub(crate) enum Expect {
     Hello,
     Auth,
     SetName,
+    /// `SELECT n` of [`Config::database`](super::Config).
+    Select,
     ReadOnly,
     /// `INFO SERVER`, for the node's availability zone.
     Zone,

@@ -87,8 +87,20 @@ impl Cluster {
         }
     }
 
-    /// Logged in: replicas get `READONLY`; others are ready.
+    /// Logged in: the configured database is selected, replicas get `READONLY`; then the
+    /// connection is ready. Both are pipelined; the handshake ends with the last reply.
     fn after_login(&mut self, conn: Key, now: Instant) {
+        let database = self.config.database;
+        let Some(c) = self.conns.get_mut(conn) else {
+            return;
+        };
+        if let Some(n) = database {
+            c.handshake_pending += 1;
+            c.send(Expect::Select, |out| {
+                Cmd::new("SELECT").arg(alloc::format!("{n}")).encode(out)
+            });
+            self.signal_transmit(conn);
+        }
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
@@ -96,7 +108,7 @@ impl Cluster {
             c.handshake_pending += 1;
             c.send(Expect::ReadOnly, |out| Cmd::new("READONLY").encode(out));
             self.signal_transmit(conn);
-        } else {
+        } else if c.handshake_pending == 0 {
             self.conn_ready(conn, now);
         }
     }
@@ -153,7 +165,12 @@ impl Cluster {
                     self.after_login(conn, now);
                 }
             }
-            (Expect::ReadOnly, None) => self.conn_ready(conn, now),
+            (Expect::Select, Some(text)) => self.database_refused(conn, text, now),
+            (Expect::ReadOnly | Expect::Select, None) => {
+                if c.handshake_pending == 0 {
+                    self.conn_ready(conn, now);
+                }
+            }
             _ => {}
         }
     }
@@ -184,6 +201,17 @@ impl Cluster {
         // A blocking command's connection whose command went away while it connected.
         self.release_dedicated(conn);
         self.reconcile_subscriptions(now);
+    }
+
+    /// `SELECT n` refused (no such database; Redis allows none in cluster mode): nothing
+    /// routed here can run in the database asked for, and no other node will differ.
+    fn database_refused(&mut self, conn: Key, message: Bytes, now: Instant) {
+        let error = Error::Config(format!(
+            "the server refused SELECT {}: {}",
+            self.config.database.unwrap_or(0),
+            String::from_utf8_lossy(&message)
+        ));
+        self.drop_conn(conn, Some(error), now);
     }
 
     /// Credentials refused: nothing routed to this connection can succeed.

@@ -87,7 +87,7 @@ impl Cluster {
             return false;
         };
         match entry.expect {
-            Expect::Hello | Expect::Auth | Expect::SetName | Expect::ReadOnly => {
+            Expect::Hello | Expect::Auth | Expect::SetName | Expect::Select | Expect::ReadOnly => {
                 self.on_handshake_reply(conn, entry.expect, frame, now)
             }
             Expect::Asking | Expect::LateReadOnly => {}

@@ -480,7 +480,11 @@ impl Cluster {
 
     /// A connection carrying (or about to carry) a query is gone.
     pub(crate) fn conn_lost_for_refresh(&mut self, conn: Key, error: Option<&Error>, now: Instant) {
-        if let (Some(refresh), Some(e @ Error::Auth { .. })) = (&mut self.refresh.current, error) {
+        // A refusal that every node would repeat (credentials, an unknown database) is the
+        // bootstrap's answer.
+        if let (Some(refresh), Some(e @ (Error::Auth { .. } | Error::Config(_)))) =
+            (&mut self.refresh.current, error)
+        {
             refresh.auth_error.get_or_insert_with(|| e.clone());
         }
         let reason = error.map_or_else(|| "connection lost".to_string(), |e| e.to_string());

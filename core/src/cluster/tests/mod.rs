@@ -8,6 +8,7 @@
 mod blocking;
 mod bootstrap;
 mod cancel;
+mod database;
 mod membership;
 mod pubsub;
 mod read_from;
