@@ -39,6 +39,8 @@ struct NodeReport {
     role: &'static str,
     health: &'static str,
     replication_offset: Option<i64>,
+    /// `redis 7.0.15`, `valkey 9.1.2`: from the node's own `INFO SERVER`.
+    server: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -74,6 +76,34 @@ fn node_report(n: &NodeInfo) -> NodeReport {
             Health::Failed => "failed",
         },
         replication_offset: n.replication_offset,
+        server: None,
+    }
+}
+
+/// What a node is, from its `INFO SERVER`: Valkey says `server_name:valkey` and its version
+/// in `valkey_version` (its `redis_version` is 7.2.4 whatever its release).
+fn server_identity(info: &str) -> Option<String> {
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+            .map(str::trim)
+    };
+    match field("server_name") {
+        Some("valkey") => field("valkey_version").map(|v| format!("valkey {v}")),
+        Some(other) => {
+            let version = field(&format!("{other}_version")).or(field("redis_version"));
+            version.map(|v| format!("{other} {v}"))
+        }
+        None => field("redis_version").map(|v| format!("redis {v}")),
+    }
+}
+
+async fn node_server(client: &keyslot::tokio::Client, addr: &Addr) -> Option<String> {
+    match client.send_to(addr, Cmd::new("INFO").arg("SERVER")).await {
+        Ok(Value::BulkString(text)) | Ok(Value::Verbatim { text, .. }) => {
+            server_identity(&String::from_utf8_lossy(&text))
+        }
+        _ => None,
     }
 }
 
@@ -100,7 +130,7 @@ async fn build_report(
     seeds: &[String],
     topology: &Topology,
 ) -> Report {
-    let shards: Vec<ShardReport> = topology
+    let mut shards: Vec<ShardReport> = topology
         .shards()
         .iter()
         .map(|s| ShardReport {
@@ -110,6 +140,15 @@ async fn build_report(
             replicas: s.replicas.iter().map(node_report).collect(),
         })
         .collect();
+    for (shard, report) in topology.shards().iter().zip(&mut shards) {
+        let nodes = shard.primary.iter().chain(&shard.replicas);
+        let reports = report.primary.iter_mut().chain(&mut report.replicas);
+        for (node, r) in nodes.zip(reports) {
+            if node.health != Health::Failed {
+                r.server = node_server(client, &node.addr).await;
+            }
+        }
+    }
     let fingerprint = topology.fingerprint();
     let mut agreement = Vec::new();
     let mut migrating = Vec::new();
@@ -161,11 +200,16 @@ async fn check_node(client: &keyslot::tokio::Client, addr: &Addr, expected: u64)
         .send_to(addr, Cmd::new("CLUSTER").arg("SHARDS"))
         .await;
     let mut slots = false;
-    if matches!(&reply, Err(Error::Server(t)) if t.starts_with(b"ERR unknown subcommand")) {
+    // Redis 6.2 says `ERR Unknown subcommand`, 7.0 `ERR unknown subcommand`.
+    let unknown = |t: &[u8]| {
+        t.to_ascii_lowercase()
+            .starts_with(b"err unknown subcommand")
+    };
+    if matches!(&reply, Err(Error::Server(t)) if unknown(t)) {
         reply = client.send_to(addr, Cmd::new("CLUSTER").arg("SLOTS")).await;
         slots = true;
     }
-    let view = reply.map_err(|e| e.to_string()).and_then(|v| {
+    let mut view = reply.map_err(|e| e.to_string()).and_then(|v| {
         let parsed = if slots {
             Topology::from_cluster_slots(&v, addr)
         } else {
@@ -173,6 +217,15 @@ async fn check_node(client: &keyslot::tokio::Client, addr: &Addr, expected: u64)
         };
         parsed.map_err(|e| e.to_string())
     });
+    // As the library does: a SHARDS view with slots uncovered (Redis 7.4.1 after a
+    // failover) is checked against CLUSTER SLOTS.
+    if !slots && view.as_ref().is_ok_and(|t| t.uncovered_slots() > 0) {
+        if let Ok(v) = client.send_to(addr, Cmd::new("CLUSTER").arg("SLOTS")).await {
+            if let Ok(t) = Topology::from_cluster_slots(&v, addr) {
+                view = Ok(t);
+            }
+        }
+    }
     match view {
         Ok(t) if t.fingerprint() == expected => NodeCheck {
             node: addr.to_string(),
@@ -279,9 +332,10 @@ fn print_text(r: &Report) {
             .chain(s.replicas.iter().map(|p| ("replica", p)))
         {
             println!(
-                "  {label:<8} {:<24} {:<8} id {:.8}  ip {}  hostname {}  offset {}",
+                "  {label:<8} {:<24} {:<8} {:<14} id {:.8}  ip {}  hostname {}  offset {}",
                 n.endpoint,
                 n.health,
+                n.server.as_deref().unwrap_or("-"),
                 n.id,
                 n.ip.as_deref().unwrap_or("-"),
                 n.hostname.as_deref().unwrap_or("-"),
@@ -327,6 +381,16 @@ fn print_text(r: &Report) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn servers_are_named_by_their_own_fields() {
+        let valkey =
+            "# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:9.1.2\r\n";
+        assert_eq!(server_identity(valkey).as_deref(), Some("valkey 9.1.2"));
+        let redis = "# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\n";
+        assert_eq!(server_identity(redis).as_deref(), Some("redis 7.0.15"));
+        assert_eq!(server_identity("nothing"), None);
+    }
 
     #[test]
     fn migration_markers_are_read_from_the_nodes_own_line() {

@@ -40,6 +40,15 @@ fn a_healthy_cluster_and_a_migrating_slot() {
     assert_eq!((primaries, replicas), (3, 3));
     assert_eq!(json["slots_covered"], 16384);
     assert_eq!(json["healthy"], true);
+    // Each node names its server and version, Valkey by its own fields.
+    let want = keyslot_tests::require::server_version().map(|v| v.name());
+    for shard in shards {
+        let primary = shard["primary"]["server"].as_str();
+        assert!(primary.is_some(), "{shard}");
+        if let Some(want) = &want {
+            assert_eq!(primary, Some(want.as_str()), "{shard}");
+        }
+    }
     assert!(json["migrating"].as_array().is_some_and(Vec::is_empty));
 
     // Pause a migration after the source is MIGRATING and look.
