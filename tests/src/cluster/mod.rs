@@ -60,6 +60,7 @@
 //! port of the kind the asking connection uses).
 
 mod admin;
+mod atomic_migrate;
 mod failover;
 mod form;
 mod harness;
