@@ -97,6 +97,7 @@ impl Cluster {
                 self.release_dedicated(conn);
             }
         }
+        self.close_if_drained(conn);
         self.conns.get(conn).is_some()
     }
 
