@@ -43,8 +43,13 @@
 //! - A command that was written to a connection that then failed is retried only when it is
 //!   read-only; otherwise its reply is [`Error::OutcomeUnknown`]. Commands that never left
 //!   the machine are re-routed freely.
-//! - A MOVED storm causes one rediscovery per [`Config::refresh_interval`]; each rediscovery
-//!   asks at most [`Config::refresh_fanout`] distinct nodes.
+//! - A MOVED storm causes one rediscovery per [`Config::refresh_interval`] (per
+//!   [`Config::refresh_interval_degraded`] while redirects name nodes the view lacks, whose
+//!   commands wait for it); each rediscovery asks at most [`Config::refresh_fanout`]
+//!   distinct nodes.
+//! - Credentials go only to seeds and to nodes the cluster's view lists: no connection is
+//!   opened to an address a redirect names unless a view lists it (see `membership.rs`);
+//!   connections to nodes that leave the view close once their requests are done.
 //! - The same inputs give the same outputs: random choices come from [`Config::rng_seed`].
 
 mod aggregate;
