@@ -20,7 +20,9 @@
 //! names the very node that answered, or a name that stands for all of them. So it is
 //! followed only to a listed node other than the one that answered, and otherwise resolved
 //! through the view like an unknown target. A `?` host (a hostname not announced yet) is
-//! resolved through the view too.
+//! resolved through the view too. (An `ASK` without host behind a configuration endpoint
+//! cannot be resolved at all — the view still gives the slot to the node that asked — so it
+//! bounces to the redirect limit; reconnecting to the name would reach an arbitrary node.)
 
 use alloc::string::String;
 use alloc::vec::Vec;

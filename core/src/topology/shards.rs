@@ -42,8 +42,11 @@ impl Topology {
     }
 }
 
+/// A shard record as read: its slot ranges and its nodes.
+type ShardRecord<'a> = (Vec<(u16, u16)>, Vec<RawNode<'a>>);
+
 /// One shard record: its slot ranges and its nodes as read.
-fn shard(record: &Value) -> Result<(Vec<(u16, u16)>, Vec<RawNode<'_>>), TopologyError> {
+fn shard(record: &Value) -> Result<ShardRecord<'_>, TopologyError> {
     let (mut slots, mut nodes) = (None, None);
     for (k, v) in pairs(record, "shard")? {
         match key_bytes(k) {
