@@ -32,6 +32,20 @@
 //! `host:port`, `redis://user:password@host:port`, `rediss://...` (TLS, feature `tls`).
 //! Names are resolved afresh on every connection, and every address of a name is tried.
 //! A custom [`Resolve`] can be injected.
+//!
+//! # Who gets connected to
+//!
+//! Every connection carries the credentials, so the client connects only to the seeds and to
+//! the nodes the cluster's own topology lists. A MOVED or ASK naming any other address waits
+//! for a rediscovery and is routed by its slot; if the fresh view still does not list the
+//! address, the command fails with [`Error::NotInCluster`] (with `CLUSTER SLOTS`-only servers,
+//! whose view omits nodes without slots, it bounces to [`Error::TooManyRedirects`]). Nodes
+//! the topology stops listing have their connections closed once their requests are done.
+//!
+//! A node announced without an endpoint (`cluster-preferred-endpoint-type unknown-endpoint`)
+//! is reached at its own IP, never at the name that was asked: behind a configuration
+//! endpoint that name stands for every node. A `MOVED slot :port` is followed through the
+//! topology in that case.
 
 mod builder;
 mod client;

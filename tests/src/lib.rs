@@ -5,6 +5,8 @@
 //!   hostname / same-port / TLS / ACL deployments, resharding, failover and scale-out.
 //! - [`client`]: a tiny blocking pipelining client ([`Conn`]) built on the core's encoder and
 //!   decoder, for talking to such a server before the real client exists.
+//! - [`fake_node`]: a node that lies (redirects to an address of the test's choosing) and a
+//!   listener that records what reaches it, for the promises about misbehaving peers.
 //! - [`require`]: the skip-unless-installed convention ([`require_redis`]); under `CI=true`
 //!   a missing server fails the test instead.
 //! - [`runtimes`]: one client scenario on every runtime (tokio, smol, async-std, blocking),
@@ -16,6 +18,7 @@
 pub mod blackhole;
 pub mod client;
 pub mod cluster;
+pub mod fake_node;
 pub mod fuzz_targets;
 pub mod require;
 pub mod runtimes;

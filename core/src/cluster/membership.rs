@@ -20,10 +20,14 @@
 //! names the very node that answered, or a name that stands for all of them. So it is
 //! followed only to a listed node other than the one that answered, and otherwise resolved
 //! through the view like an unknown target. A `?` host (a hostname not announced yet) is
-//! resolved through the view too.
+//! resolved through the view too. (An `ASK` without host behind a configuration endpoint
+//! cannot be resolved at all — the view still gives the slot to the node that asked — so it
+//! bounces to the redirect limit; reconnecting to the name would reach an arbitrary node.)
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
+use super::job::Target;
 use super::redirect::Redirect;
 use super::slab::Key;
 use super::{Cluster, Error, Event, RefreshTrigger};
@@ -126,5 +130,109 @@ impl Cluster {
         }
         self.unrouted.push(key);
         self.request_refresh(RefreshTrigger::UnknownNode, now);
+    }
+}
+
+impl Cluster {
+    /// A new view was applied: let go of the nodes it does not list (see the module docs).
+    pub(crate) fn prune_departed(&mut self) {
+        let departed: Vec<usize> = (0..self.nodes.len())
+            .filter(|&n| !self.nodes[n].listed && !self.nodes[n].vacant)
+            .collect();
+        let conns = &self.conns;
+        self.draining.retain(|&k| conns.get(k).is_some());
+        if departed.is_empty() {
+            return;
+        }
+        let theirs: Vec<Key> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| c.node.is_some_and(|n| !self.nodes[n].listed))
+            .map(|(k, _)| k)
+            .collect();
+        for conn in theirs {
+            self.let_go(conn);
+        }
+        let referenced = self.referenced_nodes();
+        for n in departed {
+            if !referenced[n] {
+                self.free_node(n);
+            }
+        }
+    }
+
+    /// `conn` no longer serves its departed node: closed now when idle, else drained.
+    fn let_go(&mut self, conn: Key) {
+        let Some(c) = self.conns.get(conn) else {
+            return;
+        };
+        let idle = c.inflight.is_empty() && c.waiting.is_empty();
+        if let Some(node) = c.node {
+            self.nodes[node].forget_conn(conn);
+        }
+        if idle {
+            self.retire_conn(conn);
+        } else if !self.draining.contains(&conn) {
+            self.draining.push(conn);
+        }
+    }
+
+    /// A reply was read on `conn`: a drained connection of a departed node closes once it
+    /// has nothing left to answer, and its node's entry goes when nothing names it any more.
+    pub(crate) fn close_if_drained(&mut self, conn: Key) {
+        if !self.draining.contains(&conn) {
+            return;
+        }
+        let Some(c) = self.conns.get(conn) else {
+            return self.draining.retain(|&k| k != conn);
+        };
+        if !c.inflight.is_empty() || !c.waiting.is_empty() {
+            return;
+        }
+        let node = c.node;
+        self.draining.retain(|&k| k != conn);
+        self.retire_conn(conn);
+        if let Some(n) = node.filter(|&n| !self.nodes[n].listed && !self.nodes[n].vacant) {
+            if !self.referenced_nodes()[n] {
+                self.free_node(n);
+            }
+        }
+    }
+
+    /// Which node entries something still refers to by index (besides the slot table and
+    /// the replica lists, which only name listed nodes).
+    fn referenced_nodes(&self) -> Vec<bool> {
+        let mut referenced = alloc::vec![false; self.nodes.len()];
+        let mut mark = |n: usize| {
+            if let Some(r) = referenced.get_mut(n) {
+                *r = true;
+            }
+        };
+        for (_, c) in self.conns.iter() {
+            c.node.into_iter().for_each(&mut mark);
+        }
+        for (_, j) in self.jobs.iter() {
+            if let Target::Node(n) = j.target {
+                mark(n);
+            }
+            j.ask.into_iter().for_each(&mut mark);
+            j.trail.iter().for_each(|&n| mark(n as usize));
+        }
+        self.pubsub.home.into_iter().for_each(&mut mark);
+        referenced
+    }
+
+    /// Forget node `n` and keep its entry for reuse.
+    fn free_node(&mut self, n: usize) {
+        let Some(node) = self.nodes.get_mut(n) else {
+            return;
+        };
+        let addr = core::mem::replace(&mut node.addr, Addr::new("", 0));
+        *node = super::Node::new(Addr::new("", 0), None);
+        node.vacant = true;
+        if self.node_index.get(&addr) == Some(&n) {
+            self.node_index.remove(&addr);
+        }
+        self.free_nodes.push(n);
     }
 }

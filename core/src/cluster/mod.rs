@@ -43,8 +43,13 @@
 //! - A command that was written to a connection that then failed is retried only when it is
 //!   read-only; otherwise its reply is [`Error::OutcomeUnknown`]. Commands that never left
 //!   the machine are re-routed freely.
-//! - A MOVED storm causes one rediscovery per [`Config::refresh_interval`]; each rediscovery
-//!   asks at most [`Config::refresh_fanout`] distinct nodes.
+//! - A MOVED storm causes one rediscovery per [`Config::refresh_interval`] (per
+//!   [`Config::refresh_interval_degraded`] while redirects name nodes the view lacks, whose
+//!   commands wait for it); each rediscovery asks at most [`Config::refresh_fanout`]
+//!   distinct nodes.
+//! - Credentials go only to seeds and to nodes the cluster's view lists: no connection is
+//!   opened to an address a redirect names unless a view lists it (see `membership.rs`);
+//!   connections to nodes that leave the view close once their requests are done.
 //! - The same inputs give the same outputs: random choices come from [`Config::rng_seed`].
 
 mod aggregate;
@@ -191,9 +196,31 @@ pub(crate) struct Node {
     pub(crate) pubsub_conn: Option<Key>,
     /// Its connection read nothing for the stall timeout with replies due (see `stall.rs`).
     pub(crate) stalled: bool,
+    /// A free entry, waiting to be reused for a new node (see [`membership`]).
+    pub(crate) vacant: bool,
 }
 
 impl Node {
+    fn new(addr: Addr, zone: Option<alloc::string::String>) -> Node {
+        Node {
+            addr,
+            conn: None,
+            role: Role::Primary,
+            listed: false,
+            failures: 0,
+            down_until: None,
+            replicas: Vec::new(),
+            next_replica: 0,
+            zone_asked: zone.is_some(),
+            zone,
+            latency: None,
+            idle_blocking: Vec::new(),
+            pubsub_conn: None,
+            stalled: false,
+            vacant: false,
+        }
+    }
+
     /// Failed recently (no new connection attempt before its backoff ends), or stalled.
     pub(crate) fn is_down(&self, now: Instant) -> bool {
         self.stalled || self.down_until.is_some_and(|t| t > now)
@@ -221,8 +248,14 @@ pub struct Cluster {
     pub(crate) seeds: Vec<Addr>,
     pub(crate) rng: Rng,
     pub(crate) conns: Slab<Conn>,
+    /// Every node the machine keeps state for; indices are stable while anything refers to
+    /// them, and [`membership`] frees and reuses the entries of departed nodes.
     pub(crate) nodes: Vec<Node>,
     pub(crate) node_index: BTreeMap<Addr, usize>,
+    /// Vacant entries of `nodes`.
+    pub(crate) free_nodes: Vec<usize>,
+    /// Connections of departed nodes, closed once their last reply is read.
+    pub(crate) draining: Vec<Key>,
     /// The primary of each slot, as a node index, or [`NO_NODE`].
     pub(crate) slots: Vec<u32>,
     /// The nodes that own slots, for keyless commands.
@@ -252,6 +285,8 @@ impl Cluster {
             conns: Slab::default(),
             nodes: Vec::new(),
             node_index: BTreeMap::new(),
+            free_nodes: Vec::new(),
+            draining: Vec::new(),
             slots: alloc::vec![NO_NODE; crate::SLOT_COUNT as usize],
             primaries: Vec::new(),
             topology: None,
@@ -355,34 +390,29 @@ impl Cluster {
         self.outputs.push_back(Output::Event(event));
     }
 
-    /// The node index for `addr`, adding the node when it is new.
+    /// The node index for `addr`, adding the node when it is new (in a vacant entry when
+    /// there is one).
     pub(crate) fn node_for(&mut self, addr: &Addr) -> usize {
         if let Some(&i) = self.node_index.get(addr) {
             return i;
         }
-        let i = self.nodes.len();
         let zone = self
             .config
             .node_zones
             .iter()
             .find(|(a, _)| a == addr)
             .map(|(_, zone)| zone.clone());
-        self.nodes.push(Node {
-            addr: addr.clone(),
-            conn: None,
-            role: Role::Primary,
-            listed: false,
-            failures: 0,
-            down_until: None,
-            replicas: Vec::new(),
-            next_replica: 0,
-            zone_asked: zone.is_some(),
-            zone,
-            latency: None,
-            idle_blocking: Vec::new(),
-            pubsub_conn: None,
-            stalled: false,
-        });
+        let node = Node::new(addr.clone(), zone);
+        let i = match self.free_nodes.pop() {
+            Some(i) => {
+                self.nodes[i] = node;
+                i
+            }
+            None => {
+                self.nodes.push(node);
+                self.nodes.len() - 1
+            }
+        };
         self.node_index.insert(addr.clone(), i);
         i
     }

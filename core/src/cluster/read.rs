@@ -104,6 +104,7 @@ impl Cluster {
                 self.release_dedicated(conn);
             }
         }
+        self.close_if_drained(conn);
         self.conns.get(conn).is_some()
     }
 

@@ -248,7 +248,7 @@ impl Cluster {
         let mut ready = Vec::new();
         let mut others = Vec::new();
         for (i, n) in self.nodes.iter().enumerate() {
-            if n.listed != listed || n.is_down(now) {
+            if n.vacant || n.listed != listed || n.is_down(now) {
                 continue;
             }
             let connected = n
@@ -672,6 +672,7 @@ impl Cluster {
         self.move_misplaced_subscriptions(now);
         self.withdraw_departed_legs(now);
         self.leave_stalled_nodes(now);
+        self.prune_departed();
     }
 
     /// Record, on each primary, the replicas reads may go to: online and, when the reply
@@ -716,7 +717,7 @@ impl Cluster {
                 continue;
             };
             match self.node_index.get(&addr).copied() {
-                Some(node) if self.nodes[node].conn.is_none() => {
+                Some(node) if self.nodes[node].listed && self.nodes[node].conn.is_none() => {
                     self.nodes[node].conn = Some(conn);
                     if let Some(c) = self.conns.get_mut(conn) {
                         c.node = Some(node);

@@ -330,3 +330,126 @@ fn an_empty_host_naming_another_listed_node_is_followed_at_once() {
     net.data(seed, b"$1\r\nv\r\n");
     assert_eq!(net.single(id), &Ok(bulk("v")));
 }
+
+/// The three-shard cluster after shard 3 (10.0.0.3 and its replica 10.0.0.6) was scaled in:
+/// its slots went to 10.0.0.2.
+fn scaled_in() -> Value {
+    cluster_slots(&[
+        (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
+        (5461, 16383, "10.0.0.2:7000", &["10.0.0.5:7000"]),
+    ])
+}
+
+/// A client with a ready connection to each primary of [`three_shards`].
+fn connected_to_every_primary() -> (Net, [ConnId; 3]) {
+    let mut net = ready_client(Config::default());
+    let mut conns = Vec::new();
+    for (range, node) in [
+        (0..5461, "10.0.0.1:7000"),
+        (5461..10923, "10.0.0.2:7000"),
+        (10923..16384, "10.0.0.3:7000"),
+    ] {
+        let key = super::rediscovery::key_in(range);
+        let id = net.submit(Cmd::new("GET").arg(&key));
+        let conn = net.accept(node);
+        assert_eq!(net.take_sent(conn), [["GET", key.as_str()]]);
+        net.data(conn, b"$-1\r\n");
+        assert_eq!(net.single(id), &Ok(Value::Null));
+        conns.push(conn);
+    }
+    (net, [conns[0], conns[1], conns[2]])
+}
+
+/// Start a rediscovery (a MOVED between two listed nodes asks for one) and let its round
+/// begin: every connected primary is asked.
+fn start_rediscovery(net: &mut Net, conns: [ConnId; 3]) {
+    let key = super::rediscovery::key_in(0..5461);
+    let id = net.submit(Cmd::new("GET").arg(&key));
+    assert_eq!(net.take_sent(conns[0]), [["GET", key.as_str()]]);
+    let slot = crate::key_slot(key.as_bytes());
+    net.reply(
+        conns[0],
+        &error(&alloc::format!("MOVED {slot} 10.0.0.2:7000")),
+    );
+    assert_eq!(net.take_sent(conns[1]), [["GET", key.as_str()]]);
+    net.data(conns[1], b"$-1\r\n");
+    assert_eq!(net.single(id), &Ok(Value::Null));
+    net.advance(Duration::from_secs(1));
+    for conn in conns {
+        let sent = net.take_sent(conn);
+        assert!(sent.iter().any(|c| c[0] == "CLUSTER"), "{conn:?}: {sent:?}");
+    }
+}
+
+#[test]
+fn a_departed_node_s_idle_connection_closes_with_the_new_view() {
+    let (mut net, conns) = connected_to_every_primary();
+    start_rediscovery(&mut net, conns);
+    // The departing node still reports the old view; the others outvote it.
+    net.reply(conns[2], &three_shards());
+    net.reply(conns[0], &scaled_in());
+    assert!(!net.closed.contains(&conns[2]));
+    net.reply(conns[1], &scaled_in());
+    assert_eq!(net.cluster.slot_owner(12182), Some(&addr("10.0.0.2:7000")));
+    assert!(net.closed.contains(&conns[2]), "idle: closed with the view");
+    for gone in ["10.0.0.3:7000", "10.0.0.6:7000"] {
+        assert!(
+            !net.cluster.node_index.contains_key(&addr(gone)),
+            "{gone} is forgotten"
+        );
+    }
+    assert_eq!(net.cluster.free_nodes.len(), 2);
+    // Bounded by the nodes listed (4) plus the seed.
+    assert!(net.cluster.connection_count() <= 4 + 1);
+    assert_eq!(net.cluster.connection_count(), 2);
+}
+
+#[test]
+fn a_departed_node_s_connection_serves_its_requests_in_flight_then_closes() {
+    let (mut net, conns) = connected_to_every_primary();
+    let pending = net.submit(Cmd::new("GET").arg("foo"));
+    assert_eq!(net.take_sent(conns[2]), [["GET", "foo"]]);
+    start_rediscovery(&mut net, conns);
+    net.reply(conns[0], &scaled_in());
+    net.reply(conns[1], &scaled_in());
+    assert_eq!(net.cluster.slot_owner(12182), Some(&addr("10.0.0.2:7000")));
+    assert!(
+        !net.closed.contains(&conns[2]),
+        "a request is in flight on it"
+    );
+    assert!(
+        net.cluster.node_index.contains_key(&addr("10.0.0.3:7000")),
+        "its node's entry stays while its connection does"
+    );
+    assert!(!net.cluster.node_index.contains_key(&addr("10.0.0.6:7000")));
+    // Nothing new goes there: a command for its old slots goes to the new owner.
+    let other = net.submit(Cmd::new("GET").arg("foo"));
+    assert!(took_get_foo(&mut net, conns[1]));
+    net.data(conns[1], b"$1\r\nw\r\n");
+    assert_eq!(net.single(other), &Ok(bulk("w")));
+    // Its replies arrive: the request in flight gets its answer, then the connection goes.
+    net.data(conns[2], b"$1\r\nv\r\n");
+    assert_eq!(net.single(pending), &Ok(bulk("v")));
+    assert!(!net.closed.contains(&conns[2]), "one more reply expected");
+    net.reply(conns[2], &scaled_in());
+    assert!(net.closed.contains(&conns[2]));
+    assert!(!net.cluster.node_index.contains_key(&addr("10.0.0.3:7000")));
+    assert_eq!(net.cluster.connection_count(), 2);
+
+    // A node that joins later takes a freed entry, and is routed to as itself.
+    let vacant = net.cluster.free_nodes.len();
+    let joined = cluster_slots(&[
+        (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
+        (5461, 10922, "10.0.0.2:7000", &["10.0.0.5:7000"]),
+        (10923, 16383, "10.0.0.8:7000", &[]),
+    ]);
+    let id = net.submit(Cmd::new("GET").arg("foo"));
+    assert!(took_get_foo(&mut net, conns[1]));
+    net.reply(conns[1], &error("MOVED 12182 10.0.0.8:7000"));
+    rediscover(&mut net, &joined);
+    assert_eq!(net.cluster.free_nodes.len(), vacant - 1);
+    let new = net.ensure_accepted("10.0.0.8:7000");
+    assert!(took_get_foo(&mut net, new));
+    net.data(new, b"$1\r\nx\r\n");
+    assert_eq!(net.single(id), &Ok(bulk("x")));
+}
