@@ -47,12 +47,11 @@ async fn load<F: Flavor>(
             let get = client.send(Cmd::new("GET").arg(key)).await;
             report.worst = report.worst.max(began.elapsed());
             report.ops += 2;
-            if set != Ok(ok()) || get != Ok(bulk(&value)) {
-                if report.errors.len() < 5 {
-                    report
-                        .errors
-                        .push(format!("{key}: SET {set:?}, GET {get:?}"));
-                }
+            let failed = set != Ok(ok()) || get != Ok(bulk(&value));
+            if failed && report.errors.len() < 5 {
+                report
+                    .errors
+                    .push(format!("{key}: SET {set:?}, GET {get:?}"));
             }
         }
     }
@@ -81,7 +80,7 @@ async fn migration_under_load<F: Flavor>(cluster: &RedisCluster) {
     let client = TestClient::<F>::connect(builder).await.expect("connects");
     let slots: Vec<u16> = ranges.iter().flat_map(|&(a, b)| a..=b).collect();
     // Keys for the migration to carry, so that it lasts.
-    let filler = vec![b'f'; 100];
+    let filler = [b'f'; 100];
     for chunk in 0..FILLER_KEYS / 1000 {
         let sets = (0..1000)
             .map(|i| {

@@ -166,10 +166,8 @@ impl Cluster {
                 }
             }
             (Expect::Select, Some(text)) => self.database_refused(conn, text, now),
-            (Expect::ReadOnly | Expect::Select, None) => {
-                if c.handshake_pending == 0 {
-                    self.conn_ready(conn, now);
-                }
+            (Expect::ReadOnly | Expect::Select, None) if c.handshake_pending == 0 => {
+                self.conn_ready(conn, now)
             }
             _ => {}
         }
