@@ -60,7 +60,9 @@ pub struct Config {
     /// node is left out of rediscoveries, which then run at the degraded interval until the
     /// cluster promotes a replica; its connection is closed once the cluster no longer lists
     /// it as a slot's primary. `None` (the default) derives it from the request timeout: a
-    /// fifth of it, 1 s by default. Blocking commands' waits do not count.
+    /// fifth of it, and at most 1 s (a cluster's own failure detection is often that quick:
+    /// a `cluster-node-timeout` of 1.5 s promotes a replica about 2 s after a freeze).
+    /// Blocking commands' waits do not count.
     pub stall_timeout: Option<Duration>,
     /// How long a connection may take to be established and through its handshake
     /// (default 2 s).
@@ -115,10 +117,12 @@ pub struct Config {
 
 impl Config {
     /// The stall timeout in force: [`Config::stall_timeout`], or a fifth of the request
-    /// timeout.
+    /// timeout, at most 1 s.
     pub fn effective_stall_timeout(&self) -> Duration {
-        self.stall_timeout
-            .unwrap_or(Duration::from_micros(self.request_timeout.as_micros() / 5))
+        self.stall_timeout.unwrap_or_else(|| {
+            let fifth = self.request_timeout.as_micros() / 5;
+            Duration::from_micros(fifth.min(1_000_000))
+        })
     }
 }
 

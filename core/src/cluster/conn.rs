@@ -151,11 +151,9 @@ pub(crate) struct Conn {
     /// Handshake replies still expected.
     pub(crate) handshake_pending: usize,
     pub(crate) read: Redacted<BytesMut>,
-    /// Replies read so far, and the count the last stall check saw with how many checks in
-    /// a row saw it unchanged (see `stall.rs`).
-    pub(crate) progress: u64,
-    pub(crate) seen_progress: u64,
-    pub(crate) quiet_checks: u8,
+    /// Since when the connection has waited without a reply: its last reply, or the moment
+    /// it became busy, whichever is later (see `stall.rs`).
+    pub(crate) quiet_since: crate::time::Instant,
     pub(crate) decoder: Decoder,
     pub(crate) frames: Frames,
 }
@@ -180,9 +178,7 @@ impl Conn {
             waiting: Vec::new(),
             handshake_pending: 0,
             read: Redacted(BytesMut::new()),
-            progress: 0,
-            seen_progress: 0,
-            quiet_checks: 0,
+            quiet_since: crate::time::Instant::ZERO,
             decoder: Decoder::with_limits(limits),
             frames: Frames::new(),
         }

@@ -151,8 +151,7 @@ impl Cluster {
         };
         if c.inflight.is_empty() {
             // Busy from now: the stall check counts silence from here.
-            c.seen_progress = c.progress;
-            c.quiet_checks = 0;
+            c.quiet_since = now;
         }
         if job.ask.take().is_some() {
             c.send(Expect::Asking, |out| Cmd::new("ASKING").encode(out));

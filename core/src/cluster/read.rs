@@ -69,7 +69,7 @@ impl Cluster {
             self.on_pubsub_frame(conn, frame, now);
             return self.conns.get(conn).is_some();
         }
-        c.progress = c.progress.wrapping_add(1);
+        c.quiet_since = now;
         if let Some(node) = c.node {
             self.nodes[node].stalled = false;
         }

@@ -201,8 +201,12 @@ impl Cluster {
     /// once. Thousands of clients polling through a failover thus cost a third of the
     /// queries, and see the promotion as soon as before, one round trip later.
     fn start_refresh(&mut self, trigger: RefreshTrigger, now: Instant) {
-        let probe =
-            self.refresh.fruitless > 0 && self.config.refresh_fanout > 1 && self.degraded(now);
+        // Not while a primary is stalled: its promotion is due any moment, and a probe would
+        // put a second round between the cluster's change and the client's.
+        let probe = self.refresh.fruitless > 0
+            && self.config.refresh_fanout > 1
+            && self.degraded(now)
+            && !self.stalled_primary();
         self.refresh.seq += 1;
         self.refresh.rounds_started += 1;
         self.refresh.last_start = Some(now);

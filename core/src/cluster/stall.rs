@@ -6,10 +6,11 @@
 //! gives up on the node and promotes a replica seconds later. Without a sign of its own the
 //! client would learn of the promotion only from deadlines missed.
 //!
-//! So connections are watched: every half stall timeout (see
+//! So connections are watched: every quarter of the stall timeout (see
 //! [`Config::stall_timeout`](super::Config)) a check looks at each node connection that has
-//! replies outstanding; one that three checks in a row find busy and without a new reply is
-//! *stalled* (silent for between one and one and a half stall timeouts). Its node is marked stalled
+//! replies outstanding; one that has read no reply for the stall timeout — counted from its
+//! last reply, or from when it became busy if that is later — is *stalled*: found between
+//! one and one and a quarter stall timeouts after it fell silent. Its node is marked stalled
 //! and counts as down: rediscoveries leave it out and stop waiting for it, and run at the
 //! degraded interval while it is a primary, so the promotion is seen within one interval of
 //! any node reporting it. When a view arrives in which the stalled node is no slot's
@@ -31,16 +32,11 @@ use super::timers::Timer;
 use super::{Cluster, Event, RefreshTrigger};
 use crate::time::{Duration, Instant};
 
-/// Checks in a row that see a connection busy and without a reply, to make it stalled. The
-/// first may come just after it became busy; the third comes at least one stall timeout
-/// later, and at most one and a half.
-const QUIET_CHECKS: u8 = 3;
-
 impl Cluster {
-    /// The check's period: half the stall timeout.
+    /// The check's period: a quarter of the stall timeout.
     fn stall_check_period(&self) -> Duration {
         let timeout = self.config.effective_stall_timeout();
-        Duration::from_micros((timeout.as_micros() / 2).max(1_000))
+        Duration::from_micros((timeout.as_micros() / 4).max(1_000))
     }
 
     /// A job was written: make sure the check runs.
@@ -58,6 +54,7 @@ impl Cluster {
             return;
         }
         self.stall_check_at = None;
+        let timeout = self.config.effective_stall_timeout();
         let mut busy = false;
         let mut stalled: Vec<Key> = Vec::new();
         let jobs = &self.jobs;
@@ -67,25 +64,18 @@ impl Cluster {
                 && !c.pubsub
                 && c.state != ConnState::Connecting
                 && !c.inflight.is_empty();
-            let waits = watched
-                && c.inflight.front().is_some_and(|e| match e.expect {
-                    Expect::Job { job, .. } => jobs.get(job).is_some_and(|j| j.server_waits),
-                    _ => false,
-                });
-            if !watched || waits {
-                c.quiet_checks = 0;
-                c.seen_progress = c.progress;
-                busy |= watched;
+            if !watched {
                 continue;
             }
             busy = true;
-            if c.progress != c.seen_progress {
-                c.seen_progress = c.progress;
-                c.quiet_checks = 0;
-                continue;
-            }
-            c.quiet_checks = c.quiet_checks.saturating_add(1);
-            if c.quiet_checks == QUIET_CHECKS {
+            let waits = c.inflight.front().is_some_and(|e| match e.expect {
+                Expect::Job { job, .. } => jobs.get(job).is_some_and(|j| j.server_waits),
+                _ => false,
+            });
+            if waits {
+                // The server waits on purpose; the clock starts again after its answer.
+                c.quiet_since = now;
+            } else if now.saturating_duration_since(c.quiet_since) >= timeout {
                 stalled.push(key);
             }
         }

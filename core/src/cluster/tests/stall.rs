@@ -40,12 +40,13 @@ fn a_silent_primary_is_stalled_after_the_stall_timeout_and_left_for_its_promoted
     let incr = net.submit(Cmd::new("INCR").arg("foo"));
     assert_eq!(net.take_sent(frozen).len(), 2);
     // The default stall timeout is a fifth of the 5 s request timeout.
-    for _ in 0..2 {
-        net.advance(Duration::from_millis(500));
+    for _ in 0..3 {
+        net.advance(Duration::from_millis(250));
     }
+    net.advance(Duration::from_millis(249));
     assert_eq!(stalled_events(&net), 0, "not before the stall timeout");
-    net.advance(Duration::from_millis(500));
-    assert_eq!(stalled_events(&net), 1, "by one and a half stall timeouts");
+    net.advance(Duration::from_millis(1));
+    assert_eq!(stalled_events(&net), 1, "at the check that follows it");
     // The rediscovery it starts leaves the silent node out.
     assert!(
         net.take_sent(frozen).is_empty(),
@@ -105,6 +106,54 @@ fn a_silent_primary_is_stalled_after_the_stall_timeout_and_left_for_its_promoted
     );
     net.reply(new, &bulk("v"));
     assert_eq!(net.single(get), &Ok(bulk("v")));
+}
+
+#[test]
+fn a_busy_connection_that_falls_silent_is_stalled_within_one_and_a_quarter_timeouts() {
+    let mut net = all_connected();
+    let conn = net.conn_to("10.0.0.3:7000");
+    // Answered traffic until the node freezes at a moment between two checks.
+    for _ in 0..7 {
+        let get = net.submit(Cmd::new("GET").arg("foo"));
+        net.take_sent(conn);
+        net.advance(Duration::from_millis(100));
+        net.reply(conn, &bulk("v"));
+        assert_eq!(net.single(get), &Ok(bulk("v")));
+    }
+    net.submit(Cmd::new("GET").arg("foo"));
+    let frozen_at = net.now;
+    while stalled_events(&net) == 0 {
+        assert!(
+            net.now - frozen_at <= Duration::from_millis(1250),
+            "not within 1.25 s"
+        );
+        net.advance(Duration::from_millis(50));
+    }
+    assert!(
+        net.now - frozen_at >= Duration::from_secs(1),
+        "not before the timeout"
+    );
+}
+
+#[test]
+fn the_default_stall_timeout_is_a_fifth_of_the_request_timeout_and_at_most_a_second() {
+    let with = |request_timeout| Config {
+        request_timeout,
+        ..Config::default()
+    };
+    assert_eq!(
+        with(Duration::from_secs(2)).effective_stall_timeout(),
+        Duration::from_millis(400)
+    );
+    assert_eq!(
+        with(Duration::from_secs(10)).effective_stall_timeout(),
+        Duration::from_secs(1)
+    );
+    let set = Config {
+        stall_timeout: Some(Duration::from_millis(300)),
+        ..with(Duration::from_secs(10))
+    };
+    assert_eq!(set.effective_stall_timeout(), Duration::from_millis(300));
 }
 
 #[test]
