@@ -245,7 +245,7 @@ impl Scanner {
 }
 
 /// Empty `vec`, keeping its allocation only when it holds at most `keep` elements.
-pub(crate) fn clear_keeping<T>(vec: &mut Vec<T>, keep: usize) {
+fn clear_keeping<T>(vec: &mut Vec<T>, keep: usize) {
     if vec.capacity() > keep {
         *vec = Vec::new();
     } else {
