@@ -2,6 +2,10 @@
 //! replica each, RESP3 maps as a `HELLO 3` connection receives them), parsed from its
 //! `CLUSTER SHARDS` reply and from its `CLUSTER SLOTS` reply. Building the `Value` is outside
 //! the timing; the parse includes every allocation the resulting `Topology` makes.
+//!
+//! `topology_replicas` parses a `CLUSTER SLOTS` reply whose one shard lists 10,000 and
+//! 100,000 replicas in each of its two ranges: keeping each replica once must cost about
+//! n log n (the time grows about 10x from 10,000 to 100,000), not n² (100x).
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -129,5 +133,35 @@ fn topology(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, topology);
+/// One shard's primary and `replicas` replicas, listed again (in reverse) for its second range.
+fn many_replicas(replicas: u32) -> Value {
+    let entry = |start: i64, end: i64, order: &mut dyn Iterator<Item = u32>| {
+        let mut e = vec![Value::Integer(start), Value::Integer(end), slots_node(0)];
+        e.extend(order.map(|n| slots_node(n + 1)));
+        Value::Array(e)
+    };
+    Value::Array(vec![
+        entry(0, 8191, &mut (0..replicas)),
+        entry(8192, 16383, &mut (0..replicas).rev()),
+    ])
+}
+
+fn replicas(c: &mut Criterion) {
+    let asked = Addr::new("10.0.0.0", 6379);
+    let mut group = c.benchmark_group("topology_replicas");
+    group.sample_size(10);
+    for n in [10_000, 100_000] {
+        let reply = many_replicas(n);
+        let t = Topology::from_cluster_slots(&reply, &asked).expect("valid");
+        assert_eq!(t.shards().len(), 1);
+        assert_eq!(t.shards()[0].replicas.len(), n as usize);
+        group.throughput(Throughput::Elements(u64::from(n)));
+        group.bench_function(format!("cluster_slots_{n}_replicas_twice"), |b| {
+            b.iter(|| Topology::from_cluster_slots(std::hint::black_box(&reply), &asked))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, topology, replicas);
 criterion_main!(benches);

@@ -522,4 +522,79 @@ mod tests {
         assert!(buf.is_empty());
         assert_eq!(d.retained_bytes(), 0, "a tape that large is not kept");
     }
+
+    #[test]
+    fn small_leaves_are_skipped_without_touching_the_buffer() {
+        // Integers, nulls, booleans, doubles and `+OK` are read in place; their bytes leave
+        // the buffer in one piece when the decoder next needs it or runs out of frames.
+        let wire = b":1\r\n_\r\n#t\r\n,1.5\r\n+OK\r\n+no\r\n";
+        let mut buf = BytesMut::from(&wire[..]);
+        let mut d = Decoder::new();
+        for expected in [
+            Value::Integer(1),
+            Value::Null,
+            Value::Boolean(true),
+            Value::Double(1.5),
+            simple("OK"),
+        ] {
+            assert_eq!(d.decode(&mut buf).unwrap(), Some(expected));
+            assert_eq!(buf.len(), wire.len(), "the buffer is untouched");
+        }
+        assert_eq!(d.decode(&mut buf).unwrap(), Some(simple("no")));
+        assert_eq!(buf.len(), 2, "all but the last frame's line end removed");
+        assert_eq!(d.decode(&mut buf).unwrap(), None);
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn a_frame_one_byte_over_the_frame_limit_is_refused_not_awaited() {
+        for wire in [
+            &b"_\r\n"[..],
+            b"#t\r\n",
+            b":12\r\n",
+            b"+ab\r\n",
+            b"-e\r\n",
+            b",1.5\r\n",
+            b"(12\r\n",
+            b"$2\r\nab\r\n",
+            b"!2\r\nab\r\n",
+            b"=6\r\ntxt:ab\r\n",
+            b"$-1\r\n",
+            b"*-1\r\n",
+            b"%0\r\n",
+            b"*1\r\n:1\r\n",
+        ] {
+            let at = |max_frame_len| Limits {
+                max_frame_len,
+                ..Limits::default()
+            };
+            assert!(decode_three_ways(wire, at(wire.len())).is_ok(), "{wire:?}");
+            let over = at(wire.len() - 1);
+            assert_eq!(
+                decode_three_ways(wire, over).map_err(|e| e.kind),
+                Err(Kind::FrameTooLong {
+                    max: wire.len() - 1
+                }),
+                "{wire:?}"
+            );
+            // However the bytes arrive.
+            for cut in 1..wire.len() {
+                let mut d = Decoder::with_limits(over);
+                let mut buf = BytesMut::from(&wire[..cut]);
+                let early = d.decode(&mut buf);
+                buf.extend_from_slice(&wire[cut..]);
+                let verdict = early.and_then(|_| d.decode(&mut buf));
+                assert!(
+                    matches!(
+                        verdict,
+                        Err(ProtocolError {
+                            kind: Kind::FrameTooLong { .. },
+                            ..
+                        })
+                    ),
+                    "{wire:?} cut at {cut}: {verdict:?}"
+                );
+            }
+        }
+    }
 }

@@ -228,4 +228,40 @@ mod tests {
         assert_eq!(items[8], Value::from("hello"));
         assert_eq!(items[9], Value::Array(vec![Value::from("nan")]));
     }
+
+    fn wire(value: &Value, protocol: Protocol) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_as(value, protocol, &mut out);
+        out
+    }
+
+    #[test]
+    fn the_exact_bytes_of_each_protocol() {
+        let resp3: &[u8] = b"*11\r\n+OK\r\n!15\r\nERR multi\r\nline\r\n:-42\r\n$4\r\nbulk\r\n_\r\n\
+            %1\r\n$1\r\nk\r\n,1.5\r\n~2\r\n#t\r\n,-inf\r\n(-123456789012345678901234567890\r\n\
+            =9\r\ntxt:hello\r\n>1\r\n,nan\r\n|1\r\n$3\r\nttl\r\n:3\r\n*0\r\n";
+        assert_eq!(wire(&sample(), Protocol::Resp3), resp3);
+        let resp2: &[u8] = b"*11\r\n+OK\r\n-ERR multi  line\r\n:-42\r\n$4\r\nbulk\r\n$-1\r\n\
+            *2\r\n$1\r\nk\r\n$3\r\n1.5\r\n*2\r\n:1\r\n$4\r\n-inf\r\n\
+            $31\r\n-123456789012345678901234567890\r\n$5\r\nhello\r\n*1\r\n$3\r\nnan\r\n*0\r\n";
+        assert_eq!(wire(&sample(), Protocol::Resp2), resp2);
+        // A status with a line break needs the blob form; a false boolean and infinity.
+        let odd = Value::Array(vec![
+            Value::SimpleString(Bytes::from_static(b"a\nb")),
+            Value::Boolean(false),
+            Value::Double(f64::INFINITY),
+            Value::Double(-0.25),
+        ]);
+        assert_eq!(
+            wire(&odd, Protocol::Resp3),
+            b"*4\r\n$3\r\na\nb\r\n#f\r\n,inf\r\n,-0.25\r\n"
+        );
+        assert_eq!(
+            wire(&odd, Protocol::Resp2),
+            b"*4\r\n$3\r\na\nb\r\n:0\r\n$3\r\ninf\r\n$5\r\n-0.25\r\n"
+        );
+        let mut appended = b"x".to_vec();
+        encode(&Value::Integer(7), &mut appended);
+        assert_eq!(appended, b"x:7\r\n", "encoding appends");
+    }
 }

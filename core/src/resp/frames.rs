@@ -269,4 +269,67 @@ mod tests {
         assert_eq!(d.decode_frames(&mut buf, &mut frames).unwrap(), 1);
         assert!(buf.is_empty());
     }
+
+    #[test]
+    fn frames_read_every_kind_in_place() {
+        let wire: &[u8] =
+            b"+st\r\n$2\r\nbu\r\n(123\r\n=6\r\ntxt:vb\r\n-ERR e\r\n!3\r\nbe!\r\n:5\r\n\
+            >1\r\n+m\r\n*1\r\n+a\r\n";
+        let mut buf = BytesMut::from(wire);
+        let mut d = Decoder::new();
+        let mut frames = Frames::new();
+        assert_eq!(d.decode_frames(&mut buf, &mut frames).unwrap(), 9);
+        assert_eq!(frames.len(), 9);
+        assert!(!frames.is_empty());
+        let f: Vec<Frame<'_>> = frames.iter().collect();
+        let bytes: Vec<Option<&[u8]>> = f.iter().map(|f| f.as_bytes()).collect();
+        assert_eq!(
+            bytes,
+            [
+                Some(&b"st"[..]),
+                Some(b"bu"),
+                Some(b"123"),
+                Some(b"vb"),
+                None,
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        let errors: Vec<Option<&[u8]>> = f.iter().map(|f| f.error_text()).collect();
+        assert_eq!(
+            errors,
+            [
+                None,
+                None,
+                None,
+                None,
+                Some(&b"ERR e"[..]),
+                Some(b"be!"),
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(
+            f.iter().map(|f| f.is_error()).collect::<Vec<_>>(),
+            [false, false, false, false, true, true, false, false, false]
+        );
+        assert_eq!(
+            f.iter().map(|f| f.is_push()).collect::<Vec<_>>(),
+            [false, false, false, false, false, false, false, true, false]
+        );
+        assert_eq!(f[6].as_integer(), Some(5));
+        assert_eq!(f[0].as_integer(), None);
+        assert_eq!(f[7].wire(), b">1\r\n+m\r\n");
+        assert_eq!(
+            f[8].to_value(),
+            Value::Array(alloc::vec![Value::SimpleString(Bytes::from("a"))])
+        );
+        assert!(frames.get(9).is_none());
+        // The next batch starts empty.
+        assert_eq!(d.decode_frames(&mut buf, &mut frames).unwrap(), 0);
+        assert!(frames.is_empty() && frames.get(0).is_none());
+    }
 }

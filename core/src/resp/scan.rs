@@ -245,7 +245,7 @@ impl Scanner {
 }
 
 /// Empty `vec`, keeping its allocation only when it holds at most `keep` elements.
-pub(crate) fn clear_keeping<T>(vec: &mut Vec<T>, keep: usize) {
+fn clear_keeping<T>(vec: &mut Vec<T>, keep: usize) {
     if vec.capacity() > keep {
         *vec = Vec::new();
     } else {
@@ -887,5 +887,89 @@ mod tests {
         assert!(s.retained_bytes() > RETAINED_NODES * core::mem::size_of::<Node>());
         s.reset();
         assert_eq!(s.retained_bytes(), 0);
+    }
+
+    #[test]
+    fn malformed_headers_are_refused_where_they_go_wrong() {
+        let limits = with(|l| {
+            l.max_aggregate_len = 3;
+            l.max_bulk_len = 3;
+        });
+        let at = |wire: &[u8]| scan_with(wire, &limits).unwrap_err();
+        // Each header is checked at its own position, here after one element.
+        for ty in *b"$!=*~>%|" {
+            let streamed = [b':', b'1', b'\r', b'\n', ty, b'?', b'\r', b'\n'];
+            let mut nested = alloc::vec![b'*', b'2', b'\r', b'\n'];
+            nested.extend_from_slice(&streamed);
+            assert_eq!(at(&nested), error(9, Kind::StreamedTypeUnsupported));
+            assert_eq!(at(&streamed[4..]), error(1, Kind::StreamedTypeUnsupported));
+        }
+        assert_eq!(at(b"*2\r\n:1\r\n$-2\r\n"), error(9, Kind::InvalidLength));
+        assert_eq!(at(b"*2\r\n:1\r\n%-1\r\n"), error(9, Kind::InvalidLength));
+        assert_eq!(
+            at(b"*2\r\n:1\r\n*4\r\n"),
+            error(9, Kind::AggregateTooLong { len: 4, max: 3 })
+        );
+        assert_eq!(
+            at(b"*2\r\n:1\r\n$4\r\nabcd\r\n"),
+            error(9, Kind::BulkTooLong { len: 4, max: 3 })
+        );
+        // A bulk length with no digits, and a payload not followed by its line end.
+        assert_eq!(at(b"$\r\n\r\n"), error(1, Kind::InvalidInteger));
+        assert_eq!(
+            scan_all(b"$1\r\n\r\n").unwrap(),
+            Scan::Incomplete { need: 7 },
+            "the payload is `\\r`; its line end has not arrived"
+        );
+        assert_eq!(
+            scan_all(b"$1\r\n\r\n:1\r\n").unwrap_err(),
+            error(5, Kind::InvalidLineEnding)
+        );
+    }
+
+    #[test]
+    fn a_frame_over_the_frame_limit_is_refused_at_every_limit_below_its_length() {
+        for wire in [
+            &b"_\r\n"[..],
+            b"#t\r\n",
+            b":-12\r\n",
+            b"+ab\r\n",
+            b",1.5\r\n",
+            b"(-12\r\n",
+            b"$2\r\nab\r\n",
+            b"!2\r\nab\r\n",
+            b"=6\r\ntxt:ab\r\n",
+            b"$-1\r\n",
+            b"*-1\r\n",
+            b"*2\r\n:1\r\n$2\r\nab\r\n",
+        ] {
+            for max in 0..wire.len() {
+                let limits = with(|l| l.max_frame_len = max);
+                assert!(
+                    matches!(
+                        scan_with(wire, &limits),
+                        Err(ProtocolError {
+                            kind: Kind::FrameTooLong { .. },
+                            ..
+                        })
+                    ),
+                    "{wire:?} with a limit of {max}"
+                );
+            }
+            // At exactly its length it fits, however it arrives.
+            let limits = with(|l| l.max_frame_len = wire.len());
+            for cut in 0..wire.len() {
+                let mut s = Scanner::default();
+                assert!(
+                    matches!(s.scan(&wire[..cut], &limits), Ok(Scan::Incomplete { .. })),
+                    "{wire:?} cut at {cut}"
+                );
+                assert_eq!(
+                    s.scan(wire, &limits),
+                    Ok(Scan::Complete { len: wire.len() }),
+                    "{wire:?} cut at {cut}"
+                );
+            }
+        }
     }
 }
