@@ -59,11 +59,14 @@ impl Cluster {
         let mut stalled: Vec<Key> = Vec::new();
         let jobs = &self.jobs;
         for (key, c) in self.conns.iter_mut() {
+            // Commands wait on it; topology queries alone have their own deadline.
             let watched = c.node.is_some()
                 && !c.dedicated
                 && !c.pubsub
                 && c.state != ConnState::Connecting
-                && !c.inflight.is_empty();
+                && c.inflight
+                    .iter()
+                    .any(|e| matches!(e.expect, Expect::Job { .. }));
             if !watched {
                 continue;
             }

@@ -173,7 +173,7 @@ impl Cluster {
                 if let Some(blocking) = blocking {
                     self.extend_deadline(request, blocking, now);
                 }
-                return self.fan_out(
+                self.fan_out(
                     request,
                     entry,
                     cmd,
@@ -182,6 +182,11 @@ impl Cluster {
                     retry_safe,
                     now,
                 );
+                // `WAIT` on every primary: each leg's silence is the server's wait.
+                if blocking.is_some() {
+                    self.mark_legs_waiting(request, entry);
+                }
+                return;
             }
         };
         let mut job = Job::new(request, entry, 0, Payload::Command(cmd), target, retry_safe);
@@ -208,6 +213,19 @@ impl Cluster {
         if b.dedicated {
             job.dedicated = true;
             job.wait_until = b.timeout.map(|t| now + t);
+        }
+    }
+
+    /// The fan-out legs of an entry make their servers wait before answering.
+    fn mark_legs_waiting(&mut self, request: super::slab::Key, entry: usize) {
+        let legs: Vec<super::slab::Key> = self
+            .entry_mut(request, entry)
+            .map(|e| e.jobs.to_vec())
+            .unwrap_or_default();
+        for leg in legs {
+            if let Some(job) = self.jobs.get_mut(leg) {
+                job.server_waits = true;
+            }
         }
     }
 

@@ -340,9 +340,13 @@ fn scaled_in() -> Value {
     ])
 }
 
-/// A client with a ready connection to each primary of [`three_shards`].
+/// A client with a ready connection to each primary of [`three_shards`]. Requests here wait
+/// for their replies longer than a stall timeout on purpose: no stall is meant.
 fn connected_to_every_primary() -> (Net, [ConnId; 3]) {
-    let mut net = ready_client(Config::default());
+    let mut net = ready_client(Config {
+        stall_timeout: Some(Duration::from_secs(60)),
+        ..Config::default()
+    });
     let mut conns = Vec::new();
     for (range, node) in [
         (0..5461, "10.0.0.1:7000"),
