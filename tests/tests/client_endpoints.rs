@@ -112,6 +112,13 @@ async fn hostnames<F: Flavor>(cluster: &RedisCluster) {
 
 #[test]
 fn hostname_endpoints() {
+    if !keyslot_tests::require::require_server(
+        7,
+        0,
+        "hostname endpoints (cluster-announce-hostname)",
+    ) {
+        return;
+    }
     let Some(_machine) = claim_machine() else {
         return;
     };
@@ -165,6 +172,9 @@ async fn null_endpoints<F: Flavor>(cluster: &RedisCluster) {
 
 #[test]
 fn unknown_endpoints() {
+    if !keyslot_tests::require::require_server(7, 0, "cluster-preferred-endpoint-type") {
+        return;
+    }
     let Some(_machine) = claim_machine() else {
         return;
     };
@@ -283,6 +293,13 @@ fn configuration_name_with_ip_endpoints() {
 
 #[test]
 fn configuration_name_with_hostname_endpoints() {
+    if !keyslot_tests::require::require_server(
+        7,
+        0,
+        "hostname endpoints (cluster-announce-hostname)",
+    ) {
+        return;
+    }
     let Some(_machine) = claim_machine() else {
         return;
     };
@@ -295,6 +312,9 @@ fn configuration_name_with_hostname_endpoints() {
 
 #[test]
 fn configuration_name_with_unknown_endpoints() {
+    if !keyslot_tests::require::require_server(7, 0, "cluster-preferred-endpoint-type") {
+        return;
+    }
     let Some(_machine) = claim_machine() else {
         return;
     };

@@ -369,7 +369,18 @@ async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
         "writes failed with undocumented errors: {undocumented:#?}"
     );
     let lag = lag.expect("a command on the failed-over slots succeeded after the failover");
-    assert!(lag < MAX_LAG, "client lag {lag:?} exceeds {MAX_LAG:?}");
+    // Redis 6.2 keeps the clients of a primary it demoted by CLUSTER FAILOVER paused after
+    // the failover (7.0 releases them with MOVED at once): the client sees the change only
+    // when that connection's silence reaches the stall timeout (1 s with this request
+    // timeout), measured at about 1.1 s.
+    let old_pause = matches!(kind, Kind::Coordinated)
+        && keyslot_tests::require::server_version().is_some_and(|v| !v.is_7());
+    let max_lag = if old_pause {
+        Duration::from_millis(1500)
+    } else {
+        MAX_LAG
+    };
+    assert!(lag < max_lag, "client lag {lag:?} exceeds {max_lag:?}");
     if let Some(calm_from) = calm_from {
         let calm: Vec<&Op> = reports
             .iter()
@@ -437,10 +448,14 @@ async fn failover_under_load<F: Flavor>(cluster: &RedisCluster, kind: Kind) {
         matches!(dbsize, Ok(Value::Integer(n)) if n > 0),
         "{dbsize:?}"
     );
-    let script = client
-        .send(Cmd::new("SCRIPT").arg("LOAD").arg("return 1"))
-        .await;
-    assert!(matches!(script, Ok(Value::BulkString(_))), "{script:?}");
+    // Not on Redis 6.2 after CLUSTER FAILOVER: the demoted node, a replica now, keeps its
+    // clients paused for the manual failover's timeout, so a command to every node waits.
+    if !old_pause {
+        let script = client
+            .send(Cmd::new("SCRIPT").arg("LOAD").arg("return 1"))
+            .await;
+        assert!(matches!(script, Ok(Value::BulkString(_))), "{script:?}");
+    }
 }
 
 async fn coordinated<F: Flavor>(cluster: &RedisCluster) {

@@ -366,8 +366,10 @@ fn pubsub_through_the_client() {
     on_every_runtime!(runs, what, channels_and_patterns(&cluster, resp3));
     let what = "channels and patterns, RESP2";
     on_every_runtime!(runs, what, channels_and_patterns(&cluster, resp2));
-    let what = "a sharded subscriber through a migration and a failover";
-    on_every_runtime!(runs, what, sync sharded_subscriber_follows(&cluster));
+    if keyslot_tests::require::require_server(7, 0, "SSUBSCRIBE") {
+        let what = "a sharded subscriber through a migration and a failover";
+        on_every_runtime!(runs, what, sync sharded_subscriber_follows(&cluster));
+    }
     let what = "a subscription ends with its client";
     on_every_runtime!(runs, what, a_subscription_ends_with_its_client(&cluster));
     runs.finish();
