@@ -57,11 +57,23 @@ fn zones(cluster: &RedisCluster) -> Vec<(Node, &'static str)> {
 }
 
 async fn connect<F: Flavor>(cluster: &RedisCluster, policy: ReadFrom) -> TestClient<F> {
+    connect_with::<F>(cluster, policy, true).await
+}
+
+/// A client in zone `az-a`; the nodes' zones configured in the client, or left for the
+/// nodes to report (Valkey's HELLO and CLUSTER SHARDS).
+async fn connect_with<F: Flavor>(
+    cluster: &RedisCluster,
+    policy: ReadFrom,
+    configured: bool,
+) -> TestClient<F> {
     let mut builder = TestClient::<F>::builder_for(cluster)
         .read_from(policy)
         .client_zone("az-a");
-    for (node, zone) in zones(cluster) {
-        builder = builder.node_zone(client_addr(&node), zone);
+    if configured {
+        for (node, zone) in zones(cluster) {
+            builder = builder.node_zone(client_addr(&node), zone);
+        }
     }
     TestClient::<F>::connect(builder).await.expect("connects")
 }
@@ -108,7 +120,16 @@ fn calls(cluster: &RedisCluster) -> BTreeMap<Addr, i64> {
 }
 
 async fn same_zone<F: Flavor>(cluster: &RedisCluster) {
-    let c = connect::<F>(cluster, ReadFrom::SameZone).await;
+    same_zone_with::<F>(cluster, true).await
+}
+
+/// Valkey 8.1+ nodes whose `availability-zone` is set say it themselves.
+async fn same_zone_reported<F: Flavor>(cluster: &RedisCluster) {
+    same_zone_with::<F>(cluster, false).await
+}
+
+async fn same_zone_with<F: Flavor>(cluster: &RedisCluster, configured: bool) {
+    let c = connect_with::<F>(cluster, ReadFrom::SameZone, configured).await;
     let keys = write_keys(&c, "zone").await;
     reset_stats(cluster);
     read_all(&c, &keys).await;
@@ -177,5 +198,19 @@ fn reads_land_where_the_policy_says() {
     on_every_runtime!(runs, "same-zone replicas only", same_zone(&cluster));
     on_every_runtime!(runs, "round robin over replicas", round_robin(&cluster));
     on_every_runtime!(runs, "primary by default", primary_only(&cluster));
+    if keyslot_tests::require::require_valkey(9, "zones in HELLO and CLUSTER SHARDS") {
+        for (node, zone) in zones(&cluster) {
+            let set = Cmd::new("CONFIG")
+                .arg("SET")
+                .arg("availability-zone")
+                .arg(zone);
+            assert_eq!(
+                cluster.send(&node, &set).unwrap(),
+                Value::SimpleString("OK".into())
+            );
+        }
+        let what = "same-zone replicas, zones the nodes report";
+        on_every_runtime!(runs, what, same_zone_reported(&cluster));
+    }
     runs.finish();
 }
