@@ -787,6 +787,13 @@ pub fn slot_per_primary(cluster: &RedisCluster) -> Vec<(Node, u16)> {
         .collect()
 }
 
+/// Flavour `F`'s own shard (by [`Flavor::INDEX`]): a primary and a slot it owns, so that
+/// scenarios run one flavour after another on one cluster do not share keys or nodes.
+pub fn flavor_shard<F: Flavor>(cluster: &RedisCluster) -> (Node, u16) {
+    let shards = slot_per_primary(cluster);
+    shards[F::INDEX % shards.len()].clone()
+}
+
 /// Write a key to a slot of every primary through `client`, read it back through `client`,
 /// and check with the harness's own connection that the key is stored on the node that owns
 /// the slot: the client reached every shard, and routed each key to its owner.

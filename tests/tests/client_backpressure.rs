@@ -19,10 +19,10 @@ use std::task::{Context, Waker};
 use std::time::{Duration, Instant};
 
 use keyslot::{Cmd, Error, Value};
-use keyslot_tests::cluster::{ClusterSpec, Node, RedisCluster};
+use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    claim_machine, key_in_slot, slot_per_primary, Flavor, Runs, TestClient, QUIET_NODE_TIMEOUT,
+    claim_machine, flavor_shard, key_in_slot, Flavor, Runs, TestClient, QUIET_NODE_TIMEOUT,
 };
 
 /// The system allocator, counting the bytes live.
@@ -60,16 +60,10 @@ const BOUND: usize = 1_000;
 /// What the client may add for a burst: the bound's requests with their bytes, with room.
 const MAX_GROWTH: isize = 8 << 20;
 
-/// This flavour's shard: a primary and a slot it owns.
-fn shard<F: Flavor>(cluster: &RedisCluster) -> (Node, u16) {
-    let shards = slot_per_primary(cluster);
-    shards[F::INDEX % shards.len()].clone()
-}
-
 async fn past_the_bound_a_caller_waits<F: Flavor>(cluster: &RedisCluster) {
     let builder = TestClient::<F>::builder_for(cluster).max_pending_requests(1);
     let c = TestClient::<F>::connect(builder).await.expect("connects");
-    let (node, slot) = shard::<F>(cluster);
+    let (node, slot) = flavor_shard::<F>(cluster);
     let frozen = cluster.freeze(&node).expect("SIGSTOP");
     let first = {
         let c = c.clone();
@@ -125,7 +119,7 @@ async fn a_burst_adds_only_the_bound<F: Flavor>(cluster: &RedisCluster) {
         .connect()
         .await
         .expect("connects");
-    let (node, slot) = shard::<F>(cluster);
+    let (node, slot) = flavor_shard::<F>(cluster);
     let frozen = cluster.freeze(&node).expect("SIGSTOP");
     let key = key_in_slot(slot, &format!("burst:{}", F::NAME));
     let mut burst: Vec<_> = (0..BURST)

@@ -18,7 +18,7 @@ use keyslot::{Cmd, Error, Value};
 use keyslot_tests::cluster::{ClusterSpec, Node, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    bulk, claim_machine, eventually, key_in_slot, ok, slot_per_primary, Flavor, Runs, TestClient,
+    bulk, claim_machine, eventually, flavor_shard, key_in_slot, ok, Flavor, Runs, TestClient,
     QUIET_NODE_TIMEOUT,
 };
 
@@ -37,15 +37,9 @@ fn blocked_clients(cluster: &RedisCluster, node: &Node) -> Result<u64, String> {
         .map_err(|e| format!("{e}"))
 }
 
-/// This flavour's shard: a primary and a slot it owns.
-fn shard<F: Flavor>(cluster: &RedisCluster) -> (Node, u16) {
-    let shards = slot_per_primary(cluster);
-    shards[F::INDEX % shards.len()].clone()
-}
-
 async fn abandoned_pops_take_nothing<F: Flavor>(cluster: &RedisCluster) {
     let c = connect::<F>(cluster).await;
-    let (node, slot) = shard::<F>(cluster);
+    let (node, slot) = flavor_shard::<F>(cluster);
     let queue = key_in_slot(slot, &format!("abandoned:{}", F::NAME));
     c.send(Cmd::new("DEL").arg(&queue)).await.unwrap();
     let before = blocked_clients(cluster, &node).unwrap();
@@ -87,7 +81,7 @@ async fn abandoned_pops_take_nothing<F: Flavor>(cluster: &RedisCluster) {
 
 async fn unsent_writes_never_run<F: Flavor>(cluster: &RedisCluster) {
     let c = connect::<F>(cluster).await;
-    let (node, slot) = shard::<F>(cluster);
+    let (node, slot) = flavor_shard::<F>(cluster);
     let timed_out = key_in_slot(slot, &format!("timed-out:{}", F::NAME));
     let abandoned = key_in_slot(slot, &format!("abandoned-incr:{}", F::NAME));
     for key in [&timed_out, &abandoned] {
@@ -136,7 +130,7 @@ async fn unsent_writes_never_run<F: Flavor>(cluster: &RedisCluster) {
 
 async fn sent_writes_at_their_deadline_are_outcome_unknown<F: Flavor>(cluster: &RedisCluster) {
     let c = connect::<F>(cluster).await;
-    let (node, slot) = shard::<F>(cluster);
+    let (node, slot) = flavor_shard::<F>(cluster);
     let counter = key_in_slot(slot, &format!("sent:{}", F::NAME));
     c.send(Cmd::new("DEL").arg(&counter)).await.unwrap();
     let frozen = cluster.freeze(&node).expect("SIGSTOP");

@@ -12,7 +12,7 @@ use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::require::in_ci;
 use keyslot_tests::runtimes::{
-    claim_machine, key_in_slot, slot_per_primary, Flavor, Runs, TestClient, QUIET_NODE_TIMEOUT,
+    claim_machine, flavor_shard, key_in_slot, Flavor, Runs, TestClient, QUIET_NODE_TIMEOUT,
 };
 
 const KEEPALIVE: Keepalive = Keepalive {
@@ -24,8 +24,7 @@ const KEEPALIVE: Keepalive = Keepalive {
 async fn a_pop_on_a_vanished_node_ends<F: Flavor>(cluster: &RedisCluster) {
     let builder = TestClient::<F>::builder_for(cluster).tcp_keepalive(Some(KEEPALIVE));
     let c = TestClient::<F>::connect(builder).await.expect("connects");
-    let shards = slot_per_primary(cluster);
-    let (node, slot) = shards[F::INDEX % shards.len()].clone();
+    let (node, slot) = flavor_shard::<F>(cluster);
     let queue = key_in_slot(slot, &format!("vanish:{}", F::NAME));
     c.send(Cmd::new("DEL").arg(&queue)).await.unwrap();
     let pop = {
