@@ -22,6 +22,15 @@
 //! queued on its true primary, or dropped or revived by a failover that promoted a replica
 //! which had not yet received the push or the pop. A request reported as never run must
 //! not have popped anything.
+//!
+//! Callers give up too ([`super::cancel`]): pops are cancelled at random, mostly while
+//! parked, and get deadlines of their own shorter than their wait. No element may be popped
+//! for a caller that gave up, with one exception no client can avoid: the node served the
+//! pop before the client's close of its connection reached it (the element was popped
+//! before the cancel and its reply was on its way, or was popped while the close was).
+//! Those are counted (`popped_before_cancel`, `popped_during_close`), and only those: a pop served after its caller
+//! gave up on a connection the client left open fails the run, and so does any pop of a
+//! request the client withdrew before any of it was written.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,8 +73,17 @@ pub struct BlockingStats {
     pub redirected: u64,
     /// Pops parked again after a node turned them away, with the wait they had left.
     pub reparked: u64,
-    /// Elements popped whose reply was lost with the connection (the request failed).
+    /// Elements popped whose reply was lost with the connection (the request failed), or
+    /// whose caller had given up (see `popped_before_cancel`, `popped_during_close`).
     pub lost_in_flight: u64,
+    /// Pops whose caller cancelled them.
+    pub cancelled: u64,
+    /// Elements popped for a cancelled pop before its caller gave up (the reply was on its
+    /// way, and the client discarded it).
+    pub popped_before_cancel: u64,
+    /// Elements popped for a caller that had given up, while the client's close of the pop's
+    /// connection was on its way to the node (the pop arrived, or was served, first).
+    pub popped_during_close: u64,
     /// Elements a failover dropped (the promoted replica never got the push).
     pub dropped_by_failover: u64,
     /// Elements a failover revived (the promoted replica never got the pop).
@@ -101,6 +119,9 @@ impl BlockingStats {
             (&mut self.redirected, o.redirected),
             (&mut self.reparked, o.reparked),
             (&mut self.lost_in_flight, o.lost_in_flight),
+            (&mut self.cancelled, o.cancelled),
+            (&mut self.popped_before_cancel, o.popped_before_cancel),
+            (&mut self.popped_during_close, o.popped_during_close),
             (&mut self.dropped_by_failover, o.dropped_by_failover),
             (&mut self.revived_by_failover, o.revived_by_failover),
             (&mut self.left_queued, o.left_queued),
@@ -121,7 +142,8 @@ impl BlockingStats {
         format!(
             "pops: {} submitted, {} parked, {} released by UNBLOCKED, {} redirected while \
              parked, {} parked again with the wait left, {} got an element, {} timed out, {} elements lost in flight with a failed \
-             request | \
+             request, {} cancelled ({} had popped already, {} popped while the close was on \
+             its way) | \
              elements: {} pushed ({} skipped), {} dropped and {} revived by failovers, {} left \
              queued | scripts: {} calls, {} ok, {} NOSCRIPT, {} loads, {} flushes ({} raced a \
              call)",
@@ -133,6 +155,9 @@ impl BlockingStats {
             self.delivered,
             self.timed_out,
             self.lost_in_flight,
+            self.cancelled,
+            self.popped_before_cancel,
+            self.popped_during_close,
             self.pushed,
             self.unpushed,
             self.dropped_by_failover,
@@ -166,6 +191,8 @@ pub struct BlockingSim {
     popped_by: BTreeMap<Bytes, Bytes>,
     /// Markers of pops reported as never run.
     refused: BTreeSet<Bytes>,
+    /// Markers of pops whose caller gave up: cancelled, or answered with an error.
+    abandoned: BTreeSet<Bytes>,
     /// When each pop's own timeout ends (by marker), and when a node last turned it away.
     wait_ends: BTreeMap<Bytes, (Instant, Option<Instant>)>,
     /// Elements popped by a node that no longer truly held the queue (a former primary
@@ -196,6 +223,7 @@ impl World {
             delivered: BTreeMap::new(),
             popped_by: BTreeMap::new(),
             refused: BTreeSet::new(),
+            abandoned: BTreeSet::new(),
             wait_ends: BTreeMap::new(),
             stale_pops: BTreeSet::new(),
             flush_raced: BTreeSet::new(),
@@ -318,21 +346,60 @@ impl World {
         self.flush_scripts(node);
     }
 
-    /// `node` popped `element` off `queue` for the request with `marker`.
+    /// `node` popped `element` off `queue` on `conn` for the request with `marker`.
+    ///
+    /// If that request's caller had given up, the client must have closed the pop's
+    /// connection when it did (or withdrawn the pop before it left): the only pop a node can
+    /// still run then is one that reaches it, or is served, while the close is on its way —
+    /// the race any client has with the network, counted as `popped_during_close`. A pop on a
+    /// connection the client kept open takes an element nobody will read: a violation.
     pub(super) fn note_server_pop(
         &mut self,
         node: usize,
+        conn: u64,
         queue: &Bytes,
         marker: &Bytes,
         element: &Bytes,
     ) {
         let stale = self.holder(queue) != Some(node);
-        if let Some(b) = self.blocking.as_mut() {
-            b.popped_by.insert(marker.clone(), element.clone());
-            if stale {
-                b.stale_pops.insert(element.clone());
+        let state = self.net.conns.get(&conn).map(|c| c.state);
+        let Some(b) = self.blocking.as_mut() else {
+            return;
+        };
+        b.popped_by.insert(marker.clone(), element.clone());
+        if stale {
+            b.stale_pops.insert(element.clone());
+        }
+        if !b.abandoned.contains(marker) {
+            return;
+        }
+        if state == Some(super::net::State::Open) {
+            let (m, e) = (
+                String::from_utf8_lossy(marker),
+                String::from_utf8_lossy(element),
+            );
+            self.violation(format!(
+                "n{node} popped {e} for the pop {m} on conn {conn}, whose caller had given up: \
+                 the client kept the connection open"
+            ));
+        } else {
+            b.stats.popped_during_close += 1;
+        }
+    }
+
+    /// The caller of `op`, if it is a pop, gave up on it: cancelled it (`cancelled`), or got
+    /// an error for it. A pop that ran already lost its element to the race.
+    pub(super) fn note_pop_abandoned(&mut self, op: &Op, cancelled: bool) {
+        let (Some(b), Op::Blpop { marker, .. }) = (self.blocking.as_mut(), op) else {
+            return;
+        };
+        if cancelled {
+            b.stats.cancelled += 1;
+            if b.popped_by.contains_key(marker) {
+                b.stats.popped_before_cancel += 1;
             }
         }
+        b.abandoned.insert(marker.clone());
     }
 
     /// A node parks a pop that waits `wait` (`None`: for ever). A pop a node turned away

@@ -139,14 +139,14 @@ impl World {
 
     /// A pop ran on `node` with `reply`: its arguments never ran before (each request's
     /// `BLPOP` is unique), and the scenario learns what it took.
-    pub(super) fn pop_ran(&mut self, node: NodeId, args: &[Bytes], reply: &Value) {
+    pub(super) fn pop_ran(&mut self, node: NodeId, conn: u64, args: &[Bytes], reply: &Value) {
         if self.model.execs.contains_key(&canonical(args)) {
             let what: Vec<_> = args.iter().map(|a| String::from_utf8_lossy(a)).collect();
             self.violation(format!("{what:?} ran twice: the client sent it again"));
         }
         if let (Some(marker), Value::Array(kv)) = (args.get(2).filter(|_| args.len() == 4), reply) {
             if let [Value::BulkString(queue), Value::BulkString(element)] = &kv[..] {
-                self.note_server_pop(node, queue, marker, element);
+                self.note_server_pop(node, conn, queue, marker, element);
             }
         }
     }
@@ -307,7 +307,7 @@ impl World {
             self.note_released(&parked.args[parked.args.len() - 2]);
         }
         if ran {
-            self.pop_ran(node, &parked.args, &reply);
+            self.pop_ran(node, conn, &parked.args, &reply);
             self.model.executed(
                 canonical(&parked.args),
                 self.now,

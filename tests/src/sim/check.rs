@@ -12,9 +12,12 @@
 //! connections stay bounded; an ASK never changes its slot map (`slot_owner`); topology
 //! queries per node stay under [`World::query_bound`] in any second.
 //!
-//! At the end: every request was answered; writes that failed for certain never ran; no
-//! counter ran more INCRs than could have been sent; and the liveness checks of
-//! [`super::world`].
+//! Per write that failed for certain (`Timeout` included: it means none of its bytes left
+//! the client) or was cancelled before any of it was written: its token never runs, before
+//! or after (see [`super::model::Model::refuse`] and [`super::cancel`]).
+//!
+//! At the end: every request was answered (or cancelled); no counter ran more INCRs than
+//! could have been sent; and the liveness checks of [`super::world`].
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -176,12 +179,17 @@ impl World {
         }
     }
 
-    /// Errors proving the command never ran.
-    fn definitely_not_run(e: &Error) -> bool {
-        matches!(
-            e,
-            Error::TooManyRedirects { .. } | Error::NotInCluster { .. } | Error::UncoveredSlot(_)
-        )
+    /// Why an error proves that a command which may write never ran, if it does: `Timeout`
+    /// means none of its bytes left the client (a write sent and unanswered is
+    /// `OutcomeUnknown`; a read may have run, which changes nothing).
+    fn never_ran_because(e: &Error) -> Option<&'static str> {
+        match e {
+            Error::TooManyRedirects { .. } => Some("the client reported the redirect limit"),
+            Error::NotInCluster { .. } => Some("the client refused a redirect to a stranger"),
+            Error::UncoveredSlot(_) => Some("the client reported its slot uncovered"),
+            Error::Timeout => Some("its caller got Timeout"),
+            _ => None,
+        }
     }
 
     fn check_op(&mut self, id: u64, p: &Pending, op: &Op, r: Result<Value, Error>) {
@@ -190,8 +198,9 @@ impl World {
             Err(e) if self.script_flush_raced(op, &e) => return,
             Err(e) => {
                 self.check_error(id, p, op.is_read_only(), &e, &format!("{op:?}"));
-                if Self::definitely_not_run(&e) {
-                    self.note_refused(op);
+                self.note_pop_abandoned(op, false);
+                if let Some(why) = Self::never_ran_because(&e).filter(|_| op.is_write()) {
+                    self.note_refused(op, why);
                 }
                 return;
             }
@@ -322,14 +331,21 @@ impl World {
         }
     }
 
-    fn note_refused(&mut self, op: &Op) {
+    /// `op` never ran and never will, because `why`: its token, pop or INCR running
+    /// anywhere, before or after, is a violation.
+    pub(super) fn note_refused(&mut self, op: &Op, why: &'static str) {
         self.note_pop_refused(op);
         if let Op::Incr(k) = op {
             self.model.counters.entry(k.clone()).or_default().refused += 1;
         }
         for v in op.written_values() {
             if let Some(t) = token_of(v) {
-                self.work.refused_tokens.push(t);
+                if let Some(at) = self.model.refuse(t, why) {
+                    self.violation(format!(
+                        "write token {t} ran at {}us, yet {why}",
+                        at.as_micros()
+                    ));
+                }
             }
         }
     }
@@ -340,9 +356,9 @@ impl World {
         let v = match r {
             Err(e) => {
                 self.check_error(id, p, read_only, &e, "transaction");
-                if Self::definitely_not_run(&e) {
+                if let Some(why) = Self::never_ran_because(&e).filter(|_| !read_only) {
                     for op in ops {
-                        self.note_refused(op);
+                        self.note_refused(op, why);
                     }
                 }
                 return;
@@ -518,14 +534,6 @@ impl World {
                 self.work.pending.len(),
                 self.client.pending_requests()
             ));
-        }
-        for t in std::mem::take(&mut self.work.refused_tokens) {
-            if let Some(at) = self.model.tokens.get(&t).and_then(|r| r.executed) {
-                self.violation(format!(
-                    "write token {t} was reported as never sent, yet ran at {}us",
-                    at.as_micros()
-                ));
-            }
         }
         let over: Vec<String> = self
             .model

@@ -24,6 +24,7 @@
 //! | [`workload`] | the client's commands over a hash-tagged key space |
 //! | [`model`] | what really happened: value histories, the execution log, tokens |
 //! | [`check`] | the invariants, per reply, per step and at the end |
+//! | [`cancel`] | callers that give up: cancellations, their own deadlines, what must never run |
 //! | [`trace`] | the trace hash (determinism) and recent events (failure reports) |
 //! | [`world`] | one run: the loop, the phases, liveness |
 //! | [`pubsub_server`] | shard pub/sub on the nodes, and the server's unprompted frames |
@@ -42,6 +43,7 @@
 
 pub mod blocking_check;
 pub mod blocking_server;
+pub mod cancel;
 pub mod check;
 pub mod clock;
 pub mod cluster;

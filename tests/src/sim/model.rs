@@ -13,6 +13,10 @@
 //! - **Write tokens.** Every value the workload writes is unique (`<key>#<token>`): a token
 //!   executed twice is a command run twice; an acknowledged token that no primary executed
 //!   is an acknowledgement for something else.
+//! - **Tokens that must never run.** A write the client reported as not run (`Timeout`, a
+//!   redirect limit, an uncovered slot), or one whose caller cancelled it while none of its
+//!   bytes had left the client: its token running on any node, before or after, is a
+//!   violation.
 //! - **Counters.** INCR carries no token, so the log counts executions per counter key and
 //!   compares them with what the client submitted: a retried INCR shows up as one execution
 //!   too many.
@@ -104,6 +108,9 @@ pub struct Model {
     pub replica_reads: u64,
     /// Commands served from one of two copies both ends of a migration hold.
     pub double_copy_reads: u64,
+    /// Write tokens that must never run, and why: the client said so (`Timeout`, a redirect
+    /// limit), or their caller cancelled them before any of their bytes left the client.
+    pub never_ran: BTreeMap<u64, &'static str>,
 }
 
 /// The canonical byte form of a command, the same on both sides: each argument prefixed
@@ -165,6 +172,12 @@ impl Model {
         }
         h.push(Change { at, value, cause });
         Some(before)
+    }
+
+    /// Token `t` must never run, because `why`. Returns when it ran already, if it did.
+    pub fn refuse(&mut self, t: u64, why: &'static str) -> Option<Instant> {
+        self.never_ran.entry(t).or_insert(why);
+        self.tokens.get(&t).and_then(|r| r.executed)
     }
 
     /// Whether `key` held `value` at some instant of `from..=to`.

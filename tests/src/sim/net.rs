@@ -8,6 +8,13 @@
 //! the connection with whatever was in flight toward the server, and a black-hole address
 //! accepts connections and bytes and never says anything.
 //!
+//! Flow control: a connection holds at most the profile's `socket_window` bytes written by
+//! the client and not yet read by the node (in flight, waiting out a partition, or held by
+//! a frozen node). Past that the client's writes stall, as a full socket buffer makes them
+//! return `EWOULDBLOCK`, and resume one latency after the node reads (the window update
+//! travels back). So a node that stops reading keeps the client's later commands in the
+//! client's own buffer, where a deadline or a cancellation can still take them back.
+//!
 //! Names: each node's hostname resolves to its IP; the configuration endpoint
 //! ([`CONFIG_HOST`]) resolves to a subset of node addresses that may rotate over time and
 //! may include addresses of removed nodes or the black hole. A connect to a name lands on
@@ -66,9 +73,20 @@ pub struct SimConn {
     pub c2s_at: Instant,
     /// See `c2s_at`.
     pub s2c_at: Instant,
-    /// A `ClientWritable` is scheduled.
+    /// A `ClientWritable` is scheduled, or the window is full (see `stalled`).
     pub writing: bool,
+    /// Bytes the client wrote that the node has not read yet.
+    pub unread: usize,
+    /// The window is full: the client writes again once the node reads.
+    pub stalled: bool,
+    /// The last bytes the client wrote ([`TAIL_KEPT`] at most), so that a check can tell
+    /// whether a command still in the client's buffer was partly written (see
+    /// [`super::cancel`]).
+    pub tail: Vec<u8>,
 }
+
+/// How many of the last written bytes a connection keeps (see [`SimConn::tail`]).
+pub const TAIL_KEPT: usize = 1024;
 
 /// The network's state.
 #[derive(Debug, Default)]
@@ -110,6 +128,9 @@ impl World {
             c2s_at: self.now,
             s2c_at: self.now,
             writing: false,
+            unread: 0,
+            stalled: false,
+            tail: Vec::new(),
         };
         let ip = self.resolve(&addr.host);
         let Some(ip) = ip else {
@@ -229,22 +250,60 @@ impl World {
             self.client.handle_written(id, len);
             return;
         }
+        let room = self.profile.socket_window.saturating_sub(c.unread);
+        if room == 0 {
+            self.stall(key);
+            return;
+        }
         let n = if self.profile.partial_writes && self.rng_net.chance(0.3) {
             self.rng_net.range(1, len as u64) as usize
         } else {
             len
         };
+        let n = n.min(room);
         let bytes = self.client.transmit(id)[..n].to_vec();
         self.client.handle_written(id, n);
         self.trace_io(b'w', key, n);
+        if let Some(c) = self.net.conns.get_mut(&key) {
+            c.unread += n;
+            c.tail.extend_from_slice(&bytes);
+            let cut = c.tail.len().saturating_sub(TAIL_KEPT);
+            c.tail.drain(..cut);
+        }
         self.send_to_server(key, bytes);
-        if n < len {
+        if n == room && n < len {
+            self.stall(key);
+        } else if n < len {
             let delay = self.rng_net.range(10, 500);
             if let Some(c) = self.net.conns.get_mut(&key) {
                 c.writing = true;
             }
             self.sched
                 .after(self.now, us(delay), Ev::ClientWritable { conn: key });
+        }
+    }
+
+    /// The window of `key` is full: no write until the node reads.
+    fn stall(&mut self, key: u64) {
+        if let Some(c) = self.net.conns.get_mut(&key) {
+            c.writing = true;
+            c.stalled = true;
+        }
+        self.stats.cancels.stalls += 1;
+        self.trace_io(b'z', key, 0);
+    }
+
+    /// The node read `n` bytes of `key`: the window opens again, and a stalled client
+    /// hears of it one latency later.
+    pub fn node_read(&mut self, key: u64, n: usize) {
+        let Some(c) = self.net.conns.get_mut(&key) else {
+            return;
+        };
+        c.unread = c.unread.saturating_sub(n);
+        if c.stalled {
+            c.stalled = false;
+            let at = self.now + us(c.latency);
+            self.sched.at(at, Ev::ClientWritable { conn: key });
         }
     }
 

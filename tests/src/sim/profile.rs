@@ -22,6 +22,10 @@ pub enum Endpoints {
     SharedHost,
 }
 
+/// The socket window of a profile that does not shrink it: as much as real socket buffers
+/// hold, far more than the workload ever has unread.
+pub const CALM_SOCKET_WINDOW: usize = 4 << 20;
+
 /// What the client is given to start from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seeds {
@@ -119,6 +123,18 @@ pub struct Profile {
     /// Where the client sends reads: replicas (after READONLY) may serve stale values, which
     /// the checker accepts from a replica only.
     pub read_from: ReadFrom,
+
+    /// Bytes a connection holds between the client's socket and the server's reads (the
+    /// two socket buffers and the wire): once that many are written and not yet read by the
+    /// node, the client's writes stall until the node reads. A frozen node reads nothing, so
+    /// later commands stay in the client's buffer, where a deadline or a cancellation can
+    /// still take them back.
+    pub socket_window: usize,
+    /// Chance that a request's caller gives up on it (cancels) at some point before its reply
+    /// (see [`super::cancel`]).
+    pub cancel_chance: f64,
+    /// Chance that a request gets a deadline of its own, shorter than the request timeout.
+    pub own_deadline_chance: f64,
 }
 
 impl Profile {
@@ -203,6 +219,24 @@ impl Profile {
                 3 => ReadFrom::SameZone,
                 _ => ReadFrom::Primary,
             },
+            // Drawn after everything else, for the same reason.
+            // Small enough, when small, that a few commands fill it: the workload has at
+            // most a few kilobytes outstanding.
+            socket_window: if rng.coin() {
+                rng.range(40, 1_500) as usize
+            } else {
+                CALM_SOCKET_WINDOW
+            },
+            cancel_chance: if rng.coin() {
+                rng.range(2, 30) as f64 / 100.0
+            } else {
+                0.0
+            },
+            own_deadline_chance: if rng.coin() {
+                rng.range(2, 30) as f64 / 100.0
+            } else {
+                0.0
+            },
         }
     }
 
@@ -249,6 +283,9 @@ impl Profile {
             submit_every_us: 2_000,
             max_outstanding: 16,
             read_from: ReadFrom::Primary,
+            socket_window: CALM_SOCKET_WINDOW,
+            cancel_chance: 0.0,
+            own_deadline_chance: 0.0,
         }
     }
 
@@ -290,6 +327,9 @@ impl Profile {
             (self.readonly_errors, "readonly-errors"),
             (self.full_coverage, "full-coverage"),
             (self.auth, "auth"),
+            (self.socket_window < CALM_SOCKET_WINDOW, "small-window"),
+            (self.cancel_chance > 0.0, "cancels"),
+            (self.own_deadline_chance > 0.0, "own-deadlines"),
         ];
         for (set, name) in flags {
             if set {

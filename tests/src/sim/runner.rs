@@ -58,6 +58,8 @@ pub struct RunReport {
     pub converge_us: Option<u64>,
     /// Most bytes buffered by the client at once.
     pub max_buffered: usize,
+    /// Cancellations, own deadlines and window stalls.
+    pub cancels: super::cancel::CancelStats,
 }
 
 impl RunReport {
@@ -81,7 +83,7 @@ impl RunReport {
     pub fn line(&self) -> String {
         format!(
             "seed {} {} | {:.1}s virtual, {} steps, {} requests, {} ok, errors {:?}, {} failovers, \
-             {} migrations, {} lost acked writes, {} stale reads, topology queries max {}/s/node (bound {}), converged {}",
+             {} migrations, {} lost acked writes, {} stale reads, topology queries max {}/s/node (bound {}), converged {}, {}",
             self.seed,
             if self.failure.is_some() { "FAILED" } else { "ok" },
             self.virtual_us as f64 / 1e6,
@@ -97,6 +99,7 @@ impl RunReport {
             self.query_bound,
             self.converge_us
                 .map_or("-".to_string(), |u| format!("{:.3}s", u as f64 / 1e6)),
+            self.cancels.summary(),
         )
     }
 }
@@ -143,6 +146,7 @@ pub fn run_with(seed: u64, profile: Profile) -> RunReport {
             total_queries: 0,
             converge_us: None,
             max_buffered: 0,
+            cancels: Default::default(),
         }
     })
 }
@@ -172,6 +176,7 @@ impl World {
             total_queries: self.checks.total_queries,
             converge_us: self.stats.converge_us,
             max_buffered: self.stats.max_buffered,
+            cancels: self.stats.cancels.clone(),
         }
     }
 }
@@ -203,6 +208,8 @@ pub struct Totals {
     pub max_converge_us: u64,
     /// Failed seeds.
     pub failed_seeds: Vec<u64>,
+    /// Cancellations, own deadlines and window stalls.
+    pub cancels: super::cancel::CancelStats,
 }
 
 impl Totals {
@@ -223,6 +230,7 @@ impl Totals {
         self.replica_reads += r.replica_reads;
         self.max_queries_per_sec = self.max_queries_per_sec.max(r.max_queries_per_sec);
         self.max_converge_us = self.max_converge_us.max(r.converge_us.unwrap_or(0));
+        self.cancels.add(&r.cancels);
     }
 
     /// The summary paragraph (the caller prints the final `N passed, M failed` line).
@@ -231,7 +239,8 @@ impl Totals {
             "virtual time {:.2} h, {} requests, {} failovers, {} slot batches migrated, \
              {} acknowledged writes lost to failovers (all accounted for), \
              {} reads from possibly stale copies ({} by replicas), \
-             topology queries at most {}/s per node, slot map correct at most {:.3} s after quiet",
+             topology queries at most {}/s per node, slot map correct at most {:.3} s after quiet; \
+             {}",
             self.virtual_us as f64 / 3.6e9,
             self.submitted,
             self.failovers,
@@ -240,7 +249,8 @@ impl Totals {
             self.stale_reads,
             self.replica_reads,
             self.max_queries_per_sec,
-            self.max_converge_us as f64 / 1e6
+            self.max_converge_us as f64 / 1e6,
+            self.cancels.summary()
         )
     }
 }

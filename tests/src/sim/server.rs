@@ -180,6 +180,7 @@ impl World {
             }
             return;
         }
+        self.node_read(conn, bytes.len());
         self.cur_sent = sent;
         sess.buf.extend_from_slice(&bytes);
         let mut out = Vec::new();
@@ -394,7 +395,7 @@ impl World {
             return reply;
         }
         if name == "BLPOP" {
-            self.pop_ran(node, args, &reply);
+            self.pop_ran(node, sess.conn, args, &reply);
         }
         if data.is_some() {
             if self.trace.echo {
@@ -710,6 +711,12 @@ impl World {
             let first = first.as_micros();
             self.violation(format!(
                 "write token {t} executed twice: at {first}us and again at {}us on n{node}",
+                now.as_micros()
+            ));
+        }
+        if let Some(why) = self.model.never_ran.get(&t) {
+            self.violation(format!(
+                "write token {t} ran on n{node} at {}us, yet {why}",
                 now.as_micros()
             ));
         }

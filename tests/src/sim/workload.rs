@@ -172,6 +172,8 @@ impl Kind {
 /// A request awaiting its reply.
 #[derive(Clone, Debug)]
 pub struct Pending {
+    /// The client's id for it.
+    pub id: RequestId,
     /// What it asked.
     pub kind: Kind,
     /// When it was submitted.
@@ -200,8 +202,6 @@ pub struct Workload {
     pub ok: u64,
     /// Replies that failed (per command), by error kind.
     pub errors: BTreeMap<&'static str, u64>,
-    /// Tokens of writes that failed in a way that proves they never ran.
-    pub refused_tokens: Vec<u64>,
 }
 
 impl Workload {
@@ -316,7 +316,7 @@ impl World {
             }
         }
         let now = self.now;
-        let deadline = now + self.request_deadline(&kind);
+        let full_deadline = now + self.request_deadline(&kind);
         let id = match &kind {
             Kind::Single(Op::Script(k, v)) => {
                 let call = Op::script().call().key(&k[..]).arg(&v[..]);
@@ -333,17 +333,24 @@ impl World {
         self.work.submitted += 1;
         let key = id.as_u64();
         self.trace_submit(key, &kind);
+        // A caller's own deadline may end it before it could succeed.
+        let (deadline, must_succeed) = match self.maybe_own_deadline(id, full_deadline) {
+            Some(own) => (own, false),
+            None => (full_deadline, must_succeed),
+        };
         self.work.by_time.insert((now, key));
         self.work.by_deadline.insert((deadline, key));
         self.work.pending.insert(
             key,
             Pending {
-                kind,
+                id,
+                kind: kind.clone(),
                 at: now,
                 deadline,
                 must_succeed,
             },
         );
+        self.maybe_plan_cancel(key, &kind, deadline);
         self.drain();
         id
     }

@@ -156,6 +156,11 @@ pub enum Ev {
     Publish,
     /// The blocking scenario's next action (blocking runs only).
     BlockingTick,
+    /// The caller of a request gives up on it (see [`super::cancel`]).
+    Cancel {
+        /// The request, by `RequestId::as_u64`.
+        id: u64,
+    },
     /// A parked pop's timeout or client-cron visit (see [`super::blocking_server`]).
     Blocked {
         /// The connection it is parked on.
@@ -199,6 +204,8 @@ pub struct Stats {
     pub converge_us: Option<u64>,
     /// When the cluster went quiet.
     pub quiet_at: Option<Instant>,
+    /// Cancellations, own deadlines and window stalls.
+    pub cancels: super::cancel::CancelStats,
 }
 
 /// How the run is driven.
@@ -226,6 +233,8 @@ pub struct World {
     pub rng_work: Rng,
     /// Fault randomness.
     pub rng_fault: Rng,
+    /// Cancellation and own-deadline randomness (see [`super::cancel`]).
+    pub rng_cancel: Rng,
     /// Cluster-internal randomness (gossip, replication lag, elections).
     pub rng_cluster: Rng,
     /// The client under test.
@@ -327,6 +336,7 @@ impl World {
             rng_net,
             rng_work: rng_work.fork(),
             rng_fault: rng_fault.fork(),
+            rng_cancel: Rng::new(seed ^ super::cancel::CANCEL_SALT),
             rng_cluster,
             client: Cluster::new(Config::default(), Vec::new(), START),
             config: Config::default(),
@@ -511,6 +521,7 @@ impl World {
             Ev::Publish => self.on_publish(),
             Ev::BlockingTick => self.on_blocking_tick(),
             Ev::Blocked { conn, gen, wake } => self.on_blocked_wake(conn, gen, wake),
+            Ev::Cancel { id } => self.on_cancel(id),
         }
     }
 
