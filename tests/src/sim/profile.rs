@@ -31,6 +31,19 @@ pub enum Seeds {
     ConfigEndpoint,
 }
 
+/// Which server release the nodes behave as, where releases differ in what the client sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavour {
+    /// Redis 7.0: SETSLOT migrations with ASK, a correct CLUSTER SHARDS.
+    Redis70,
+    /// Redis 7.4.1: after a failover, CLUSTER SHARDS lists the shard with no slots while its
+    /// failed ex-primary is down (see [`super::shards_bug`]).
+    Redis741,
+    /// Valkey 9: slots migrate atomically (`CLUSTER MIGRATESLOTS`, see
+    /// [`super::atomic_migration`]).
+    Valkey9,
+}
+
 /// Everything a seed decides about its run.
 #[derive(Clone, Debug)]
 pub struct Profile {
@@ -119,6 +132,8 @@ pub struct Profile {
     /// Where the client sends reads: replicas (after READONLY) may serve stale values, which
     /// the checker accepts from a replica only.
     pub read_from: ReadFrom,
+    /// The server release the nodes behave as.
+    pub flavour: Flavour,
 }
 
 impl Profile {
@@ -203,6 +218,12 @@ impl Profile {
                 3 => ReadFrom::SameZone,
                 _ => ReadFrom::Primary,
             },
+            // Drawn after everything else, for the same reason.
+            flavour: match rng.below(10) {
+                0 | 1 => Flavour::Redis741,
+                2..=4 => Flavour::Valkey9,
+                _ => Flavour::Redis70,
+            },
         }
     }
 
@@ -249,6 +270,7 @@ impl Profile {
             submit_every_us: 2_000,
             max_outstanding: 16,
             read_from: ReadFrom::Primary,
+            flavour: Flavour::Redis70,
         }
     }
 
@@ -297,7 +319,7 @@ impl Profile {
             }
         }
         format!(
-            "{}x{} {:?} {:?} {} runs={} reads={:?} faults=[{}] {}s",
+            "{}x{} {:?} {:?} {} runs={} reads={:?} {:?} faults=[{}] {}s",
             self.shards,
             self.replicas + 1,
             self.endpoints,
@@ -305,6 +327,7 @@ impl Profile {
             if self.resp3 { "resp3" } else { "resp2" },
             self.slot_runs,
             self.read_from,
+            self.flavour,
             on.join(","),
             self.fault_secs
         )

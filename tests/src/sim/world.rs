@@ -199,6 +199,8 @@ pub struct Stats {
     pub converge_us: Option<u64>,
     /// When the cluster went quiet.
     pub quiet_at: Option<Instant>,
+    /// CLUSTER SHARDS replies with Redis 7.4.1's empty slots (that flavour's seeds).
+    pub shards_741_replies: u64,
 }
 
 /// How the run is driven.
