@@ -8,7 +8,9 @@
 //!
 //! The client is the real [`keyslot_core::cluster::Cluster`], driven exactly as an adapter
 //! drives it, speaking real RESP2/RESP3 bytes to simulated Redis 7.0 nodes that parse them
-//! with the core's decoder and answer with `encode_as`.
+//! with the core's decoder and answer with `encode_as`. Some seeds' nodes behave, where those
+//! releases differ in what a client sees, as Redis 7.4.1 or Valkey 9 instead
+//! ([`profile::Flavour`]).
 //!
 //! | module | its one job |
 //! |---|---|

@@ -7,7 +7,9 @@
 //! serve, ASK from a MIGRATING source for keys it no longer has, TRYAGAIN for multi-key
 //! commands whose keys are split, MOVED from an IMPORTING target unless the client sent
 //! ASKING, reads on a replica only after READONLY, CLUSTERDOWN when the node lost the
-//! cluster or (with full coverage) a slot lost its primary, LOADING while loading.
+//! cluster or (with full coverage) a slot lost its primary, LOADING while loading. A Valkey 9
+//! source paused by an atomic migration holds commands back, and its replicas redirect the
+//! moving slots early ([`super::atomic_migration`]).
 //! Blocking pops and scripts, which only the blocking scenario sends, are served by
 //! [`super::blocking_server`] and [`super::script_server`].
 
