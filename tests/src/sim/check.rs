@@ -76,11 +76,15 @@ impl World {
     /// rediscoveries start at least `refresh_interval_degraded` apart, so at most
     /// `1s / interval + 1` of them have queries in a second; each asks a node once as a
     /// candidate, plus once per seed if it falls back to the seeds (each seed connection
-    /// may land on any node), plus one `CLUSTER SLOTS` retry on a pre-7.0 node.
+    /// may land on any node), plus one `CLUSTER SLOTS` retry on a pre-7.0 node. On Redis
+    /// 7.4.1 every CLUSTER SHARDS that leaves slots uncovered is checked against a CLUSTER
+    /// SLOTS on the same connection: twice as many.
     pub fn query_bound(&self) -> usize {
         let interval = self.config.refresh_interval_degraded.as_micros().max(1);
         let starts = (1_000_000 / interval) as usize + 1;
-        starts * (1 + self.seeds.len()) + usize::from(self.profile.legacy)
+        let cross_checked = self.profile.flavour == super::profile::Flavour::Redis741;
+        let per_query = if cross_checked { 2 } else { 1 };
+        starts * (1 + self.seeds.len()) * per_query + usize::from(self.profile.legacy)
     }
 
     /// A node received a topology query the client sent at `sent`.

@@ -8,7 +8,9 @@
 //!
 //! The client is the real [`keyslot_core::cluster::Cluster`], driven exactly as an adapter
 //! drives it, speaking real RESP2/RESP3 bytes to simulated Redis 7.0 nodes that parse them
-//! with the core's decoder and answer with `encode_as`.
+//! with the core's decoder and answer with `encode_as`. Some seeds' nodes behave, where those
+//! releases differ in what a client sees, as Redis 7.4.1 or Valkey 9 instead
+//! ([`profile::Flavour`]).
 //!
 //! | module | its one job |
 //! |---|---|
@@ -18,9 +20,11 @@
 //! | [`net`] | connections, latency, splits, resets, partitions, black holes, DNS |
 //! | [`server`] | one node's connection: commands, handshake, the cluster redirect rules |
 //! | [`replies`] | CLUSTER SHARDS / CLUSTER SLOTS as a node's view has them |
+//! | [`shards_bug`] | Redis 7.4.1's CLUSTER SHARDS after a failover (that flavour's seeds) |
 //! | [`store`] | a node's keys and the replication stream |
 //! | [`cluster`] | the true cluster: views and gossip, replication, failure detection, failover |
 //! | [`ops`] | the orchestrator: crashes, freezes, isolation, failovers, migrations, scaling |
+//! | [`atomic_migration`] | Valkey 9's atomic slot migration (that flavour's seeds) |
 //! | [`workload`] | the client's commands over a hash-tagged key space |
 //! | [`model`] | what really happened: value histories, the execution log, tokens |
 //! | [`check`] | the invariants, per reply, per step and at the end |
@@ -41,6 +45,7 @@
 //! Replay one seed with `KEYSLOT_SIM_SEED=N cargo test -p keyslot-tests --test sim_seeds`
 //! or `cargo run --release -p keyslot-tests --bin sim -- --seed N`.
 
+pub mod atomic_migration;
 pub mod blocking_check;
 pub mod blocking_server;
 pub mod cancel;
@@ -62,6 +67,7 @@ pub mod scenario_run;
 pub mod script;
 pub mod script_server;
 pub mod server;
+pub mod shards_bug;
 pub mod store;
 pub mod trace;
 pub mod workload;

@@ -9,7 +9,7 @@
 //! | failover | a manual failover: a caught-up replica takes over, nothing is lost, the old primary redirects |
 //! | loading | a replica restarts and loads its data for a while |
 //! | partition | the client cannot reach a node for a while (bytes wait, connects hang) |
-//! | migrate | slots move between shards in batches: MIGRATING/IMPORTING, keys moved one by one, then the new owner is published |
+//! | migrate | slots move between shards in batches: MIGRATING/IMPORTING, keys moved one by one, then the new owner is published (Valkey 9 seeds: atomically, see [`super::atomic_migration`]) |
 //! | scale-out | a new shard joins (its hostnames possibly announced late) and slots migrate to it |
 //! | scale-in | a shard's slots migrate away and its nodes leave for good (the DNS may remember them) |
 //!
@@ -113,12 +113,15 @@ pub const ALL_KINDS: [OpKind; 9] = [
 /// A migration in progress.
 #[derive(Debug)]
 pub struct Migration {
-    from: ShardId,
-    plan: VecDeque<(u16, ShardId)>,
+    pub(super) from: ShardId,
+    pub(super) plan: VecDeque<(u16, ShardId)>,
     batch: Vec<u16>,
-    to: ShardId,
+    pub(super) to: ShardId,
     remove_after: bool,
     finished: bool,
+    /// Valkey 9's `CLUSTER MIGRATESLOTS` (see [`super::atomic_migration`]) instead of
+    /// MIGRATING/IMPORTING and ASK.
+    atomic: bool,
 }
 
 impl Ops {
@@ -145,6 +148,8 @@ pub struct Ops {
     pub fault_busy: BTreeSet<ShardId>,
     /// Migrations, finished or not.
     pub migrations: Vec<Migration>,
+    /// Atomic migrations' batches in progress.
+    pub handovers: super::atomic_migration::Handovers,
 }
 
 impl World {
@@ -537,6 +542,7 @@ impl World {
             to: from,
             remove_after: remove,
             finished: false,
+            atomic: self.profile.flavour == super::profile::Flavour::Valkey9,
         });
         self.sched
             .after(self.now, wait, Ev::Op(OpEv::MigrateStep { mig }));
@@ -546,6 +552,9 @@ impl World {
         let m = &mut self.ops.migrations[mig];
         if m.finished {
             return;
+        }
+        if m.atomic {
+            return self.atomic_migrate_step(mig);
         }
         let from = m.from;
         if m.batch.is_empty() {
@@ -621,7 +630,7 @@ impl World {
     }
 
     /// Re-derive the visible value of every key `shard`'s primary holds in `slots`.
-    fn refresh_slots(&mut self, shard: ShardId, slots: &[u16]) {
+    pub(super) fn refresh_slots(&mut self, shard: ShardId, slots: &[u16]) {
         let q = self.c.shards[shard].primary;
         let keys: Vec<bytes::Bytes> = self.c.nodes[q]
             .store
@@ -634,7 +643,7 @@ impl World {
         }
     }
 
-    fn finish_migration(&mut self, mig: usize) {
+    pub(super) fn finish_migration(&mut self, mig: usize) {
         let m = &mut self.ops.migrations[mig];
         m.finished = true;
         let (from, remove) = (m.from, m.remove_after);

@@ -35,6 +35,19 @@ pub enum Seeds {
     ConfigEndpoint,
 }
 
+/// Which server release the nodes behave as, where releases differ in what the client sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavour {
+    /// Redis 7.0: SETSLOT migrations with ASK, a correct CLUSTER SHARDS.
+    Redis70,
+    /// Redis 7.4.1: after a failover, CLUSTER SHARDS lists the shard with no slots while its
+    /// failed ex-primary is down (see [`super::shards_bug`]).
+    Redis741,
+    /// Valkey 9: slots migrate atomically (`CLUSTER MIGRATESLOTS`, see
+    /// [`super::atomic_migration`]).
+    Valkey9,
+}
+
 /// Everything a seed decides about its run.
 #[derive(Clone, Debug)]
 pub struct Profile {
@@ -135,6 +148,8 @@ pub struct Profile {
     pub cancel_chance: f64,
     /// Chance that a request gets a deadline of its own, shorter than the request timeout.
     pub own_deadline_chance: f64,
+    /// The server release the nodes behave as.
+    pub flavour: Flavour,
 }
 
 impl Profile {
@@ -237,6 +252,11 @@ impl Profile {
             } else {
                 0.0
             },
+            flavour: match rng.below(10) {
+                0 | 1 => Flavour::Redis741,
+                2..=4 => Flavour::Valkey9,
+                _ => Flavour::Redis70,
+            },
         }
     }
 
@@ -286,6 +306,7 @@ impl Profile {
             socket_window: CALM_SOCKET_WINDOW,
             cancel_chance: 0.0,
             own_deadline_chance: 0.0,
+            flavour: Flavour::Redis70,
         }
     }
 
@@ -337,7 +358,7 @@ impl Profile {
             }
         }
         format!(
-            "{}x{} {:?} {:?} {} runs={} reads={:?} faults=[{}] {}s",
+            "{}x{} {:?} {:?} {} runs={} reads={:?} {:?} faults=[{}] {}s",
             self.shards,
             self.replicas + 1,
             self.endpoints,
@@ -345,6 +366,7 @@ impl Profile {
             if self.resp3 { "resp3" } else { "resp2" },
             self.slot_runs,
             self.read_from,
+            self.flavour,
             on.join(","),
             self.fault_secs
         )

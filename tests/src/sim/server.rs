@@ -7,7 +7,9 @@
 //! serve, ASK from a MIGRATING source for keys it no longer has, TRYAGAIN for multi-key
 //! commands whose keys are split, MOVED from an IMPORTING target unless the client sent
 //! ASKING, reads on a replica only after READONLY, CLUSTERDOWN when the node lost the
-//! cluster or (with full coverage) a slot lost its primary, LOADING while loading.
+//! cluster or (with full coverage) a slot lost its primary, LOADING while loading. A Valkey 9
+//! source paused by an atomic migration holds commands back, and its replicas redirect the
+//! moving slots early ([`super::atomic_migration`]).
 //! Blocking pops and scripts, which only the blocking scenario sends, are served by
 //! [`super::blocking_server`] and [`super::script_server`].
 
@@ -76,7 +78,7 @@ impl Session {
 /// A MULTI block being queued.
 #[derive(Debug, Default)]
 pub struct Multi {
-    cmds: Vec<Vec<Bytes>>,
+    pub(super) cmds: Vec<Vec<Bytes>>,
     dirty: bool,
 }
 
@@ -100,13 +102,13 @@ fn ok() -> Value {
     simple("OK")
 }
 
-fn upper(b: &[u8]) -> String {
+pub(super) fn upper(b: &[u8]) -> String {
     String::from_utf8_lossy(b).to_ascii_uppercase()
 }
 
 /// The data commands the simulated server implements: (keys, writes?). `None` for a
 /// command that is not one of them or has the wrong number of arguments.
-fn data_command(name: &str, args: &[Bytes]) -> Option<(Vec<Bytes>, bool)> {
+pub(super) fn data_command(name: &str, args: &[Bytes]) -> Option<(Vec<Bytes>, bool)> {
     let n = args.len();
     match name {
         "GET" if n == 2 => Some((vec![args[1].clone()], false)),
@@ -181,6 +183,12 @@ impl World {
             return;
         }
         self.node_read(conn, bytes.len());
+        if !sess.held.is_empty() {
+            // A paused node holds a command: what follows it waits behind it.
+            sess.held.push((sent, bytes));
+            self.net.sessions.insert(conn, sess);
+            return;
+        }
         self.cur_sent = sent;
         sess.buf.extend_from_slice(&bytes);
         let mut out = Vec::new();
@@ -220,6 +228,10 @@ impl World {
             if let Some(frames) = self.pubsub_command(&mut sess, conn, &args) {
                 self.encode_pubsub(&sess, conn, frames, &mut out);
                 continue;
+            }
+            if self.stalled_by_pause(&sess, &args) {
+                self.hold_for_pause(&mut sess, sent, &args);
+                break;
             }
             let reply = self.execute(&mut sess, &args);
             if sess.parked.is_some() {
@@ -531,6 +543,11 @@ impl World {
                 });
                 Routed::Here(if dual { Copy::Double } else { Copy::Owner })
             }
+        } else if let Some(to) = (!am_primary && owner == mine)
+            .then(|| self.redirected_early(node, slot))
+            .flatten()
+        {
+            Routed::Refuse(err(&format!("MOVED {slot} {to}")), true)
         } else if !am_primary && owner == mine && sess.readonly && !write {
             Routed::Here(Copy::Replica)
         } else if !am_primary
@@ -793,7 +810,7 @@ impl World {
             }
             "SHARDS" => {
                 self.topology_query(node, self.cur_sent);
-                self.cluster_shards(node)
+                self.served_cluster_shards(node)
             }
             "SLOTS" => {
                 self.topology_query(node, self.cur_sent);

@@ -206,6 +206,8 @@ pub struct Stats {
     pub quiet_at: Option<Instant>,
     /// Cancellations, own deadlines and window stalls.
     pub cancels: super::cancel::CancelStats,
+    /// CLUSTER SHARDS replies with Redis 7.4.1's empty slots (that flavour's seeds).
+    pub shards_741_replies: u64,
 }
 
 /// How the run is driven.
