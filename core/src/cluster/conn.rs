@@ -256,10 +256,27 @@ impl Conn {
                 from = first - 1;
             }
         }
-        let start = self.inflight[from].start;
-        if self.maybe_sent(start) {
+        if self.maybe_sent(self.inflight[from].start) {
             return Withdrawal::MaybeSent;
         }
+        self.take_back(from, last);
+        Withdrawal::Withdrawn
+    }
+
+    /// Take back every topology query none of whose bytes has been written (its round gave
+    /// up on this connection): a node that wakes up later must not get a burst of them.
+    pub(crate) fn withdraw_unwritten_queries(&mut self) {
+        while let Some(i) = self.inflight.iter().rposition(|e| {
+            matches!(e.expect, Expect::Topology { .. }) && !self.maybe_sent(e.start)
+        }) {
+            self.take_back(i, i);
+        }
+    }
+
+    /// Remove FIFO entries `from..=last`, all unwritten, with their bytes; what was queued
+    /// after them moves up.
+    fn take_back(&mut self, from: usize, last: usize) {
+        let start = self.inflight[from].start;
         let len = self.inflight[last].end - start;
         // Unwritten bytes begin at `out_start`, which is stream offset `written`.
         let at = self.out_start + (start - self.written) as usize;
@@ -275,7 +292,6 @@ impl Conn {
             self.out_start = 0;
             self.transmit_signalled = false;
         }
-        Withdrawal::Withdrawn
     }
 }
 
@@ -354,6 +370,23 @@ mod tests {
         assert_eq!(c.pending_output(), b"y;");
         assert_eq!(c.inflight.len(), 1);
         assert_eq!(c.inflight[0].start, 0);
+    }
+
+    #[test]
+    fn unwritten_topology_queries_are_taken_back_written_ones_stay() {
+        let mut c = Conn::new(Addr::new("h", 1), None, false, Limits::default());
+        let query = |seq| Expect::Topology { seq, slots: false };
+        c.send(query(1), |out| out.extend_from_slice(b"q1;"));
+        c.send(single(1), |out| out.extend_from_slice(b"one;"));
+        c.send(query(2), |out| out.extend_from_slice(b"q2;"));
+        c.send(query(3), |out| out.extend_from_slice(b"q3;"));
+        c.send(single(2), |out| out.extend_from_slice(b"two;"));
+        assert!(!c.written(2));
+        c.withdraw_unwritten_queries();
+        assert_eq!(c.pending_output(), b";one;two;", "q1 was begun: it stays");
+        let kinds: Vec<Expect> = c.inflight.iter().map(|e| e.expect).collect();
+        assert_eq!(kinds, [query(1), single(1), single(2)]);
+        assert_eq!((c.inflight[2].start, c.inflight[2].end), (7, 11));
     }
 
     #[test]

@@ -456,6 +456,11 @@ impl Cluster {
         };
         q.done = true;
         let reason = q.reason.take().unwrap_or(reason);
+        // A query still in the connection's buffer (a stalled node) is taken back, or each
+        // round would leave one more there for the node to answer all at once when it wakes.
+        if let Some(c) = self.conns.get_mut(conn) {
+            c.withdraw_unwritten_queries();
+        }
         if refresh.from_seeds {
             refresh.failures.push(SeedFailure {
                 addr: q.addr.clone(),
