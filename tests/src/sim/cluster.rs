@@ -74,6 +74,8 @@ pub struct View {
     pub announced: Vec<bool>,
     /// Some slot is served by no healthy primary (full-coverage clusters go down).
     pub degraded: bool,
+    /// The runs of `owner`, as of the last [`View::finish`].
+    runs: Vec<(u16, u16, u16)>,
 }
 
 impl View {
@@ -85,8 +87,34 @@ impl View {
         }
     }
 
-    /// Maximal runs `(first, last, shard)` of the slot table.
-    pub fn runs(&self) -> Vec<(u16, u16, u16)> {
+    /// Maximal runs `(first, last, shard)` of the slot table, as of the last
+    /// [`View::finish`] (every published view is finished). Computed once per view: every
+    /// topology reply and slot-map comparison reads them, and walking 16384 slots each time
+    /// was most of what an input of the fuzz target cost.
+    pub fn runs(&self) -> &[(u16, u16, u16)] {
+        &self.runs
+    }
+
+    /// Work out what follows from the slot table and the health: its runs, and whether
+    /// some slot lacks a healthy primary. Call after changing either. `before`: the view
+    /// this one was copied from; when the slot table is the same (most changes are of
+    /// health or roles), its runs still hold and the table is not walked again.
+    fn finish(&mut self, before: Option<&View>) {
+        match before {
+            Some(b) if b.owner == self.owner => self.runs.clone_from(&b.runs),
+            _ => self.runs = self.compute_runs(),
+        }
+        let health = &self.health;
+        let shards = &self.shards;
+        self.degraded = self.runs.iter().any(|&(_, _, s)| {
+            s == NO_SHARD
+                || shards
+                    .get(usize::from(s))
+                    .is_none_or(|sh| health.get(sh.primary) != Some(&Health::Online))
+        });
+    }
+
+    fn compute_runs(&self) -> Vec<(u16, u16, u16)> {
         let mut runs = Vec::new();
         let mut start = 0usize;
         for i in 1..=self.owner.len() {
@@ -96,17 +124,6 @@ impl View {
             }
         }
         runs
-    }
-
-    fn compute_degraded(&mut self) {
-        let health = &self.health;
-        let shards = &self.shards;
-        self.degraded = self.runs().iter().any(|&(_, _, s)| {
-            s == NO_SHARD
-                || shards
-                    .get(usize::from(s))
-                    .is_none_or(|sh| health.get(sh.primary) != Some(&Health::Online))
-        });
     }
 }
 
@@ -272,6 +289,7 @@ impl ClusterState {
             health: Vec::new(),
             announced: Vec::new(),
             degraded: false,
+            runs: Vec::new(),
         });
         let mut c = ClusterState {
             nodes: Vec::new(),
@@ -286,7 +304,7 @@ impl ClusterState {
         for _ in 0..shards {
             c.add_shard_nodes(&mut v, replicas, distinct_ports, salt, true, now);
         }
-        v.compute_degraded();
+        v.finish(None);
         let v = Rc::new(v);
         for n in &mut c.nodes {
             n.view = v.clone();
@@ -417,7 +435,7 @@ impl World {
     /// Publish `v` (a modified copy of the newest view) as the next version.
     pub fn publish_view(&mut self, mut v: View, involved: &[NodeId]) {
         v.version = self.c.latest.version + 1;
-        v.compute_degraded();
+        v.finish(Some(&self.c.latest));
         let v = Rc::new(v);
         self.c.latest = v.clone();
         for n in 0..self.c.nodes.len() {

@@ -461,9 +461,9 @@ impl World {
         self.c
             .latest
             .runs()
-            .into_iter()
-            .filter(|&(_, _, s)| usize::from(s) == shard)
-            .map(|(a, b, _)| (a, b))
+            .iter()
+            .filter(|&&(_, _, s)| usize::from(s) == shard)
+            .map(|&(a, b, _)| (a, b))
             .collect()
     }
 

@@ -28,7 +28,7 @@ fn health(view: &View, n: NodeId) -> &'static str {
 /// `CLUSTER SHARDS` for `view`.
 pub fn cluster_shards(c: &ClusterState, view: &View) -> Value {
     let mut ranges: Vec<Vec<Value>> = vec![Vec::new(); view.shards.len()];
-    for (start, end, shard) in view.runs() {
+    for &(start, end, shard) in view.runs() {
         if let Some(r) = ranges.get_mut(usize::from(shard)) {
             r.push(Value::Integer(i64::from(start)));
             r.push(Value::Integer(i64::from(end)));
@@ -89,7 +89,7 @@ pub fn cluster_slots(c: &ClusterState, view: &View) -> Value {
         ])
     };
     let mut out = Vec::new();
-    for (start, end, shard) in view.runs() {
+    for &(start, end, shard) in view.runs() {
         let Some(s) = view.shards.get(usize::from(shard)) else {
             continue;
         };

@@ -335,7 +335,11 @@ fn cluster_nodes(w: &World, n: NodeId) -> String {
                 u32::from(ident.port) + 10000
             );
             if i == 0 {
-                let own = view.runs().into_iter().filter(|&(_, _, s)| s == sid as u16);
+                let own = view
+                    .runs()
+                    .iter()
+                    .copied()
+                    .filter(|&(_, _, s)| s == sid as u16);
                 for (start, end, _) in own {
                     if start == end {
                         line.push_str(&format!(" {start}"));

@@ -14,8 +14,13 @@
 //! | 6 | take `arg % 16 + 1` single steps (each at most 100 ms) |
 //! | 7 | submit `arg % 8 + 1` requests at once |
 //!
-//! After the script the faults stop, and the run goes on exactly like a seeded one: settle,
-//! quiet, liveness, drain — with every invariant of [`super::check`] checked throughout.
+//! After the script the faults stop, and the run goes on like a seeded one: settle, quiet,
+//! liveness, drain — with every invariant of [`super::check`] checked throughout. Only the
+//! traffic differs: a seeded run's workload runs on through the quiet minute, while a
+//! scripted one sends a request per [`super::world::QUIET_SUBMIT_EVERY_US`] while the
+//! cluster settles and then just the [`super::world::SCRIPTED_PROBES`] requests that must
+//! succeed, so that an input costs what its own script does rather than a minute of the
+//! same quiet traffic (the fuzzer ran 22 inputs a second that way).
 
 use keyslot_core::time::Duration;
 

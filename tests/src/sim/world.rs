@@ -29,6 +29,9 @@
 //! the next rediscovery at the latest, and the periodic one runs every 60 s: 65 s bound it.
 //! The time the map really took is reported (`converge`), usually well under a second.
 //! 4. **Draining**: no new requests; every pending one must be answered by its deadline.
+//!
+//! A scripted run (the fuzz target) goes through the same phases with less traffic after
+//! its script: see `World::on_scripted_submit_tick`.
 
 use std::rc::Rc;
 
@@ -58,6 +61,9 @@ pub const LIVE_MAP_AFTER: Duration = Duration::from_secs(65);
 pub const SETTLE_LIMIT: Duration = Duration::from_secs(240);
 /// Mean gap between submissions once the cluster is quiet (microseconds).
 pub const QUIET_SUBMIT_EVERY_US: u64 = 150_000;
+/// Requests that must succeed in a scripted run's quiet phase (see
+/// `World::on_scripted_submit_tick`).
+pub const SCRIPTED_PROBES: usize = 16;
 /// The clock's origin for a run.
 pub const START: Instant = Instant::from_micros(1_000_000);
 
@@ -282,6 +288,8 @@ pub struct World {
     /// When an operator last flushed each node's script cache.
     pub scripts_flushed_at: std::collections::BTreeMap<NodeId, Instant>,
     same_instant_steps: u64,
+    /// Requests a scripted run's quiet phase has submitted (see [`SCRIPTED_PROBES`]).
+    probes: usize,
 }
 
 /// Cut 16384 slots into `runs` runs and give every shard at least one.
@@ -362,6 +370,7 @@ impl World {
             scripts: Default::default(),
             scripts_flushed_at: Default::default(),
             same_instant_steps: 0,
+            probes: 0,
             profile,
         };
         w.seeds = w.pick_seeds(&mut rng_layout);
@@ -528,6 +537,9 @@ impl World {
     }
 
     fn on_submit_tick(&mut self) {
+        if self.driver == Driver::Scripted {
+            return self.on_scripted_submit_tick();
+        }
         let gap = match self.phase {
             Phase::Faults | Phase::Settling => self.rng_work.exp(self.profile.submit_every_us),
             Phase::Quiet => self.rng_work.exp(QUIET_SUBMIT_EVERY_US),
@@ -536,6 +548,47 @@ impl World {
         let must = self.must_succeed_now();
         self.submit_random(must);
         self.sched.after(self.now, us(gap), Ev::Submit);
+    }
+
+    /// The workload after a script (the fuzz target): its liveness checks, and little else.
+    /// While the cluster settles, a request every [`QUIET_SUBMIT_EVERY_US`]; once quiet,
+    /// nothing until [`LIVE_OPS_AFTER`], then [`SCRIPTED_PROBES`] requests that must
+    /// succeed, and nothing more: the slot map check at [`LIVE_MAP_AFTER`] needs no
+    /// traffic, and idle virtual time costs no steps. A seeded run keeps its workload going
+    /// throughout; a scripted one got its load from the script, and spending an input's
+    /// time on the same minute of quiet traffic each time is what made fuzzing slow.
+    fn on_scripted_submit_tick(&mut self) {
+        let quiet_at = self.stats.quiet_at.unwrap_or(self.now);
+        match self.phase {
+            Phase::Faults | Phase::Settling => self.submit_random(false),
+            Phase::Quiet if self.now < quiet_at + LIVE_OPS_AFTER => {
+                self.sched.at(quiet_at + LIVE_OPS_AFTER, Ev::Submit);
+                return;
+            }
+            Phase::Quiet => {
+                let before = self.work.submitted;
+                self.submit_random(self.must_succeed_now());
+                self.probes += usize::from(self.work.submitted > before);
+                if self.probes >= SCRIPTED_PROBES {
+                    return;
+                }
+            }
+            Phase::Draining | Phase::Done => return,
+        }
+        self.sched
+            .after(self.now, us(QUIET_SUBMIT_EVERY_US), Ev::Submit);
+    }
+
+    /// A scripted run's quiet phase has shown what it must: its probes all succeeded, and
+    /// the client's slot map equals the truth (as of the last event that could change it;
+    /// the truth no longer changes). It need not sit out the rest of [`LIVE_MAP_AFTER`]:
+    /// that bound is for a map that is still wrong (a slot no command touches is fixed by
+    /// the periodic rediscovery), and the seeded runs wait it out every time.
+    fn scripted_tail_done(&self) -> bool {
+        self.driver == Driver::Scripted
+            && self.probes >= SCRIPTED_PROBES
+            && self.work.pending.is_empty()
+            && self.stats.converge_us.is_some()
     }
 
     /// A request submitted now must succeed: the cluster has been quiet long enough.
@@ -578,7 +631,7 @@ impl World {
             self.ops.mig_busy(),
             self.ops.fault_busy
         )];
-        for (a, b, sh) in self.c.latest.runs() {
+        for &(a, b, sh) in self.c.latest.runs() {
             let bad = match self.c.latest.shards.get(usize::from(sh)) {
                 None => true,
                 Some(s) => {
@@ -719,6 +772,7 @@ impl World {
                     self.violation(format!("the simulated cluster did not settle: {why}"));
                 }
             }
+            Phase::Quiet if self.scripted_tail_done() => self.on_live_map(),
             Phase::Draining if self.work.pending.is_empty() => {
                 self.phase = Phase::Done;
                 self.check_end();
