@@ -266,9 +266,11 @@ impl Conn {
     /// Take back every topology query none of whose bytes has been written (its round gave
     /// up on this connection): a node that wakes up later must not get a burst of them.
     pub(crate) fn withdraw_unwritten_queries(&mut self) {
-        while let Some(i) = self.inflight.iter().rposition(|e| {
-            matches!(e.expect, Expect::Topology { .. }) && !self.maybe_sent(e.start)
-        }) {
+        while let Some(i) = self
+            .inflight
+            .iter()
+            .rposition(|e| matches!(e.expect, Expect::Topology { .. }) && !self.maybe_sent(e.start))
+        {
             self.take_back(i, i);
         }
     }
