@@ -50,6 +50,14 @@ use crate::cluster::{Node, RedisCluster};
 /// short, for tests that kill nodes).
 pub const QUIET_NODE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Three primaries without replicas on [`QUIET_NODE_TIMEOUT`]: the cluster of scenarios in
+/// which no node is meant to fail over.
+pub fn quiet_primaries() -> crate::cluster::ClusterSpec {
+    crate::cluster::ClusterSpec::new()
+        .shape(3, 0)
+        .node_timeout(QUIET_NODE_TIMEOUT)
+}
+
 /// The environment variable that limits a local run to some runtimes (`tokio,blocking`), to
 /// iterate faster on one of them. Refused under `CI=true`, where every runtime must run.
 pub const RUNTIMES_VAR: &str = "KEYSLOT_TEST_RUNTIMES";

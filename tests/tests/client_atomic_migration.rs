@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use keyslot::{Addr, Cmd, Event};
-use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
+use keyslot_tests::cluster::RedisCluster;
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::require::require_valkey;
 use keyslot_tests::runtimes::{
-    bulk, claim_machine, client_addr, key_in_slot, ok, Flavor, Runs, TestClient, QUIET_NODE_TIMEOUT,
+    bulk, claim_machine, client_addr, key_in_slot, ok, quiet_primaries, Flavor, Runs, TestClient,
 };
 
 const TASKS: usize = 50;
@@ -147,9 +147,7 @@ fn atomic_slot_migration_under_load() {
     if !require_valkey(9, "atomic slot migration (CLUSTER MIGRATESLOTS)") {
         return;
     }
-    let spec = ClusterSpec::new()
-        .shape(3, 0)
-        .node_timeout(QUIET_NODE_TIMEOUT);
+    let spec = quiet_primaries();
     let cluster = RedisCluster::start(spec).expect("a cluster");
     let mut runs = Runs::new();
     on_every_runtime!(

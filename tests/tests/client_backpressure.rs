@@ -19,10 +19,10 @@ use std::task::{Context, Waker};
 use std::time::{Duration, Instant};
 
 use keyslot::{Cmd, Error, Value};
-use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
+use keyslot_tests::cluster::RedisCluster;
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    claim_machine, flavor_shard, key_in_slot, Flavor, Runs, TestClient, QUIET_NODE_TIMEOUT,
+    claim_machine, flavor_shard, key_in_slot, quiet_primaries, Flavor, Runs, TestClient,
 };
 
 /// The system allocator, counting the bytes live.
@@ -155,9 +155,7 @@ fn requests_in_flight_are_bounded() {
     let Some(_machine) = claim_machine() else {
         return;
     };
-    let spec = ClusterSpec::new()
-        .shape(3, 0)
-        .node_timeout(QUIET_NODE_TIMEOUT);
+    let spec = quiet_primaries();
     let cluster = RedisCluster::start(spec).expect("a cluster");
     let mut runs = Runs::new();
     on_every_runtime!(

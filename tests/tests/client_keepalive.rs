@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use keyslot::{Cmd, Error, Keepalive};
 use keyslot_tests::blackhole::Blackhole;
-use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
+use keyslot_tests::cluster::RedisCluster;
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::require::in_ci;
 use keyslot_tests::runtimes::{
-    claim_machine, flavor_shard, key_in_slot, Flavor, Runs, TestClient, QUIET_NODE_TIMEOUT,
+    claim_machine, flavor_shard, key_in_slot, quiet_primaries, Flavor, Runs, TestClient,
 };
 
 const KEEPALIVE: Keepalive = Keepalive {
@@ -59,9 +59,7 @@ fn keepalive_ends_a_pop_on_a_vanished_node() {
         println!("skipped: {why}");
         return;
     }
-    let spec = ClusterSpec::new()
-        .shape(3, 0)
-        .node_timeout(QUIET_NODE_TIMEOUT);
+    let spec = quiet_primaries();
     let cluster = RedisCluster::start(spec).expect("a cluster");
     let mut runs = Runs::new();
     on_every_runtime!(

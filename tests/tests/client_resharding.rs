@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 
 use keyslot::{Cmd, Event, Value};
 use keyslot_core::cluster::RetryReason;
-use keyslot_tests::cluster::{ClusterSpec, MigrationStep, RedisCluster};
+use keyslot_tests::cluster::{MigrationStep, RedisCluster};
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    bulk, claim_machine, client_addr, eventually, key_in_slot, ok, topology_owner, Flavor,
-    TestClient, QUIET_NODE_TIMEOUT,
+    bulk, claim_machine, client_addr, eventually, key_in_slot, ok, quiet_primaries, topology_owner,
+    Flavor, TestClient,
 };
 
 const TASKS: usize = 50;
@@ -308,9 +308,7 @@ fn resharding_under_load() {
     };
     // Nothing is meant to fail here: a long node timeout keeps a busy machine from making a
     // healthy node look dead.
-    let spec = ClusterSpec::new()
-        .shape(3, 0)
-        .node_timeout(QUIET_NODE_TIMEOUT);
+    let spec = quiet_primaries();
     let cluster = RedisCluster::start(spec).unwrap();
     on_every_runtime!("resharding under load", reshard_under_load(&cluster));
 }

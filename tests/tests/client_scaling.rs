@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use keyslot::{Cmd, Value};
-use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
+use keyslot_tests::cluster::RedisCluster;
 use keyslot_tests::on_every_runtime;
 use keyslot_tests::runtimes::{
-    bulk, claim_machine, client_addr, eventually, key_in_slot, ok, Flavor, TestClient,
-    QUIET_NODE_TIMEOUT,
+    bulk, claim_machine, client_addr, eventually, key_in_slot, ok, quiet_primaries, Flavor,
+    TestClient,
 };
 
 const SLOTS_MOVED: u16 = 100;
@@ -174,9 +174,7 @@ fn scale_out_without_restarting_the_client() {
     };
     // Nothing is meant to fail here: a long node timeout keeps a busy machine from making a
     // healthy node look dead.
-    let spec = ClusterSpec::new()
-        .shape(3, 0)
-        .node_timeout(QUIET_NODE_TIMEOUT);
+    let spec = quiet_primaries();
     let cluster = RedisCluster::start(spec).unwrap();
     on_every_runtime!("scale out", scale_out(&cluster));
 }
