@@ -190,6 +190,8 @@ impl Cluster {
         if let Some(node) = node {
             self.nodes[node].failures = 0;
             self.nodes[node].down_until = None;
+            // A connection that got through its handshake has heard the node.
+            self.nodes[node].stalled = false;
         }
         self.event(Event::NodeConnected { addr });
         for job in waiting {

@@ -230,6 +230,9 @@ impl Node {
     pub(crate) fn forget_conn(&mut self, conn: Key) {
         if self.conn == Some(conn) {
             self.conn = None;
+            // The stall was that connection's; the next one is judged afresh (a node marked
+            // stalled with no connection left would stay out of every rediscovery).
+            self.stalled = false;
         }
         if self.pubsub_conn == Some(conn) {
             self.pubsub_conn = None;

@@ -193,3 +193,21 @@ fn an_idle_client_has_no_stall_timer() {
     net.advance(Duration::from_secs(2));
     assert!(net.cluster.stall_check_at.is_none());
 }
+
+#[test]
+fn a_stall_ends_with_its_connection() {
+    let mut net = all_connected();
+    let frozen = net.conn_to("10.0.0.3:7000");
+    net.submit(Cmd::new("GET").arg("foo"));
+    for _ in 0..5 {
+        net.advance(Duration::from_millis(250));
+    }
+    assert_eq!(stalled_events(&net), 1);
+    let node = net.cluster.node_index[&addr("10.0.0.3:7000")];
+    assert!(net.cluster.nodes[node].stalled);
+    // The connection goes (reset, or closed for a new view): the next one is judged afresh,
+    // or a node left with no connection would stay out of every rediscovery for ever.
+    net.cluster.handle_closed(frozen, net.now);
+    net.drain();
+    assert!(!net.cluster.nodes[node].stalled);
+}
