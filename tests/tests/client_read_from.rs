@@ -188,6 +188,21 @@ async fn primary_only<F: Flavor>(cluster: &RedisCluster) {
     assert_eq!(on_primaries, READS, "{calls:?}");
 }
 
+/// Every node's CLUSTER SHARDS gives every node's zone.
+fn every_node_lists_every_zone(cluster: &RedisCluster) -> bool {
+    let nodes = cluster.nodes();
+    nodes.iter().all(|node| {
+        let reply = cluster.send(node, &Cmd::new("CLUSTER").arg("SHARDS"));
+        let asked = client_addr(node);
+        reply
+            .ok()
+            .and_then(|r| keyslot::Topology::from_cluster_shards(&r, &asked).ok())
+            .is_some_and(|t| {
+                t.nodes().count() == nodes.len() && t.nodes().all(|n| n.zone.is_some())
+            })
+    })
+}
+
 #[test]
 fn reads_land_where_the_policy_says() {
     let Some(_machine) = claim_machine() else {
@@ -208,6 +223,16 @@ fn reads_land_where_the_policy_says() {
                 cluster.send(&node, &set).unwrap(),
                 Value::SimpleString("OK".into())
             );
+        }
+        // The zones reach every node's CLUSTER SHARDS by gossip: wait until they have.
+        let began = std::time::Instant::now();
+        while !every_node_lists_every_zone(&cluster) {
+            let waited = began.elapsed();
+            assert!(
+                waited < std::time::Duration::from_secs(10),
+                "zones not gossiped"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
         let what = "same-zone replicas, zones the nodes report";
         on_every_runtime!(runs, what, same_zone_reported(&cluster));
