@@ -33,13 +33,7 @@ impl RedisCluster {
         }
         let what = format!("slots {slots:?} to move to node {}", to.index());
         let (_, agreed_at) = self.wait_for_agreement(&what, |view: &ClusterView| {
-            for slot in slots.clone() {
-                let owner = view.owner(slot).map(|e| e.id.as_str());
-                if owner != Some(to.id()) {
-                    return Err(format!("slot {slot} owned by {owner:?}"));
-                }
-            }
-            Ok(())
+            super::failover::owns_all(view, to.id(), &[(*slots.start(), *slots.end())])
         })?;
         Ok(agreed_at)
     }

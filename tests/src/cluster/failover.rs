@@ -212,7 +212,7 @@ impl RedisCluster {
 }
 
 /// `Ok` when `id` is a primary owning every slot in `slots`.
-fn owns_all(view: &ClusterView, id: &str, slots: &[(u16, u16)]) -> Result<(), String> {
+pub(super) fn owns_all(view: &ClusterView, id: &str, slots: &[(u16, u16)]) -> Result<(), String> {
     for &(first, last) in slots {
         for slot in first..=last {
             let owner = view.owner(slot).map(|e| e.id.as_str());

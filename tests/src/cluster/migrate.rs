@@ -140,13 +140,7 @@ impl RedisCluster {
             to.index()
         );
         self.wait_for_agreement(&what, |view| {
-            for slot in slots.clone() {
-                let owner = view.owner(slot).map(|e| e.id.as_str());
-                if owner != Some(to.id()) {
-                    return Err(format!("slot {slot} owned by {owner:?}"));
-                }
-            }
-            Ok(())
+            super::failover::owns_all(view, to.id(), &[(*slots.start(), *slots.end())])
         })?;
         Ok(total)
     }

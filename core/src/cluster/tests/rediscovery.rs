@@ -49,15 +49,7 @@ fn a_moved_storm_costs_at_most_two_topology_queries_per_node_per_second() {
 
 #[test]
 fn the_view_most_nodes_hold_wins() {
-    let mut net = ready_client(Config::default());
-    // Connect all three primaries so the rediscovery asks them.
-    for (slot, node) in [
-        (0, "10.0.0.1:7000"),
-        (6000, "10.0.0.2:7000"),
-        (12000, "10.0.0.3:7000"),
-    ] {
-        net.accept_for(Cmd::new("GET").arg(key_in(slot..slot + 4000)), node);
-    }
+    let mut net = all_primaries_connected();
     net.advance(Duration::from_secs(61)); // the periodic check
     let stale = three_shards();
     let moved = cluster_slots(&[
@@ -100,6 +92,20 @@ fn an_uncovered_slot_fails_only_after_a_fresh_rediscovery_confirms_it() {
 }
 
 /// A key whose slot is in `range`.
+/// A ready client with a connection to each of the three primaries, so that rediscoveries
+/// can ask them.
+pub(crate) fn all_primaries_connected() -> Net {
+    let mut net = ready_client(Config::default());
+    for (slot, node) in [
+        (0, "10.0.0.1:7000"),
+        (6000, "10.0.0.2:7000"),
+        (12000, "10.0.0.3:7000"),
+    ] {
+        net.accept_for(Cmd::new("GET").arg(key_in(slot..slot + 4000)), node);
+    }
+    net
+}
+
 pub(crate) fn key_in(range: core::ops::Range<u16>) -> String {
     (0..)
         .map(|i| alloc::format!("k{i}"))

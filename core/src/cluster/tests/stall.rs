@@ -1,21 +1,8 @@
 //! A node that stops answering with its connection open: detected, left out of
 //! rediscoveries, and left for its promoted replica as soon as a view shows it.
 
-use super::rediscovery::key_in;
+use super::rediscovery::all_primaries_connected as all_connected;
 use super::*;
-
-/// Connect the three primaries, so that rediscoveries can ask them.
-fn all_connected() -> Net {
-    let mut net = ready_client(Config::default());
-    for (slot, node) in [
-        (0, "10.0.0.1:7000"),
-        (6000, "10.0.0.2:7000"),
-        (12000, "10.0.0.3:7000"),
-    ] {
-        net.accept_for(Cmd::new("GET").arg(key_in(slot..slot + 4000)), node);
-    }
-    net
-}
 
 fn stalled_events(net: &Net) -> usize {
     net.events
