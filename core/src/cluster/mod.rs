@@ -31,15 +31,24 @@
 //!
 //! - construction: [`Cluster::new`];
 //! - submissions: [`Cluster::submit`], [`Cluster::submit_pipeline`],
-//!   [`Cluster::submit_transaction`];
+//!   [`Cluster::submit_transaction`], [`Cluster::submit_to`], [`Cluster::submit_script`];
+//!   a submitted request's own deadline: [`Cluster::set_deadline`];
 //! - inputs: `handle_connected`, `handle_connect_failed`, `handle_read` / `handle_data`,
-//!   `handle_written`, `handle_closed`, `handle_timeout`;
+//!   `handle_written`, `handle_closed`, `handle_timeout`, and [`Cluster::cancel`] (the caller
+//!   stopped waiting);
 //! - outputs: [`Cluster::poll_output`], [`Cluster::transmit`], [`Cluster::read_buffer`];
 //! - getters: [`Cluster::topology`], [`Cluster::pending_requests`], [`Cluster::slot_owner`].
 //!
 //! # Guarantees
 //!
-//! - Every submitted request gets exactly one `Reply`, by its deadline at the latest.
+//! - Every submitted request gets exactly one `Reply`, by its deadline at the latest — unless
+//!   it is cancelled first, when it gets none.
+//! - At a deadline, or on [`Cluster::cancel`], a command none of whose bytes were written is
+//!   taken back out of the connection's buffer: it never runs, and the deadline's error is
+//!   [`Error::Timeout`]. A command that may write and was (partly) written is
+//!   [`Error::OutcomeUnknown`].
+//! - A node connection that reads nothing for [`Config::stall_timeout`] while commands wait
+//!   on it marks its node stalled (see `stall.rs`).
 //! - A command that was written to a connection that then failed is retried only when it is
 //!   read-only; otherwise its reply is [`Error::OutcomeUnknown`]. Commands that never left
 //!   the machine are re-routed freely.

@@ -238,17 +238,7 @@ impl World {
         };
         let name = upper(&args[0]);
         let (keys, write) = match (&sess.multi, name.as_str()) {
-            (Some(m), "EXEC") => {
-                let mut keys = Vec::new();
-                let mut write = false;
-                for cmd in &m.cmds {
-                    if let Some((k, w)) = data_command(&upper(&cmd[0]), cmd) {
-                        keys.extend(k);
-                        write |= w;
-                    }
-                }
-                (keys, write)
-            }
+            (Some(m), "EXEC") => m.keys_and_write(),
             (Some(_), _) => return false,
             (None, _) => match data_command(&name, args) {
                 Some(d) => d,

@@ -82,6 +82,22 @@ pub struct Multi {
     dirty: bool,
 }
 
+impl Multi {
+    /// The keys the queued commands touch, and whether any of them writes: what `EXEC` will
+    /// do, judged as one command.
+    pub(super) fn keys_and_write(&self) -> (Vec<Bytes>, bool) {
+        let mut keys = Vec::new();
+        let mut write = false;
+        for cmd in &self.cmds {
+            if let Some((k, w)) = data_command(&upper(&cmd[0]), cmd) {
+                keys.extend(k);
+                write |= w;
+            }
+        }
+        (keys, write)
+    }
+}
+
 fn simple(s: &str) -> Value {
     Value::SimpleString(Bytes::copy_from_slice(s.as_bytes()))
 }
@@ -573,14 +589,7 @@ impl World {
         if m.dirty {
             return err("EXECABORT Transaction discarded because of previous errors.");
         }
-        let mut keys = Vec::new();
-        let mut write = false;
-        for cmd in &m.cmds {
-            if let Some((k, w)) = data_command(&upper(&cmd[0]), cmd) {
-                keys.extend(k);
-                write |= w;
-            }
-        }
+        let (keys, write) = m.keys_and_write();
         let mut stale_ok = false;
         if !keys.is_empty() {
             match self.route(sess, &keys, write) {
