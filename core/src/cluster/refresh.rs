@@ -400,10 +400,12 @@ impl Cluster {
             .get(conn)
             .map_or_else(|| Addr::new("", 0), |c| c.addr.clone());
         let value = frame.to_value();
+        // A node the reply lists without an address keeps the one the current view gives it.
+        let earlier = self.topology.as_ref();
         let parsed = if slots {
-            Topology::from_cluster_slots(&value, &asked)
+            Topology::from_cluster_slots_after(&value, &asked, earlier)
         } else {
-            Topology::from_cluster_shards(&value, &asked)
+            Topology::from_cluster_shards_after(&value, &asked, earlier)
         };
         let tls = self.config.tls;
         match parsed.map(|t| if tls { t.with_tls_ports() } else { t }) {

@@ -6,7 +6,9 @@
 //! cannot disagree about them:
 //!
 //! - a hostname or IP endpoint is where to connect;
-//! - `?` means the server does not know the address: the node is skipped;
+//! - `?` means the server does not know the address (a node configured to announce a hostname
+//!   that it has not announced yet, as after a restart): the node keeps the address an earlier
+//!   view gave its id, else it is skipped;
 //! - NULL or `""` (`cluster-preferred-endpoint-type unknown-endpoint`, or a node that does not
 //!   know its own address yet) means "no endpoint": the node's own `ip` is used (`CLUSTER
 //!   SHARDS` always gives it; `CLUSTER SLOTS` gives it in the node's metadata from 7.0 on
@@ -14,18 +16,26 @@
 //!   that was asked — and only when it is the one such node in the reply: a node learns its
 //!   peers' addresses from their packets, so the one whose address can be unknown is the node
 //!   answering, whose address the client just used. Several such nodes cannot all be the one
-//!   answering, and nothing tells which one is, so they are all skipped like `?`.
+//!   answering, and nothing tells which one is, so they are all treated like `?`.
+//!
+//! Node ids are stable (a node keeps its id across restarts, in `nodes.conf`), so the address
+//! an earlier view gave an id is the best guess for a node listed without one: keeping it keeps
+//! the node's slots routed and the node a rediscovery candidate, where skipping it could leave
+//! a view with no primary at all (simulator seed 12381). If the guess is wrong, connecting
+//! fails and rediscovery asks again.
 //!
 //! The address asked is not a node's address when it is a configuration endpoint (one name
 //! for every node, all on the same port): naming every node by it would make them all one
 //! node. Hence the node's `ip` first.
 
 use alloc::borrow::ToOwned;
+use alloc::collections::BTreeMap;
 use alloc::string::String;
+use core::cell::OnceCell;
 use core::net::IpAddr;
 use core::slice::{ChunksExact, Iter};
 
-use super::{Addr, Health, NodeInfo, Role, TopologyError};
+use super::{Addr, Health, NodeInfo, Role, Topology, TopologyError};
 use crate::resp::Value;
 
 /// The highest slot number.
@@ -126,7 +136,8 @@ pub(super) enum Endpoint<'a> {
     /// NULL or `""`: no endpoint; the node's `ip`, else the host the query was sent to (see
     /// the [module docs](self)).
     Asked,
-    /// `?`: the server does not know the address; the node is skipped.
+    /// `?`: the server does not know the address; an earlier view's address for the node's
+    /// id, else the node is skipped.
     Unknown,
     /// A hostname or an IP address.
     Host(&'a str),
@@ -181,11 +192,16 @@ impl<'a> RawNode<'a> {
     }
 
     /// Apply the endpoint rules. `asked` is the address that may stand in for a node without
-    /// endpoint and `ip` ([`answerer_fallback`]); without it such a node is skipped. `Ok(None)`
-    /// is a skipped node: its address is unknown (`?`, or no endpoint and no `ip`). Required
+    /// endpoint and `ip` ([`answerer_fallback`]); `earlier` is a view whose address for the
+    /// node's id stands in when the reply gives none usable (`?`, or no endpoint, no `ip` and
+    /// no `asked`). `Ok(None)` is a skipped node: its address is unknown to both. Required
     /// fields are checked first, so a malformed node is an error even when it would have been
     /// skipped.
-    pub fn finish(self, asked: Option<&Addr>) -> Result<Option<NodeInfo>, TopologyError> {
+    pub fn finish(
+        self,
+        asked: Option<&Addr>,
+        earlier: &Earlier<'_>,
+    ) -> Result<Option<NodeInfo>, TopologyError> {
         let endpoint = self
             .endpoint
             .ok_or(TopologyError::MissingField { field: "endpoint" })?;
@@ -196,14 +212,19 @@ impl<'a> RawNode<'a> {
         let port = nonzero(self.port)
             .or(nonzero(self.tls_port))
             .ok_or(TopologyError::MissingField { field: "port" })?;
-        let (host, ip, hostname) = match endpoint {
-            Endpoint::Unknown => return Ok(None),
-            Endpoint::Asked => match (self.ip, asked) {
-                (Some(ip), _) => (ip.to_owned(), Some(ip), self.hostname),
-                (None, Some(asked)) => (asked.host.clone(), None, self.hostname),
-                (None, None) => return Ok(None),
+        let (host, ip, hostname) = match (endpoint, self.ip, asked) {
+            (Endpoint::Asked, Some(ip), _) => (ip.to_owned(), Some(ip), self.hostname),
+            (Endpoint::Asked, None, Some(asked)) => (asked.host.clone(), None, self.hostname),
+            // `?`, or no endpoint with nothing to stand in for it.
+            (Endpoint::Unknown | Endpoint::Asked, ..) => match earlier.node(self.id) {
+                Some(known) => (
+                    known.addr.host.clone(),
+                    self.ip.or(known.ip.as_deref()),
+                    known.hostname.as_deref(),
+                ),
+                None => return Ok(None),
             },
-            Endpoint::Host(h) => {
+            (Endpoint::Host(h), ..) => {
                 // The endpoint is the preferred address; whichever kind it is also fills the
                 // matching field when the reply did not repeat it, so both views agree.
                 // (Parsing is skipped when the reply already gave both.)
@@ -226,6 +247,40 @@ impl<'a> RawNode<'a> {
             replication_offset: self.replication_offset,
             zone: self.zone.map(str::to_owned),
         }))
+    }
+}
+
+/// The view before the one being read, asked by node id for the address of a node the reply
+/// lists without a usable one. The index is built at the first such node, so a reply that
+/// gives every address costs nothing, and a hostile one with many costs one pass, not one per
+/// node.
+pub(super) struct Earlier<'t> {
+    view: Option<&'t Topology>,
+    by_id: OnceCell<BTreeMap<&'t str, &'t NodeInfo>>,
+}
+
+impl<'t> Earlier<'t> {
+    /// Look up ids in `view`; `None` finds nothing.
+    pub fn new(view: Option<&'t Topology>) -> Self {
+        Earlier {
+            view,
+            by_id: OnceCell::new(),
+        }
+    }
+
+    /// The node `view` lists with this id; never one for the empty id (an old server's).
+    pub fn node(&self, id: &str) -> Option<&'t NodeInfo> {
+        let view = self.view?;
+        if id.is_empty() {
+            return None;
+        }
+        let by_id = self.by_id.get_or_init(|| {
+            view.nodes()
+                .filter(|n| !n.id.is_empty())
+                .map(|n| (n.id.as_str(), n))
+                .collect()
+        });
+        by_id.get(id).copied()
     }
 }
 
@@ -277,6 +332,7 @@ pub(super) fn server_error(v: &Value) -> Option<TopologyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::topology::Shard;
     use alloc::vec;
 
     fn asked() -> Addr {
@@ -311,7 +367,10 @@ mod tests {
         let mut n = raw(Endpoint::Asked);
         n.ip = Some("10.0.0.1");
         n.hostname = Some("a.example");
-        let node = n.finish(Some(&asked())).expect("valid").expect("kept");
+        let node = n
+            .finish(Some(&asked()), &Earlier::new(None))
+            .expect("valid")
+            .expect("kept");
         assert_eq!(node.addr, Addr::new("10.0.0.1", 6379));
         assert_eq!(node.ip.as_deref(), Some("10.0.0.1"));
         assert_eq!(node.hostname.as_deref(), Some("a.example"));
@@ -320,12 +379,15 @@ mod tests {
     #[test]
     fn no_endpoint_and_no_ip_means_the_asked_host_only_when_allowed() {
         let node = raw(Endpoint::Asked)
-            .finish(Some(&asked()))
+            .finish(Some(&asked()), &Earlier::new(None))
             .expect("valid")
             .expect("kept");
         assert_eq!(node.addr, Addr::new("seed.example", 6379), "its own port");
         assert_eq!(node.ip, None);
-        assert_eq!(raw(Endpoint::Asked).finish(None), Ok(None));
+        assert_eq!(
+            raw(Endpoint::Asked).finish(None, &Earlier::new(None)),
+            Ok(None)
+        );
     }
 
     #[test]
@@ -354,18 +416,18 @@ mod tests {
     #[test]
     fn ip_endpoint_fills_ip_and_name_endpoint_fills_hostname() {
         let node = raw(Endpoint::Host("10.0.0.2"))
-            .finish(Some(&asked()))
+            .finish(Some(&asked()), &Earlier::new(None))
             .expect("valid")
             .expect("kept");
         assert_eq!(node.ip.as_deref(), Some("10.0.0.2"));
         assert_eq!(node.hostname, None);
         let node = raw(Endpoint::Host("::1"))
-            .finish(Some(&asked()))
+            .finish(Some(&asked()), &Earlier::new(None))
             .expect("valid")
             .expect("kept");
         assert_eq!(node.ip.as_deref(), Some("::1"));
         let node = raw(Endpoint::Host("a.example"))
-            .finish(Some(&asked()))
+            .finish(Some(&asked()), &Earlier::new(None))
             .expect("valid")
             .expect("kept");
         assert_eq!(node.hostname.as_deref(), Some("a.example"));
@@ -374,13 +436,49 @@ mod tests {
 
     #[test]
     fn unknown_endpoint_is_skipped_but_still_checked() {
-        assert_eq!(raw(Endpoint::Unknown).finish(Some(&asked())), Ok(None));
+        assert_eq!(
+            raw(Endpoint::Unknown).finish(Some(&asked()), &Earlier::new(None)),
+            Ok(None)
+        );
         let mut n = raw(Endpoint::Unknown);
         n.role = None;
         assert_eq!(
-            n.finish(Some(&asked())),
+            n.finish(Some(&asked()), &Earlier::new(None)),
             Err(TopologyError::MissingField { field: "role" })
         );
+    }
+
+    #[test]
+    fn a_node_without_usable_address_takes_the_earlier_views_address_for_its_id() {
+        let mut known = raw(Endpoint::Host("old.example"));
+        known.id = "id-a";
+        known.ip = Some("10.0.0.1");
+        let shard = Shard {
+            slots: vec![(0, 16383)],
+            primary: known.finish(None, &Earlier::new(None)).expect("valid"),
+            replicas: vec![],
+        };
+        let earlier = crate::topology::table::assemble(vec![shard]).expect("valid");
+        let earlier = Earlier::new(Some(&earlier));
+        for endpoint in [Endpoint::Unknown, Endpoint::Asked] {
+            let mut n = raw(endpoint);
+            n.id = "id-a";
+            n.port = Some(7001);
+            let node = n.finish(None, &earlier).expect("valid").expect("kept");
+            assert_eq!(node.addr, Addr::new("old.example", 7001));
+            assert_eq!(node.ip.as_deref(), Some("10.0.0.1"));
+            // Another id, or none, is not that node.
+            for id in ["id-b", ""] {
+                let mut other = raw(endpoint);
+                other.id = id;
+                assert_eq!(other.finish(None, &earlier), Ok(None));
+            }
+        }
+        // An address the reply gives wins over the earlier one.
+        let mut n = raw(Endpoint::Host("new.example"));
+        n.id = "id-a";
+        let node = n.finish(None, &earlier).expect("valid").expect("kept");
+        assert_eq!(node.addr.host, "new.example");
     }
 
     #[test]
@@ -388,13 +486,16 @@ mod tests {
         let mut n = raw(Endpoint::Host("h"));
         n.port = Some(0);
         n.tls_port = Some(6380);
-        let node = n.finish(Some(&asked())).expect("valid").expect("kept");
+        let node = n
+            .finish(Some(&asked()), &Earlier::new(None))
+            .expect("valid")
+            .expect("kept");
         assert_eq!(node.addr.port, 6380);
         assert_eq!(node.tls_port, Some(6380));
         let mut n = raw(Endpoint::Host("h"));
         n.port = None;
         assert_eq!(
-            n.finish(Some(&asked())),
+            n.finish(Some(&asked()), &Earlier::new(None)),
             Err(TopologyError::MissingField { field: "port" })
         );
     }

@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use super::fields::{
     answerer_fallback, endpoint, integer, key_bytes, list, opt_text, pairs, port, server_error,
-    slot_range, word, RawNode,
+    slot_range, word, Earlier, RawNode,
 };
 use super::{table, Addr, Health, NodeInfo, Role, Shard, Topology, TopologyError};
 use crate::resp::Value;
@@ -24,6 +24,17 @@ impl Topology {
     /// endpoint rules in `fields.rs`). Nodes with endpoint `?` are skipped; a shard whose
     /// primary was skipped has `primary: None` but still owns its slots.
     pub fn from_cluster_shards(reply: &Value, asked: &Addr) -> Result<Topology, TopologyError> {
+        Topology::from_cluster_shards_after(reply, asked, None)
+    }
+
+    /// [`from_cluster_shards`](Self::from_cluster_shards) when the client already has a view:
+    /// a node listed without a usable address (endpoint `?`) keeps the address `earlier`
+    /// gives its id instead of being skipped.
+    pub fn from_cluster_shards_after(
+        reply: &Value,
+        asked: &Addr,
+        earlier: Option<&Topology>,
+    ) -> Result<Topology, TopologyError> {
         if let Some(err) = server_error(reply) {
             return Err(err);
         }
@@ -34,9 +45,10 @@ impl Topology {
         }
         // Whether the asked address may stand in for a node depends on the whole reply.
         let fallback = answerer_fallback(asked, read.iter().flat_map(|(_, nodes)| nodes.iter()));
+        let earlier = Earlier::new(earlier);
         let mut shards = Vec::with_capacity(read.len());
         for (slots, nodes) in read {
-            shards.push(members(slots, nodes, fallback)?);
+            shards.push(members(slots, nodes, fallback, &earlier)?);
         }
         table::assemble(shards)
     }
@@ -83,11 +95,12 @@ fn members(
     slots: Vec<(u16, u16)>,
     nodes: Vec<RawNode<'_>>,
     fallback: Option<&Addr>,
+    earlier: &Earlier<'_>,
 ) -> Result<Shard, TopologyError> {
     let mut primary: Option<NodeInfo> = None;
     let mut replicas = Vec::new();
     for n in nodes {
-        let Some(node) = n.finish(fallback)? else {
+        let Some(node) = n.finish(fallback, earlier)? else {
             continue;
         };
         match (node.role, primary.take()) {
@@ -217,6 +230,55 @@ mod tests {
         assert_eq!(t.shard_of_slot(100), Some(0));
         assert_eq!(t.primary_of_slot(100), None);
         assert_eq!(t.uncovered_slots(), 0);
+    }
+
+    fn node_with_id(id: &'static str, endpoint: &'static str, role: &'static str) -> Value {
+        map(vec![
+            ("id", Value::from(id)),
+            ("port", Value::Integer(6379)),
+            ("ip", Value::from("10.0.0.9")),
+            ("endpoint", Value::from(endpoint)),
+            ("hostname", Value::from(endpoint)),
+            ("role", Value::from(role)),
+            ("health", Value::from("online")),
+        ])
+    }
+
+    #[test]
+    fn an_unknown_endpoint_keeps_the_address_the_earlier_view_gave_the_id() {
+        let earlier = parse(vec![
+            shard_rec(
+                &[0, 8191],
+                vec![node_with_id("id-a", "a.example", "master")],
+            ),
+            shard_rec(
+                &[8192, 16383],
+                vec![node_with_id("id-b", "b.example", "master")],
+            ),
+        ])
+        .expect("valid");
+        // `id-a` restarted and has not announced its hostname yet; `id-new` was never seen.
+        let later = Value::Array(vec![
+            shard_rec(
+                &[0, 16383],
+                vec![
+                    node_with_id("id-a", "?", "master"),
+                    node_with_id("id-new", "?", "replica"),
+                ],
+            ),
+            shard_rec(&[], vec![node_with_id("id-b", "b.example", "master")]),
+        ]);
+        let t =
+            Topology::from_cluster_shards_after(&later, &asked(), Some(&earlier)).expect("valid");
+        let a = t.primary_of_slot(9000).expect("id-a keeps its address");
+        assert_eq!((a.id.as_str(), a.addr.host.as_str()), ("id-a", "a.example"));
+        assert_eq!(a.addr.port, 6379);
+        assert_eq!(a.hostname.as_deref(), Some("a.example"));
+        assert_eq!(a.ip.as_deref(), Some("10.0.0.9"));
+        assert!(t.shards()[0].replicas.is_empty(), "an unseen id is skipped");
+        // Without an earlier view the same reply leaves the slots without a primary.
+        let alone = Topology::from_cluster_shards(&later, &asked()).expect("valid");
+        assert_eq!(alone.primary_of_slot(9000), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 use super::fields::{
     answerer_fallback, endpoint, list, metadata, opt_text, port, server_error, slot_range,
 };
-use super::fields::{Endpoint, RawNode};
+use super::fields::{Earlier, Endpoint, RawNode};
 use super::{table, Addr, Role, Shard, Topology, TopologyError};
 use crate::resp::Value;
 
@@ -54,6 +54,17 @@ impl Topology {
     /// without endpoint read from its metadata. Entries sharing a primary become one
     /// [`Shard`] with all their ranges; shards are ordered by their first entry.
     pub fn from_cluster_slots(reply: &Value, asked: &Addr) -> Result<Topology, TopologyError> {
+        Topology::from_cluster_slots_after(reply, asked, None)
+    }
+
+    /// [`from_cluster_slots`](Self::from_cluster_slots) when the client already has a view:
+    /// a node listed without a usable address keeps the address `earlier` gives its id (see
+    /// [`from_cluster_shards_after`](Self::from_cluster_shards_after)).
+    pub fn from_cluster_slots_after(
+        reply: &Value,
+        asked: &Addr,
+        earlier: Option<&Topology>,
+    ) -> Result<Topology, TopologyError> {
         if let Some(err) = server_error(reply) {
             return Err(err);
         }
@@ -77,6 +88,7 @@ impl Topology {
         }
         // Whether the asked address may stand in for a node depends on the whole reply.
         let fallback = answerer_fallback(asked, read.iter());
+        let earlier = Earlier::new(earlier);
         let mut shards: Vec<Shard> = Vec::new();
         let mut by_primary: BTreeMap<MergeKey<'_>, usize> = BTreeMap::new();
         // The replicas kept so far, by the index of their shard.
@@ -97,7 +109,7 @@ impl Topology {
             let index = match key.and_then(|k| by_primary.get(&k).copied()) {
                 Some(i) => i,
                 None => {
-                    let primary = primary.finish(fallback)?;
+                    let primary = primary.finish(fallback, &earlier)?;
                     shards.push(Shard {
                         slots: Vec::new(),
                         primary,
@@ -123,7 +135,7 @@ impl Topology {
                 if !id.is_empty() && replicas_kept.contains(&(index, ReplicaKey::Id(id))) {
                     continue;
                 }
-                if let Some(r) = r.finish(fallback)? {
+                if let Some(r) = r.finish(fallback, &earlier)? {
                     let key = match id {
                         "" => ReplicaKey::Addr(r.addr.clone()),
                         id => ReplicaKey::Id(id),
