@@ -38,6 +38,9 @@ impl Cluster {
         if replica_read && self.config.read_from != ReadFrom::Primary {
             node = self.read_node(node, now);
         }
+        if let Some(until) = self.connect_backoff(node, dedicated, now) {
+            return self.wait_for_backoff(key, until);
+        }
         let conn = if dedicated {
             self.dedicated_conn(node, now)
         } else {
@@ -50,6 +53,31 @@ impl Cluster {
             self.write_job(conn, key, now);
         } else {
             c.waiting.push(key);
+        }
+    }
+
+    /// When the job would need a new connection to `node` while the node's connection
+    /// backoff runs (its last attempts failed: refused, unreachable, timed out), the
+    /// instant that backoff ends. Without this each queued job's retry opened a connection
+    /// of its own to a node that refuses them: thousands a second to a crashed primary.
+    fn connect_backoff(&self, node: usize, dedicated: bool, now: Instant) -> Option<Instant> {
+        let n = &self.nodes[node];
+        let until = n.down_until.filter(|&t| t > now)?;
+        let has_conn = if dedicated {
+            n.idle_blocking.iter().any(|&c| self.conns.get(c).is_some())
+        } else {
+            n.conn.is_some_and(|c| self.conns.get(c).is_some())
+        };
+        (!has_conn).then_some(until)
+    }
+
+    /// Park the job until `until` (or until a new view re-routes it), without counting an
+    /// attempt: it was never sent.
+    fn wait_for_backoff(&mut self, key: Key, until: Instant) {
+        if let Some(job) = self.jobs.get_mut(key) {
+            job.conn = None;
+            job.delayed = true;
+            self.timers.schedule(until, Timer::Retry(key));
         }
     }
 

@@ -12,6 +12,7 @@ mod database;
 mod membership;
 mod pubsub;
 mod read_from;
+mod reconnect;
 mod redirects;
 mod rediscovery;
 mod refused;
