@@ -270,6 +270,8 @@ pub struct Cluster {
     pub(crate) draining: Vec<Key>,
     /// The primary of each slot, as a node index, or [`NO_NODE`].
     pub(crate) slots: Vec<u32>,
+    /// Bumped whenever `slots` may have changed ([`Cluster::slot_map_generation`]).
+    pub(crate) slots_generation: u64,
     /// The nodes that own slots, for keyless commands.
     pub(crate) primaries: Vec<usize>,
     pub(crate) topology: Option<Topology>,
@@ -300,6 +302,7 @@ impl Cluster {
             free_nodes: Vec::new(),
             draining: Vec::new(),
             slots: alloc::vec![NO_NODE; crate::SLOT_COUNT as usize],
+            slots_generation: 0,
             primaries: Vec::new(),
             topology: None,
             requests: Slab::default(),
@@ -379,6 +382,13 @@ impl Cluster {
     pub fn slot_owner(&self, slot: u16) -> Option<&Addr> {
         let node = *self.slots.get(slot as usize)?;
         self.nodes.get(node as usize).map(|n| &n.addr)
+    }
+
+    /// A number that changes whenever the slot map ([`slot_owner`](Self::slot_owner)) may
+    /// have changed: an observer comparing the map against something can skip the
+    /// comparison while neither side changed.
+    pub fn slot_map_generation(&self) -> u64 {
+        self.slots_generation
     }
 
     /// Connections currently open or opening.

@@ -278,6 +278,7 @@ impl Cluster {
             elsewhere => return elsewhere,
         };
         self.slots[r.slot as usize] = target as u32;
+        self.slots_generation += 1;
         if !self.primaries.contains(&target) {
             self.primaries.push(target);
         }
@@ -329,7 +330,10 @@ impl Cluster {
         };
         // The simulator's planted bug (see core/Cargo.toml): ASK must never touch the map.
         #[cfg(feature = "plant-ask-updates-map")]
-        let _ = core::mem::replace(&mut self.slots[r.slot as usize], target as u32);
+        {
+            self.slots[r.slot as usize] = target as u32;
+            self.slots_generation += 1;
+        }
         let (from, to) = (self.conn_addr(conn), self.nodes[target].addr.clone());
         self.event(Event::Redirected {
             ask: true,

@@ -649,7 +649,8 @@ impl Cluster {
                 self.learn_reported_zone(i, zone);
             }
         }
-        self.slots.iter_mut().for_each(|s| *s = NO_NODE);
+        self.slots.fill(NO_NODE);
+        self.slots_generation += 1;
         self.primaries.clear();
         let ranges: Vec<(u16, u16, Option<Addr>)> = topology
             .slot_ranges()
@@ -666,8 +667,8 @@ impl Cluster {
             if !self.primaries.contains(&node) {
                 self.primaries.push(node);
             }
-            for slot in start..=end {
-                self.slots[slot as usize] = node as u32;
+            if let Some(slots) = self.slots.get_mut(usize::from(start)..=usize::from(end)) {
+                slots.fill(node as u32);
             }
         }
         self.note_readable_replicas(&topology);

@@ -8,7 +8,7 @@
 
 use alloc::vec::Vec;
 
-use super::{table, Addr, Health, Role, Shard, Topology, UNCOVERED};
+use super::{Addr, Health, Role, Shard, Topology, UNCOVERED};
 
 /// 64-bit FNV-1a: tiny, stable across platforms and versions, and needs no random state.
 struct Fnv(u64);
@@ -91,7 +91,7 @@ impl Topology {
         // range across entries (as CLUSTER SLOTS may) does not change the result.
         let mut h = Fnv::new();
         let mut open: Option<u64> = None;
-        for (start, _, entry) in table::runs(&self.table) {
+        for &(start, _, entry) in &self.runs {
             let d = digest_of(entry);
             if open != Some(d) {
                 h.u64(u64::from(start));
@@ -111,20 +111,22 @@ impl Topology {
     /// with no known primary (uncovered, or its primary's address unknown) counts as changed
     /// only when the other view has one.
     pub fn slot_owner_changes(&self, newer: &Topology) -> usize {
-        let mut changes = 0;
-        // Consecutive slots almost always repeat the previous pair of entries; compare the
-        // addresses only when the pair changes.
-        let mut last: Option<(u16, u16, bool)> = None;
-        for (&a, &b) in self.table.iter().zip(newer.table.iter()) {
-            let differs = match last {
-                Some((la, lb, d)) if la == a && lb == b => d,
-                _ => {
-                    let d = self.owner(a) != newer.owner(b);
-                    last = Some((a, b, d));
-                    d
-                }
-            };
-            changes += usize::from(differs);
+        // Both run lists cover every slot in order: walk them side by side, a step per
+        // boundary of either.
+        let (mut ours, mut theirs) = (self.runs.iter().peekable(), newer.runs.iter().peekable());
+        let (mut changes, mut from) = (0, 0usize);
+        while let (Some(&&(_, a_last, a)), Some(&&(_, b_last, b))) = (ours.peek(), theirs.peek()) {
+            let last = a_last.min(b_last);
+            if self.owner(a) != newer.owner(b) {
+                changes += usize::from(last) + 1 - from;
+            }
+            from = usize::from(last) + 1;
+            if a_last == last {
+                ours.next();
+            }
+            if b_last == last {
+                theirs.next();
+            }
         }
         changes
     }

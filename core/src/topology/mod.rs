@@ -144,6 +144,9 @@ pub struct Topology {
     shards: Vec<Shard>,
     /// `table[slot]` is an index into `shards`, or [`UNCOVERED`]. Always 16384 entries.
     table: Box<[u16]>,
+    /// The table's maximal runs `(first, last, entry)` in slot order, covering every slot
+    /// once: what comparisons and iteration walk, so they cost a step per range, not per slot.
+    runs: Vec<(u16, u16, u16)>,
     uncovered: usize,
 }
 
@@ -184,7 +187,9 @@ impl Topology {
     /// The whole slot table as maximal runs `(first, last, shard index)` in slot order;
     /// uncovered runs have `None`. Together they cover 0..=16383 exactly once.
     pub fn slot_ranges(&self) -> impl Iterator<Item = (u16, u16, Option<usize>)> + '_ {
-        table::runs(&self.table).map(|(s, e, i)| (s, e, (i != UNCOVERED).then_some(usize::from(i))))
+        self.runs
+            .iter()
+            .map(|&(s, e, i)| (s, e, (i != UNCOVERED).then_some(usize::from(i))))
     }
 
     /// Every node, shard by shard: each primary, then that shard's replicas.

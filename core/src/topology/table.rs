@@ -3,7 +3,8 @@
 //! Both parsers produce a list of shards; turning that list into a table is where the
 //! cross-shard rules live (no slot served twice, a bounded shard count, at least one node), so
 //! they are written once. The table is a flat 16384-entry array of shard indexes: a lookup is
-//! one load, and comparisons walk it as runs of equal entries rather than slot by slot.
+//! one load. Its runs of equal entries are worked out from the sorted ranges alongside, so
+//! comparisons and iteration walk ranges rather than slots (the table is never scanned).
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -37,59 +38,52 @@ pub(super) fn assemble(mut shards: Vec<Shard>) -> Result<Topology, TopologyError
     {
         return Err(TopologyError::NoNodes);
     }
-    let mut table = vec![UNCOVERED; usize::from(SLOT_COUNT)].into_boxed_slice();
-    let mut covered = 0usize;
+    // Every range with its shard, in slot order: overlaps are neighbours there.
+    let mut ranges: Vec<(u16, u16, u16)> = Vec::new();
     for (index, shard) in shards.iter_mut().enumerate() {
         normalize(&mut shard.slots);
         // `index` is below UNCOVERED (checked above), so it fits.
         let index = index as u16;
         for &(s, e) in &shard.slots {
-            // Ranges were checked to lie in 0..=16383 by the parsers.
-            let Some(entries) = table.get_mut(usize::from(s)..=usize::from(e)) else {
+            if s > e || e >= SLOT_COUNT {
                 return Err(TopologyError::BadSlotRange {
                     start: s.into(),
                     end: e.into(),
                 });
-            };
-            if let Some(taken) = entries.iter().position(|&t| t != UNCOVERED) {
-                return Err(TopologyError::OverlappingSlots {
-                    slot: s + taken as u16,
-                });
             }
-            entries.fill(index);
-            covered += entries.len();
+            ranges.push((s, e, index));
         }
+    }
+    ranges.sort_unstable();
+    let mut table = vec![UNCOVERED; usize::from(SLOT_COUNT)].into_boxed_slice();
+    let mut runs = Vec::with_capacity(ranges.len() * 2 + 1);
+    // The first slot no range has reached yet.
+    let mut next = 0u16;
+    let mut covered = 0usize;
+    for (s, e, index) in ranges {
+        if s < next {
+            // The lowest slot two shards both claim.
+            return Err(TopologyError::OverlappingSlots { slot: s });
+        }
+        if s > next {
+            runs.push((next, s - 1, UNCOVERED));
+        }
+        runs.push((s, e, index));
+        if let Some(entries) = table.get_mut(usize::from(s)..=usize::from(e)) {
+            entries.fill(index);
+        }
+        covered += usize::from(e - s) + 1;
+        next = e + 1;
+    }
+    if usize::from(next) < usize::from(SLOT_COUNT) {
+        runs.push((next, SLOT_COUNT - 1, UNCOVERED));
     }
     Ok(Topology {
         shards,
         table,
+        runs,
         uncovered: usize::from(SLOT_COUNT) - covered,
     })
-}
-
-/// Maximal runs of equal table entries, as `(first slot, last slot, entry)`.
-pub(super) fn runs(table: &[u16]) -> Runs<'_> {
-    Runs { table, start: 0 }
-}
-
-/// See [`runs`].
-pub(super) struct Runs<'a> {
-    table: &'a [u16],
-    start: usize,
-}
-
-impl Iterator for Runs<'_> {
-    type Item = (u16, u16, u16);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let rest = self.table.get(self.start..)?;
-        let &first = rest.first()?;
-        let len = rest.iter().position(|&e| e != first).unwrap_or(rest.len());
-        let start = self.start;
-        self.start += len;
-        // The table has 16384 entries, so slot numbers fit in u16.
-        Some((start as u16, (self.start - 1) as u16, first))
-    }
 }
 
 #[cfg(test)]
@@ -126,18 +120,39 @@ mod tests {
     #[test]
     fn runs_cover_the_table_once() {
         let t = assemble(vec![shard(&[(0, 99), (200, 16383)], 1)]).expect("valid");
-        let runs: Vec<_> = runs(&t.table).collect();
         assert_eq!(
-            runs,
+            t.runs,
             vec![(0, 99, 0), (100, 199, UNCOVERED), (200, 16383, 0)]
         );
         assert_eq!(t.uncovered_slots(), 100);
+        let t =
+            assemble(vec![shard(&[(5, 9)], 1), shard(&[(0, 4), (10, 16382)], 2)]).expect("valid");
+        assert_eq!(
+            t.runs,
+            vec![
+                (0, 4, 1),
+                (5, 9, 0),
+                (10, 16382, 1),
+                (16383, 16383, UNCOVERED)
+            ]
+        );
+        for (slot, entry) in t.table.iter().enumerate() {
+            let run = t
+                .runs
+                .iter()
+                .find(|r| usize::from(r.1) >= slot)
+                .expect("covered");
+            assert_eq!(run.2, *entry, "slot {slot}");
+        }
+        assert_eq!(t.uncovered_slots(), 1);
     }
 
     #[test]
     fn overlap_names_the_first_shared_slot() {
         let err = assemble(vec![shard(&[(0, 100)], 1), shard(&[(50, 200)], 2)]);
         assert_eq!(err, Err(TopologyError::OverlappingSlots { slot: 50 }));
+        let err = assemble(vec![shard(&[(60, 200)], 1), shard(&[(0, 100)], 2)]);
+        assert_eq!(err, Err(TopologyError::OverlappingSlots { slot: 60 }));
     }
 
     #[test]

@@ -193,7 +193,7 @@ impl World {
         let to16 = h.to as u16;
         self.change_view(&involved, |v| {
             for &s in &h.slots {
-                v.owner[usize::from(s)] = to16;
+                v.owner.set(s, to16);
             }
         });
         // The source drops what it handed over; the target's leftovers in these slots (a

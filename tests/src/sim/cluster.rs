@@ -26,6 +26,7 @@ use keyslot_core::time::{Duration, Instant};
 
 use super::clock::{ms, us};
 use super::model::Cause;
+use super::owners::Owners;
 use super::profile::Endpoints;
 use super::store::{Entry, ReplOp, Store};
 use super::world::{Ev, World};
@@ -64,8 +65,8 @@ pub struct ShardView {
 pub struct View {
     /// Increases with every change.
     pub version: u64,
-    /// Slot to shard.
-    pub owner: Vec<u16>,
+    /// Slot to shard, with its runs.
+    pub owner: Owners,
     /// Shards by id.
     pub shards: Vec<ShardView>,
     /// Health by node id.
@@ -74,56 +75,34 @@ pub struct View {
     pub announced: Vec<bool>,
     /// Some slot is served by no healthy primary (full-coverage clusters go down).
     pub degraded: bool,
-    /// The runs of `owner`, as of the last [`View::finish`].
-    runs: Vec<(u16, u16, u16)>,
 }
 
 impl View {
     /// The shard of `slot`, if any.
     pub fn shard_of(&self, slot: u16) -> Option<ShardId> {
         match self.owner.get(usize::from(slot)) {
-            Some(&NO_SHARD) | None => None,
-            Some(&s) => Some(usize::from(s)),
+            Some(NO_SHARD) | None => None,
+            Some(s) => Some(usize::from(s)),
         }
     }
 
-    /// Maximal runs `(first, last, shard)` of the slot table, as of the last
-    /// [`View::finish`] (every published view is finished). Computed once per view: every
-    /// topology reply and slot-map comparison reads them, and walking 16384 slots each time
-    /// was most of what an input of the fuzz target cost.
+    /// Maximal runs `(first, last, shard)` of the slot table (kept up to date by
+    /// [`Owners`]: every topology reply and slot-map comparison reads them).
     pub fn runs(&self) -> &[(u16, u16, u16)] {
-        &self.runs
+        self.owner.runs()
     }
 
-    /// Work out what follows from the slot table and the health: its runs, and whether
-    /// some slot lacks a healthy primary. Call after changing either. `before`: the view
-    /// this one was copied from; when the slot table is the same (most changes are of
-    /// health or roles), its runs still hold and the table is not walked again.
-    fn finish(&mut self, before: Option<&View>) {
-        match before {
-            Some(b) if b.owner == self.owner => self.runs.clone_from(&b.runs),
-            _ => self.runs = self.compute_runs(),
-        }
+    /// Work out whether some slot lacks a healthy primary. Call after changing the slot
+    /// table or the health.
+    fn finish(&mut self) {
         let health = &self.health;
         let shards = &self.shards;
-        self.degraded = self.runs.iter().any(|&(_, _, s)| {
+        self.degraded = self.owner.runs().iter().any(|&(_, _, s)| {
             s == NO_SHARD
                 || shards
                     .get(usize::from(s))
                     .is_none_or(|sh| health.get(sh.primary) != Some(&Health::Online))
         });
-    }
-
-    fn compute_runs(&self) -> Vec<(u16, u16, u16)> {
-        let mut runs = Vec::new();
-        let mut start = 0usize;
-        for i in 1..=self.owner.len() {
-            if i == self.owner.len() || self.owner[i] != self.owner[start] {
-                runs.push((start as u16, (i - 1) as u16, self.owner[start]));
-                start = i;
-            }
-        }
-        runs
     }
 }
 
@@ -284,12 +263,11 @@ impl ClusterState {
     ) -> ClusterState {
         let view = Rc::new(View {
             version: 1,
-            owner,
+            owner: Owners::new(owner),
             shards: Vec::new(),
             health: Vec::new(),
             announced: Vec::new(),
             degraded: false,
-            runs: Vec::new(),
         });
         let mut c = ClusterState {
             nodes: Vec::new(),
@@ -304,7 +282,7 @@ impl ClusterState {
         for _ in 0..shards {
             c.add_shard_nodes(&mut v, replicas, distinct_ports, salt, true, now);
         }
-        v.finish(None);
+        v.finish();
         let v = Rc::new(v);
         for n in &mut c.nodes {
             n.view = v.clone();
@@ -435,7 +413,7 @@ impl World {
     /// Publish `v` (a modified copy of the newest view) as the next version.
     pub fn publish_view(&mut self, mut v: View, involved: &[NodeId]) {
         v.version = self.c.latest.version + 1;
-        v.finish(Some(&self.c.latest));
+        v.finish();
         let v = Rc::new(v);
         self.c.latest = v.clone();
         for n in 0..self.c.nodes.len() {

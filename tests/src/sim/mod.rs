@@ -55,6 +55,7 @@ pub mod cluster;
 pub mod model;
 pub mod net;
 pub mod ops;
+pub mod owners;
 pub mod profile;
 pub mod pubsub_check;
 pub mod pubsub_server;

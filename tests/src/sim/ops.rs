@@ -611,7 +611,7 @@ impl World {
         let to16 = to as u16;
         self.change_view(&[p, q], |v| {
             for &s in &batch {
-                v.owner[usize::from(s)] = to16;
+                v.owner.set(s, to16);
             }
         });
         for s in &batch {

@@ -749,7 +749,7 @@ impl<'a> Group<'a> {
             "GET" if args.len() == 2 => {
                 let slot = key_slot(&args[1]);
                 let view = &self.c.nodes[node].view;
-                match view.owner.get(usize::from(slot)).copied() {
+                match view.owner.get(usize::from(slot)) {
                     Some(s) if s != NO_SHARD => {
                         let primary = view.shards[usize::from(s)].primary;
                         if primary == node {

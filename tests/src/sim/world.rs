@@ -290,6 +290,9 @@ pub struct World {
     same_instant_steps: u64,
     /// Requests a scripted run's quiet phase has submitted (see [`SCRIPTED_PROBES`]).
     probes: usize,
+    /// The true view's version and the client's slot-map generation when the quiet phase
+    /// last compared the two maps.
+    convergence_compared: Option<(u64, u64)>,
 }
 
 /// Cut 16384 slots into `runs` runs and give every shard at least one.
@@ -371,6 +374,7 @@ impl World {
             scripts_flushed_at: Default::default(),
             same_instant_steps: 0,
             probes: 0,
+            convergence_compared: None,
             profile,
         };
         w.seeds = w.pick_seeds(&mut rng_layout);
@@ -695,6 +699,12 @@ impl World {
         if self.phase != Phase::Quiet {
             return;
         }
+        // Compared again only when the truth or the client's map changed since.
+        let sides = (self.c.latest.version, self.client.slot_map_generation());
+        if self.convergence_compared == Some(sides) {
+            return;
+        }
+        self.convergence_compared = Some(sides);
         if self.slot_map_mismatches().is_empty() {
             if self.stats.converge_us.is_none() {
                 let q = self.stats.quiet_at.unwrap_or(self.now);
