@@ -48,7 +48,7 @@ pub async fn run(args: ExecArgs) -> Result<i32, Error> {
             0
         }
         Err(Error::Server(text)) => {
-            println!("(error) {}", String::from_utf8_lossy(&text));
+            println!("(error) {text}");
             1
         }
         // The command's own fault, found before sending: shown like a server error.

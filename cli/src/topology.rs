@@ -205,7 +205,7 @@ async fn check_node(client: &keyslot::tokio::Client, addr: &Addr, expected: u64)
         t.to_ascii_lowercase()
             .starts_with(b"err unknown subcommand")
     };
-    if matches!(&reply, Err(Error::Server(t)) if unknown(t)) {
+    if matches!(&reply, Err(Error::Server(t)) if unknown(t.as_bytes())) {
         reply = client.send_to(addr, Cmd::new("CLUSTER").arg("SLOTS")).await;
         slots = true;
     }

@@ -14,7 +14,8 @@
 //! - [`key_slot`]: the hash slot of a key (CRC16-XMODEM with hash tags).
 //! - [`resp`]: [`resp::Value`], the bounded incremental [`resp::Decoder`], one-shot
 //!   [`resp::decode`], and [`resp::encode`].
-//! - [`Cmd`]: a command under construction; its arguments are bytes.
+//! - [`Cmd`]: a command under construction; its arguments are bytes ([`ToArgs`]).
+//! - [`convert`]: replies into Rust types ([`FromValue`]) and Rust values into arguments.
 //! - [`command`]: the command table (generated from a real server's `COMMAND` reply) and key
 //!   extraction by key specifications.
 //! - [`topology`]: `CLUSTER SHARDS` / `CLUSTER SLOTS` replies parsed into a slot map.
@@ -52,6 +53,7 @@ extern crate std;
 
 pub mod cluster;
 pub mod command;
+pub mod convert;
 pub mod resp;
 pub mod scan;
 mod slot;
@@ -60,4 +62,5 @@ pub mod topology;
 
 pub use cluster::{Cluster, Config, Output};
 pub use command::{Cmd, Script, ScriptCall, ToArg};
+pub use convert::{FromValue, ToArgs};
 pub use slot::{key_slot, SLOT_COUNT};

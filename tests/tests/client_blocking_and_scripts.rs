@@ -235,9 +235,8 @@ async fn scripts_load_where_missing<F: Flavor>(cluster: &RedisCluster) {
     let key = key_in_slot(slot, &format!("script:{}", F::NAME));
     match c.script(broken.call().key(&key)).await {
         Err(keyslot::Error::Server(text)) => assert!(
-            text.starts_with(b"ERR Error compiling script"),
-            "{}",
-            String::from_utf8_lossy(&text)
+            text.as_bytes().starts_with(b"ERR Error compiling script"),
+            "{text}"
         ),
         other => panic!("a script that does not compile answered {other:?}"),
     }

@@ -27,7 +27,7 @@ async fn connect<F: Flavor>(cluster: &RedisCluster, protocol: Protocol) -> TestC
 }
 
 fn server_error(result: &Result<Value, Error>, prefix: &str) -> bool {
-    matches!(result, Err(Error::Server(text)) if text.starts_with(prefix.as_bytes()))
+    matches!(result, Err(Error::Server(text)) if text.as_bytes().starts_with(prefix.as_bytes()))
 }
 
 /// Strings, counters, hashes, lists, sets, expiry, binary and large values, and the errors

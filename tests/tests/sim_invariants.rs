@@ -88,7 +88,7 @@ fn a_leaked_redirect_is_caught() {
     let mut w = world();
     let k = key(&w);
     let id = w.submit(Kind::Single(Op::Get(k)), false);
-    let moved = Error::Server(Bytes::from_static(b"MOVED 1 10.0.0.10:6379"));
+    let moved = Error::Server(Bytes::from_static(b"MOVED 1 10.0.0.10:6379").into());
     w.on_reply(id.as_u64(), Reply::Single(Err(moved)));
     assert!(
         failure(&w).contains("failed with Server"),
@@ -158,7 +158,7 @@ fn a_stale_slot_map_is_seen() {
     );
     // Move slot 0 to another shard behind the client's back.
     let other = (w.c.latest.owner[0] + 1) % w.c.latest.shards.len() as u16;
-    w.change_view(&[], |v| v.owner[0] = other);
+    w.change_view(&[], |v| v.owner.set(0, other));
     let wrong = w.slot_map_mismatches();
     assert_eq!(wrong.first().map(|m| m.0), Some(0), "{wrong:?}");
 }

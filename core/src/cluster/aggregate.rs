@@ -9,7 +9,7 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 use bytes::Bytes;
 
-use super::Error;
+use super::{Error, ServerError};
 use crate::command::ResponsePolicy;
 use crate::resp::Value;
 use crate::topology::Addr;
@@ -93,9 +93,9 @@ fn numeric(
 }
 
 fn mismatch() -> Error {
-    Error::Server(Bytes::from_static(
+    Error::Server(ServerError::new(Bytes::from_static(
         b"ERR keyslot: nodes gave replies that cannot be combined as the command's policy says",
-    ))
+    )))
 }
 
 /// Arrays and sets are concatenated, maps merged; for anything else all replies must agree
@@ -140,7 +140,7 @@ fn by_node(nodes: &[Addr], replies: Vec<Result<Value, Error>>) -> Result<Value, 
             let key = Value::BulkString(Bytes::from(addr.to_string()));
             let value = match reply {
                 Ok(v) => v,
-                Err(Error::Server(text)) => Value::Error(text),
+                Err(Error::Server(e)) => Value::Error(e.bytes().clone()),
                 Err(e) => Value::Error(Bytes::from(e.to_string())),
             };
             (key, value)
@@ -163,7 +163,9 @@ mod tests {
         Ok(v)
     }
     fn err(t: &'static str) -> Result<Value, Error> {
-        Err(Error::Server(Bytes::from_static(t.as_bytes())))
+        Err(Error::Server(ServerError::new(Bytes::from_static(
+            t.as_bytes(),
+        ))))
     }
 
     #[test]

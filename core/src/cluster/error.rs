@@ -5,8 +5,9 @@ use alloc::vec::Vec;
 use bytes::Bytes;
 use core::fmt;
 
+use super::ServerError;
 use crate::command::KeyError;
-use crate::resp::ProtocolError;
+use crate::resp::{ProtocolError, ValueKind};
 use crate::topology::Addr;
 
 /// Why a request failed.
@@ -14,8 +15,17 @@ use crate::topology::Addr;
 #[non_exhaustive]
 pub enum Error {
     /// The server answered with an error reply (`WRONGTYPE ...`, `ERR ...`): the command ran
-    /// (or was refused) and this is its answer.
-    Server(Bytes),
+    /// (or was refused) and this is its answer. [`ServerError::kind`] tells the kinds apart.
+    Server(ServerError),
+    /// The reply arrived but does not convert to the type asked for (a typed command or
+    /// [`FromValue`](crate::convert::FromValue)): `expected` names the type, `got` the
+    /// reply's kind. The command ran.
+    Type {
+        /// What the conversion needed (`"integer"`, `"string"`, `"array of 2"`, ...).
+        expected: &'static str,
+        /// What the reply was.
+        got: ValueKind,
+    },
     /// The command's keys map to more than one slot; nothing was sent.
     CrossSlot,
     /// The command's arguments cannot be routed (bad `numkeys`, too few arguments).
@@ -103,7 +113,13 @@ pub struct SeedFailure {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Server(text) => write!(f, "server error: {}", String::from_utf8_lossy(text)),
+            Error::Server(e) => write!(f, "server error: {e}"),
+            Error::Type { expected, got } => {
+                write!(
+                    f,
+                    "the reply is {got}, which does not convert to {expected}"
+                )
+            }
             Error::CrossSlot => f.write_str("CROSSSLOT: the command's keys map to different slots"),
             Error::InvalidCommand(e) => write!(f, "invalid command: {e}"),
             Error::Unsupported { command, reason } => {
@@ -156,6 +172,48 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+impl Error {
+    /// True when the request certainly did not take effect, so sending it again cannot apply
+    /// it twice: nothing was sent (`CrossSlot`, `Unsupported`, `InvalidCommand`, `Config`,
+    /// `NotInCluster`, `NoReachableSeed`, `UncoveredSlot`, `Auth`), every attempt was redirected
+    /// (`TooManyRedirects`), its bytes were taken
+    /// back before leaving (`Timeout`), or the server refused it before running it
+    /// ([`ServerError::refused_before_running`]). False where it may have run:
+    /// `OutcomeUnknown`, a generic `ERR` (a script may have written before failing), a reply
+    /// that did not convert (`Type`: it ran), an aborted or failed transaction, `Protocol`
+    /// (the node's answer was unreadable) and `Closed` (shut down with it perhaps written). Safe is not the same as useful: a
+    /// `WRONGTYPE` will fail again.
+    pub fn retry_is_safe(&self) -> bool {
+        match self {
+            Error::Server(e) => e.refused_before_running(),
+            Error::CrossSlot
+            | Error::InvalidCommand(_)
+            | Error::Unsupported { .. }
+            | Error::NoReachableSeed { .. }
+            | Error::Auth { .. }
+            | Error::TooManyRedirects { .. }
+            | Error::NotInCluster { .. }
+            | Error::Timeout
+            | Error::UncoveredSlot(_)
+            | Error::Config(_) => true,
+            // Shut down with the request perhaps written.
+            Error::Closed
+            | Error::Type { .. }
+            | Error::OutcomeUnknown { .. }
+            | Error::Protocol { .. }
+            | Error::Transaction(_) => false,
+        }
+    }
+
+    /// The server error, when this is one.
+    pub fn server_error(&self) -> Option<&ServerError> {
+        match self {
+            Error::Server(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 impl From<KeyError> for Error {
     fn from(e: KeyError) -> Self {
         Error::InvalidCommand(e)
@@ -189,5 +247,33 @@ mod tests {
             trail: alloc::vec![Addr::new("x", 1), Addr::new("y", 2)],
         };
         assert_eq!(e.to_string(), "too many redirects: x:1 y:2");
+        let e = Error::Type {
+            expected: "i64",
+            got: crate::resp::ValueKind::Array(3),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the reply is an array of 3, which does not convert to i64"
+        );
+    }
+
+    #[test]
+    fn retry_is_safe_only_where_the_command_cannot_have_run() {
+        let server = |t: &'static str| Error::Server(ServerError::from(t));
+        assert!(Error::Timeout.retry_is_safe());
+        assert!(Error::CrossSlot.retry_is_safe());
+        assert!(server("LOADING Redis is loading").retry_is_safe());
+        assert!(server("WRONGTYPE Operation against a key").retry_is_safe());
+        assert!(!server("ERR Error running script").retry_is_safe());
+        assert!(!Error::OutcomeUnknown {
+            addr: Addr::new("a", 1)
+        }
+        .retry_is_safe());
+        assert!(!Error::Closed.retry_is_safe());
+        assert!(!Error::Type {
+            expected: "i64",
+            got: crate::resp::ValueKind::Null
+        }
+        .retry_is_safe());
     }
 }

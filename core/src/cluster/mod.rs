@@ -84,6 +84,7 @@ mod redirect;
 mod refresh;
 mod rng;
 pub(crate) mod route;
+mod server_error;
 mod slab;
 mod stall;
 mod submit;
@@ -104,6 +105,7 @@ pub use event::{Event, RefreshOutcome, RefreshTrigger};
 pub use pubsub::{PubSub, SubscriptionKind};
 pub use redirect::RetryReason;
 pub use route::{route, Route, Routed};
+pub use server_error::{ServerError, ServerErrorKind};
 
 use crate::command::KeyPositions;
 use crate::resp::Value;

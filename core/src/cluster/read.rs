@@ -173,7 +173,7 @@ impl Cluster {
         match action {
             // A command for one node (fan-out legs, `submit_to`) gets that node's answer.
             ErrorAction::Moved(_) | ErrorAction::Ask(_) | ErrorAction::Demoted if pinned => {
-                self.complete_job(key, Err(Error::Server(text)))
+                self.complete_job(key, Err(Error::Server(text.into())))
             }
             ErrorAction::Moved(r) => self.on_moved(conn, key, r, now),
             ErrorAction::Ask(r) => self.on_ask(conn, key, r, now),
@@ -218,7 +218,7 @@ impl Cluster {
             }
             // (`Unblocked` was settled above.)
             ErrorAction::Plain | ErrorAction::Unblocked => {
-                self.complete_job(key, Err(Error::Server(text)))
+                self.complete_job(key, Err(Error::Server(text.into())))
             }
         }
     }

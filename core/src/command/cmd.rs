@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use bytes::Bytes;
 use smallvec::SmallVec;
 
+use crate::convert::ToArgs;
 use crate::resp::encode::{blob, header};
 
 /// A command: its name and arguments, all as bytes.
@@ -29,22 +30,29 @@ impl Cmd {
     /// A command whose first argument is `name`.
     pub fn new(name: impl ToArg) -> Self {
         // One allocation for a typical command: names and keys are short.
-        let cmd = Cmd {
+        let mut cmd = Cmd {
             data: Vec::with_capacity(48),
             ends: SmallVec::new(),
         };
-        cmd.arg(name)
+        cmd.push_single(name);
+        cmd
     }
 
-    /// Append an argument.
+    /// Append an argument, or several: a slice, `Vec`, tuple or map adds one per element
+    /// (see [`ToArgs`]); bytes (`&[u8]`, `Vec<u8>`, `b"..."`) are one.
     #[must_use]
-    pub fn arg(mut self, arg: impl ToArg) -> Self {
+    pub fn arg(mut self, arg: impl ToArgs) -> Self {
         self.push_arg(arg);
         self
     }
 
-    /// Append an argument in place.
-    pub fn push_arg(&mut self, arg: impl ToArg) {
+    /// [`arg`](Self::arg) in place.
+    pub fn push_arg(&mut self, arg: impl ToArgs) {
+        arg.write_args(self);
+    }
+
+    /// Append exactly one argument: what a [`ToArgs`] impl for a type of one's own calls.
+    pub fn push_single(&mut self, arg: impl ToArg) {
         arg.write_arg(&mut self.data);
         self.ends.push(self.data.len());
     }
@@ -158,6 +166,19 @@ macro_rules! integer_args {
 }
 
 integer_args!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+impl ToArg for f32 {
+    /// Written in the shortest form that parses back to the same `f32`.
+    fn write_arg(&self, out: &mut Vec<u8>) {
+        if self.is_infinite() {
+            out.extend_from_slice(if *self > 0.0 { b"inf" } else { b"-inf" });
+        } else {
+            let mut text = alloc::string::String::new();
+            let _ = core::fmt::write(&mut text, format_args!("{self:?}"));
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+}
 
 impl ToArg for f64 {
     /// Written in the shortest form that parses back to the same number; Redis accepts

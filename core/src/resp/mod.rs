@@ -21,7 +21,7 @@ pub use encode::{encode, encode_as, Protocol};
 pub use error::{ProtocolError, ProtocolErrorKind};
 pub use frames::{Frame, Frames};
 pub use limits::{Limits, MAX_DEPTH_CAP};
-pub use value::Value;
+pub use value::{Value, ValueKind};
 
 use build::{build, CopySource};
 use scan::{Scan, Scanner};

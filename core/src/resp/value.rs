@@ -51,7 +51,79 @@ pub enum Value {
     },
 }
 
+/// The kind of a [`Value`], without its contents: what a conversion error names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    /// [`Value::SimpleString`].
+    SimpleString,
+    /// [`Value::Error`].
+    Error,
+    /// [`Value::Integer`].
+    Integer,
+    /// [`Value::BulkString`].
+    BulkString,
+    /// [`Value::Array`] (with its length).
+    Array(usize),
+    /// [`Value::Null`].
+    Null,
+    /// [`Value::Map`] (with its number of pairs).
+    Map(usize),
+    /// [`Value::Set`] (with its length).
+    Set(usize),
+    /// [`Value::Double`].
+    Double,
+    /// [`Value::Boolean`].
+    Boolean,
+    /// [`Value::BigNumber`].
+    BigNumber,
+    /// [`Value::Verbatim`].
+    Verbatim,
+    /// [`Value::Push`].
+    Push,
+}
+
+impl core::fmt::Display for ValueKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ValueKind::SimpleString => f.write_str("a simple string"),
+            ValueKind::Error => f.write_str("an error"),
+            ValueKind::Integer => f.write_str("an integer"),
+            ValueKind::BulkString => f.write_str("a bulk string"),
+            ValueKind::Array(n) => write!(f, "an array of {n}"),
+            ValueKind::Null => f.write_str("null"),
+            ValueKind::Map(n) => write!(f, "a map of {n} pairs"),
+            ValueKind::Set(n) => write!(f, "a set of {n}"),
+            ValueKind::Double => f.write_str("a double"),
+            ValueKind::Boolean => f.write_str("a boolean"),
+            ValueKind::BigNumber => f.write_str("a big number"),
+            ValueKind::Verbatim => f.write_str("a verbatim string"),
+            ValueKind::Push => f.write_str("a push message"),
+        }
+    }
+}
+
 impl Value {
+    /// What kind of value this is (attributes looked through).
+    pub fn kind(&self) -> ValueKind {
+        match self.without_attributes() {
+            Value::SimpleString(_) => ValueKind::SimpleString,
+            Value::Error(_) => ValueKind::Error,
+            Value::Integer(_) => ValueKind::Integer,
+            Value::BulkString(_) => ValueKind::BulkString,
+            Value::Array(v) => ValueKind::Array(v.len()),
+            Value::Null => ValueKind::Null,
+            Value::Map(m) => ValueKind::Map(m.len()),
+            Value::Set(v) => ValueKind::Set(v.len()),
+            Value::Double(_) => ValueKind::Double,
+            Value::Boolean(_) => ValueKind::Boolean,
+            Value::BigNumber(_) => ValueKind::BigNumber,
+            Value::Verbatim { .. } => ValueKind::Verbatim,
+            Value::Push(_) => ValueKind::Push,
+            // `without_attributes` never stops at an attribute.
+            Value::Attribute { .. } => ValueKind::Null,
+        }
+    }
+
     /// The bytes of a simple string, bulk string, verbatim text, big number or error.
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {

@@ -306,7 +306,7 @@ impl ClusterScan {
     ) -> Result<Vec<Bytes>, ScanError> {
         let node = self.current_node();
         let outcome = match reply {
-            Ok(crate::resp::Value::Error(text)) => Err(Error::Server(text)),
+            Ok(crate::resp::Value::Error(text)) => Err(Error::Server(text.into())),
             other => other,
         };
         let outcome = match outcome {

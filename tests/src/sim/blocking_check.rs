@@ -474,8 +474,7 @@ impl World {
     /// caused (server side: [`World::note_flush_race`]): the client, which loads once per
     /// connection, gave the error to the caller as documented. Counted, not a violation.
     pub(super) fn script_flush_raced(&mut self, op: &Op, e: &keyslot_core::cluster::Error) -> bool {
-        let noscript =
-            matches!(e, keyslot_core::cluster::Error::Server(t) if t.starts_with(b"NOSCRIPT"));
+        let noscript = matches!(e, keyslot_core::cluster::Error::Server(t) if t.as_bytes().starts_with(b"NOSCRIPT"));
         if !noscript || !matches!(op, Op::Script(..)) {
             return false;
         }

@@ -253,6 +253,8 @@ fn a_wait_released_by_a_demoted_primary_reaches_the_caller() {
     );
     assert_eq!(
         net.single(wait),
-        &Err(Error::Server(Bytes::from_static(UNBLOCKED.as_bytes())))
+        &Err(Error::Server(ServerError::new(Bytes::from_static(
+            UNBLOCKED.as_bytes()
+        ))))
     );
 }

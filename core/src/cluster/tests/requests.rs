@@ -224,9 +224,9 @@ fn a_command_for_one_node_gets_that_nodes_answer_without_redirects() {
     net.reply(n1, &error("MOVED 12182 10.0.0.3:7000"));
     assert_eq!(
         net.single(id),
-        &Err(Error::Server(Bytes::from_static(
+        &Err(Error::Server(ServerError::new(Bytes::from_static(
             b"MOVED 12182 10.0.0.3:7000"
-        )))
+        ))))
     );
     assert_eq!(
         net.cluster.slot_owner(12182),

@@ -82,9 +82,9 @@ fn a_second_noscript_after_a_good_load_reaches_the_caller() {
     assert!(net.take_sent(node).is_empty(), "no second load");
     assert_eq!(
         net.single(id),
-        &Err(Error::Server(Bytes::from_static(
+        &Err(Error::Server(ServerError::new(Bytes::from_static(
             b"NOSCRIPT No matching script."
-        )))
+        ))))
     );
 }
 
@@ -98,7 +98,9 @@ fn a_failed_load_gives_the_caller_the_load_s_own_error() {
     net.reply(node, &error("NOSCRIPT No matching script."));
     assert_eq!(
         net.single(id),
-        &Err(Error::Server(Bytes::from(compile.to_string())))
+        &Err(Error::Server(ServerError::new(Bytes::from(
+            compile.to_string()
+        ))))
     );
 }
 
