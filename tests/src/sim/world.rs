@@ -602,6 +602,32 @@ impl World {
                 .stats
                 .quiet_at
                 .is_some_and(|q| self.now >= q + LIVE_OPS_AFTER)
+            && !self.client_stranded()
+    }
+
+    /// True when no address the client may connect to is a node of the cluster any more:
+    /// every seed and every node of the client's view left (scale-in took them all before a
+    /// view listed their successors). Credentials go only to seeds and listed nodes
+    /// (`core/src/cluster/membership.rs`), so such a client stays cut off by design, and no
+    /// request can be required to succeed (simulator seed 27482: CLUSTER SLOTS views, which
+    /// leave out slotless nodes, and a drain removed the last known shard 2 ms after its
+    /// handover to a new one).
+    pub fn client_stranded(&self) -> bool {
+        let mut may_ask: Vec<Addr> = self.seeds.clone();
+        if let Some(t) = self.client.topology() {
+            may_ask.extend(t.nodes().map(|n| n.addr.clone()));
+        }
+        !(0..self.c.nodes.len()).any(|n| {
+            let node = &self.c.nodes[n];
+            let member = node.life != super::cluster::Life::Removed
+                && self
+                    .c
+                    .latest
+                    .shards
+                    .get(node.shard)
+                    .is_some_and(|s| s.listed);
+            member && may_ask.contains(&self.client_addr_of(n))
+        })
     }
 
     /// Nothing in progress and every node up, reachable and current.
@@ -684,7 +710,7 @@ impl World {
 
     fn on_live_map(&mut self) {
         let wrong = self.slot_map_mismatches();
-        if !wrong.is_empty() {
+        if !wrong.is_empty() && !self.client_stranded() {
             self.violation(format!(
                 "{}s after the cluster went quiet the client's slot map still differs from the \
                  truth (slot, true owner, client's owner): {wrong:?}",
