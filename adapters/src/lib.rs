@@ -60,6 +60,7 @@ mod subscription;
 mod tls;
 #[cfg(feature = "tls")]
 mod tls_config;
+pub mod typed;
 mod url;
 mod wake;
 
@@ -69,12 +70,15 @@ pub mod blocking;
 pub use builder::{Builder, DEFAULT_MAX_PENDING_REQUESTS};
 pub use client::Client;
 pub use keyslot_core::cluster::{
-    Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, SubscriptionKind,
+    Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, ServerError,
+    ServerErrorKind, SubscriptionKind,
 };
+pub use keyslot_core::convert::{FromValue, ToArgs};
+pub use keyslot_core::resp::ValueKind;
 pub use keyslot_core::resp::{Protocol, Value};
 pub use keyslot_core::scan::{glob_match, ScanError, ScanOptions, ScanStats};
 pub use keyslot_core::topology::{Addr, Topology};
-pub use keyslot_core::{key_slot, Cmd, Script, ScriptCall};
+pub use keyslot_core::{commands, key_slot, Cmd, Script, ScriptCall};
 pub use resolve::{Resolve, StaticResolver};
 pub use runtime::{BoxFuture, Keepalive, Runtime, Stream, Timer};
 pub use scan::Scan;

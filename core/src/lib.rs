@@ -15,6 +15,8 @@
 //! - [`resp`]: [`resp::Value`], the bounded incremental [`resp::Decoder`], one-shot
 //!   [`resp::decode`], and [`resp::encode`].
 //! - [`Cmd`]: a command under construction; its arguments are bytes ([`ToArgs`]).
+//! - [`commands`]: a builder per command (`commands::get(key)`), generated from the server's
+//!   `COMMAND DOCS`; the `keyslot` clients have a typed method for each.
 //! - [`convert`]: replies into Rust types ([`FromValue`]) and Rust values into arguments.
 //! - [`command`]: the command table (generated from a real server's `COMMAND` reply) and key
 //!   extraction by key specifications.
@@ -53,6 +55,7 @@ extern crate std;
 
 pub mod cluster;
 pub mod command;
+pub mod commands;
 pub mod convert;
 pub mod resp;
 pub mod scan;

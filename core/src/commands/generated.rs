@@ -1,0 +1,1005 @@
+//! GENERATED FILE — do not edit by hand.
+//!
+//! 164 typed commands of redis-server 7.0.15, from its `COMMAND DOCS` reply. Regenerate
+//! with `scripts/gen-typed-commands` (it starts a throwaway `redis-server`; `--check` only
+//! compares). The rule that turns a command's documentation into a method is in that
+//! script's header.
+
+/// Calls `$emit!` with every generated command as `name(params) => [words and params];`,
+/// each with its doc comment: the core's builders and each client's methods are all
+/// written from this one list.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __each_typed_command {
+    ($emit:ident) => {
+        $emit! {
+            /// Append a value to a key.
+            ///
+            /// `APPEND key value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.
+            append(key, value) => ["APPEND", key, value];
+            /// Count set bits in a string.
+            ///
+            /// `BITCOUNT key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(N).
+            bitcount(key) => ["BITCOUNT", key];
+            /// Perform arbitrary bitfield integer operations on strings.
+            ///
+            /// `BITFIELD key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 3.2.0. O(1) for each subcommand specified.
+            bitfield(key) => ["BITFIELD", key];
+            /// Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD.
+            ///
+            /// `BITFIELD_RO key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.0.0. O(1) for each subcommand specified.
+            bitfield_ro(key) => ["BITFIELD_RO", key];
+            /// Perform bitwise operations between strings.
+            ///
+            /// `BITOP operation destkey keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(N).
+            bitop(operation, destkey, keys) => ["BITOP", operation, destkey, keys];
+            /// Find first bit set or clear in a string.
+            ///
+            /// `BITPOS key bit`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.7. O(N).
+            bitpos(key, bit) => ["BITPOS", key, bit];
+            /// Pop an element from a list, push it to another list and return it; or block until one is available.
+            ///
+            /// `BLMOVE source destination from_side to_side timeout`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(1).
+            blmove(source, destination, from_side, to_side, timeout) => ["BLMOVE", source, destination, from_side, to_side, timeout];
+            /// Pop elements from a list, or block until one is available.
+            ///
+            /// `BLMPOP timeout numkeys keys side`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(N+M) where N is the number of provided keys and M is the number of elements returned.
+            blmpop(timeout, keys, side) => ["BLMPOP", timeout, ($crate::commands::Counted(keys)), side];
+            /// Remove and get the first element in a list, or block until one is available.
+            ///
+            /// `BLPOP keys timeout`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N) where N is the number of provided keys.
+            blpop(keys, timeout) => ["BLPOP", keys, timeout];
+            /// Remove and get the last element in a list, or block until one is available.
+            ///
+            /// `BRPOP keys timeout`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N) where N is the number of provided keys.
+            brpop(keys, timeout) => ["BRPOP", keys, timeout];
+            /// Remove and return members with scores in a sorted set or block until one is available.
+            ///
+            /// `BZMPOP timeout numkeys keys side`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.
+            bzmpop(timeout, keys, side) => ["BZMPOP", timeout, ($crate::commands::Counted(keys)), side];
+            /// Remove and return the member with the highest score from one or more sorted sets, or block until one is available.
+            ///
+            /// `BZPOPMAX keys timeout`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(log(N)) with N being the number of elements in the sorted set.
+            bzpopmax(keys, timeout) => ["BZPOPMAX", keys, timeout];
+            /// Remove and return the member with the lowest score from one or more sorted sets, or block until one is available.
+            ///
+            /// `BZPOPMIN keys timeout`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(log(N)) with N being the number of elements in the sorted set.
+            bzpopmin(keys, timeout) => ["BZPOPMIN", keys, timeout];
+            /// Copy a key.
+            ///
+            /// `COPY source destination`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N) worst case for collections, where N is the number of nested items. O(1) for string values.
+            copy(source, destination) => ["COPY", source, destination];
+            /// Decrement the integer value of a key by one.
+            ///
+            /// `DECR key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            decr(key) => ["DECR", key];
+            /// Decrement the integer value of a key by the given number.
+            ///
+            /// `DECRBY key decrement`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            decrby(key, decrement) => ["DECRBY", key, decrement];
+            /// Delete a key.
+            ///
+            /// `DEL keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).
+            del(keys) => ["DEL", keys];
+            /// Return a serialized version of the value stored at the specified key.
+            ///
+            /// `DUMP key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).
+            dump(key) => ["DUMP", key];
+            /// Determine if a key exists.
+            ///
+            /// `EXISTS keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the number of keys to check.
+            exists(keys) => ["EXISTS", keys];
+            /// Set a key's time to live in seconds.
+            ///
+            /// `EXPIRE key seconds`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            expire(key, seconds) => ["EXPIRE", key, seconds];
+            /// Set the expiration for a key as a UNIX timestamp.
+            ///
+            /// `EXPIREAT key unix_time_seconds`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.2.0. O(1).
+            expireat(key, unix_time_seconds) => ["EXPIREAT", key, unix_time_seconds];
+            /// Get the expiration Unix timestamp for a key.
+            ///
+            /// `EXPIRETIME key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(1).
+            expiretime(key) => ["EXPIRETIME", key];
+            /// Invoke a function.
+            ///
+            /// `FCALL function numkeys keys args`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. Depends on the function that is executed.
+            fcall(function, keys, args) => ["FCALL", function, ($crate::commands::Counted(keys)), args];
+            /// Invoke a read-only function.
+            ///
+            /// `FCALL_RO function numkeys keys args`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. Depends on the function that is executed.
+            fcall_ro(function, keys, args) => ["FCALL_RO", function, ($crate::commands::Counted(keys)), args];
+            /// Add one or more geospatial items in the geospatial index represented using a sorted set.
+            ///
+            /// `GEOADD key longitude_latitude_members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 3.2.0. O(log(N)) for each item added, where N is the number of elements in the sorted set.
+            geoadd(key, longitude_latitude_members) => ["GEOADD", key, longitude_latitude_members];
+            /// Returns the distance between two members of a geospatial index.
+            ///
+            /// `GEODIST key member1 member2`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 3.2.0. O(log(N)).
+            geodist(key, member1, member2) => ["GEODIST", key, member1, member2];
+            /// Returns members of a geospatial index as standard geohash strings.
+            ///
+            /// `GEOHASH key members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 3.2.0. O(log(N)) for each member requested, where N is the number of elements in the sorted set.
+            geohash(key, members) => ["GEOHASH", key, members];
+            /// Returns longitude and latitude of members of a geospatial index.
+            ///
+            /// `GEOPOS key members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 3.2.0. O(N) where N is the number of members requested.
+            geopos(key, members) => ["GEOPOS", key, members];
+            /// Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle.
+            ///
+            /// `GEOSEARCH key from by`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape.
+            geosearch(key, from, by) => ["GEOSEARCH", key, from, by];
+            /// Query a sorted set representing a geospatial index to fetch members inside an area of a box or a circle, and store the result in another key.
+            ///
+            /// `GEOSEARCHSTORE destination source from by`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape.
+            geosearchstore(destination, source, from, by) => ["GEOSEARCHSTORE", destination, source, from, by];
+            /// Get the value of a key.
+            ///
+            /// `GET key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            get(key) => ["GET", key];
+            /// Returns the bit value at offset in the string value stored at key.
+            ///
+            /// `GETBIT key offset`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.2.0. O(1).
+            getbit(key, offset) => ["GETBIT", key, offset];
+            /// Get the value of a key and delete the key.
+            ///
+            /// `GETDEL key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(1).
+            getdel(key) => ["GETDEL", key];
+            /// Get the value of a key and optionally set its expiration.
+            ///
+            /// `GETEX key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(1).
+            getex(key) => ["GETEX", key];
+            /// Get a substring of the string stored at a key.
+            ///
+            /// `GETRANGE key start end`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.4.0. O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.
+            getrange(key, start, end) => ["GETRANGE", key, start, end];
+            /// Delete one or more hash fields.
+            ///
+            /// `HDEL key fields`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N) where N is the number of fields to be removed.
+            hdel(key, fields) => ["HDEL", key, fields];
+            /// Determine if a hash field exists.
+            ///
+            /// `HEXISTS key field`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(1).
+            hexists(key, field) => ["HEXISTS", key, field];
+            /// Get the value of a hash field.
+            ///
+            /// `HGET key field`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(1).
+            hget(key, field) => ["HGET", key, field];
+            /// Get all the fields and values in a hash.
+            ///
+            /// `HGETALL key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N) where N is the size of the hash.
+            hgetall(key) => ["HGETALL", key];
+            /// Increment the integer value of a hash field by the given number.
+            ///
+            /// `HINCRBY key field increment`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(1).
+            hincrby(key, field, increment) => ["HINCRBY", key, field, increment];
+            /// Increment the float value of a hash field by the given amount.
+            ///
+            /// `HINCRBYFLOAT key field increment`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(1).
+            hincrbyfloat(key, field, increment) => ["HINCRBYFLOAT", key, field, increment];
+            /// Get all the fields in a hash.
+            ///
+            /// `HKEYS key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N) where N is the size of the hash.
+            hkeys(key) => ["HKEYS", key];
+            /// Get the number of fields in a hash.
+            ///
+            /// `HLEN key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(1).
+            hlen(key) => ["HLEN", key];
+            /// Get the values of all the given hash fields.
+            ///
+            /// `HMGET key fields`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N) where N is the number of fields being requested.
+            hmget(key, fields) => ["HMGET", key, fields];
+            /// Get one or multiple random fields from a hash.
+            ///
+            /// `HRANDFIELD key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N) where N is the number of fields returned.
+            hrandfield(key) => ["HRANDFIELD", key];
+            /// Incrementally iterate hash fields and associated values.
+            ///
+            /// `HSCAN key cursor`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.0. O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.
+            hscan(key, cursor) => ["HSCAN", key, cursor];
+            /// Set the string value of a hash field.
+            ///
+            /// `HSET key field_values`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.
+            hset(key, field_values) => ["HSET", key, field_values];
+            /// Set the value of a hash field, only if the field does not exist.
+            ///
+            /// `HSETNX key field value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(1).
+            hsetnx(key, field, value) => ["HSETNX", key, field, value];
+            /// Get the length of the value of a hash field.
+            ///
+            /// `HSTRLEN key field`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 3.2.0. O(1).
+            hstrlen(key, field) => ["HSTRLEN", key, field];
+            /// Get all the values in a hash.
+            ///
+            /// `HVALS key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N) where N is the size of the hash.
+            hvals(key) => ["HVALS", key];
+            /// Increment the integer value of a key by one.
+            ///
+            /// `INCR key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            incr(key) => ["INCR", key];
+            /// Increment the integer value of a key by the given amount.
+            ///
+            /// `INCRBY key increment`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            incrby(key, increment) => ["INCRBY", key, increment];
+            /// Increment the float value of a key by the given amount.
+            ///
+            /// `INCRBYFLOAT key increment`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(1).
+            incrbyfloat(key, increment) => ["INCRBYFLOAT", key, increment];
+            /// Find longest common substring.
+            ///
+            /// `LCS key1 key2`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(N*M) where N and M are the lengths of s1 and s2, respectively.
+            lcs(key1, key2) => ["LCS", key1, key2];
+            /// Get an element from a list by its index.
+            ///
+            /// `LINDEX key index`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).
+            lindex(key, index) => ["LINDEX", key, index];
+            /// Insert an element before or after another element in a list.
+            ///
+            /// `LINSERT key side pivot element`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.2.0. O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).
+            linsert(key, side, pivot, element) => ["LINSERT", key, side, pivot, element];
+            /// Get the length of a list.
+            ///
+            /// `LLEN key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            llen(key) => ["LLEN", key];
+            /// Pop an element from a list, push it to another list and return it.
+            ///
+            /// `LMOVE source destination from_side to_side`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(1).
+            lmove(source, destination, from_side, to_side) => ["LMOVE", source, destination, from_side, to_side];
+            /// Pop elements from a list.
+            ///
+            /// `LMPOP numkeys keys side`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(N+M) where N is the number of provided keys and M is the number of elements returned.
+            lmpop(keys, side) => ["LMPOP", ($crate::commands::Counted(keys)), side];
+            /// Remove and get the first elements in a list.
+            ///
+            /// `LPOP key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the number of elements returned.
+            lpop(key) => ["LPOP", key];
+            /// Return the index of matching elements on a list.
+            ///
+            /// `LPOS key element`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.0.6. O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.
+            lpos(key, element) => ["LPOS", key, element];
+            /// Prepend one or multiple elements to a list.
+            ///
+            /// `LPUSH key elements`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.
+            lpush(key, elements) => ["LPUSH", key, elements];
+            /// Prepend an element to a list, only if the list exists.
+            ///
+            /// `LPUSHX key elements`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.2.0. O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.
+            lpushx(key, elements) => ["LPUSHX", key, elements];
+            /// Get a range of elements from a list.
+            ///
+            /// `LRANGE key start stop`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.
+            lrange(key, start, stop) => ["LRANGE", key, start, stop];
+            /// Remove elements from a list.
+            ///
+            /// `LREM key count element`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N+M) where N is the length of the list and M is the number of elements removed.
+            lrem(key, count, element) => ["LREM", key, count, element];
+            /// Set the value of an element in a list by its index.
+            ///
+            /// `LSET key index element`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).
+            lset(key, index, element) => ["LSET", key, index, element];
+            /// Trim a list to the specified range.
+            ///
+            /// `LTRIM key start stop`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the number of elements to be removed by the operation.
+            ltrim(key, start, stop) => ["LTRIM", key, start, stop];
+            /// Get the values of all the given keys.
+            ///
+            /// `MGET keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the number of keys to retrieve.
+            mget(keys) => ["MGET", keys];
+            /// Set multiple keys to multiple values.
+            ///
+            /// `MSET key_values`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.1. O(N) where N is the number of keys to set.
+            mset(key_values) => ["MSET", key_values];
+            /// Set multiple keys to multiple values, only if none of the keys exist.
+            ///
+            /// `MSETNX key_values`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.1. O(N) where N is the number of keys to set.
+            msetnx(key_values) => ["MSETNX", key_values];
+            /// Remove the expiration from a key.
+            ///
+            /// `PERSIST key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.2.0. O(1).
+            persist(key) => ["PERSIST", key];
+            /// Set a key's time to live in milliseconds.
+            ///
+            /// `PEXPIRE key milliseconds`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(1).
+            pexpire(key, milliseconds) => ["PEXPIRE", key, milliseconds];
+            /// Set the expiration for a key as a UNIX timestamp specified in milliseconds.
+            ///
+            /// `PEXPIREAT key unix_time_milliseconds`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(1).
+            pexpireat(key, unix_time_milliseconds) => ["PEXPIREAT", key, unix_time_milliseconds];
+            /// Get the expiration Unix timestamp for a key in milliseconds.
+            ///
+            /// `PEXPIRETIME key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(1).
+            pexpiretime(key) => ["PEXPIRETIME", key];
+            /// Adds the specified elements to the specified HyperLogLog.
+            ///
+            /// `PFADD key elements`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.9. O(1) to add every element.
+            pfadd(key, elements) => ["PFADD", key, elements];
+            /// Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).
+            ///
+            /// `PFCOUNT keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.9. O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.
+            pfcount(keys) => ["PFCOUNT", keys];
+            /// Merge N different HyperLogLogs into a single one.
+            ///
+            /// `PFMERGE destkey sourcekeys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.9. O(N) to merge N HyperLogLogs, but with high constant times.
+            pfmerge(destkey, sourcekeys) => ["PFMERGE", destkey, sourcekeys];
+            /// Set the value and expiration in milliseconds of a key.
+            ///
+            /// `PSETEX key milliseconds value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(1).
+            psetex(key, milliseconds, value) => ["PSETEX", key, milliseconds, value];
+            /// Get the time to live for a key in milliseconds.
+            ///
+            /// `PTTL key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(1).
+            pttl(key) => ["PTTL", key];
+            /// Post a message to a channel.
+            ///
+            /// `PUBLISH channel message`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).
+            publish(channel, message) => ["PUBLISH", channel, message];
+            /// Rename a key.
+            ///
+            /// `RENAME key newkey`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            rename(key, newkey) => ["RENAME", key, newkey];
+            /// Rename a key, only if the new key does not exist.
+            ///
+            /// `RENAMENX key newkey`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            renamenx(key, newkey) => ["RENAMENX", key, newkey];
+            /// Create a key using the provided serialized value, previously obtained using DUMP.
+            ///
+            /// `RESTORE key ttl serialized_value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.6.0. O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).
+            restore(key, ttl, serialized_value) => ["RESTORE", key, ttl, serialized_value];
+            /// Remove and get the last elements in a list.
+            ///
+            /// `RPOP key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the number of elements returned.
+            rpop(key) => ["RPOP", key];
+            /// Append one or multiple elements to a list.
+            ///
+            /// `RPUSH key elements`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.
+            rpush(key, elements) => ["RPUSH", key, elements];
+            /// Append an element to a list, only if the list exists.
+            ///
+            /// `RPUSHX key elements`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.2.0. O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.
+            rpushx(key, elements) => ["RPUSHX", key, elements];
+            /// Add one or more members to a set.
+            ///
+            /// `SADD key members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.
+            sadd(key, members) => ["SADD", key, members];
+            /// Get the number of members in a set.
+            ///
+            /// `SCARD key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            scard(key) => ["SCARD", key];
+            /// Subtract multiple sets.
+            ///
+            /// `SDIFF keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the total number of elements in all given sets.
+            sdiff(keys) => ["SDIFF", keys];
+            /// Subtract multiple sets and store the resulting set in a key.
+            ///
+            /// `SDIFFSTORE destination keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the total number of elements in all given sets.
+            sdiffstore(destination, keys) => ["SDIFFSTORE", destination, keys];
+            /// Set the string value of a key.
+            ///
+            /// `SET key value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            set(key, value) => ["SET", key, value];
+            /// Sets or clears the bit at offset in the string value stored at key.
+            ///
+            /// `SETBIT key offset value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.2.0. O(1).
+            setbit(key, offset, value) => ["SETBIT", key, offset, value];
+            /// Set the value and expiration of a key.
+            ///
+            /// `SETEX key seconds value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(1).
+            setex(key, seconds, value) => ["SETEX", key, seconds, value];
+            /// Set the value of a key, only if the key does not exist.
+            ///
+            /// `SETNX key value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            setnx(key, value) => ["SETNX", key, value];
+            /// Overwrite part of a string at key starting at the specified offset.
+            ///
+            /// `SETRANGE key offset value`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.2.0. O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.
+            setrange(key, offset, value) => ["SETRANGE", key, offset, value];
+            /// Intersect multiple sets.
+            ///
+            /// `SINTER keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.
+            sinter(keys) => ["SINTER", keys];
+            /// Intersect multiple sets and return the cardinality of the result.
+            ///
+            /// `SINTERCARD numkeys keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.
+            sintercard(keys) => ["SINTERCARD", ($crate::commands::Counted(keys))];
+            /// Intersect multiple sets and store the resulting set in a key.
+            ///
+            /// `SINTERSTORE destination keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.
+            sinterstore(destination, keys) => ["SINTERSTORE", destination, keys];
+            /// Determine if a given value is a member of a set.
+            ///
+            /// `SISMEMBER key member`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            sismember(key, member) => ["SISMEMBER", key, member];
+            /// Get all the members in a set.
+            ///
+            /// `SMEMBERS key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the set cardinality.
+            smembers(key) => ["SMEMBERS", key];
+            /// Returns the membership associated with the given elements for a set.
+            ///
+            /// `SMISMEMBER key members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N) where N is the number of elements being checked for membership.
+            smismember(key, members) => ["SMISMEMBER", key, members];
+            /// Move a member from one set to another.
+            ///
+            /// `SMOVE source destination member`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            smove(source, destination, member) => ["SMOVE", source, destination, member];
+            /// Sort the elements in a list, set or sorted set.
+            ///
+            /// `SORT key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).
+            sort(key) => ["SORT", key];
+            /// Sort the elements in a list, set or sorted set. Read-only variant of SORT.
+            ///
+            /// `SORT_RO key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).
+            sort_ro(key) => ["SORT_RO", key];
+            /// Remove and return one or multiple random members from a set.
+            ///
+            /// `SPOP key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. Without the count argument O(1), otherwise O(N) where N is the value of the passed count.
+            spop(key) => ["SPOP", key];
+            /// Post a message to a shard channel.
+            ///
+            /// `SPUBLISH shardchannel message`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(N) where N is the number of clients subscribed to the receiving shard channel.
+            spublish(shardchannel, message) => ["SPUBLISH", shardchannel, message];
+            /// Get one or multiple random members from a set.
+            ///
+            /// `SRANDMEMBER key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.
+            srandmember(key) => ["SRANDMEMBER", key];
+            /// Remove one or more members from a set.
+            ///
+            /// `SREM key members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the number of members to be removed.
+            srem(key, members) => ["SREM", key, members];
+            /// Incrementally iterate Set elements.
+            ///
+            /// `SSCAN key cursor`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.0. O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.
+            sscan(key, cursor) => ["SSCAN", key, cursor];
+            /// Get the length of the value stored in a key.
+            ///
+            /// `STRLEN key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.2.0. O(1).
+            strlen(key) => ["STRLEN", key];
+            /// Add multiple sets.
+            ///
+            /// `SUNION keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the total number of elements in all given sets.
+            sunion(keys) => ["SUNION", keys];
+            /// Add multiple sets and store the resulting set in a key.
+            ///
+            /// `SUNIONSTORE destination keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(N) where N is the total number of elements in all given sets.
+            sunionstore(destination, keys) => ["SUNIONSTORE", destination, keys];
+            /// Alters the last access time of a key(s). Returns the number of existing keys specified.
+            ///
+            /// `TOUCH keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 3.2.1. O(N) where N is the number of keys that will be touched.
+            touch(keys) => ["TOUCH", keys];
+            /// Get the time to live for a key in seconds.
+            ///
+            /// `TTL key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            ttl(key) => ["TTL", key];
+            /// Determine the type stored at key.
+            ///
+            /// `TYPE key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.0.0. O(1).
+            key_type(key) => ["TYPE", key];
+            /// Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.
+            ///
+            /// `UNLINK keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 4.0.0. O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.
+            unlink(keys) => ["UNLINK", keys];
+            /// Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.
+            ///
+            /// `XACK key group ids`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1) for each message ID processed.
+            xack(key, group, ids) => ["XACK", key, group, ids];
+            /// Appends a new entry to a stream.
+            ///
+            /// `XADD key id_or_auto field_values`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.
+            xadd(key, id_or_auto, field_values) => ["XADD", key, id_or_auto, field_values];
+            /// Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.
+            ///
+            /// `XAUTOCLAIM key group consumer min_idle_time start`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(1) if COUNT is small.
+            xautoclaim(key, group, consumer, min_idle_time, start) => ["XAUTOCLAIM", key, group, consumer, min_idle_time, start];
+            /// Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.
+            ///
+            /// `XCLAIM key group consumer min_idle_time ids`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(log N) with N being the number of messages in the PEL of the consumer group.
+            xclaim(key, group, consumer, min_idle_time, ids) => ["XCLAIM", key, group, consumer, min_idle_time, ids];
+            /// Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.
+            ///
+            /// `XDEL key ids`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1) for each single item to delete in the stream, regardless of the stream size.
+            xdel(key, ids) => ["XDEL", key, ids];
+            /// Create a consumer group.
+            ///
+            /// `XGROUP CREATE key groupname id`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1).
+            xgroup_create(key, groupname, id) => ["XGROUP", "CREATE", key, groupname, id];
+            /// Create a consumer in a consumer group.
+            ///
+            /// `XGROUP CREATECONSUMER key groupname consumername`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(1).
+            xgroup_createconsumer(key, groupname, consumername) => ["XGROUP", "CREATECONSUMER", key, groupname, consumername];
+            /// Delete a consumer from a consumer group.
+            ///
+            /// `XGROUP DELCONSUMER key groupname consumername`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1).
+            xgroup_delconsumer(key, groupname, consumername) => ["XGROUP", "DELCONSUMER", key, groupname, consumername];
+            /// Destroy a consumer group.
+            ///
+            /// `XGROUP DESTROY key groupname`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(N) where N is the number of entries in the group's pending entries list (PEL).
+            xgroup_destroy(key, groupname) => ["XGROUP", "DESTROY", key, groupname];
+            /// Set a consumer group to an arbitrary last delivered ID value.
+            ///
+            /// `XGROUP SETID key groupname id`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1).
+            xgroup_setid(key, groupname, id) => ["XGROUP", "SETID", key, groupname, id];
+            /// List the consumers in a consumer group.
+            ///
+            /// `XINFO CONSUMERS key groupname`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1).
+            xinfo_consumers(key, groupname) => ["XINFO", "CONSUMERS", key, groupname];
+            /// List the consumer groups of a stream.
+            ///
+            /// `XINFO GROUPS key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1).
+            xinfo_groups(key) => ["XINFO", "GROUPS", key];
+            /// Get information about a stream.
+            ///
+            /// `XINFO STREAM key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1).
+            xinfo_stream(key) => ["XINFO", "STREAM", key];
+            /// Return the number of entries in a stream.
+            ///
+            /// `XLEN key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1).
+            xlen(key) => ["XLEN", key];
+            /// Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.
+            ///
+            /// `XPENDING key group`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.
+            xpending(key, group) => ["XPENDING", key, group];
+            /// Return a range of elements in a stream, with IDs matching the specified IDs interval.
+            ///
+            /// `XRANGE key start end`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).
+            xrange(key, start, end) => ["XRANGE", key, start, end];
+            /// Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.
+            ///
+            /// `XREAD STREAMS keys ids`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.
+            xread(keys, ids) => ["XREAD", "STREAMS", keys, ids];
+            /// Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.
+            ///
+            /// `XREADGROUP GROUP group consumer STREAMS keys ids`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.
+            xreadgroup(group, consumer, keys, ids) => ["XREADGROUP", "GROUP", group, consumer, "STREAMS", keys, ids];
+            /// Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE.
+            ///
+            /// `XREVRANGE key end start`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).
+            xrevrange(key, end, start) => ["XREVRANGE", key, end, start];
+            /// An internal command for replicating stream values.
+            ///
+            /// `XSETID key last_id`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(1).
+            xsetid(key, last_id) => ["XSETID", key, last_id];
+            /// Trims the stream to (approximately if '~' is passed) a certain size.
+            ///
+            /// `XTRIM key strategy threshold`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.
+            xtrim(key, strategy, threshold) => ["XTRIM", key, strategy, threshold];
+            /// Add one or more members to a sorted set, or update its score if it already exists.
+            ///
+            /// `ZADD key score_members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.2.0. O(log(N)) for each item added, where N is the number of elements in the sorted set.
+            zadd(key, score_members) => ["ZADD", key, score_members];
+            /// Get the number of members in a sorted set.
+            ///
+            /// `ZCARD key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.2.0. O(1).
+            zcard(key) => ["ZCARD", key];
+            /// Count the members in a sorted set with scores within the given values.
+            ///
+            /// `ZCOUNT key min max`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(log(N)) with N being the number of elements in the sorted set.
+            zcount(key, min, max) => ["ZCOUNT", key, min, max];
+            /// Subtract multiple sorted sets.
+            ///
+            /// `ZDIFF numkeys keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.
+            zdiff(keys) => ["ZDIFF", ($crate::commands::Counted(keys))];
+            /// Subtract multiple sorted sets and store the resulting sorted set in a new key.
+            ///
+            /// `ZDIFFSTORE destination numkeys keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.
+            zdiffstore(destination, keys) => ["ZDIFFSTORE", destination, ($crate::commands::Counted(keys))];
+            /// Increment the score of a member in a sorted set.
+            ///
+            /// `ZINCRBY key increment member`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.2.0. O(log(N)) where N is the number of elements in the sorted set.
+            zincrby(key, increment, member) => ["ZINCRBY", key, increment, member];
+            /// Intersect multiple sorted sets.
+            ///
+            /// `ZINTER numkeys keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.
+            zinter(keys) => ["ZINTER", ($crate::commands::Counted(keys))];
+            /// Intersect multiple sorted sets and return the cardinality of the result.
+            ///
+            /// `ZINTERCARD numkeys keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.
+            zintercard(keys) => ["ZINTERCARD", ($crate::commands::Counted(keys))];
+            /// Intersect multiple sorted sets and store the resulting sorted set in a new key.
+            ///
+            /// `ZINTERSTORE destination numkeys keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.
+            zinterstore(destination, keys) => ["ZINTERSTORE", destination, ($crate::commands::Counted(keys))];
+            /// Count the number of members in a sorted set between a given lexicographical range.
+            ///
+            /// `ZLEXCOUNT key min max`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.9. O(log(N)) with N being the number of elements in the sorted set.
+            zlexcount(key, min, max) => ["ZLEXCOUNT", key, min, max];
+            /// Remove and return members with scores in a sorted set.
+            ///
+            /// `ZMPOP numkeys keys side`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 7.0.0. O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.
+            zmpop(keys, side) => ["ZMPOP", ($crate::commands::Counted(keys)), side];
+            /// Get the score associated with the given members in a sorted set.
+            ///
+            /// `ZMSCORE key members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N) where N is the number of members being requested.
+            zmscore(key, members) => ["ZMSCORE", key, members];
+            /// Remove and return members with the highest scores in a sorted set.
+            ///
+            /// `ZPOPMAX key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.
+            zpopmax(key) => ["ZPOPMAX", key];
+            /// Remove and return members with the lowest scores in a sorted set.
+            ///
+            /// `ZPOPMIN key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 5.0.0. O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.
+            zpopmin(key) => ["ZPOPMIN", key];
+            /// Get one or multiple random elements from a sorted set.
+            ///
+            /// `ZRANDMEMBER key`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N) where N is the number of elements returned.
+            zrandmember(key) => ["ZRANDMEMBER", key];
+            /// Return a range of members in a sorted set.
+            ///
+            /// `ZRANGE key start stop`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.2.0. O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.
+            zrange(key, start, stop) => ["ZRANGE", key, start, stop];
+            /// Store a range of members from sorted set into another key.
+            ///
+            /// `ZRANGESTORE dst src min max`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.
+            zrangestore(dst, src, min, max) => ["ZRANGESTORE", dst, src, min, max];
+            /// Determine the index of a member in a sorted set.
+            ///
+            /// `ZRANK key member`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(log(N)).
+            zrank(key, member) => ["ZRANK", key, member];
+            /// Remove one or more members from a sorted set.
+            ///
+            /// `ZREM key members`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.2.0. O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.
+            zrem(key, members) => ["ZREM", key, members];
+            /// Remove all members in a sorted set between the given lexicographical range.
+            ///
+            /// `ZREMRANGEBYLEX key min max`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.9. O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.
+            zremrangebylex(key, min, max) => ["ZREMRANGEBYLEX", key, min, max];
+            /// Remove all members in a sorted set within the given indexes.
+            ///
+            /// `ZREMRANGEBYRANK key start stop`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.
+            zremrangebyrank(key, start, stop) => ["ZREMRANGEBYRANK", key, start, stop];
+            /// Remove all members in a sorted set within the given scores.
+            ///
+            /// `ZREMRANGEBYSCORE key min max`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.2.0. O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.
+            zremrangebyscore(key, min, max) => ["ZREMRANGEBYSCORE", key, min, max];
+            /// Determine the index of a member in a sorted set, with scores ordered from high to low.
+            ///
+            /// `ZREVRANK key member`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(log(N)).
+            zrevrank(key, member) => ["ZREVRANK", key, member];
+            /// Incrementally iterate sorted sets elements and associated scores.
+            ///
+            /// `ZSCAN key cursor`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.8.0. O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.
+            zscan(key, cursor) => ["ZSCAN", key, cursor];
+            /// Get the score associated with the given member in a sorted set.
+            ///
+            /// `ZSCORE key member`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 1.2.0. O(1).
+            zscore(key, member) => ["ZSCORE", key, member];
+            /// Add multiple sorted sets.
+            ///
+            /// `ZUNION numkeys keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 6.2.0. O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.
+            zunion(keys) => ["ZUNION", ($crate::commands::Counted(keys))];
+            /// Add multiple sorted sets and store the resulting sorted set in a new key.
+            ///
+            /// `ZUNIONSTORE destination numkeys keys`; optional arguments take the server's
+            /// defaults (add them with `query`).
+            /// Since 2.0.0. O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.
+            zunionstore(destination, keys) => ["ZUNIONSTORE", destination, ($crate::commands::Counted(keys))];
+        }
+    };
+}
+
+/// The version of the server this list was generated from.
+pub const SERVER_VERSION: &str = "7.0.15";

@@ -1,0 +1,116 @@
+//! Options written by hand: the ones whose shape a generated parameter list cannot show.
+
+use crate::convert::ToArgs;
+use crate::Cmd;
+
+/// When `SET` may write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetCondition {
+    /// `NX`: only if the key does not exist.
+    IfMissing,
+    /// `XX`: only if the key exists.
+    IfExists,
+}
+
+/// A key's expiry, as `SET` and `GETEX` take it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expiry {
+    /// `EX`: in this many seconds.
+    Seconds(u64),
+    /// `PX`: in this many milliseconds.
+    Millis(u64),
+    /// `EXAT`: at this Unix time, in seconds.
+    AtSeconds(u64),
+    /// `PXAT`: at this Unix time, in milliseconds.
+    AtMillis(u64),
+    /// `KEEPTTL` (`SET` only): keep the expiry the key has.
+    KeepTtl,
+    /// `PERSIST` (`GETEX` only): remove the expiry.
+    Persist,
+}
+
+impl ToArgs for Expiry {
+    fn write_args(&self, cmd: &mut Cmd) {
+        match *self {
+            Expiry::Seconds(n) => ("EX", n).write_args(cmd),
+            Expiry::Millis(n) => ("PX", n).write_args(cmd),
+            Expiry::AtSeconds(n) => ("EXAT", n).write_args(cmd),
+            Expiry::AtMillis(n) => ("PXAT", n).write_args(cmd),
+            Expiry::KeepTtl => cmd.push_single("KEEPTTL"),
+            Expiry::Persist => cmd.push_single("PERSIST"),
+        }
+    }
+}
+
+/// `SET`'s options: a condition, an expiry, and whether to return the old value.
+///
+/// ```
+/// use keyslot_core::commands::{self, Expiry, SetOptions};
+/// let cmd = commands::set_with("k", "v", SetOptions::new().if_missing().expiry(Expiry::Seconds(60)));
+/// assert_eq!(format!("{cmd:?}"), r#"["SET", "k", "v", "NX", "EX", "60"]"#);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SetOptions {
+    condition: Option<SetCondition>,
+    expiry: Option<Expiry>,
+    get: bool,
+}
+
+impl SetOptions {
+    /// No options: `SET key value`.
+    pub fn new() -> SetOptions {
+        SetOptions::default()
+    }
+
+    /// `NX`: write only if the key does not exist (the reply is null when it did).
+    #[must_use]
+    pub fn if_missing(mut self) -> SetOptions {
+        self.condition = Some(SetCondition::IfMissing);
+        self
+    }
+
+    /// `XX`: write only if the key exists (the reply is null when it did not).
+    #[must_use]
+    pub fn if_exists(mut self) -> SetOptions {
+        self.condition = Some(SetCondition::IfExists);
+        self
+    }
+
+    /// An expiry (`EX`, `PX`, `EXAT`, `PXAT` or `KEEPTTL`).
+    #[must_use]
+    pub fn expiry(mut self, expiry: Expiry) -> SetOptions {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// `GET`: the reply is the key's old value (null if it had none).
+    #[must_use]
+    pub fn get(mut self) -> SetOptions {
+        self.get = true;
+        self
+    }
+}
+
+impl ToArgs for SetOptions {
+    fn write_args(&self, cmd: &mut Cmd) {
+        match self.condition {
+            Some(SetCondition::IfMissing) => cmd.push_single("NX"),
+            Some(SetCondition::IfExists) => cmd.push_single("XX"),
+            None => {}
+        }
+        if self.get {
+            cmd.push_single("GET");
+        }
+        self.expiry.write_args(cmd);
+    }
+}
+
+/// `SET key value` with options.
+pub fn set_with(key: impl ToArgs, value: impl ToArgs, options: SetOptions) -> Cmd {
+    Cmd::new("SET").arg(key).arg(value).arg(options)
+}
+
+/// `GETEX key` with an expiry to set (or `PERSIST`).
+pub fn getex_with(key: impl ToArgs, expiry: Expiry) -> Cmd {
+    Cmd::new("GETEX").arg(key).arg(expiry)
+}
