@@ -22,7 +22,7 @@ macro_rules! families {
         let tag: String = $tag;
         // Keys of one slot where a command needs them together; elsewhere spread.
         let k = |name: &str| format!("{{typed:{tag}}}:{name}");
-        let spread = |i: usize| format!("{{typed:{tag}}}:spread:{i}");
+        let spread = |i: usize| format!("typed:{tag}:spread:{i}");
         let _: u64 = $c.del([k("s"), k("n"), k("h"), k("l"), k("l2"), k("set"), k("set2"),
             k("z"), k("z2"), k("x"), k("hll"), k("geo"), k("bits"), k("copy"), k("renamed"),
             k("lock")])$($aw)*.unwrap();

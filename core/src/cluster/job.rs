@@ -164,4 +164,6 @@ pub(crate) struct Request {
     pub(crate) open: usize,
     /// Reply as a pipeline (a list of results) rather than one result.
     pub(crate) pipeline: bool,
+    /// A command split by slot: its entries are the parts, combined into one reply.
+    pub(crate) split: Option<super::split::Combine>,
 }

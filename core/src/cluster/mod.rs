@@ -86,6 +86,7 @@ mod rng;
 pub(crate) mod route;
 mod server_error;
 mod slab;
+mod split;
 mod stall;
 mod submit;
 mod timers;

@@ -21,6 +21,17 @@ impl Cluster {
     /// the latest; an invalid command (cross-slot keys, a client-managed command) is answered
     /// at once without sending anything.
     pub fn submit(&mut self, cmd: Cmd, now: Instant) -> RequestId {
+        if let Some((parts, combine)) = super::split::plan(&cmd) {
+            let (id, key) = self.new_request(parts.len(), false, now);
+            if let Some(req) = self.requests.get_mut(key) {
+                req.split = Some(combine);
+            }
+            for (i, part) in parts.into_iter().enumerate() {
+                self.add_command(key, i, part, None, now);
+            }
+            self.finish_if_done(id);
+            return id;
+        }
         let (id, key) = self.new_request(1, false, now);
         self.add_command(key, 0, cmd, None, now);
         self.finish_if_done(id);
@@ -139,6 +150,7 @@ impl Cluster {
             entries,
             open,
             pipeline,
+            split: None,
         });
         let id = RequestId(key);
         self.timers.schedule(deadline, Timer::Request(id.as_u64()));
@@ -414,7 +426,9 @@ impl Cluster {
                 None => Err(fill.clone().unwrap_or(Error::Timeout)),
             }));
         }
-        if req.pipeline {
+        if let Some(combine) = req.split {
+            Reply::Single(combine.apply(results))
+        } else if req.pipeline {
             Reply::Pipeline(results)
         } else {
             Reply::Single(results.pop().unwrap_or(Err(Error::Closed)))

@@ -19,6 +19,7 @@ mod refused;
 mod requests;
 mod scripts;
 mod shards_check;
+mod split;
 mod stall;
 mod zones;
 

@@ -5,7 +5,7 @@ use super::*;
 #[test]
 fn cross_slot_commands_fail_before_anything_is_sent() {
     let mut net = ready_client(Config::default());
-    let id = net.submit(Cmd::new("MGET").arg("a").arg("b").arg("c"));
+    let id = net.submit(Cmd::new("SUNION").arg("a").arg("b").arg("c"));
     assert_eq!(net.single(id), &Err(Error::CrossSlot));
     assert_eq!(net.connects.len(), 1, "no connection was opened");
 }
@@ -389,7 +389,7 @@ fn a_refused_request_s_slot_is_not_reused_before_its_reply_is_polled() {
     let mut net = ready_client(Config::default());
     let refused = net
         .cluster
-        .submit(Cmd::new("MGET").arg("a").arg("b"), net.now);
+        .submit(Cmd::new("SUNION").arg("a").arg("b"), net.now);
     let next = net.cluster.submit(Cmd::new("GET").arg("a"), net.now);
     assert_ne!(refused.slot(), next.slot(), "the reply is still queued");
     net.drain();
