@@ -49,6 +49,8 @@
 
 mod builder;
 mod client;
+#[cfg(feature = "redis-compat")]
+pub mod compat;
 mod driver;
 mod entropy;
 mod pending;
