@@ -121,6 +121,21 @@ fn reply(r: Result<Value, Error>) -> redis::RedisResult<redis::Value> {
     value(&r.map_err(error)?)
 }
 
+/// The `count` replies from `offset` that redis-rs reads of a non-atomic pipeline.
+fn pipeline_replies(
+    results: Result<Vec<Result<Value, Error>>, Error>,
+    offset: usize,
+    count: usize,
+) -> redis::RedisResult<Vec<redis::Value>> {
+    results
+        .map_err(error)?
+        .into_iter()
+        .skip(offset)
+        .take(count)
+        .map(entry)
+        .collect()
+}
+
 /// A pipeline entry's result: a server error stays in the list (redis-rs decides what to do
 /// with it); any other failure fails the whole pipeline.
 fn entry(r: Result<Value, Error>) -> redis::RedisResult<redis::Value> {
@@ -166,13 +181,7 @@ impl<R: Runtime> redis::aio::ConnectionLike for RedisConnection<R> {
                 // redis-rs skips MULTI's OK and each QUEUED, and reads EXEC's array.
                 return Ok(vec![reply(self.0.transaction(cmds).await)?]);
             }
-            let results = self.0.pipeline(cmds).await.map_err(error)?;
-            results
-                .into_iter()
-                .skip(offset)
-                .take(count)
-                .map(entry)
-                .collect()
+            pipeline_replies(self.0.pipeline(cmds).await, offset, count)
         })
     }
 
@@ -218,13 +227,7 @@ impl redis::ConnectionLike for BlockingRedisConnection {
             cmds.remove(0);
             return Ok(vec![reply(self.0.transaction(cmds))?]);
         }
-        let results = self.0.pipeline(cmds).map_err(error)?;
-        results
-            .into_iter()
-            .skip(offset)
-            .take(count)
-            .map(entry)
-            .collect()
+        pipeline_replies(self.0.pipeline(cmds), offset, count)
     }
 
     fn get_db(&self) -> i64 {

@@ -167,32 +167,25 @@ macro_rules! integer_args {
 
 integer_args!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 
-impl ToArg for f32 {
-    /// Written in the shortest form that parses back to the same `f32`.
-    fn write_arg(&self, out: &mut Vec<u8>) {
-        if self.is_infinite() {
-            out.extend_from_slice(if *self > 0.0 { b"inf" } else { b"-inf" });
-        } else {
-            let mut text = alloc::string::String::new();
-            let _ = core::fmt::write(&mut text, format_args!("{self:?}"));
-            out.extend_from_slice(text.as_bytes());
+/// Floats: the shortest form that parses back to the same number; Redis accepts `inf` and
+/// `-inf`.
+macro_rules! float_args {
+    ($($t:ty),*) => {$(
+        impl ToArg for $t {
+            fn write_arg(&self, out: &mut Vec<u8>) {
+                if self.is_infinite() {
+                    out.extend_from_slice(if *self > 0.0 { b"inf" } else { b"-inf" });
+                } else {
+                    let mut text = alloc::string::String::new();
+                    let _ = core::fmt::write(&mut text, format_args!("{self:?}"));
+                    out.extend_from_slice(text.as_bytes());
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl ToArg for f64 {
-    /// Written in the shortest form that parses back to the same number; Redis accepts
-    /// `inf` and `-inf`.
-    fn write_arg(&self, out: &mut Vec<u8>) {
-        if self.is_infinite() {
-            out.extend_from_slice(if *self > 0.0 { b"inf" } else { b"-inf" });
-        } else {
-            let mut text = alloc::string::String::new();
-            let _ = core::fmt::write(&mut text, format_args!("{self:?}"));
-            out.extend_from_slice(text.as_bytes());
-        }
-    }
-}
+float_args!(f32, f64);
 
 #[cfg(test)]
 mod tests {
