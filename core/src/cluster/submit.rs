@@ -441,7 +441,12 @@ impl Cluster {
     /// node's address when the job may write and may have reached it.
     fn drop_job(&mut self, key: super::slab::Key) -> Option<Addr> {
         let job = self.jobs.remove(key)?;
-        let conn = job.conn?;
+        let Some(conn) = job.conn else {
+            if job.dedicated {
+                self.release_unopened_dedicated(key);
+            }
+            return None;
+        };
         let c = self.conns.get_mut(conn)?;
         let withdrawal = c.withdraw(key);
         let addr = c.addr.clone();

@@ -156,6 +156,33 @@ fn a_blocking_pop_cancelled_before_it_was_written_keeps_its_connection_for_the_n
     assert_eq!(net.single(next), &Ok(Value::Null));
 }
 
+/// Found by the simulator (blocking seed 2502): pops cancelled while their node could not be
+/// reached each left a connection trying to open, outside the idle ones no later pop takes.
+#[test]
+fn pops_cancelled_before_their_connection_opens_leave_one_connection_not_one_each() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("queue");
+    let before = net.connects.len();
+    for _ in 0..10 {
+        let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
+        net.cluster.cancel(pop, net.now);
+        net.drain();
+    }
+    let opened: Vec<ConnId> = net.connects[before..]
+        .iter()
+        .filter(|(_, a)| *a == addr(node))
+        .map(|(c, _)| *c)
+        .collect();
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert_eq!(net.cluster.pending_requests(), 0);
+    // It opens and carries the next pop.
+    net.accept(node);
+    let next = net.submit(Cmd::new("BLPOP").arg("queue").arg(1));
+    assert_eq!(net.take_sent(opened[0]), [["BLPOP", "queue", "1"]]);
+    net.reply(opened[0], &Value::Null);
+    assert_eq!(net.single(next), &Ok(Value::Null));
+}
+
 #[test]
 fn cancelling_a_finished_or_unknown_request_changes_nothing() {
     let mut net = ready_client(Config::default());
