@@ -54,7 +54,9 @@ impl Cluster {
     fn keep_idle_or_retire(&mut self, conn: Key) {
         let node = self.conns.get(conn).and_then(|c| c.node);
         match node {
-            Some(n) if self.nodes[n].idle_blocking.len() < self.config.idle_blocking_connections => {
+            Some(n)
+                if self.nodes[n].idle_blocking.len() < self.config.idle_blocking_connections =>
+            {
                 self.nodes[n].idle_blocking.push(conn);
             }
             _ => self.retire_conn(conn),
