@@ -159,6 +159,13 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
+    /// True when a job's command is in flight here (handshake and topology entries aside).
+    pub(crate) fn carries_jobs(&self) -> bool {
+        self.inflight
+            .iter()
+            .any(|e| matches!(e.expect, Expect::Job { .. }))
+    }
+
     pub(crate) fn new(addr: Addr, node: Option<usize>, readonly: bool, limits: Limits) -> Self {
         Conn {
             addr,

@@ -90,7 +90,8 @@ impl Cluster {
             return;
         };
         c.waiting.retain(|&j| j != job);
-        if c.waiting.is_empty() && c.inflight.is_empty() {
+        // Still opening: its handshake may be in flight, but no command.
+        if c.waiting.is_empty() && !c.carries_jobs() {
             self.keep_idle_or_retire(conn);
         }
     }

@@ -64,9 +64,7 @@ impl Cluster {
                 && !c.dedicated
                 && !c.pubsub
                 && c.state != ConnState::Connecting
-                && c.inflight
-                    .iter()
-                    .any(|e| matches!(e.expect, Expect::Job { .. }));
+                && c.carries_jobs();
             if !watched {
                 continue;
             }

@@ -183,6 +183,30 @@ fn pops_cancelled_before_their_connection_opens_leave_one_connection_not_one_eac
     assert_eq!(net.single(next), &Ok(Value::Null));
 }
 
+/// The same with connections that opened but whose handshake the node never answers (a
+/// frozen node; blocking seed 9521).
+#[test]
+fn pops_cancelled_during_their_connections_handshake_leave_one_connection() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("queue");
+    let before = net.connects.len();
+    for _ in 0..10 {
+        let pop = net.submit(Cmd::new("BLPOP").arg("queue").arg(0));
+        let conn = net.conn_to(node);
+        if net.is_connecting(conn) {
+            net.connected(conn); // HELLO goes out and is never answered
+        }
+        net.cluster.cancel(pop, net.now);
+        net.drain();
+    }
+    let opened = net.connects[before..]
+        .iter()
+        .filter(|(_, a)| *a == addr(node))
+        .count();
+    assert_eq!(opened, 1);
+    assert_eq!(net.cluster.pending_requests(), 0);
+}
+
 #[test]
 fn cancelling_a_finished_or_unknown_request_changes_nothing() {
     let mut net = ready_client(Config::default());
