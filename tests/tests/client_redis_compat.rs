@@ -76,102 +76,60 @@ macro_rules! redis_rs_examples {
 // pick `query_async` / `invoke_async` for the async connection and `query` / `invoke` for
 // the blocking one, so one macro body serves both.
 mod sync_calls {
+    type Con = keyslot::compat::BlockingRedisConnection;
     pub trait QuerySync {
-        fn query_async_or_sync<T: redis::FromRedisValue>(
-            &self,
-            con: &mut keyslot::compat::BlockingRedisConnection,
-        ) -> T;
-    }
-    impl QuerySync for redis::Cmd {
-        fn query_async_or_sync<T: redis::FromRedisValue>(
-            &self,
-            con: &mut keyslot::compat::BlockingRedisConnection,
-        ) -> T {
-            self.query(con).expect("query")
-        }
-    }
-    impl QuerySync for redis::Pipeline {
-        fn query_async_or_sync<T: redis::FromRedisValue>(
-            &self,
-            con: &mut keyslot::compat::BlockingRedisConnection,
-        ) -> T {
-            self.query(con).expect("query")
-        }
+        fn query_async_or_sync<T: redis::FromRedisValue>(&self, con: &mut Con) -> T;
     }
     pub trait InvokeSync {
-        fn invoke_or_sync<T: redis::FromRedisValue>(
-            &self,
-            con: &mut keyslot::compat::BlockingRedisConnection,
-        ) -> T;
+        fn invoke_or_sync<T: redis::FromRedisValue>(&self, con: &mut Con) -> T;
     }
-    impl InvokeSync for redis::ScriptInvocation<'_> {
-        fn invoke_or_sync<T: redis::FromRedisValue>(
-            &self,
-            con: &mut keyslot::compat::BlockingRedisConnection,
-        ) -> T {
-            self.invoke(con).expect("invoke")
-        }
+    /// `$trait` for `$type` by redis-rs's blocking `$call`.
+    macro_rules! by {
+        ($trait:ident :: $method:ident for $type:ty => $call:ident) => {
+            impl $trait for $type {
+                fn $method<T: redis::FromRedisValue>(&self, con: &mut Con) -> T {
+                    self.$call(con).expect(stringify!($call))
+                }
+            }
+        };
     }
+    by!(QuerySync::query_async_or_sync for redis::Cmd => query);
+    by!(QuerySync::query_async_or_sync for redis::Pipeline => query);
+    by!(InvokeSync::invoke_or_sync for redis::ScriptInvocation<'_> => invoke);
 }
 
 mod async_calls {
+    use redis::aio::ConnectionLike;
+    use redis::FromRedisValue;
     use std::future::Future;
     pub trait QueryAsync {
-        fn query_async_or_sync<
-            'a,
-            T: redis::FromRedisValue + Send + 'a,
-            C: redis::aio::ConnectionLike + Send,
-        >(
+        fn query_async_or_sync<'a, T: FromRedisValue + Send + 'a, C: ConnectionLike + Send>(
             &'a self,
             con: &'a mut C,
         ) -> impl Future<Output = T> + 'a;
-    }
-    impl QueryAsync for redis::Cmd {
-        async fn query_async_or_sync<
-            'a,
-            T: redis::FromRedisValue + Send + 'a,
-            C: redis::aio::ConnectionLike + Send,
-        >(
-            &'a self,
-            con: &'a mut C,
-        ) -> T {
-            self.query_async(con).await.expect("query")
-        }
-    }
-    impl QueryAsync for redis::Pipeline {
-        async fn query_async_or_sync<
-            'a,
-            T: redis::FromRedisValue + Send + 'a,
-            C: redis::aio::ConnectionLike + Send,
-        >(
-            &'a self,
-            con: &'a mut C,
-        ) -> T {
-            self.query_async(con).await.expect("query")
-        }
     }
     pub trait InvokeAsync {
-        fn invoke_or_sync<
-            'a,
-            T: redis::FromRedisValue + Send + 'a,
-            C: redis::aio::ConnectionLike + Send,
-        >(
+        fn invoke_or_sync<'a, T: FromRedisValue + Send + 'a, C: ConnectionLike + Send>(
             &'a self,
             con: &'a mut C,
         ) -> impl Future<Output = T> + 'a;
     }
-    impl InvokeAsync for redis::ScriptInvocation<'_> {
-        async fn invoke_or_sync<
-            'a,
-            T: redis::FromRedisValue + Send + 'a,
-            C: redis::aio::ConnectionLike + Send,
-        >(
-            &'a self,
-            con: &'a mut C,
-        ) -> T {
-            self.invoke_async(con).await.expect("invoke")
-        }
+    /// `$trait` for `$type` by redis-rs's async `$call`.
+    macro_rules! by {
+        ($trait:ident :: $method:ident for $type:ty => $call:ident) => {
+            impl $trait for $type {
+                async fn $method<'a, T: FromRedisValue + Send + 'a, C: ConnectionLike + Send>(
+                    &'a self,
+                    con: &'a mut C,
+                ) -> T {
+                    self.$call(con).await.expect(stringify!($call))
+                }
+            }
+        };
     }
+    by!(QueryAsync::query_async_or_sync for redis::Cmd => query_async);
+    by!(QueryAsync::query_async_or_sync for redis::Pipeline => query_async);
+    by!(InvokeAsync::invoke_or_sync for redis::ScriptInvocation<'_> => invoke_async);
 }
 
 async fn examples<F: Flavor>(cluster: &RedisCluster) {
