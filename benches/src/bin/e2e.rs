@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p keyslot-benches --bin e2e -- --seed 127.0.0.1:7000 [--seconds 5]
 //!     [--concurrency 1,50,1000]
-//!     [--clients raw-socket,keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred]
+//!     [--clients raw-socket,keyslot-tokio,keyslot-tokio-typed,keyslot-smol,keyslot-blocking,redis-rs,fred]
 //!     [--csv results.csv]
 //! ```
 //!
@@ -167,6 +167,13 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
         "keyslot-tokio" => tokio_run(spec, pipeline, || async {
             keyslot::tokio::Client::connect([spec.seed.as_str()])
                 .await
+                .map_err(|e| e.to_string())
+        }),
+        // The same client through its typed methods.
+        "keyslot-tokio-typed" => tokio_run(spec, pipeline, || async {
+            keyslot::tokio::Client::connect([spec.seed.as_str()])
+                .await
+                .map(keyslot_benches::e2e::clients::Typed)
                 .map_err(|e| e.to_string())
         }),
         "redis-rs" => tokio_run(spec, pipeline, || async {

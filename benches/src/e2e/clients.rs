@@ -81,6 +81,28 @@ use keyslot::Client;
 keyslot_client!(keyslot::tokio::Client);
 keyslot_client!(keyslot::smol::Client);
 
+/// keyslot on tokio through its typed methods (`set::<()>`, `get::<Option<String>>`), to
+/// measure what the conversions cost against the raw `send` path.
+#[derive(Clone)]
+pub struct Typed(pub keyslot::tokio::Client);
+
+impl KvClient for Typed {
+    fn set(&self, k: String, v: String) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async move { self.0.set::<()>(k, v).await.map_err(|e| e.to_string()) })
+    }
+    fn get(&self, k: String) -> BoxFuture<'_, Result<Option<String>, String>> {
+        Box::pin(async move {
+            self.0
+                .get::<Option<String>>(k)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+    fn pipeline(&self, ops: Vec<Op>) -> BoxFuture<'_, Result<Vec<Option<String>>, String>> {
+        KvClient::pipeline(&self.0, ops)
+    }
+}
+
 impl KvClient for redis::cluster_async::ClusterConnection {
     fn set(&self, k: String, v: String) -> BoxFuture<'_, Result<(), String>> {
         let mut conn = self.clone();
