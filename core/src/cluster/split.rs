@@ -104,13 +104,14 @@ impl Combine {
                 }
                 Ok(Value::Integer(sum))
             }
-            Combine::AllOk => match values
-                .iter()
-                .all(|v| matches!(v, Value::SimpleString(s) if s.as_ref() == b"OK"))
-            {
-                true => Ok(Value::SimpleString(bytes::Bytes::from_static(b"OK"))),
-                false => Err(mismatch()),
-            },
+            Combine::AllOk => {
+                let ok = |v: &Value| matches!(v, Value::SimpleString(s) if s.as_ref() == b"OK");
+                if values.iter().all(ok) {
+                    Ok(Value::SimpleString(bytes::Bytes::from_static(b"OK")))
+                } else {
+                    Err(mismatch())
+                }
+            }
             Combine::Gather { positions, len } => {
                 let mut out: Vec<Value> = (0..len).map(|_| Value::Null).collect();
                 for (part, places) in values.into_iter().zip(positions) {

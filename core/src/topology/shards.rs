@@ -21,8 +21,10 @@ impl Topology {
     ///
     /// A node whose endpoint is NULL or `""` is at its `ip` (with its own port); `asked`
     /// stands in only for a node without `ip` too, when it is the only such node (see the
-    /// endpoint rules in `fields.rs`). Nodes with endpoint `?` are skipped; a shard whose
-    /// primary was skipped has `primary: None` but still owns its slots.
+    /// endpoint rules in `fields.rs`). Nodes with endpoint `?` are skipped here (see
+    /// [`from_cluster_shards_after`](Self::from_cluster_shards_after), which the client uses,
+    /// for keeping their earlier address); a shard whose primary was skipped has
+    /// `primary: None` but still owns its slots.
     pub fn from_cluster_shards(reply: &Value, asked: &Addr) -> Result<Topology, TopologyError> {
         Topology::from_cluster_shards_after(reply, asked, None)
     }
