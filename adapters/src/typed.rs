@@ -18,11 +18,20 @@ use crate::{Client, Error};
 macro_rules! async_methods {
     ($(
         $(#[$doc:meta])*
-        $name:ident($($param:ident),*) => [$($part:tt),*];
+        $name:ident($($param:ident),*) => [$($part:tt),*]
+            example $example:literal wire $wire:literal;
     )*) => {
         /// Typed commands (generated from the server's `COMMAND DOCS`; see [`crate::typed`]).
         impl<R: Runtime> Client<R> {$(
             $(#[$doc])*
+            ///
+            #[doc = concat!(
+                "```no_run\n",
+                "# async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {\n",
+                "let reply: keyslot::Value = client.", stringify!($name), "(", $example, ").await?;\n",
+                "# let _ = reply; Ok(()) }\n",
+                "```",
+            )]
             pub async fn $name<T: FromValue>(&self, $($param: impl ToArgs),*) -> Result<T, Error> {
                 self.query(commands::$name($($param),*)).await
             }
@@ -84,12 +93,21 @@ mod blocking_methods {
     macro_rules! blocking_methods {
         ($(
             $(#[$doc:meta])*
-            $name:ident($($param:ident),*) => [$($part:tt),*];
+            $name:ident($($param:ident),*) => [$($part:tt),*]
+                example $example:literal wire $wire:literal;
         )*) => {
             /// Typed commands (generated from the server's `COMMAND DOCS`; see
             /// [`crate::typed`]).
             impl blocking::Client {$(
                 $(#[$doc])*
+                ///
+                #[doc = concat!(
+                    "```no_run\n",
+                    "# fn demo(client: keyslot::blocking::Client) -> Result<(), keyslot::Error> {\n",
+                    "let reply: keyslot::Value = client.", stringify!($name), "(", $example, ")?;\n",
+                    "# let _ = reply; Ok(()) }\n",
+                    "```",
+                )]
                 pub fn $name<T: FromValue>(&self, $($param: impl ToArgs),*) -> Result<T, Error> {
                     self.query(commands::$name($($param),*))
                 }

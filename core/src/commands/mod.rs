@@ -41,13 +41,22 @@ impl<T: ToArgs> ToArgs for Counted<T> {
     }
 }
 
-/// Emits one builder function per generated command.
+/// Emits one builder function per generated command, its doc example checking the command
+/// it builds.
 macro_rules! builders {
     ($(
         $(#[$doc:meta])*
-        $name:ident($($param:ident),*) => [$first:literal $(, $part:tt)*];
+        $name:ident($($param:ident),*) => [$first:literal $(, $part:tt)*]
+            example $example:literal wire $wire:literal;
     )*) => {$(
         $(#[$doc])*
+        ///
+        #[doc = concat!(
+            "```\n",
+            "let cmd = keyslot_core::commands::", stringify!($name), "(", $example, ");\n",
+            "assert_eq!(format!(\"{cmd:?}\"), r#\"", $wire, "\"#);\n",
+            "```",
+        )]
         pub fn $name($($param: impl ToArgs),*) -> Cmd {
             Cmd::new($first)$(.arg($part))*
         }
