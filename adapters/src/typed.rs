@@ -5,11 +5,13 @@
 //! fan-out of multi-key commands across slots, retries and cancellation are the same — and
 //! converts the reply with [`FromValue`]. The methods are written once, from the core's list,
 //! for the async [`Client`] (tokio, smol, async-std) and for [`blocking::Client`]. Options a
-//! generated method leaves to the server's defaults go through [`Client::query`] with a
-//! [`Cmd`], or through the hand-written `*_with` methods ([`Client::set_with`]).
+//! generated method leaves to the server's defaults go through the `*_with` methods, whose
+//! options types are written by hand ([`Client::set_with`], [`Client::zrange_with`],
+//! [`Client::xadd_with`], [`Client::xread_with`], [`Client::expire_with`], ...), or through
+//! [`Client::query`] with a [`Cmd`].
 
-use keyslot_core::commands::{self, Expiry, SetOptions};
-use keyslot_core::{Cmd, FromValue, ToArgs};
+use keyslot_core::commands;
+use keyslot_core::{Cmd, FromValue};
 
 use crate::runtime::Runtime;
 use crate::{Client, Error};
@@ -18,7 +20,7 @@ use crate::{Client, Error};
 macro_rules! async_methods {
     ($(
         $(#[$doc:meta])*
-        $name:ident($($param:ident),*) => [$($part:tt),*]
+        $name:ident($($param:ident: $ty:ty),*) => [$($part:tt),*]
             example $example:literal wire $wire:literal;
     )*) => {
         /// Typed commands (generated from the server's `COMMAND DOCS`; see [`crate::typed`]).
@@ -28,11 +30,12 @@ macro_rules! async_methods {
             #[doc = concat!(
                 "```no_run\n",
                 "# async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {\n",
+                "# use keyslot::commands;\n",
                 "let reply: keyslot::Value = client.", stringify!($name), "(", $example, ").await?;\n",
                 "# let _ = reply; Ok(()) }\n",
                 "```",
             )]
-            pub async fn $name<T: FromValue>(&self, $($param: impl ToArgs),*) -> Result<T, Error> {
+            pub async fn $name<T: FromValue>(&self, $($param: $ty),*) -> Result<T, Error> {
                 self.query(commands::$name($($param),*)).await
             }
         )*}
@@ -40,6 +43,7 @@ macro_rules! async_methods {
 }
 
 keyslot_core::__each_typed_command!(async_methods);
+keyslot_core::__each_hand_written_command!(async_methods);
 
 impl<R: Runtime> Client<R> {
     /// Send `cmd` and convert its reply: [`send`](Self::send) for any command, typed.
@@ -53,35 +57,6 @@ impl<R: Runtime> Client<R> {
     pub async fn query<T: FromValue>(&self, cmd: Cmd) -> Result<T, Error> {
         T::from_value(self.send(cmd).await?)
     }
-
-    /// `SET key value` with a condition, an expiry or `GET` ([`SetOptions`]). With a
-    /// condition the reply is null when it did not hold (ask for `Option<String>`: `None`
-    /// means not written); with `GET` it is the old value.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
-    /// use keyslot::commands::{Expiry, SetOptions};
-    /// let opts = SetOptions::new().if_missing().expiry(Expiry::Seconds(30));
-    /// let won: Option<String> = client.set_with("lock:job", "me", opts).await?;
-    /// # let _ = won; Ok(()) }
-    /// ```
-    pub async fn set_with<T: FromValue>(
-        &self,
-        key: impl ToArgs,
-        value: impl ToArgs,
-        options: SetOptions,
-    ) -> Result<T, Error> {
-        self.query(commands::set_with(key, value, options)).await
-    }
-
-    /// `GETEX key` setting an expiry (or `PERSIST`) as it reads.
-    pub async fn getex_with<T: FromValue>(
-        &self,
-        key: impl ToArgs,
-        expiry: Expiry,
-    ) -> Result<T, Error> {
-        self.query(commands::getex_with(key, expiry)).await
-    }
 }
 
 #[cfg(feature = "blocking")]
@@ -93,7 +68,7 @@ mod blocking_methods {
     macro_rules! blocking_methods {
         ($(
             $(#[$doc:meta])*
-            $name:ident($($param:ident),*) => [$($part:tt),*]
+            $name:ident($($param:ident: $ty:ty),*) => [$($part:tt),*]
                 example $example:literal wire $wire:literal;
         )*) => {
             /// Typed commands (generated from the server's `COMMAND DOCS`; see
@@ -104,11 +79,12 @@ mod blocking_methods {
                 #[doc = concat!(
                     "```no_run\n",
                     "# fn demo(client: keyslot::blocking::Client) -> Result<(), keyslot::Error> {\n",
+                    "# use keyslot::commands;\n",
                     "let reply: keyslot::Value = client.", stringify!($name), "(", $example, ")?;\n",
                     "# let _ = reply; Ok(()) }\n",
                     "```",
                 )]
-                pub fn $name<T: FromValue>(&self, $($param: impl ToArgs),*) -> Result<T, Error> {
+                pub fn $name<T: FromValue>(&self, $($param: $ty),*) -> Result<T, Error> {
                     self.query(commands::$name($($param),*))
                 }
             )*}
@@ -116,30 +92,12 @@ mod blocking_methods {
     }
 
     keyslot_core::__each_typed_command!(blocking_methods);
+    keyslot_core::__each_hand_written_command!(blocking_methods);
 
     impl blocking::Client {
         /// Send `cmd` and convert its reply (see [`crate::Client::query`]).
         pub fn query<T: FromValue>(&self, cmd: Cmd) -> Result<T, Error> {
             T::from_value(self.send(cmd)?)
-        }
-
-        /// `SET key value` with options (see [`crate::Client::set_with`]).
-        pub fn set_with<T: FromValue>(
-            &self,
-            key: impl ToArgs,
-            value: impl ToArgs,
-            options: SetOptions,
-        ) -> Result<T, Error> {
-            self.query(commands::set_with(key, value, options))
-        }
-
-        /// `GETEX key` setting an expiry (see [`crate::Client::getex_with`]).
-        pub fn getex_with<T: FromValue>(
-            &self,
-            key: impl ToArgs,
-            expiry: Expiry,
-        ) -> Result<T, Error> {
-            self.query(commands::getex_with(key, expiry))
         }
     }
 }

@@ -9,7 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use keyslot::commands::{Expiry, SetOptions};
+use keyslot::commands::{
+    ExpireCondition, Expiry, SetOptions, Trim, XAddOptions, XReadGroupOptions, XReadOptions,
+    ZAddOptions, ZRangeOptions,
+};
 use keyslot::{Cmd, Error, ServerErrorKind, ValueKind};
 use keyslot_core::resp::Protocol;
 use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
@@ -25,7 +28,7 @@ macro_rules! families {
         let spread = |i: usize| format!("typed:{tag}:spread:{i}");
         let _: u64 = $c.del([k("s"), k("n"), k("h"), k("l"), k("l2"), k("set"), k("set2"),
             k("z"), k("z2"), k("x"), k("hll"), k("geo"), k("bits"), k("copy"), k("renamed"),
-            k("lock")])$($aw)*.unwrap();
+            k("lock"), k("lex")])$($aw)*.unwrap();
 
         // Strings.
         let () = $c.set(k("s"), "hello")$($aw)*.unwrap();
@@ -64,6 +67,15 @@ macro_rules! families {
         assert!($c.pttl::<i64>(k("s"))$($aw)*.unwrap() > 0);
         assert_eq!($c.persist::<bool>(k("s"))$($aw)*, Ok(true));
         assert_eq!($c.ttl::<i64>(k("s"))$($aw)*, Ok(-1));
+        // The EXPIRE family's conditions (Redis 7.0+).
+        assert_eq!($c.expire_with::<bool>(k("s"), 100, ExpireCondition::IfNone)$($aw)*, Ok(true));
+        assert_eq!($c.expire_with::<bool>(k("s"), 200, ExpireCondition::IfNone)$($aw)*, Ok(false));
+        assert_eq!($c.expire_with::<bool>(k("s"), 50, ExpireCondition::IfLater)$($aw)*, Ok(false));
+        assert_eq!($c.pexpire_with::<bool>(k("s"), 50_000, ExpireCondition::IfEarlier)$($aw)*, Ok(true));
+        let ttl: i64 = $c.ttl(k("s"))$($aw)*.unwrap();
+        assert!((1..=50).contains(&ttl), "LT shortened it: {ttl}");
+        assert_eq!($c.expireat_with::<bool>(k("absent"), 1, ExpireCondition::IfSet)$($aw)*, Ok(false));
+        assert_eq!($c.persist::<bool>(k("s"))$($aw)*, Ok(true));
         assert_eq!($c.key_type::<String>(k("s"))$($aw)*, Ok("string".into()));
         assert_eq!($c.copy::<bool>(k("s"), k("copy"))$($aw)*, Ok(true));
         let () = $c.rename(k("copy"), k("renamed"))$($aw)*.unwrap();
@@ -131,6 +143,23 @@ macro_rules! families {
         assert_eq!($c.zcard::<u64>(k("z"))$($aw)*, Ok(3));
         let top: (String, Vec<(String, f64)>) = $c.zmpop([k("z")], "MAX")$($aw)*.unwrap();
         assert_eq!(top, (k("z"), vec![("grace".to_string(), 3.0)]));
+        // ZADD's and ZRANGE's options: ada 1.75, alan 2.0 are left.
+        let gt = ZAddOptions::new().if_greater().changed();
+        assert_eq!($c.zadd_with::<u64>(k("z"), [(1.0, "ada"), (4.0, "alan")], gt)$($aw)*, Ok(1), "GT: only alan rises");
+        assert_eq!($c.zadd_with::<Option<f64>>(k("z"), [(0.25, "ada")], ZAddOptions::new().incr())$($aw)*, Ok(Some(2.0)));
+        let absent = ZAddOptions::new().if_exists().incr();
+        assert_eq!($c.zadd_with::<Option<f64>>(k("z"), [(1.0, "nobody")], absent)$($aw)*, Ok(None));
+        assert_eq!($c.zadd::<u64>(k("z"), [(3.0, "grace"), (3.0, "gauss")])$($aw)*, Ok(2));
+        let best = ZRangeOptions::new().by_score().rev().limit(0, 2).with_scores();
+        let got: Vec<(String, f64)> = $c.zrange_with(k("z"), "+inf", "-inf", best)$($aw)*.unwrap();
+        assert_eq!(got, vec![("alan".to_string(), 4.0), ("grace".to_string(), 3.0)]);
+        assert_eq!($c.zadd::<u64>(k("lex"), [(0, "a"), (0, "b"), (0, "c")])$($aw)*, Ok(3));
+        let lex: Vec<String> = $c.zrange_with(k("lex"), "[a", "(c", ZRangeOptions::new().by_lex())$($aw)*.unwrap();
+        assert_eq!(lex, vec!["a".to_string(), "b".into()]);
+        let middle: Vec<String> = $c.zrange_with(k("z"), "(2", "3", ZRangeOptions::new().by_score())$($aw)*.unwrap();
+        assert_eq!(middle, vec!["gauss".to_string(), "grace".into()]);
+        let ranks: Vec<String> = $c.zrange_with(k("z"), 0, 0, ZRangeOptions::new().rev())$($aw)*.unwrap();
+        assert_eq!(ranks, vec!["alan".to_string()]);
 
         // Streams.
         let id: String = $c.xadd(k("x"), "*", [("field", "v1")])$($aw)*.unwrap();
@@ -147,6 +176,30 @@ macro_rules! families {
         assert!(!read.is_null(), "{read:?}");
         assert_eq!($c.xack::<u64>(k("x"), "g", [&id])$($aw)*, Ok(1));
         assert_eq!($c.xtrim::<u64>(k("x"), "MAXLEN", 1)$($aw)*, Ok(1));
+        // XADD's trim and NOMKSTREAM, XTRIM by MINID, XREAD and XREADGROUP with options.
+        let keep2 = XAddOptions::new().trim(Trim::max_len(2));
+        for v in ["v3", "v4", "v5"] {
+            let _: String = $c.xadd_with(k("x"), "*", [("field", v)], keep2.clone())$($aw)*.unwrap();
+        }
+        assert_eq!($c.xlen::<u64>(k("x"))$($aw)*, Ok(2), "trimmed as it grew");
+        let none: Option<String> = $c.xadd_with(k("absent"), "*", [("f", "v")], XAddOptions::new().no_mkstream())$($aw)*.unwrap();
+        assert_eq!(none, None);
+        assert_eq!($c.exists::<u64>([k("absent")])$($aw)*, Ok(0), "NOMKSTREAM created nothing");
+        type Streams = HashMap<String, Vec<(String, HashMap<String, String>)>>;
+        let one: Streams = $c.xread_with([k("x")], ["0"], XReadOptions::new().count(1))$($aw)*.unwrap();
+        assert_eq!(one[&k("x")].len(), 1, "COUNT 1");
+        assert_eq!(one[&k("x")][0].1["field"], "v4");
+        let waited: Option<Streams> = $c.xread_with([k("x")], ["$"], XReadOptions::new().block(50))$($aw)*.unwrap();
+        assert_eq!(waited, None, "BLOCK 50 on a stream nobody writes times out as null");
+        let () = $c.xgroup_create(k("x"), "g2", "0")$($aw)*.unwrap();
+        let opts = XReadGroupOptions::new().count(5).no_ack();
+        let got: Streams = $c.xreadgroup_with("g2", "c2", [k("x")], [">"], opts)$($aw)*.unwrap();
+        assert_eq!(got[&k("x")].len(), 2);
+        let pending: (u64, Option<String>, Option<String>, Option<Vec<(String, u64)>>) =
+            $c.xpending(k("x"), "g2")$($aw)*.unwrap();
+        assert_eq!(pending.0, 0, "NOACK leaves nothing pending");
+        let last = got[&k("x")][1].0.clone();
+        assert_eq!($c.xtrim_with::<u64>(k("x"), Trim::min_id(&last))$($aw)*, Ok(1));
 
         // HyperLogLog, geo, bitmaps, publishing.
         assert_eq!($c.pfadd::<bool>(k("hll"), ["a", "b", "c"])$($aw)*, Ok(true));

@@ -5,8 +5,9 @@
 //! required arguments as `redis-server`'s `COMMAND DOCS` gives them; `scripts/gen-typed-commands`
 //! writes it. From that one list come the builders here (`commands::get(key)` is the [`Cmd`]
 //! `GET key`) and the typed methods of every client of the `keyslot` crate
-//! (`client.get::<String>(key)`). Options that need judgement to expose ([`SetOptions`]) are
-//! written here by hand.
+//! (`client.get::<String>(key)`). Options that need judgement to expose ([`SetOptions`], [`ZRangeOptions`],
+//! [`XAddOptions`], ...) are written by hand, each with its command (`set_with`,
+//! `zrange_with`, `xadd_with`, ...).
 //!
 //! ```
 //! use keyslot_core::commands;
@@ -20,10 +21,14 @@ use crate::convert::ToArgs;
 use crate::Cmd;
 
 pub mod generated;
+mod hand_written;
 mod options;
 
 pub use generated::SERVER_VERSION;
-pub use options::{getex_with, set_with, Expiry, SetCondition, SetOptions};
+pub use options::{
+    ExpireCondition, Expiry, SetCondition, SetOptions, Trim, XAddOptions, XReadGroupOptions,
+    XReadOptions, ZAddOptions, ZRangeBy, ZRangeOptions,
+};
 
 /// A key list written after its length (`numkeys key [key ...]`), for the commands that
 /// take one (`ZUNION`, `LMPOP`, `FCALL`, ...).
@@ -46,21 +51,23 @@ impl<T: ToArgs> ToArgs for Counted<T> {
 macro_rules! builders {
     ($(
         $(#[$doc:meta])*
-        $name:ident($($param:ident),*) => [$first:literal $(, $part:tt)*]
+        $name:ident($($param:ident: $ty:ty),*) => [$first:literal $(, $part:tt)*]
             example $example:literal wire $wire:literal;
     )*) => {$(
         $(#[$doc])*
         ///
         #[doc = concat!(
             "```\n",
-            "let cmd = keyslot_core::commands::", stringify!($name), "(", $example, ");\n",
+            "# use keyslot_core::commands;\n",
+            "let cmd = commands::", stringify!($name), "(", $example, ");\n",
             "assert_eq!(format!(\"{cmd:?}\"), r#\"", $wire, "\"#);\n",
             "```",
         )]
-        pub fn $name($($param: impl ToArgs),*) -> Cmd {
+        pub fn $name($($param: $ty),*) -> Cmd {
             Cmd::new($first)$(.arg($part))*
         }
     )*};
 }
 
 crate::__each_typed_command!(builders);
+crate::__each_hand_written_command!(builders);

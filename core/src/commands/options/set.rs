@@ -1,4 +1,4 @@
-//! Options written by hand: the ones whose shape a generated parameter list cannot show.
+//! `SET`'s and `GETEX`'s options: a write condition and an expiry.
 
 use crate::convert::ToArgs;
 use crate::Cmd;
@@ -103,14 +103,4 @@ impl ToArgs for SetOptions {
         }
         self.expiry.write_args(cmd);
     }
-}
-
-/// `SET key value` with options.
-pub fn set_with(key: impl ToArgs, value: impl ToArgs, options: SetOptions) -> Cmd {
-    Cmd::new("SET").arg(key).arg(value).arg(options)
-}
-
-/// `GETEX key` with an expiry to set (or `PERSIST`).
-pub fn getex_with(key: impl ToArgs, expiry: Expiry) -> Cmd {
-    Cmd::new("GETEX").arg(key).arg(expiry)
 }
