@@ -19,6 +19,16 @@ use crate::subscription::Subscription;
 
 /// A Redis Cluster client on runtime `R`. Clones share one driver (one connection per node);
 /// the driver stops when the last clone is dropped and its requests are answered.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), keyslot::Error> {
+/// use keyslot::Cmd;
+/// let client = keyslot::tokio::Client::connect(["127.0.0.1:7000"]).await?;
+/// let worker = client.clone(); // the same driver and connections
+/// tokio::spawn(async move { worker.send(Cmd::new("INCR").arg("jobs:started")).await });
+/// client.send(Cmd::new("INCR").arg("requests")).await?;
+/// # Ok(()) }
+/// ```
 pub struct Client<R> {
     tx: mpsc::UnboundedSender<Msg>,
     /// One permit per request in flight: the bound of `Builder::max_pending_requests`.
@@ -45,6 +55,22 @@ impl<R> std::fmt::Debug for Client<R> {
 impl<R: Runtime> Client<R> {
     /// Connect with default settings. `seeds` are `host:port`, `redis://user:pass@host:port`
     /// or `rediss://...`; one reachable seed is enough (a configuration endpoint is one).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), keyslot::Error> {
+    /// let client = keyslot::tokio::Client::connect(["redis://app:secret@10.0.0.1:6379"]).await?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    ///
+    /// A malformed seed fails with [`Error::Config`] before anything connects:
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let seeds = ["memcached://10.0.0.1:11211"];
+    /// let err = keyslot::tokio::Client::connect(seeds).await.unwrap_err();
+    /// assert!(matches!(err, keyslot::Error::Config(_)));
+    /// # });
+    /// ```
     pub async fn connect<I, S>(seeds: I) -> Result<Self, Error>
     where
         I: IntoIterator<Item = S>,
@@ -54,6 +80,12 @@ impl<R: Runtime> Client<R> {
     }
 
     /// A builder with every knob of the client.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let builder = keyslot::tokio::Client::builder(["127.0.0.1:7000"])
+    ///     .request_timeout(Duration::from_secs(1));
+    /// ```
     pub fn builder<I, S>(seeds: I) -> Builder<R>
     where
         I: IntoIterator<Item = S>,
@@ -75,6 +107,15 @@ impl<R: Runtime> Client<R> {
     /// Dropping the future before it completes cancels the command: if none of its bytes
     /// had been written it never runs, and a blocking command waiting on the server is
     /// unblocked (its connection is closed) before it can take anything.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// use keyslot::Cmd;
+    /// client.send(Cmd::new("SET").arg("greeting").arg("hello")).await?;
+    /// let value = client.send(Cmd::new("GET").arg("greeting")).await?;
+    /// assert_eq!(value.as_str(), Some("hello"));
+    /// # Ok(()) }
+    /// ```
     pub async fn send(&self, cmd: Cmd) -> Result<Value, Error> {
         single(self.wait(|tx| Msg::Send(cmd, None, tx)).await?.await)
     }
@@ -84,6 +125,18 @@ impl<R: Runtime> Client<R> {
     /// [`Error::Timeout`] if it did not run, or [`Error::OutcomeUnknown`] if it may write
     /// and was sent. The deadline starts when the command is submitted, after any wait for
     /// room under [`Builder::max_pending_requests`](crate::Builder::max_pending_requests).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// use std::time::Duration;
+    /// use keyslot::{Cmd, Error};
+    /// let pop = Cmd::new("BLPOP").arg("queue").arg(0);
+    /// match client.send_timeout(pop, Duration::from_secs(30)).await {
+    ///     Err(Error::Timeout) => println!("nothing queued in 30 s"),
+    ///     other => println!("{:?}", other?),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn send_timeout(&self, cmd: Cmd, timeout: Duration) -> Result<Value, Error> {
         single(
             self.wait(|tx| Msg::Send(cmd, Some(timeout), tx))
@@ -93,18 +146,49 @@ impl<R: Runtime> Client<R> {
     }
 
     /// Run commands for any slots; results come back in order, each with its own outcome.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// use keyslot::Cmd;
+    /// let cmds = vec![Cmd::new("INCR").arg("a"), Cmd::new("INCR").arg("b")];
+    /// for result in client.pipeline(cmds).await? {
+    ///     println!("{:?}", result?);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
         pipeline(self.wait(|tx| Msg::Pipeline(cmds, tx)).await?.await)
     }
 
     /// Run commands as one MULTI/EXEC transaction; their keys must share a slot. The value is
     /// the array of the commands' replies.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// use keyslot::Cmd;
+    /// // `{user:1}` is the hash tag: both keys are on its slot.
+    /// let replies = client
+    ///     .transaction(vec![
+    ///         Cmd::new("HSET").arg("{user:1}:profile").arg("name").arg("Ada"),
+    ///         Cmd::new("INCR").arg("{user:1}:version"),
+    ///     ])
+    ///     .await?;
+    /// # let _ = replies; Ok(()) }
+    /// ```
     pub async fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
         single(self.wait(|tx| Msg::Transaction(cmds, tx)).await?.await)
     }
 
     /// Run a command on one node, whatever its keys (`CLUSTER NODES`, `INFO`, `MEMORY
     /// STATS`). The node's own answer is the reply; redirects are not followed.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// use keyslot::{Addr, Cmd};
+    /// let node = Addr::new("10.0.0.1", 6379);
+    /// let info = client.send_to(&node, Cmd::new("INFO").arg("memory")).await?;
+    /// # let _ = info; Ok(()) }
+    /// ```
     pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
         single(self.wait(|tx| Msg::SendTo(node, cmd, tx)).await?.await)
@@ -112,12 +196,32 @@ impl<R: Runtime> Client<R> {
 
     /// Run a script by its digest (`EVALSHA`); a node that lacks it gets `SCRIPT LOAD` and
     /// the call again, so the caller never sees `NOSCRIPT`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// use keyslot::Script;
+    /// let incr_by = Script::new("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+    /// let n = client.script(incr_by.call().key("counter").arg(5)).await?;
+    /// # let _ = n; Ok(()) }
+    /// ```
     pub async fn script(&self, call: ScriptCall) -> Result<Value, Error> {
         single(self.wait(|tx| Msg::Script(call, tx)).await?.await)
     }
 
     /// Subscribe to channels (`SUBSCRIBE`); the subscription lives on one node and moves
     /// when that node dies. See [`Subscription`] for what it yields.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// use keyslot::PubSub;
+    /// let mut news = client.subscribe(["news"])?;
+    /// while let Some(item) = news.next().await {
+    ///     if let PubSub::Message { payload, .. } = item {
+    ///         println!("{}", String::from_utf8_lossy(&payload));
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn subscribe<I, C>(&self, channels: I) -> Result<Subscription, Error>
     where
         I: IntoIterator<Item = C>,
@@ -127,6 +231,15 @@ impl<R: Runtime> Client<R> {
     }
 
     /// Subscribe to channel patterns (`PSUBSCRIBE`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// let mut events = client.psubscribe(["events.*"])?;
+    /// while let Some(item) = events.next().await {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn psubscribe<I, C>(&self, patterns: I) -> Result<Subscription, Error>
     where
         I: IntoIterator<Item = C>,
@@ -137,6 +250,15 @@ impl<R: Runtime> Client<R> {
 
     /// Subscribe to shard channels (`SSUBSCRIBE`, Redis 7+), each on its slot's primary;
     /// followed across slot migrations and failovers.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// let mut orders = client.ssubscribe(["orders:{eu}"])?;
+    /// while let Some(item) = orders.next().await {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn ssubscribe<I, C>(&self, channels: I) -> Result<Subscription, Error>
     where
         I: IntoIterator<Item = C>,
@@ -146,6 +268,16 @@ impl<R: Runtime> Client<R> {
     }
 
     /// The client's current view of the cluster (`None` before discovery).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// if let Some(topology) = client.topology().await? {
+    ///     for node in topology.nodes() {
+    ///         println!("{} ({:?})", node.addr, node.role);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn topology(&self) -> Result<Option<Topology>, Error> {
         self.topology_request()?.await.map_err(|_| Error::Closed)
     }

@@ -148,11 +148,27 @@ fn entry(r: Result<Value, Error>) -> redis::RedisResult<redis::Value> {
 
 /// An async [`Client`] as a redis-rs connection (see the [module docs](self)). Cloning it
 /// is cheap; every clone shares the client.
+///
+/// ```no_run
+/// # async fn demo(client: keyslot::tokio::Client) -> redis::RedisResult<()> {
+/// let mut con = client.redis_connection();
+/// // A non-atomic pipeline: each command goes to its own slot's node.
+/// let (a, b): (i64, i64) = redis::pipe().incr("a", 1).incr("b", 1).query_async(&mut con).await?;
+/// # let _ = (a, b); Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct RedisConnection<R>(Client<R>);
 
 impl<R: Runtime> Client<R> {
     /// This client as a redis-rs `aio::ConnectionLike`, for code written against redis-rs.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> redis::RedisResult<()> {
+    /// use redis::AsyncCommands;
+    /// let mut con = client.redis_connection();
+    /// let name: Option<String> = con.get("user:1:name").await?;
+    /// # let _ = name; Ok(()) }
+    /// ```
     pub fn redis_connection(&self) -> RedisConnection<R> {
         RedisConnection(self.clone())
     }
@@ -191,6 +207,13 @@ impl<R: Runtime> redis::aio::ConnectionLike for RedisConnection<R> {
 }
 
 /// A blocking client as a redis-rs connection (see the [module docs](self)).
+///
+/// ```no_run
+/// # fn demo(client: keyslot::blocking::Client) -> redis::RedisResult<()> {
+/// let mut con = client.redis_connection();
+/// let n: i64 = redis::cmd("INCR").arg("visits").query(&mut con)?;
+/// # let _ = n; Ok(()) }
+/// ```
 #[cfg(feature = "blocking")]
 #[derive(Clone, Debug)]
 pub struct BlockingRedisConnection(crate::blocking::Client);
@@ -198,6 +221,14 @@ pub struct BlockingRedisConnection(crate::blocking::Client);
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
     /// This client as a redis-rs `ConnectionLike`, for code written against redis-rs.
+    ///
+    /// ```no_run
+    /// # fn demo(client: keyslot::blocking::Client) -> redis::RedisResult<()> {
+    /// use redis::Commands;
+    /// let mut con = client.redis_connection();
+    /// let () = con.set("greeting", "hello")?;
+    /// # Ok(()) }
+    /// ```
     pub fn redis_connection(&self) -> BlockingRedisConnection {
         BlockingRedisConnection(self.clone())
     }

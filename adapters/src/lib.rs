@@ -76,8 +76,9 @@ pub use keyslot_core::cluster::{
     ServerErrorKind, SubscriptionKind,
 };
 pub use keyslot_core::convert::{FromValue, ToArgs};
+pub use keyslot_core::cluster::Config;
 pub use keyslot_core::resp::ValueKind;
-pub use keyslot_core::resp::{Protocol, Value};
+pub use keyslot_core::resp::{Limits, Protocol, Value};
 pub use keyslot_core::scan::{glob_match, ScanError, ScanOptions, ScanStats};
 pub use keyslot_core::topology::{Addr, Topology};
 pub use keyslot_core::{commands, key_slot, Cmd, Script, ScriptCall};
@@ -87,41 +88,123 @@ pub use scan::Scan;
 pub use subscription::Subscription;
 
 /// keyslot on tokio.
+///
+/// ```no_run
+/// #[tokio::main]
+/// async fn main() -> Result<(), keyslot::Error> {
+///     let client = keyslot::tokio::Client::connect(["127.0.0.1:7000"]).await?;
+///     client.send(keyslot::Cmd::new("PING")).await?;
+///     Ok(())
+/// }
+/// ```
 #[cfg(feature = "tokio")]
 pub mod tokio {
     pub use crate::runtime::tokio::Tokio;
     /// A client whose driver runs as a tokio task.
+    ///
+    /// ```no_run
+    /// use keyslot::{tokio::Client, Cmd, Error, Value};
+    /// async fn visit(client: &Client, page: &str) -> Result<Value, Error> {
+    ///     client.send(Cmd::new("INCR").arg(format!("visits:{page}"))).await
+    /// }
+    /// ```
     pub type Client = crate::Client<Tokio>;
     /// Its builder.
+    ///
+    /// ```
+    /// let builder: keyslot::tokio::Builder = keyslot::tokio::Client::builder(["127.0.0.1:7000"])
+    ///     .client_name("web");
+    /// ```
     pub type Builder = crate::Builder<Tokio>;
 }
 
 /// keyslot on smol.
+///
+/// ```no_run
+/// fn main() -> Result<(), keyslot::Error> {
+///     smol::block_on(async {
+///         let client = keyslot::smol::Client::connect(["127.0.0.1:7000"]).await?;
+///         client.send(keyslot::Cmd::new("PING")).await?;
+///         Ok(())
+///     })
+/// }
+/// ```
 #[cfg(feature = "smol")]
 pub mod smol {
     crate::runtime::async_io::async_io_runtime!(
         Smol,
-        "The smol runtime (async-io reactor, smol's global executor).",
+        r#"The smol runtime (async-io reactor, smol's global executor).
+
+It is the runtime parameter of the generic types: `keyslot::smol::Client` is
+`keyslot::Client<Smol>`.
+
+```
+use keyslot::smol::Smol;
+let builder: keyslot::Builder<Smol> = keyslot::Client::<Smol>::builder(["127.0.0.1:7000"]);
+```"#,
         |f| { ::smol::spawn(f).detach() }
     );
     /// A client whose driver runs as a smol task.
+    ///
+    /// ```no_run
+    /// use keyslot::{smol::Client, Cmd, Error, Value};
+    /// async fn visit(client: &Client, page: &str) -> Result<Value, Error> {
+    ///     client.send(Cmd::new("INCR").arg(format!("visits:{page}"))).await
+    /// }
+    /// ```
     pub type Client = crate::Client<Smol>;
     /// Its builder.
+    ///
+    /// ```
+    /// let builder: keyslot::smol::Builder = keyslot::smol::Client::builder(["127.0.0.1:7000"])
+    ///     .client_name("web");
+    /// ```
     pub type Builder = crate::Builder<Smol>;
 }
 
 /// keyslot on async-std.
+///
+/// ```no_run
+/// fn main() -> Result<(), keyslot::Error> {
+///     async_std::task::block_on(async {
+///         let client = keyslot::async_std::Client::connect(["127.0.0.1:7000"]).await?;
+///         client.send(keyslot::Cmd::new("PING")).await?;
+///         Ok(())
+///     })
+/// }
+/// ```
 #[cfg(feature = "async-std")]
 pub mod async_std {
     crate::runtime::async_io::async_io_runtime!(
         AsyncStd,
-        "The async-std runtime (async-io reactor, async-std's executor).",
+        r#"The async-std runtime (async-io reactor, async-std's executor).
+
+It is the runtime parameter of the generic types: `keyslot::async_std::Client` is
+`keyslot::Client<AsyncStd>`.
+
+```
+use keyslot::async_std::AsyncStd;
+let builder: keyslot::Builder<AsyncStd> =
+    keyslot::Client::<AsyncStd>::builder(["127.0.0.1:7000"]);
+```"#,
         |f| {
             ::async_std::task::spawn(f);
         }
     );
     /// A client whose driver runs as an async-std task.
+    ///
+    /// ```no_run
+    /// use keyslot::{async_std::Client, Cmd, Error, Value};
+    /// async fn visit(client: &Client, page: &str) -> Result<Value, Error> {
+    ///     client.send(Cmd::new("INCR").arg(format!("visits:{page}"))).await
+    /// }
+    /// ```
     pub type Client = crate::Client<AsyncStd>;
     /// Its builder.
+    ///
+    /// ```
+    /// let builder: keyslot::async_std::Builder =
+    ///     keyslot::async_std::Client::builder(["127.0.0.1:7000"]).client_name("web");
+    /// ```
     pub type Builder = crate::Builder<AsyncStd>;
 }

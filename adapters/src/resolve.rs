@@ -12,12 +12,38 @@ use std::net::{IpAddr, SocketAddr};
 use crate::runtime::BoxFuture;
 
 /// Turns a host name into addresses.
+///
+/// ```
+/// use std::{io, net::SocketAddr};
+/// use keyslot::{BoxFuture, Resolve};
+/// // Every name is this machine.
+/// struct Loopback;
+/// type Addrs = BoxFuture<'static, io::Result<Vec<SocketAddr>>>;
+/// impl Resolve for Loopback {
+///     fn resolve(&self, _host: &str, port: u16) -> Addrs {
+///         Box::pin(async move { Ok(vec![SocketAddr::from(([127, 0, 0, 1], port))]) })
+///     }
+/// }
+/// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// let addrs = rt.block_on(Loopback.resolve("cache.internal", 7000)).unwrap();
+/// assert_eq!(addrs, [SocketAddr::from(([127, 0, 0, 1], 7000))]);
+/// let builder = keyslot::tokio::Client::builder(["cache.internal:7000"]).resolver(Loopback);
+/// ```
 pub trait Resolve: Send + Sync + 'static {
     /// All addresses of `host`, with `port`, in the order to try them.
     fn resolve(&self, host: &str, port: u16) -> BoxFuture<'static, io::Result<Vec<SocketAddr>>>;
 }
 
 /// A fixed table of names, for tests and pinned deployments. Unknown names fail to resolve.
+///
+/// ```
+/// use keyslot::{Resolve, StaticResolver};
+/// let names = StaticResolver::new().with("cache.internal", ["10.0.0.1".parse().unwrap()]);
+/// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// let addrs = rt.block_on(names.resolve("cache.internal", 6379)).unwrap();
+/// assert_eq!(addrs, [std::net::SocketAddr::from(([10, 0, 0, 1], 6379))]);
+/// assert!(rt.block_on(names.resolve("elsewhere", 6379)).is_err());
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct StaticResolver {
     names: HashMap<String, Vec<IpAddr>>,
@@ -25,11 +51,27 @@ pub struct StaticResolver {
 
 impl StaticResolver {
     /// An empty table.
+    ///
+    /// ```
+    /// use keyslot::{Resolve, StaticResolver};
+    /// let empty = StaticResolver::new();
+    /// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert!(rt.block_on(empty.resolve("localhost", 6379)).is_err());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Map `name` to `addrs`.
+    ///
+    /// ```
+    /// use std::net::IpAddr;
+    /// use keyslot::{Resolve, StaticResolver};
+    /// let two: [IpAddr; 2] = ["10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap()];
+    /// let names = StaticResolver::new().with("cache.internal", two);
+    /// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.block_on(names.resolve("cache.internal", 6379)).unwrap().len(), 2);
+    /// ```
     pub fn with(
         mut self,
         name: impl Into<String>,

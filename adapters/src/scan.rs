@@ -23,6 +23,17 @@ use crate::runtime::{Runtime, Timer};
 /// deleted meanwhile may or may not come. The [`keyslot_core::scan`] docs explain how, and
 /// the one change it cannot notice (a slot that leaves a node and comes back between two
 /// looks at it).
+///
+/// ```no_run
+/// # async fn demo(client: keyslot::tokio::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// let mut scan = client.scan(keyslot::ScanOptions::default());
+/// let mut keys = 0;
+/// while let Some(batch) = scan.next_batch().await {
+///     keys += batch?.len();
+/// }
+/// println!("{keys} keys (some may be counted twice)");
+/// # Ok(()) }
+/// ```
 pub struct Scan<R> {
     client: Client<R>,
     plan: ClusterScan,
@@ -42,6 +53,19 @@ impl<R> std::fmt::Debug for Scan<R> {
 impl<R: Runtime> Client<R> {
     /// Scan every key of the cluster, one primary at a time: `MATCH`, `COUNT` and `TYPE`
     /// as [`ScanOptions`] say. Call [`Scan::next_batch`] until it returns `None`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use keyslot::ScanOptions;
+    /// let opts = ScanOptions { pattern: Some("session:*".into()), ..ScanOptions::default() };
+    /// let mut sessions = client.scan(opts);
+    /// while let Some(batch) = sessions.next_batch().await {
+    ///     for key in batch? {
+    ///         println!("{}", String::from_utf8_lossy(&key));
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn scan(&self, opts: ScanOptions) -> Scan<R> {
         Scan {
             client: self.clone(),
@@ -55,6 +79,17 @@ impl<R: Runtime> Client<R> {
 impl<R: Runtime> Scan<R> {
     /// The next keys found (never an empty batch), `None` once the scan is complete, or the
     /// error that ended it (after which it returns `None`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let opts = keyslot::ScanOptions { count: Some(500), ..Default::default() };
+    /// let mut scan = client.scan(opts);
+    /// while let Some(batch) = scan.next_batch().await {
+    ///     let keys = batch?;
+    ///     assert!(!keys.is_empty());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn next_batch(&mut self) -> Option<Result<Vec<Bytes>, ScanError>> {
         while !self.done {
             match self.advance().await {
@@ -70,6 +105,17 @@ impl<R: Runtime> Scan<R> {
     }
 
     /// What the scan has done so far (nodes scanned, slots re-read, failures).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut scan = client.scan(keyslot::ScanOptions::default());
+    /// while let Some(batch) = scan.next_batch().await {
+    ///     batch?;
+    /// }
+    /// let stats = scan.stats();
+    /// println!("{} primaries scanned, {} failures", stats.nodes_scanned, stats.failures);
+    /// # Ok(()) }
+    /// ```
     pub fn stats(&self) -> ScanStats {
         self.plan.stats()
     }

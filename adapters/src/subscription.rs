@@ -25,6 +25,20 @@ use crate::driver::Msg;
 /// Items wait in an unbounded queue until read: a subscriber that stops reading while
 /// messages keep coming grows it without limit (Redis, by contrast, disconnects a subscriber
 /// past `client-output-buffer-limit pubsub`). Read promptly, or drop the subscription.
+///
+/// ```no_run
+/// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+/// use keyslot::PubSub;
+/// let mut alerts = client.subscribe(["alerts"])?;
+/// while let Some(item) = alerts.next().await {
+///     match item {
+///         PubSub::Message { payload, .. } => println!("{payload:?}"),
+///         PubSub::Resubscribing { addr, .. } => eprintln!("lost on {addr}, placing it again"),
+///         _ => {}
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct Subscription {
     id: u64,
@@ -48,17 +62,46 @@ impl Subscription {
 
     /// The next item; `None` once every handle of the client is dropped (the subscription
     /// does not keep the client alive).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// let mut news = client.subscribe(["news"])?;
+    /// let first = news.next().await; // `Subscribed` once the server confirms it
+    /// # let _ = first; Ok(()) }
+    /// ```
     pub async fn next(&mut self) -> Option<PubSub> {
         self.rx.recv().await
     }
 
     /// The next item if one is waiting.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// let mut news = client.subscribe(["news"])?;
+    /// // Take whatever has arrived, without waiting.
+    /// while let Some(item) = news.try_next() {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn try_next(&mut self) -> Option<PubSub> {
         self.rx.try_recv().ok()
     }
 
     /// The next item, blocking the thread (for the blocking client; never inside an async
     /// task).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// let mut news = client.subscribe(["news"])?;
+    /// // On a thread of its own, outside the async runtime.
+    /// std::thread::spawn(move || {
+    ///     while let Some(item) = news.blocking_next() {
+    ///         println!("{item:?}");
+    ///     }
+    /// });
+    /// # Ok(()) }
+    /// ```
     pub fn blocking_next(&mut self) -> Option<PubSub> {
         self.rx.blocking_recv()
     }

@@ -19,9 +19,25 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 /// A boxed, sendable future.
+///
+/// ```
+/// use keyslot::BoxFuture;
+/// let answer: BoxFuture<'static, u32> = Box::pin(async { 42 });
+/// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+/// assert_eq!(rt.block_on(answer), 42);
+/// ```
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// An async runtime the driver can run on.
+///
+/// ```
+/// use keyslot::{tokio::Tokio, Runtime};
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// let stream = Tokio::connect_tcp(listener.local_addr().unwrap()).await.unwrap();
+/// assert!(stream.nodelay().unwrap());
+/// # });
+/// ```
 pub trait Runtime: Send + Sync + Sized + 'static {
     /// A connected TCP stream.
     type Stream: Stream;
@@ -39,6 +55,22 @@ pub trait Runtime: Send + Sync + Sized + 'static {
 }
 
 /// A byte stream the driver reads into the core's buffers and writes from them.
+///
+/// ```
+/// use bytes::BytesMut;
+/// use keyslot::{tokio::Tokio, Runtime, Stream};
+/// use std::future::poll_fn;
+/// use tokio::io::AsyncWriteExt;
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// let mut stream = Tokio::connect_tcp(listener.local_addr().unwrap()).await.unwrap();
+/// let (mut server, _) = listener.accept().await.unwrap();
+/// server.write_all(b"+PONG\r\n").await.unwrap();
+/// let mut buf = BytesMut::new();
+/// let n = poll_fn(|cx| stream.poll_read_buf(cx, &mut buf)).await.unwrap();
+/// assert_eq!(&buf[..n], b"+PONG\r\n");
+/// # });
+/// ```
 pub trait Stream: Send + Unpin + 'static {
     /// Read what is available, appending it to `buf`; `Ok(0)` is end of stream.
     fn poll_read_buf(
@@ -60,6 +92,18 @@ pub trait Stream: Send + Unpin + 'static {
 
 /// TCP keepalive settings: probes start after `idle` without traffic, one every `interval`;
 /// `probes` unanswered ones in a row end the connection.
+///
+/// ```
+/// use std::time::Duration;
+/// use keyslot::Keepalive;
+/// let default = Keepalive::default();
+/// assert_eq!((default.idle, default.interval, default.probes), (
+///     Duration::from_secs(15), Duration::from_secs(5), 3,
+/// ));
+/// let patient = Keepalive { idle: Duration::from_secs(120), ..default };
+/// let builder = keyslot::tokio::Client::builder(["127.0.0.1:7000"])
+///     .tcp_keepalive(Some(patient));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Keepalive {
     /// Quiet time before the first probe.
@@ -95,6 +139,18 @@ pub(crate) fn set_socket_keepalive(
 }
 
 /// A timer that can be moved.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use keyslot::{tokio::Tokio, Runtime, Timer};
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut timer = Tokio::timer();
+/// let start = Instant::now();
+/// timer.reset(start + Duration::from_millis(10));
+/// std::future::poll_fn(|cx| timer.poll_elapsed(cx)).await;
+/// assert!(start.elapsed() >= Duration::from_millis(10));
+/// # });
+/// ```
 pub trait Timer: Send + Unpin + 'static {
     /// Fire at `at` (replacing any earlier setting).
     fn reset(&mut self, at: Instant);

@@ -11,6 +11,13 @@ use tokio::io::AsyncWrite;
 use super::{BoxFuture, Runtime, Stream, Timer, READ_CHUNK};
 
 /// The tokio runtime (any flavour; the driver is one task).
+///
+/// ```
+/// // The runtime parameter of the generic types: `keyslot::tokio::Client` is `Client<Tokio>`.
+/// use keyslot::tokio::Tokio;
+/// let builder: keyslot::Builder<Tokio> =
+///     keyslot::Client::<Tokio>::builder(["127.0.0.1:7000"]);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tokio;
 
