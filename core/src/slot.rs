@@ -7,9 +7,23 @@
 //! `{bar`.
 
 /// The number of hash slots in a Redis Cluster.
+///
+/// ```
+/// use keyslot_core::{key_slot, SLOT_COUNT};
+/// assert_eq!(SLOT_COUNT, 1 << 14);
+/// assert!((0u32..1000).all(|i| key_slot(&i.to_be_bytes()) < SLOT_COUNT));
+/// ```
 pub const SLOT_COUNT: u16 = 16384;
 
 /// The hash slot of `key`, honouring hash tags.
+///
+/// ```
+/// use keyslot_core::key_slot;
+/// assert_eq!(key_slot(b"foo"), 12182);
+/// // With a hash tag only `user1000` is hashed: both keys share a slot.
+/// assert_eq!(key_slot(b"{user1000}.following"), key_slot(b"{user1000}.followers"));
+/// assert_eq!(key_slot(b"{user1000}.following"), key_slot(b"user1000"));
+/// ```
 #[inline]
 pub fn key_slot(key: &[u8]) -> u16 {
     crc16::State::<crc16::XMODEM>::calculate(hashed_part(key)) & (SLOT_COUNT - 1)

@@ -27,6 +27,20 @@ use super::spec::{BeginSearch, CommandSpec, FindKeys, KeySpec};
 use crate::Cmd;
 
 /// Why a command's keys could not be found: the server would reject it too.
+///
+/// ```
+/// use keyslot_core::command::{key_positions, lookup, KeyError, KeyPositions};
+/// use keyslot_core::Cmd;
+/// let mut positions = KeyPositions::new();
+/// // EVAL's numkeys (argument 2) is not a number.
+/// let cmd = Cmd::new("EVAL").arg("return 1").arg("two").arg("k");
+/// let result = key_positions(&cmd, lookup(&cmd), &mut positions);
+/// assert_eq!(result, Err(KeyError::BadNumKeys { arg: 2 }));
+/// // Two keys announced, one given.
+/// let cmd = Cmd::new("EVAL").arg("return 1").arg(2).arg("k");
+/// let result = key_positions(&cmd, lookup(&cmd), &mut positions);
+/// assert_eq!(result, Err(KeyError::NotEnoughArguments));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum KeyError {
@@ -66,6 +80,20 @@ impl core::error::Error for KeyError {}
 ///
 /// Channels of sharded pub/sub (SPUBLISH, SSUBSCRIBE) are not keys here, as in the
 /// server's `COMMAND GETKEYS`; [`routing_positions`] includes them.
+///
+/// ```
+/// use keyslot_core::command::{key_positions, lookup, KeyPositions};
+/// use keyslot_core::Cmd;
+/// let mut keys = KeyPositions::new();
+/// // XREAD COUNT 2 STREAMS s1 s2 0 0: the keys are the first half of what follows STREAMS.
+/// let cmd = Cmd::new("XREAD").arg(("COUNT", 2, "STREAMS", "s1", "s2", 0, 0));
+/// key_positions(&cmd, lookup(&cmd), &mut keys).unwrap();
+/// assert_eq!(keys.as_slice(), &[4, 5]);
+/// // A command the table does not know: its first argument is taken as the key.
+/// let cmd = Cmd::new("JSON.GET").arg("doc").arg("$.name");
+/// key_positions(&cmd, lookup(&cmd), &mut keys).unwrap();
+/// assert_eq!(keys.as_slice(), &[1]);
+/// ```
 pub fn key_positions(
     cmd: &Cmd,
     spec: Option<&CommandSpec>,
@@ -77,6 +105,17 @@ pub fn key_positions(
 /// Like [`key_positions`], plus the arguments that are hashed to a slot without being keys:
 /// the shard channels of SPUBLISH, SSUBSCRIBE and SUNSUBSCRIBE. Everything it returns must
 /// map to one slot for the command to go to one node.
+///
+/// ```
+/// use keyslot_core::command::{key_positions, lookup, routing_positions, KeyPositions};
+/// use keyslot_core::Cmd;
+/// let cmd = Cmd::new("SPUBLISH").arg("news").arg("hello");
+/// let mut positions = KeyPositions::new();
+/// key_positions(&cmd, lookup(&cmd), &mut positions).unwrap();
+/// assert!(positions.is_empty());
+/// routing_positions(&cmd, lookup(&cmd), &mut positions).unwrap();
+/// assert_eq!(positions.as_slice(), &[1]); // the shard channel
+/// ```
 pub fn routing_positions(
     cmd: &Cmd,
     spec: Option<&CommandSpec>,

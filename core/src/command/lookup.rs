@@ -12,6 +12,12 @@ use super::table::COMMANDS;
 use crate::Cmd;
 
 /// The longest command or subcommand name looked up; longer names are unknown.
+///
+/// ```
+/// use keyslot_core::command::{commands, lookup_name, MAX_NAME};
+/// assert!(commands().iter().all(|spec| spec.name().len() <= MAX_NAME));
+/// assert!(lookup_name(&[b'a'; MAX_NAME + 1]).is_none());
+/// ```
 pub const MAX_NAME: usize = 32;
 
 /// Index slots: a power of two, at least twice the number of entries so probes stay short.
@@ -105,6 +111,13 @@ fn same_name(name: &[u8], input: &[u8]) -> bool {
 
 /// The spec of the command or subcommand with this name, in any case (`b"GET"`,
 /// `b"cluster|slots"`). Names longer than [`MAX_NAME`] bytes are unknown.
+///
+/// ```
+/// use keyslot_core::command::lookup_name;
+/// assert_eq!(lookup_name(b"GET").map(|spec| spec.name()), Some("get"));
+/// assert_eq!(lookup_name(b"Cluster|Slots").map(|spec| spec.name()), Some("cluster|slots"));
+/// assert!(lookup_name(b"JSON.GET").is_none());
+/// ```
 #[inline]
 pub fn lookup_name(name: &[u8]) -> Option<&'static CommandSpec> {
     lookup_hashed(name).map(|(spec, _)| spec)
@@ -124,6 +137,16 @@ fn lookup_hashed(name: &[u8]) -> Option<(&'static CommandSpec, u32)> {
 /// container (CLUSTER, CONFIG, OBJECT, ...) and its second argument names one of its
 /// subcommands, the subcommand's spec (`cluster|slots`); a container with a missing or
 /// unknown subcommand gets the container's own spec. `None` for an unknown command.
+///
+/// ```
+/// use keyslot_core::command::lookup;
+/// use keyslot_core::Cmd;
+/// let name = |cmd: &Cmd| lookup(cmd).map(|spec| spec.name());
+/// assert_eq!(name(&Cmd::new("cluster").arg("SHARDS")), Some("cluster|shards"));
+/// // A container with an unknown subcommand is the container itself.
+/// assert_eq!(name(&Cmd::new("CLUSTER").arg("nope")), Some("cluster"));
+/// assert_eq!(name(&Cmd::new("JSON.GET").arg("doc")), None);
+/// ```
 #[inline]
 pub fn lookup(cmd: &Cmd) -> Option<&'static CommandSpec> {
     let (spec, hash) = lookup_hashed(cmd.name())?;
@@ -161,6 +184,15 @@ fn subcommand(
 
 /// Every command and subcommand of the table; each command is directly followed by its
 /// subcommands.
+///
+/// ```
+/// use keyslot_core::command::commands;
+/// let all = commands();
+/// let cluster = all.iter().position(|spec| spec.name() == "cluster").unwrap();
+/// let subs = all[cluster].subcommands().len();
+/// assert!(subs > 0);
+/// assert!(all[cluster + 1..=cluster + subs].iter().all(|s| s.name().starts_with("cluster|")));
+/// ```
 pub fn commands() -> &'static [CommandSpec] {
     &COMMANDS
 }

@@ -57,4 +57,11 @@ pub use policy::{RequestPolicy, ResponsePolicy};
 pub use positions::KeyPositions;
 pub use script::{Script, ScriptCall};
 pub use spec::{BeginSearch, CommandSpec, FindKeys, KeySpec, LegacyKeys};
+/// Key specifications and request/response tips came with Redis 7, so the table's server is
+/// at least that:
+///
+/// ```
+/// let major = keyslot_core::command::SERVER_VERSION.split('.').next().unwrap();
+/// assert!(major.parse::<u32>().unwrap() >= 7);
+/// ```
 pub use table::SERVER_VERSION;

@@ -9,6 +9,13 @@
 use core::fmt;
 
 /// Where to send a command, from its `request_policy` tip.
+///
+/// ```
+/// use keyslot_core::command::{lookup_name, RequestPolicy};
+/// // DBSIZE counts the keys of one node: a cluster client asks every primary.
+/// assert_eq!(lookup_name(b"dbsize").unwrap().request_policy(), RequestPolicy::AllShards);
+/// assert_eq!(lookup_name(b"get").unwrap().request_policy(), RequestPolicy::Default);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum RequestPolicy {
@@ -27,6 +34,12 @@ pub enum RequestPolicy {
 
 impl RequestPolicy {
     /// The tip's value as the server spells it (`"default"` for no tip).
+    ///
+    /// ```
+    /// use keyslot_core::command::RequestPolicy;
+    /// assert_eq!(RequestPolicy::MultiShard.as_str(), "multi_shard");
+    /// assert_eq!(RequestPolicy::default().as_str(), "default");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             RequestPolicy::Default => "default",
@@ -45,6 +58,12 @@ impl fmt::Display for RequestPolicy {
 }
 
 /// How to combine the replies of a fanned-out command, from its `response_policy` tip.
+///
+/// ```
+/// use keyslot_core::command::{lookup_name, ResponsePolicy};
+/// // DEL split over several shards: the counts of deleted keys add up.
+/// assert_eq!(lookup_name(b"del").unwrap().response_policy(), ResponsePolicy::AggSum);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum ResponsePolicy {
@@ -72,6 +91,12 @@ pub enum ResponsePolicy {
 
 impl ResponsePolicy {
     /// The tip's value as the server spells it (`"default"` for no tip).
+    ///
+    /// ```
+    /// use keyslot_core::command::ResponsePolicy;
+    /// assert_eq!(ResponsePolicy::AggLogicalAnd.as_str(), "agg_logical_and");
+    /// assert_eq!(ResponsePolicy::AllSucceeded.to_string(), "all_succeeded");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             ResponsePolicy::Default => "default",

@@ -12,6 +12,16 @@ use bytes::Bytes;
 use super::{Cmd, ToArg};
 
 /// A Lua script and its SHA1 digest.
+///
+/// ```
+/// use keyslot_core::Script;
+/// let script = Script::new("return redis.call('GET', KEYS[1])");
+/// let (cmd, body) = script.call().key("greeting").into_parts();
+/// assert_eq!(cmd.name(), b"EVALSHA");
+/// assert_eq!(cmd.get(1), Some(script.sha1().as_bytes()));
+/// // The body goes along, for the `SCRIPT LOAD` that a `NOSCRIPT` answer calls for.
+/// assert_eq!(&body, script.body());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Script {
     body: Bytes,
@@ -20,6 +30,14 @@ pub struct Script {
 
 impl Script {
     /// A script from its source text.
+    ///
+    /// ```
+    /// use keyslot_core::Script;
+    /// let script = Script::new("return 1");
+    /// // The digest `SCRIPT LOAD "return 1"` returns.
+    /// assert_eq!(script.sha1(), "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+    /// assert_eq!(Script::new(String::from("return 1")), script);
+    /// ```
     pub fn new(body: impl Into<Bytes>) -> Script {
         let body = body.into();
         let digest = sha1_smol::Sha1::from(&body[..]).digest().bytes();
@@ -32,17 +50,37 @@ impl Script {
     }
 
     /// The lower-case hex digest, as `SCRIPT LOAD` returns it.
+    ///
+    /// ```
+    /// use keyslot_core::Script;
+    /// let sha1 = Script::new("return 1").sha1().to_owned();
+    /// assert_eq!(sha1.len(), 40);
+    /// assert!(sha1.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    /// ```
     pub fn sha1(&self) -> &str {
         // Only ASCII hex digits are ever written into it.
         core::str::from_utf8(&self.sha1).unwrap_or("")
     }
 
     /// The source text.
+    ///
+    /// ```
+    /// use keyslot_core::Script;
+    /// assert_eq!(Script::new("return 1").body(), "return 1");
+    /// ```
     pub fn body(&self) -> &Bytes {
         &self.body
     }
 
     /// A call of the script; add its keys and arguments.
+    ///
+    /// ```
+    /// use keyslot_core::Script;
+    /// let (cmd, _) = Script::new("return ARGV[1]").call().arg("hi").into_parts();
+    /// // EVALSHA <sha1> 0 hi: no keys, one argument.
+    /// assert_eq!(cmd.get(2), Some(&b"0"[..]));
+    /// assert_eq!(cmd.get(3), Some(&b"hi"[..]));
+    /// ```
     pub fn call(&self) -> ScriptCall {
         ScriptCall {
             script: self.clone(),
@@ -62,6 +100,17 @@ fn hex(nibble: u8) -> u8 {
 }
 
 /// One invocation of a [`Script`]: `EVALSHA` (or `EVALSHA_RO`) with keys and arguments.
+///
+/// ```
+/// use keyslot_core::Script;
+/// let call = Script::new("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+///     .call()
+///     .key("{user:1}:visits")
+///     .arg(1);
+/// let (cmd, _) = call.into_parts();
+/// let args: Vec<&[u8]> = cmd.args().skip(2).collect();
+/// assert_eq!(args, [&b"1"[..], b"{user:1}:visits", b"1"]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScriptCall {
     script: Script,
@@ -72,6 +121,13 @@ pub struct ScriptCall {
 
 impl ScriptCall {
     /// Add a key (all keys must share a slot, as for any command).
+    ///
+    /// ```
+    /// use keyslot_core::Script;
+    /// let (cmd, _) = Script::new("return 1").call().key("{u}:a").key("{u}:b").into_parts();
+    /// assert_eq!(cmd.get(2), Some(&b"2"[..])); // numkeys
+    /// assert_eq!(cmd.get(3), Some(&b"{u}:a"[..]));
+    /// ```
     pub fn key(mut self, key: impl ToArg) -> Self {
         let mut bytes = Vec::new();
         key.write_arg(&mut bytes);
@@ -80,6 +136,14 @@ impl ScriptCall {
     }
 
     /// Add an argument.
+    ///
+    /// ```
+    /// use keyslot_core::Script;
+    /// // Arguments follow the keys, whatever the order of the calls.
+    /// let (cmd, _) = Script::new("return 1").call().arg(10).key("k").into_parts();
+    /// assert_eq!(cmd.get(3), Some(&b"k"[..]));
+    /// assert_eq!(cmd.get(4), Some(&b"10"[..]));
+    /// ```
     pub fn arg(mut self, arg: impl ToArg) -> Self {
         let mut bytes = Vec::new();
         arg.write_arg(&mut bytes);
@@ -89,12 +153,31 @@ impl ScriptCall {
 
     /// Run as `EVALSHA_RO` (Redis 7+): the script only reads, so it may be retried after a
     /// lost connection and, with a read-from policy, may run on a replica.
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup;
+    /// use keyslot_core::Script;
+    /// let (cmd, _) = Script::new("return 1").call().read_only().into_parts();
+    /// assert_eq!(cmd.name(), b"EVALSHA_RO");
+    /// assert!(lookup(&cmd).unwrap().is_readonly());
+    /// ```
     pub fn read_only(mut self) -> Self {
         self.read_only = true;
         self
     }
 
     /// The `EVALSHA` command and the body to load on `NOSCRIPT`.
+    ///
+    /// ```
+    /// use keyslot_core::Script;
+    /// let script = Script::new("return 1");
+    /// let (cmd, body) = script.call().key("k").into_parts();
+    /// let args: Vec<&[u8]> = cmd.args().collect();
+    /// assert_eq!(args[0], b"EVALSHA");
+    /// assert_eq!(args[1], script.sha1().as_bytes());
+    /// assert_eq!(&args[2..], [&b"1"[..], b"k"]);
+    /// assert_eq!(body, "return 1");
+    /// ```
     pub fn into_parts(self) -> (Cmd, Bytes) {
         let name = if self.read_only {
             "EVALSHA_RO"

@@ -22,6 +22,14 @@ pub(super) mod tips {
 ///
 /// Obtained from [`lookup`](super::lookup) or [`commands`](super::commands); all of them
 /// are `'static`.
+///
+/// ```
+/// use keyslot_core::command::lookup;
+/// use keyslot_core::Cmd;
+/// let spec = lookup(&Cmd::new("SET").arg("k").arg("v")).unwrap();
+/// assert_eq!(spec.name(), "set");
+/// assert!(spec.is_write() && spec.arity_allows(3));
+/// ```
 pub struct CommandSpec {
     pub(super) name: &'static str,
     pub(super) arity: i16,
@@ -54,17 +62,37 @@ impl CommandSpec {
     };
 
     /// The lowercase name; a subcommand is named `container|sub`, as in `cluster|slots`.
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup;
+    /// use keyslot_core::Cmd;
+    /// let spec = lookup(&Cmd::new("CLUSTER").arg("SLOTS")).unwrap();
+    /// assert_eq!(spec.name(), "cluster|slots");
+    /// ```
     pub fn name(&self) -> &'static str {
         self.name
     }
 
     /// The server's arity: the exact argument count (name included) when positive, the
     /// minimum count when negative.
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// assert_eq!(lookup_name(b"get").unwrap().arity(), 2); // GET key
+    /// assert_eq!(lookup_name(b"set").unwrap().arity(), -3); // SET key value [options]
+    /// ```
     pub fn arity(&self) -> i16 {
         self.arity
     }
 
     /// Whether `argc` arguments (name included) satisfy the arity.
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// let set = lookup_name(b"set").unwrap();
+    /// assert!(set.arity_allows(3) && set.arity_allows(5));
+    /// assert!(!set.arity_allows(2));
+    /// ```
     pub fn arity_allows(&self, argc: usize) -> bool {
         let want = usize::from(self.arity.unsigned_abs());
         if self.arity < 0 {
@@ -75,72 +103,160 @@ impl CommandSpec {
     }
 
     /// All flags, as bits from [`flags`](super::flags).
+    ///
+    /// ```
+    /// use keyslot_core::command::{flags, lookup_name};
+    /// let bits = lookup_name(b"get").unwrap().flags();
+    /// assert_eq!(bits, flags::READONLY | flags::FAST);
+    /// ```
     pub fn flags(&self) -> u32 {
         self.flags
     }
 
     /// Whether every bit of `flag` is set, e.g. `spec.has_flag(flags::WRITE)`.
+    ///
+    /// ```
+    /// use keyslot_core::command::{flags, lookup_name};
+    /// let get = lookup_name(b"get").unwrap();
+    /// assert!(get.has_flag(flags::READONLY | flags::FAST));
+    /// // Every bit must be set.
+    /// assert!(!get.has_flag(flags::READONLY | flags::WRITE));
+    /// ```
     pub fn has_flag(&self, flag: u32) -> bool {
         self.flags & flag == flag
     }
 
     /// Only reads data: safe to send to a replica and to retry.
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// assert!(lookup_name(b"mget").unwrap().is_readonly());
+    /// assert!(!lookup_name(b"incr").unwrap().is_readonly());
+    /// ```
     pub fn is_readonly(&self) -> bool {
         self.has_flag(flags::READONLY)
     }
 
     /// Writes data.
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// assert!(lookup_name(b"incr").unwrap().is_write());
+    /// assert!(!lookup_name(b"ping").unwrap().is_write());
+    /// ```
     pub fn is_write(&self) -> bool {
         self.has_flag(flags::WRITE)
     }
 
     /// May block: its reply can take arbitrarily long, so no ordinary deadline applies.
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// assert!(lookup_name(b"blpop").unwrap().is_blocking());
+    /// assert!(!lookup_name(b"lpop").unwrap().is_blocking());
+    /// ```
     pub fn is_blocking(&self) -> bool {
         self.has_flag(flags::BLOCKING)
     }
 
     /// Key positions depend on the arguments (numkeys, keywords).
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// // EVAL's keys follow its numkeys argument; MGET's are all its arguments.
+    /// assert!(lookup_name(b"eval").unwrap().has_movable_keys());
+    /// assert!(!lookup_name(b"mget").unwrap().has_movable_keys());
+    /// ```
     pub fn has_movable_keys(&self) -> bool {
         self.has_flag(flags::MOVABLEKEYS)
     }
 
     /// The pre-7.0 key positions: first, last (negative counts from the end) and step.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, LegacyKeys};
+    /// // MSET k1 v1 k2 v2 ...: from 1 to the last argument, every second one.
+    /// let keys = lookup_name(b"mset").unwrap().legacy_keys();
+    /// assert_eq!(keys, LegacyKeys { first: 1, last: -1, step: 2 });
+    /// ```
     pub fn legacy_keys(&self) -> LegacyKeys {
         self.legacy_keys
     }
 
     /// The key specifications, in the server's order.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, BeginSearch};
+    /// let specs = lookup_name(b"xread").unwrap().key_specs();
+    /// assert_eq!(specs.len(), 1);
+    /// assert!(matches!(specs[0].begin_search, BeginSearch::Keyword { keyword: "STREAMS", .. }));
+    /// ```
     pub fn key_specs(&self) -> &'static [KeySpec] {
         self.key_specs
     }
 
     /// Where to send it when it has no key.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, RequestPolicy};
+    /// assert_eq!(lookup_name(b"keys").unwrap().request_policy(), RequestPolicy::AllShards);
+    /// ```
     pub fn request_policy(&self) -> RequestPolicy {
         self.request_policy
     }
 
     /// How to combine replies when it went to several nodes.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, ResponsePolicy};
+    /// assert_eq!(lookup_name(b"dbsize").unwrap().response_policy(), ResponsePolicy::AggSum);
+    /// ```
     pub fn response_policy(&self) -> ResponsePolicy {
         self.response_policy
     }
 
     /// Two runs on the same data may reply differently (`nondeterministic_output`).
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// assert!(lookup_name(b"randomkey").unwrap().is_nondeterministic_output());
+    /// assert!(!lookup_name(b"get").unwrap().is_nondeterministic_output());
+    /// ```
     pub fn is_nondeterministic_output(&self) -> bool {
         self.tips & tips::NONDETERMINISTIC_OUTPUT != 0
     }
 
     /// The reply is a collection in unspecified order (`nondeterministic_output_order`).
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// assert!(lookup_name(b"keys").unwrap().is_nondeterministic_output_order());
+    /// assert!(!lookup_name(b"get").unwrap().is_nondeterministic_output_order());
+    /// ```
     pub fn is_nondeterministic_output_order(&self) -> bool {
         self.tips & tips::NONDETERMINISTIC_OUTPUT_ORDER != 0
     }
 
     /// The subcommands of a container command (CLUSTER, CONFIG, ...); empty otherwise.
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// let subs = lookup_name(b"cluster").unwrap().subcommands();
+    /// assert!(subs.iter().any(|sub| sub.name() == "cluster|slots"));
+    /// assert!(lookup_name(b"get").unwrap().subcommands().is_empty());
+    /// ```
     pub fn subcommands(&self) -> &'static [CommandSpec] {
         let range = usize::from(self.subcommands.start)..usize::from(self.subcommands.end);
         COMMANDS.get(range).unwrap_or(&[])
     }
 
     /// Whether this is a subcommand (its name has a `|`).
+    ///
+    /// ```
+    /// use keyslot_core::command::lookup_name;
+    /// assert!(lookup_name(b"cluster|slots").unwrap().is_subcommand());
+    /// assert!(!lookup_name(b"cluster").unwrap().is_subcommand());
+    /// ```
     pub fn is_subcommand(&self) -> bool {
         self.name.contains('|')
     }
@@ -163,6 +279,14 @@ impl fmt::Debug for CommandSpec {
 /// The pre-7.0 key positions of `COMMAND`: the first key, the last key (negative counts from
 /// the end), and the step between keys. Zero `first` means no keys. They cannot describe
 /// movable keys; [`key_positions`](super::key_positions) uses the key specs instead.
+///
+/// ```
+/// use keyslot_core::command::lookup_name;
+/// let get = lookup_name(b"get").unwrap().legacy_keys();
+/// assert_eq!((get.first, get.last, get.step), (1, 1, 1));
+/// // PING has no keys.
+/// assert_eq!(lookup_name(b"ping").unwrap().legacy_keys().first, 0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LegacyKeys {
     /// Index of the first key, 0 for none.
@@ -182,6 +306,15 @@ impl LegacyKeys {
 /// One key specification: where a group of keys starts and how to find its members.
 ///
 /// Indices count from the command name at 0 — for a subcommand too, whose own name sits at 1.
+///
+/// ```
+/// use keyslot_core::command::{lookup_name, BeginSearch, FindKeys, KeySpec};
+/// // GET key: one key, at index 1, read.
+/// let spec = lookup_name(b"get").unwrap().key_specs()[0];
+/// assert_eq!(spec.flags, KeySpec::RO | KeySpec::ACCESS);
+/// assert_eq!(spec.begin_search, BeginSearch::Index(1));
+/// assert_eq!(spec.find_keys, FindKeys::Range { last_key: 0, key_step: 1, limit: 0 });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KeySpec {
@@ -195,26 +328,103 @@ pub struct KeySpec {
 
 impl KeySpec {
     /// Read-only access to the key's value or metadata.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("get", 0).has_flag(KeySpec::RO));
+    /// assert!(!spec("incr", 0).has_flag(KeySpec::RO));
+    /// ```
     pub const RO: u16 = 1 << 0;
     /// Read-write access.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("incr", 0).has_flag(KeySpec::RW));
+    /// assert!(!spec("get", 0).has_flag(KeySpec::RW));
+    /// ```
     pub const RW: u16 = 1 << 1;
     /// Overwrites the value.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("mset", 0).has_flag(KeySpec::OW));
+    /// assert!(!spec("incr", 0).has_flag(KeySpec::OW));
+    /// ```
     pub const OW: u16 = 1 << 2;
     /// Removes the key.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("del", 0).has_flag(KeySpec::RM));
+    /// assert!(!spec("lpop", 0).has_flag(KeySpec::RM));
+    /// ```
     pub const RM: u16 = 1 << 3;
     /// Returns, copies or uses user data of the value.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("get", 0).has_flag(KeySpec::ACCESS));
+    /// assert!(!spec("del", 0).has_flag(KeySpec::ACCESS));
+    /// ```
     pub const ACCESS: u16 = 1 << 4;
     /// Updates data in the value.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("incr", 0).has_flag(KeySpec::UPDATE));
+    /// assert!(!spec("get", 0).has_flag(KeySpec::UPDATE));
+    /// ```
     pub const UPDATE: u16 = 1 << 5;
     /// Adds data to the value.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("lpush", 0).has_flag(KeySpec::INSERT));
+    /// assert!(!spec("lpop", 0).has_flag(KeySpec::INSERT));
+    /// ```
     pub const INSERT: u16 = 1 << 6;
     /// Deletes data from the value.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("lpop", 0).has_flag(KeySpec::DELETE));
+    /// assert!(!spec("lpush", 0).has_flag(KeySpec::DELETE));
+    /// ```
     pub const DELETE: u16 = 1 << 7;
     /// Not a key, but hashed like one: the shard channel of SPUBLISH and SSUBSCRIBE.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("spublish", 0).has_flag(KeySpec::NOT_KEY));
+    /// assert!(!spec("get", 0).has_flag(KeySpec::NOT_KEY));
+    /// ```
     pub const NOT_KEY: u16 = 1 << 8;
     /// The spec may miss keys; the server falls back to command-specific code.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("migrate", 1).has_flag(KeySpec::INCOMPLETE));
+    /// assert!(!spec("migrate", 0).has_flag(KeySpec::INCOMPLETE));
+    /// ```
     pub const INCOMPLETE: u16 = 1 << 9;
     /// The flags depend on the arguments (SET with GET, BITFIELD with SET).
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = |name: &str, i: usize| lookup_name(name.as_bytes()).unwrap().key_specs()[i];
+    /// assert!(spec("set", 0).has_flag(KeySpec::VARIABLE_FLAGS));
+    /// assert!(!spec("get", 0).has_flag(KeySpec::VARIABLE_FLAGS));
+    /// ```
     pub const VARIABLE_FLAGS: u16 = 1 << 10;
 
     pub(super) const fn new(flags: u16, begin_search: BeginSearch, find_keys: FindKeys) -> Self {
@@ -226,12 +436,27 @@ impl KeySpec {
     }
 
     /// Whether every bit of `flag` is set.
+    ///
+    /// ```
+    /// use keyslot_core::command::{lookup_name, KeySpec};
+    /// let spec = lookup_name(b"lpop").unwrap().key_specs()[0];
+    /// assert!(spec.has_flag(KeySpec::RW | KeySpec::DELETE));
+    /// assert!(!spec.has_flag(KeySpec::RW | KeySpec::INSERT));
+    /// ```
     pub fn has_flag(&self, flag: u16) -> bool {
         self.flags & flag == flag
     }
 }
 
 /// Where a key spec's search begins.
+///
+/// ```
+/// use keyslot_core::command::{lookup_name, BeginSearch};
+/// let begin = |name: &str| lookup_name(name.as_bytes()).unwrap().key_specs()[0].begin_search;
+/// assert_eq!(begin("get"), BeginSearch::Index(1));
+/// // XREAD [COUNT n] [BLOCK ms] STREAMS key ... id ...: the keys come after STREAMS.
+/// assert_eq!(begin("xread"), BeginSearch::Keyword { keyword: "STREAMS", start_from: 1 });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BeginSearch {
@@ -259,6 +484,15 @@ impl BeginSearch {
 }
 
 /// How a key spec finds its keys once the search has begun at some argument `first`.
+///
+/// ```
+/// use keyslot_core::command::{lookup_name, BeginSearch, FindKeys};
+/// // EVAL script numkeys key ...: the search begins at 2, the count is there, keys follow.
+/// let eval = lookup_name(b"eval").unwrap().key_specs()[0];
+/// assert_eq!(eval.begin_search, BeginSearch::Index(2));
+/// let find = FindKeys::KeyNum { key_num_index: 0, first_key: 1, key_step: 1 };
+/// assert_eq!(eval.find_keys, find);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FindKeys {

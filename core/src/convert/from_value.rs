@@ -17,8 +17,39 @@ use crate::resp::Value;
 /// [`Bytes`], every integer width, `f32`, `f64`, `bool`, `Option<T>` (`None` for null),
 /// `Vec<T>`, `[T; N]`, `BTreeSet`/`HashSet`, `BTreeMap`/`HashMap` (from RESP3 maps and RESP2
 /// flat arrays alike) and tuples of up to 12 elements.
+///
+/// A type of one's own, read through an existing impl:
+///
+/// ```
+/// use keyslot_core::cluster::Error;
+/// use keyslot_core::convert::FromValue;
+/// use keyslot_core::resp::Value;
+///
+/// struct Celsius(f64);
+///
+/// impl FromValue for Celsius {
+///     fn from_value(value: Value) -> Result<Self, Error> {
+///         f64::from_value(value).map(Celsius)
+///     }
+/// }
+///
+/// let Celsius(t) = Celsius::from_value(Value::from("21.5")).unwrap();
+/// assert_eq!(t, 21.5);
+/// ```
 pub trait FromValue: Sized {
     /// Convert `value`, or say why it does not fit.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::Error;
+    /// use keyslot_core::convert::FromValue;
+    /// use keyslot_core::resp::{Value, ValueKind};
+    /// assert_eq!(u8::from_value(Value::from("7")).unwrap(), 7);
+    /// // 300 does not fit a u8: a type error, not a truncation.
+    /// let err = u8::from_value(Value::Integer(300)).unwrap_err();
+    /// assert_eq!(err, Error::Type { expected: "u8", got: ValueKind::Integer });
+    /// // An error reply is the server's error.
+    /// assert!(matches!(String::from_value(Value::Error("ERR no".into())), Err(Error::Server(_))));
+    /// ```
     fn from_value(value: Value) -> Result<Self, Error>;
 
     /// Convert one key/value pair of a map (a RESP3 map's entry, or two consecutive elements

@@ -25,6 +25,14 @@ use crate::command::Cmd;
 /// ```
 pub trait ToArgs {
     /// Append this value's arguments to `cmd`.
+    ///
+    /// ```
+    /// use keyslot_core::{Cmd, ToArgs};
+    /// let mut cmd = Cmd::new("RPUSH").arg("list");
+    /// vec![1, 2, 3].write_args(&mut cmd);
+    /// None::<&str>.write_args(&mut cmd); // adds nothing
+    /// assert_eq!(cmd.len(), 5);
+    /// ```
     fn write_args(&self, cmd: &mut Cmd);
 
     /// Append a slice of this type: one argument per element, except for `u8`, whose slice

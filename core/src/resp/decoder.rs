@@ -22,6 +22,17 @@ use super::{Limits, ProtocolError, Value};
 ///
 /// After a [`ProtocolError`] the stream cannot be resynchronised: close the connection (or
 /// call [`Decoder::reset`] and use a fresh buffer).
+///
+/// ```
+/// use bytes::BytesMut;
+/// use keyslot_core::resp::{Decoder, Value};
+/// let mut decoder = Decoder::new();
+/// let mut buf = BytesMut::from(&b"+OK\r\n:4"[..]);
+/// assert_eq!(decoder.decode(&mut buf).unwrap(), Some(Value::SimpleString("OK".into())));
+/// assert_eq!(decoder.decode(&mut buf).unwrap(), None); // `:4` has not ended yet
+/// buf.extend_from_slice(b"2\r\n"); // the next read
+/// assert_eq!(decoder.decode(&mut buf).unwrap(), Some(Value::Integer(42)));
+/// ```
 #[derive(Debug, Default)]
 pub struct Decoder {
     pub(super) limits: Limits,
@@ -34,11 +45,25 @@ pub struct Decoder {
 
 impl Decoder {
     /// A decoder with the default [`Limits`].
+    ///
+    /// ```
+    /// use keyslot_core::resp::{Decoder, Limits};
+    /// assert_eq!(Decoder::new().limits(), &Limits::default());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A decoder with the given limits.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use keyslot_core::resp::{Decoder, Limits, ProtocolErrorKind};
+    /// let mut decoder = Decoder::with_limits(Limits { max_depth: 1, ..Limits::default() });
+    /// let mut buf = BytesMut::from(&b"*1\r\n*1\r\n:1\r\n"[..]);
+    /// let err = decoder.decode(&mut buf).unwrap_err();
+    /// assert_eq!(err.kind, ProtocolErrorKind::TooDeep { max: 1 });
+    /// ```
     pub fn with_limits(limits: Limits) -> Self {
         Decoder {
             limits,
@@ -47,12 +72,30 @@ impl Decoder {
     }
 
     /// The limits in force.
+    ///
+    /// ```
+    /// use keyslot_core::resp::{Decoder, Limits};
+    /// let decoder = Decoder::with_limits(Limits { max_bulk_len: 1 << 20, ..Limits::default() });
+    /// assert_eq!(decoder.limits().max_bulk_len, 1 << 20);
+    /// ```
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
 
     /// Forget any partially scanned frame (where its scan stopped, what its headers announced)
     /// and any bytes not yet removed from the buffer, and any error not yet reported.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use keyslot_core::resp::{Decoder, Value};
+    /// let mut decoder = Decoder::new();
+    /// let mut buf = BytesMut::from(&b"*2\r\n:1\r\n"[..]);
+    /// assert_eq!(decoder.decode(&mut buf).unwrap(), None); // half an array
+    /// // Start over on a fresh buffer, as after reconnecting.
+    /// decoder.reset();
+    /// let mut buf = BytesMut::from(&b":5\r\n"[..]);
+    /// assert_eq!(decoder.decode(&mut buf).unwrap(), Some(Value::Integer(5)));
+    /// ```
     pub fn reset(&mut self) {
         self.scanner.reset();
         self.consumed = 0;
@@ -61,11 +104,31 @@ impl Decoder {
 
     /// Bytes of memory the decoder holds on to between calls (the buffer is the caller's):
     /// never more than 16 per byte in the buffer, or 24 KiB, whichever is more.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use keyslot_core::resp::Decoder;
+    /// let mut decoder = Decoder::new();
+    /// let mut buf = BytesMut::from(&b"*3\r\n:1\r\n:2\r\n:3\r\n"[..]);
+    /// assert!(decoder.decode(&mut buf).unwrap().is_some());
+    /// assert!(decoder.retained_bytes() <= 24 * 1024);
+    /// ```
     pub fn retained_bytes(&self) -> usize {
         self.scanner.retained_bytes()
     }
 
     /// Decode the next frame from `buf`. See the type's docs for how the buffer is consumed.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use keyslot_core::resp::{Decoder, Value};
+    /// let mut decoder = Decoder::new();
+    /// let mut buf = BytesMut::from(&b":1\r\n:2\r\n"[..]);
+    /// assert_eq!(decoder.decode(&mut buf).unwrap(), Some(Value::Integer(1)));
+    /// assert_eq!(decoder.decode(&mut buf).unwrap(), Some(Value::Integer(2)));
+    /// assert_eq!(decoder.decode(&mut buf).unwrap(), None);
+    /// assert!(buf.is_empty()); // the returned frames' bytes are gone
+    /// ```
     #[inline]
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Value>, ProtocolError> {
         if let Some(e) = self.pending_error.take() {

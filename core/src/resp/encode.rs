@@ -11,6 +11,14 @@ use core::fmt::Write as _;
 use super::Value;
 
 /// The protocol version a connection speaks.
+///
+/// ```
+/// use keyslot_core::resp::{encode_as, Protocol, Value};
+/// let mut resp2 = Vec::new();
+/// encode_as(&Value::Boolean(true), Protocol::Resp2, &mut resp2);
+/// assert_eq!(resp2, b":1\r\n");
+/// assert_eq!(Protocol::default(), Protocol::Resp3);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Protocol {
     /// RESP2: simple strings, errors, integers, bulks and arrays only.
@@ -21,6 +29,15 @@ pub enum Protocol {
 }
 
 /// Append the RESP3 encoding of `value` to `out`.
+///
+/// ```
+/// use keyslot_core::resp::{decode, encode, Value};
+/// let value = Value::Map(vec![(Value::from("k"), Value::Integer(1))]);
+/// let mut out = Vec::new();
+/// encode(&value, &mut out);
+/// assert_eq!(out, b"%1\r\n$1\r\nk\r\n:1\r\n");
+/// assert_eq!(decode(&out).unwrap(), Some((value, out.len())));
+/// ```
 pub fn encode(value: &Value, out: &mut Vec<u8>) {
     encode_as(value, Protocol::Resp3, out);
 }
@@ -28,6 +45,15 @@ pub fn encode(value: &Value, out: &mut Vec<u8>) {
 /// Append `value` to `out` as `protocol` allows. For RESP2, RESP3-only types take the form a
 /// RESP2 server gives them: maps, sets and pushes become flat arrays, doubles and big numbers
 /// bulk strings, booleans 1 or 0, null `$-1`, and attributes are dropped.
+///
+/// ```
+/// use keyslot_core::resp::{encode_as, Protocol, Value};
+/// let value = Value::Map(vec![(Value::from("k"), Value::Double(1.5))]);
+/// let mut out = Vec::new();
+/// encode_as(&value, Protocol::Resp2, &mut out);
+/// // A flat array, and the double as text.
+/// assert_eq!(out, b"*2\r\n$1\r\nk\r\n$3\r\n1.5\r\n");
+/// ```
 pub fn encode_as(value: &Value, protocol: Protocol, out: &mut Vec<u8>) {
     let resp3 = protocol == Protocol::Resp3;
     let mut stack: Vec<&Value> = Vec::new();

@@ -4,6 +4,14 @@ use core::fmt;
 
 /// A malformed or over-limit frame. The connection it came from can no longer be trusted to
 /// be in step with the server and must be closed; nothing of the frame was consumed.
+///
+/// ```
+/// use keyslot_core::resp::{decode, ProtocolErrorKind};
+/// // `#x` is no boolean; the offset is that of the `x`.
+/// let err = decode(b"*2\r\n:1\r\n#x\r\n").unwrap_err();
+/// assert_eq!(err.kind, ProtocolErrorKind::InvalidBoolean);
+/// assert_eq!(err.offset, 9);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ProtocolError {
     /// Offset of the offending byte from the start of the frame.
@@ -13,6 +21,14 @@ pub struct ProtocolError {
 }
 
 /// The kinds of [`ProtocolError`].
+///
+/// ```
+/// use keyslot_core::resp::{decode, decode_with, Limits, ProtocolErrorKind};
+/// assert_eq!(decode(b"@1\r\n").unwrap_err().kind, ProtocolErrorKind::UnknownType(b'@'));
+/// let limits = Limits { max_bulk_len: 4, ..Limits::default() };
+/// let err = decode_with(b"$5\r\nhello\r\n", &limits).unwrap_err();
+/// assert_eq!(err.kind, ProtocolErrorKind::BulkTooLong { len: 5, max: 4 });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProtocolErrorKind {
     /// A type byte that RESP does not define.

@@ -29,6 +29,17 @@ struct Span {
 
 /// Complete frames split off a buffer together. Reuse one across reads to keep its
 /// allocations.
+///
+/// ```
+/// use bytes::BytesMut;
+/// use keyslot_core::resp::{Decoder, Frames};
+/// let mut decoder = Decoder::new();
+/// let mut frames = Frames::new();
+/// let mut buf = BytesMut::from(&b"+OK\r\n-MOVED 3999 127.0.0.1:6381\r\n:7\r\n"[..]);
+/// assert_eq!(decoder.decode_frames(&mut buf, &mut frames).unwrap(), 3);
+/// assert!(frames.get(1).unwrap().is_error());
+/// assert_eq!(frames.get(2).unwrap().as_integer(), Some(7));
+/// ```
 #[derive(Debug, Default)]
 pub struct Frames {
     bytes: Bytes,
@@ -38,26 +49,75 @@ pub struct Frames {
 
 impl Frames {
     /// An empty batch.
+    ///
+    /// ```
+    /// use keyslot_core::resp::Frames;
+    /// let frames = Frames::new();
+    /// assert!(frames.is_empty());
+    /// assert_eq!(frames.len(), 0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// The number of frames.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b":1\r\n:2\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert_eq!(frames.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.spans.len()
     }
 
     /// True when the batch has no frame.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b"$5\r\nhel"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert!(frames.is_empty()); // no frame is whole yet
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }
 
     /// Frame `i`.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b"+OK\r\n:1\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert_eq!(frames.get(0).unwrap().as_bytes(), Some(&b"OK"[..]));
+    /// assert!(frames.get(2).is_none());
+    /// ```
     pub fn get(&self, i: usize) -> Option<Frame<'_>> {
         self.spans.get(i).map(|&span| Frame { frames: self, span })
     }
 
     /// The frames in wire order.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b":1\r\n:2\r\n:3\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// let numbers: Vec<i64> = frames.iter().filter_map(|frame| frame.as_integer()).collect();
+    /// assert_eq!(numbers, [1, 2, 3]);
+    /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Frame<'_>> + '_ {
         self.spans
             .iter()
@@ -72,6 +132,20 @@ impl Frames {
 }
 
 /// One frame of a [`Frames`] batch, read in place.
+///
+/// ```
+/// # use bytes::BytesMut;
+/// # use keyslot_core::resp::{Decoder, Frames};
+/// # let mut decoder = Decoder::new();
+/// # let mut frames = Frames::new();
+/// # use keyslot_core::resp::Value;
+/// let mut buf = BytesMut::from(&b"-MOVED 3999 127.0.0.1:6381\r\n$5\r\nhello\r\n"[..]);
+/// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+/// // A redirect is read in place; only the reply a caller gets becomes a value.
+/// let redirect = frames.get(0).unwrap();
+/// assert_eq!(redirect.error_text(), Some(&b"MOVED 3999 127.0.0.1:6381"[..]));
+/// assert_eq!(frames.get(1).unwrap().to_value(), Value::from("hello"));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Frame<'a> {
     frames: &'a Frames,
@@ -80,6 +154,16 @@ pub struct Frame<'a> {
 
 impl<'a> Frame<'a> {
     /// The frame exactly as received.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b"$3\r\nfoo\r\n:1\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert_eq!(frames.get(0).unwrap().wire(), b"$3\r\nfoo\r\n");
+    /// ```
     pub fn wire(&self) -> &'a [u8] {
         &self.frames.bytes[self.span.base..self.span.base + self.span.len]
     }
@@ -94,11 +178,33 @@ impl<'a> Frame<'a> {
     }
 
     /// True when the frame is an error reply (`-` or `!`).
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b"-ERR unknown command\r\n+OK\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert!(frames.get(0).unwrap().is_error());
+    /// assert!(!frames.get(1).unwrap().is_error());
+    /// ```
     pub fn is_error(&self) -> bool {
         matches!(self.head(), Node::Error { .. })
     }
 
     /// True for a RESP3 push frame (`>`): out-of-band data, not a reply.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$2\r\nhi\r\n:1\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert!(frames.get(0).unwrap().is_push()); // a pub/sub message
+    /// assert!(!frames.get(1).unwrap().is_push()); // a reply
+    /// ```
     pub fn is_push(&self) -> bool {
         matches!(
             self.head(),
@@ -110,6 +216,17 @@ impl<'a> Frame<'a> {
     }
 
     /// The text of an error reply, such as `MOVED 3999 127.0.0.1:6381`.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b"-ASK 3999 127.0.0.1:6381\r\n+OK\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert_eq!(frames.get(0).unwrap().error_text(), Some(&b"ASK 3999 127.0.0.1:6381"[..]));
+    /// assert_eq!(frames.get(1).unwrap().error_text(), None);
+    /// ```
     pub fn error_text(&self) -> Option<&'a [u8]> {
         match self.head() {
             Node::Error { start, end } => Some(self.text(start, end)),
@@ -118,6 +235,18 @@ impl<'a> Frame<'a> {
     }
 
     /// The payload of a simple string, bulk string, big number or verbatim string frame.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b"+OK\r\n=9\r\ntxt:hello\r\n:1\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert_eq!(frames.get(0).unwrap().as_bytes(), Some(&b"OK"[..]));
+    /// assert_eq!(frames.get(1).unwrap().as_bytes(), Some(&b"hello"[..])); // without `txt:`
+    /// assert_eq!(frames.get(2).unwrap().as_bytes(), None);
+    /// ```
     pub fn as_bytes(&self) -> Option<&'a [u8]> {
         match self.head() {
             Node::Simple { start, end } | Node::Bulk { start, end } => Some(self.text(start, end)),
@@ -128,6 +257,17 @@ impl<'a> Frame<'a> {
     }
 
     /// The integer of an integer frame.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// let mut buf = BytesMut::from(&b":42\r\n$2\r\n42\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// assert_eq!(frames.get(0).unwrap().as_integer(), Some(42));
+    /// assert_eq!(frames.get(1).unwrap().as_integer(), None); // text is not parsed
+    /// ```
     pub fn as_integer(&self) -> Option<i64> {
         match self.head() {
             Node::Integer(i) => Some(i),
@@ -136,6 +276,18 @@ impl<'a> Frame<'a> {
     }
 
     /// The frame as an owned value; its byte payloads share the batch's memory.
+    ///
+    /// ```
+    /// # use bytes::BytesMut;
+    /// # use keyslot_core::resp::{Decoder, Frames};
+    /// # let mut decoder = Decoder::new();
+    /// # let mut frames = Frames::new();
+    /// # use keyslot_core::resp::Value;
+    /// let mut buf = BytesMut::from(&b"*2\r\n$1\r\na\r\n:1\r\n"[..]);
+    /// decoder.decode_frames(&mut buf, &mut frames).unwrap();
+    /// let value = frames.get(0).unwrap().to_value();
+    /// assert_eq!(value, Value::Array(vec![Value::from("a"), Value::Integer(1)]));
+    /// ```
     pub fn to_value(&self) -> Value {
         let nodes = &self.frames.tape[self.span.first..self.span.end];
         let mut src = SliceSource {
@@ -153,6 +305,20 @@ impl Decoder {
     ///
     /// When a malformed frame follows good ones, the good ones are returned first and the
     /// error on the next call, so that replies that did arrive are never lost.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use keyslot_core::resp::{Decoder, Frames};
+    /// let mut decoder = Decoder::new();
+    /// let mut frames = Frames::new();
+    /// // Two whole replies and the start of a third.
+    /// let mut buf = BytesMut::from(&b"+OK\r\n:1\r\n$5\r\nhel"[..]);
+    /// assert_eq!(decoder.decode_frames(&mut buf, &mut frames).unwrap(), 2);
+    /// assert_eq!(&buf[..], b"$5\r\nhel");
+    /// buf.extend_from_slice(b"lo\r\n");
+    /// assert_eq!(decoder.decode_frames(&mut buf, &mut frames).unwrap(), 1);
+    /// assert_eq!(frames.get(0).unwrap().as_bytes(), Some(&b"hello"[..]));
+    /// ```
     pub fn decode_frames(
         &mut self,
         buf: &mut BytesMut,

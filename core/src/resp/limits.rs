@@ -15,12 +15,29 @@
 //! announced element needs at least [`MIN_ELEMENT_LEN`] bytes within the frame limit.
 
 /// The hard ceiling for [`Limits::max_depth`]: the decoder's explicit stack has this many slots.
+///
+/// ```
+/// use keyslot_core::resp::{decode_with, Limits, ProtocolErrorKind, MAX_DEPTH_CAP};
+/// let limits = Limits { max_depth: 1000, ..Limits::default() };
+/// let mut deep = b"*1\r\n".repeat(MAX_DEPTH_CAP + 1);
+/// deep.extend_from_slice(b":1\r\n");
+/// let err = decode_with(&deep, &limits).unwrap_err();
+/// assert_eq!(err.kind, ProtocolErrorKind::TooDeep { max: MAX_DEPTH_CAP });
+/// ```
 pub const MAX_DEPTH_CAP: usize = 128;
 
 /// The fewest bytes any element occupies on the wire (`+\r\n`, `-\r\n`, `_\r\n`).
 pub const MIN_ELEMENT_LEN: usize = 3;
 
 /// Decoder limits. The defaults suit any real Redis reply.
+///
+/// ```
+/// use keyslot_core::resp::{decode_with, Limits, ProtocolErrorKind};
+/// let limits = Limits { max_bulk_len: 1024, ..Limits::default() };
+/// // Refused on its header alone, before any of the 2000 bytes arrive.
+/// let err = decode_with(b"$2000\r\n", &limits).unwrap_err();
+/// assert_eq!(err.kind, ProtocolErrorKind::BulkTooLong { len: 2000, max: 1024 });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Deepest aggregate nesting accepted (default 32, at most [`MAX_DEPTH_CAP`]). Redis's

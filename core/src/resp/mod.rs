@@ -31,11 +31,26 @@ use scan::{Scan, Scanner};
 /// Returns the value and the frame's length in bytes, or `Ok(None)` when `buf` holds only the
 /// beginning of a frame. Payloads are copied out of `buf`; for zero-copy decoding of a stream
 /// use [`Decoder`].
+///
+/// ```
+/// use keyslot_core::resp::{decode, Value};
+/// let wire = b"$5\r\nhello\r\n:1\r\n";
+/// assert_eq!(decode(wire).unwrap(), Some((Value::from("hello"), 11)));
+/// // Only the start of a frame: nothing yet.
+/// assert_eq!(decode(&wire[..7]).unwrap(), None);
+/// ```
 pub fn decode(buf: &[u8]) -> Result<Option<(Value, usize)>, ProtocolError> {
     decode_with(buf, &Limits::default())
 }
 
 /// [`decode`] with explicit limits.
+///
+/// ```
+/// use keyslot_core::resp::{decode_with, Limits, ProtocolErrorKind};
+/// let limits = Limits { max_aggregate_len: 2, ..Limits::default() };
+/// let err = decode_with(b"*3\r\n:1\r\n:2\r\n:3\r\n", &limits).unwrap_err();
+/// assert_eq!(err.kind, ProtocolErrorKind::AggregateTooLong { len: 3, max: 2 });
+/// ```
 pub fn decode_with(buf: &[u8], limits: &Limits) -> Result<Option<(Value, usize)>, ProtocolError> {
     let mut scanner = Scanner::default();
     match scanner.scan(buf, limits)? {

@@ -9,6 +9,13 @@ use bytes::Bytes;
 /// Byte-carrying variants hold [`Bytes`]: when decoded from a `BytesMut` they share its
 /// memory instead of copying. Equality treats two `Double`s as equal when both are NaN or
 /// when their bits agree, so that a frame always equals itself.
+///
+/// ```
+/// use keyslot_core::resp::{decode, Value};
+/// let (value, len) = decode(b"*2\r\n$3\r\nfoo\r\n:7\r\n").unwrap().unwrap();
+/// assert_eq!(len, 17);
+/// assert_eq!(value, Value::Array(vec![Value::from("foo"), Value::Integer(7)]));
+/// ```
 #[derive(Clone, Debug)]
 pub enum Value {
     /// `+OK`: a short status line.
@@ -52,6 +59,13 @@ pub enum Value {
 }
 
 /// The kind of a [`Value`], without its contents: what a conversion error names.
+///
+/// ```
+/// use keyslot_core::resp::{Value, ValueKind};
+/// let reply = Value::Array(vec![Value::Null, Value::Integer(1)]);
+/// assert_eq!(reply.kind(), ValueKind::Array(2));
+/// assert_eq!(reply.kind().to_string(), "an array of 2");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValueKind {
     /// [`Value::SimpleString`].
@@ -104,6 +118,13 @@ impl core::fmt::Display for ValueKind {
 
 impl Value {
     /// What kind of value this is (attributes looked through).
+    ///
+    /// ```
+    /// use keyslot_core::resp::{Value, ValueKind};
+    /// assert_eq!(Value::from("x").kind(), ValueKind::BulkString);
+    /// let annotated = Value::Attribute { attributes: vec![], value: Box::new(Value::Integer(1)) };
+    /// assert_eq!(annotated.kind(), ValueKind::Integer);
+    /// ```
     pub fn kind(&self) -> ValueKind {
         match self.without_attributes() {
             Value::SimpleString(_) => ValueKind::SimpleString,
@@ -125,6 +146,13 @@ impl Value {
     }
 
     /// The bytes of a simple string, bulk string, verbatim text, big number or error.
+    ///
+    /// ```
+    /// use keyslot_core::resp::Value;
+    /// assert_eq!(Value::from("hi").as_bytes(), Some(&b"hi"[..]));
+    /// assert_eq!(Value::Error("ERR no".into()).as_bytes(), Some(&b"ERR no"[..]));
+    /// assert_eq!(Value::Integer(1).as_bytes(), None);
+    /// ```
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
             Value::SimpleString(b)
@@ -137,11 +165,24 @@ impl Value {
     }
 
     /// The text of a string-like value when it is valid UTF-8.
+    ///
+    /// ```
+    /// use keyslot_core::resp::Value;
+    /// assert_eq!(Value::SimpleString("OK".into()).as_str(), Some("OK"));
+    /// assert_eq!(Value::BulkString(vec![0xff].into()).as_str(), None);
+    /// ```
     pub fn as_str(&self) -> Option<&str> {
         self.as_bytes().and_then(|b| core::str::from_utf8(b).ok())
     }
 
     /// The integer of an `Integer` value.
+    ///
+    /// ```
+    /// use keyslot_core::resp::Value;
+    /// assert_eq!(Value::Integer(42).as_integer(), Some(42));
+    /// // Text is not parsed here; `FromValue` reads "42" as a number.
+    /// assert_eq!(Value::from("42").as_integer(), None);
+    /// ```
     pub fn as_integer(&self) -> Option<i64> {
         match self {
             Value::Integer(i) => Some(*i),
@@ -150,6 +191,13 @@ impl Value {
     }
 
     /// The elements of an array, set or push.
+    ///
+    /// ```
+    /// use keyslot_core::resp::Value;
+    /// let set = Value::Set(vec![Value::from("a"), Value::from("b")]);
+    /// assert_eq!(set.as_slice().map(|items| items.len()), Some(2));
+    /// assert_eq!(Value::Null.as_slice(), None);
+    /// ```
     pub fn as_slice(&self) -> Option<&[Value]> {
         match self {
             Value::Array(v) | Value::Set(v) | Value::Push(v) => Some(v),
@@ -158,16 +206,39 @@ impl Value {
     }
 
     /// True for `Error`.
+    ///
+    /// ```
+    /// use keyslot_core::resp::decode;
+    /// let (reply, _) = decode(b"-WRONGTYPE Operation against a key\r\n").unwrap().unwrap();
+    /// assert!(reply.is_error());
+    /// ```
     pub fn is_error(&self) -> bool {
         matches!(self, Value::Error(_))
     }
 
     /// True for `Null`.
+    ///
+    /// ```
+    /// use keyslot_core::resp::decode;
+    /// // RESP2's null bulk string and RESP3's null decode alike.
+    /// assert!(decode(b"$-1\r\n").unwrap().unwrap().0.is_null());
+    /// assert!(decode(b"_\r\n").unwrap().unwrap().0.is_null());
+    /// ```
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
 
     /// For an `Attribute`, the value it annotates; otherwise `self`.
+    ///
+    /// ```
+    /// use keyslot_core::resp::Value;
+    /// let reply = Value::Attribute {
+    ///     attributes: vec![(Value::from("ttl"), Value::Integer(3))],
+    ///     value: Box::new(Value::Integer(42)),
+    /// };
+    /// assert_eq!(reply.without_attributes(), &Value::Integer(42));
+    /// assert_eq!(reply.as_integer(), None); // the accessors do not look through
+    /// ```
     pub fn without_attributes(&self) -> &Value {
         let mut v = self;
         while let Value::Attribute { value, .. } = v {

@@ -9,6 +9,16 @@
 //! pattern (its NUL terminator), [`at`] returns 0 likewise.
 
 /// True when `key` matches `pattern` as `SCAN ... MATCH pattern` would decide.
+///
+/// ```
+/// use keyslot_core::scan::glob_match;
+/// assert!(glob_match(b"user:*", b"user:42"));
+/// assert!(glob_match(b"h?llo", b"hallo"));
+/// assert!(glob_match(b"h[a-e]llo", b"hello"));
+/// assert!(!glob_match(b"h[^e]llo", b"hello"));
+/// // Case-sensitive, as the server is.
+/// assert!(!glob_match(b"user:*", b"USER:42"));
+/// ```
 pub fn glob_match(pattern: &[u8], key: &[u8]) -> bool {
     // SCAN skips matching altogether for the pattern `*` (so the empty key matches too).
     if pattern == b"*" {

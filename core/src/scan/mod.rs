@@ -83,6 +83,36 @@ pub use glob::glob_match;
 pub use plan::{ClusterScan, MAX_ATTEMPTS, MAX_FAILURES};
 
 /// What to scan for; every field is optional.
+///
+/// ```
+/// use keyslot_core::scan::{ClusterScan, ScanOptions, Step};
+/// # use keyslot_core::resp::Value;
+/// # use keyslot_core::topology::{Addr, Topology};
+/// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+/// # let node = Addr::new("10.0.0.1", 7000);
+/// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+/// # let me = Value::Array(me);
+/// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+/// # let slots = Value::Array(vec![range]);
+/// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+/// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+/// # let nodes = |extra: &str| -> Value {
+/// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+/// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+/// # };
+/// let opts = ScanOptions {
+///     pattern: Some("user:*".into()),
+///     count: Some(100),
+///     ..ScanOptions::default()
+/// };
+/// let mut scan = ClusterScan::new(opts);
+/// # scan.next_step(&topology);
+/// # scan.on_reply(Ok(nodes(""))).unwrap();
+/// // After the node's first CLUSTER NODES, its SCAN carries the options.
+/// let Step::Send { cmd, .. } = scan.next_step(&topology) else { panic!() };
+/// let args: Vec<&[u8]> = cmd.args().collect();
+/// assert_eq!(args, [&b"SCAN"[..], b"0", b"MATCH", b"user:*", b"COUNT", b"100"]);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScanOptions {
     /// `MATCH`: a glob pattern keys must match.
@@ -94,6 +124,29 @@ pub struct ScanOptions {
 }
 
 /// What the driver of a [`ClusterScan`] does next.
+///
+/// ```
+/// use keyslot_core::scan::{ClusterScan, ScanOptions, Step};
+/// use keyslot_core::Cmd;
+/// # use keyslot_core::resp::Value;
+/// # use keyslot_core::topology::{Addr, Topology};
+/// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+/// # let node = Addr::new("10.0.0.1", 7000);
+/// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+/// # let me = Value::Array(me);
+/// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+/// # let slots = Value::Array(vec![range]);
+/// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+/// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+/// # let nodes = |extra: &str| -> Value {
+/// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+/// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+/// # };
+/// let mut scan = ClusterScan::new(ScanOptions::default());
+/// // First, the primary is asked what it owns.
+/// let step = scan.next_step(&topology);
+/// assert_eq!(step, Step::Send { node: node.clone(), cmd: Cmd::new("CLUSTER").arg("NODES") });
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// Send `cmd` to `node` as is (no redirects followed) and pass the outcome to
@@ -118,6 +171,30 @@ pub enum Step {
 }
 
 /// Why a scan stopped.
+///
+/// ```
+/// use keyslot_core::scan::{ClusterScan, ScanError, ScanOptions, Step};
+/// # use keyslot_core::resp::Value;
+/// # use keyslot_core::topology::{Addr, Topology};
+/// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+/// # let node = Addr::new("10.0.0.1", 7000);
+/// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+/// # let me = Value::Array(me);
+/// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+/// # let slots = Value::Array(vec![range]);
+/// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+/// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+/// # let nodes = |extra: &str| -> Value {
+/// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+/// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+/// # };
+/// let mut scan = ClusterScan::new(ScanOptions::default());
+/// scan.next_step(&topology);
+/// // An error reply is not retried: the scan ends.
+/// let err = scan.on_reply(Ok(Value::Error("NOPERM no permissions".into()))).unwrap_err();
+/// assert!(matches!(err, ScanError::Refused { node: Some(_), .. }));
+/// assert_eq!(scan.next_step(&topology), Step::Done);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ScanError {
@@ -176,6 +253,33 @@ impl fmt::Display for ScanError {
 impl std::error::Error for ScanError {}
 
 /// What a scan did, for logs and tests.
+///
+/// ```
+/// use keyslot_core::scan::{ClusterScan, ScanOptions, ScanStats, Step};
+/// # use keyslot_core::resp::Value;
+/// # use keyslot_core::topology::{Addr, Topology};
+/// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+/// # let node = Addr::new("10.0.0.1", 7000);
+/// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+/// # let me = Value::Array(me);
+/// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+/// # let slots = Value::Array(vec![range]);
+/// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+/// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+/// # let nodes = |extra: &str| -> Value {
+/// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+/// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+/// # };
+/// let mut scan = ClusterScan::new(ScanOptions::default());
+/// assert_eq!(scan.stats(), ScanStats::default());
+/// let keys = Value::Array(vec![Value::from("0"), Value::Array(vec![Value::from("k")])]);
+/// while let Step::Send { cmd, .. } = scan.next_step(&topology) {
+///     let reply = if cmd.name() == b"SCAN" { keys.clone() } else { nodes("") };
+///     scan.on_reply(Ok(reply)).unwrap();
+/// }
+/// let stats = scan.stats();
+/// assert_eq!((stats.nodes_scanned, stats.slots_confirmed, stats.failures), (1, 16384, 0));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ScanStats {
     /// Primaries whose main pass completed.

@@ -21,8 +21,67 @@ use crate::topology::{Addr, Topology};
 use crate::{Cmd, SLOT_COUNT};
 
 /// Failed requests (connections lost, timeouts) a scan tolerates in all.
+///
+/// ```
+/// use keyslot_core::cluster::Error;
+/// use keyslot_core::scan::{ClusterScan, ScanOptions, Step, MAX_FAILURES};
+/// # use keyslot_core::resp::Value;
+/// # use keyslot_core::topology::{Addr, Topology};
+/// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+/// # let node = Addr::new("10.0.0.1", 7000);
+/// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+/// # let me = Value::Array(me);
+/// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+/// # let slots = Value::Array(vec![range]);
+/// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+/// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+/// # let nodes = |extra: &str| -> Value {
+/// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+/// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+/// # };
+/// let mut scan = ClusterScan::new(ScanOptions::default());
+/// scan.next_step(&topology);
+/// // A timeout (or a lost connection) is counted, and the scan goes on.
+/// assert_eq!(scan.on_reply(Err(Error::Timeout)), Ok(vec![]));
+/// assert!(scan.stats().failures <= MAX_FAILURES);
+/// assert!(matches!(scan.next_step(&topology), Step::Send { .. }));
+/// ```
 pub const MAX_FAILURES: usize = 64;
 /// Times one dirty slot is re-covered before the scan gives up on it.
+///
+/// ```
+/// use keyslot_core::cluster::Error;
+/// use keyslot_core::scan::{ClusterScan, ScanError, ScanOptions, Step, MAX_ATTEMPTS};
+/// # use keyslot_core::resp::Value;
+/// # use keyslot_core::topology::{Addr, Topology};
+/// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+/// # let node = Addr::new("10.0.0.1", 7000);
+/// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+/// # let me = Value::Array(me);
+/// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+/// # let slots = Value::Array(vec![range]);
+/// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+/// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+/// # let nodes = |extra: &str| -> Value {
+/// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+/// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+/// # };
+/// // Every request times out: slot 0 is re-covered again and again, then given up.
+/// let mut scan = ClusterScan::new(ScanOptions::default());
+/// let error = loop {
+///     match scan.next_step(&topology) {
+///         Step::Send { .. } => {
+///             if let Err(error) = scan.on_reply(Err(Error::Timeout)) {
+///                 break error;
+///             }
+///         }
+///         Step::Wait(_) => {} // a growing pause between tries
+///         step => panic!("unexpected {step:?}"),
+///     }
+/// };
+/// assert_eq!(error, ScanError::Unstable { slot: 0 });
+/// assert_eq!(scan.stats().recover_retries, usize::from(MAX_ATTEMPTS));
+/// ```
 pub const MAX_ATTEMPTS: u8 = 12;
 /// Dirty slots read per owner between one pair of samples.
 const BATCH: usize = 64;
@@ -40,6 +99,52 @@ const NO_CLAIM: u16 = u16::MAX;
 /// returns. After an error the next step is [`Step::Done`]. Call
 /// [`wants_topology`](Self::wants_topology) to know when the topology passed in should be
 /// fresh (others times any recent one will do).
+///
+/// ```
+/// use keyslot_core::cluster::Error;
+/// use keyslot_core::scan::{ClusterScan, ScanOptions, Step};
+/// use keyslot_core::Cmd;
+/// # use keyslot_core::resp::Value;
+/// # use keyslot_core::topology::{Addr, Topology};
+/// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+/// # let node = Addr::new("10.0.0.1", 7000);
+/// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+/// # let me = Value::Array(me);
+/// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+/// # let slots = Value::Array(vec![range]);
+/// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+/// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+/// # let nodes = |extra: &str| -> Value {
+/// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+/// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+/// # };
+/// # // The node holds the keys `a` and `b`.
+/// # let answer = |_node: &Addr, cmd: &Cmd| -> Value {
+/// #     let keys = Value::Array(vec![Value::from("a"), Value::from("b")]);
+/// #     match cmd.name() {
+/// #         b"SCAN" => Value::Array(vec![Value::from("0"), keys]),
+/// #         _ => nodes(""),
+/// #     }
+/// # };
+/// # let route = |_cmds: &[Cmd]| -> Vec<Result<Value, Error>> { unreachable!() };
+/// let mut scan = ClusterScan::new(ScanOptions::default());
+/// let mut keys = Vec::new();
+/// loop {
+///     match scan.next_step(&topology) {
+///         Step::Send { node, cmd } => {
+///             let reply = answer(&node, &cmd); // `cmd` sent to `node`, no redirects followed
+///             keys.extend(scan.on_reply(Ok(reply)).unwrap());
+///         }
+///         Step::Routed { cmds } => {
+///             let replies = route(&cmds); // one routed pipeline
+///             keys.extend(scan.on_routed_replies(Ok(replies)).unwrap());
+///         }
+///         Step::Wait(_) => {} // sleep that long, then ask again
+///         Step::Done => break,
+///     }
+/// }
+/// assert_eq!(keys, ["a", "b"]);
+/// ```
 #[derive(Debug)]
 pub struct ClusterScan {
     opts: ScanOptions,
@@ -132,6 +237,28 @@ enum Outcome {
 impl ClusterScan {
     /// A scan that has not started; the first [`next_step`](Self::next_step) takes its
     /// topology as the list of primaries to visit.
+    ///
+    /// ```
+    /// use keyslot_core::scan::{ClusterScan, ScanOptions, Step};
+    /// # use keyslot_core::resp::Value;
+    /// # use keyslot_core::topology::{Addr, Topology};
+    /// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+    /// # let node = Addr::new("10.0.0.1", 7000);
+    /// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+    /// # let me = Value::Array(me);
+    /// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+    /// # let slots = Value::Array(vec![range]);
+    /// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+    /// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+    /// # let nodes = |extra: &str| -> Value {
+    /// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+    /// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+    /// # };
+    /// let mut scan = ClusterScan::new(ScanOptions::default());
+    /// // The first step visits the first primary of the topology.
+    /// let Step::Send { node: first, .. } = scan.next_step(&topology) else { panic!() };
+    /// assert_eq!(first, Addr::new("10.0.0.1", 7000));
+    /// ```
     pub fn new(opts: ScanOptions) -> Self {
         ClusterScan {
             opts,
@@ -150,12 +277,58 @@ impl ClusterScan {
     }
 
     /// What the scan has done so far.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::Error;
+    /// use keyslot_core::scan::{ClusterScan, ScanOptions};
+    /// # use keyslot_core::resp::Value;
+    /// # use keyslot_core::topology::{Addr, Topology};
+    /// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+    /// # let node = Addr::new("10.0.0.1", 7000);
+    /// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+    /// # let me = Value::Array(me);
+    /// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+    /// # let slots = Value::Array(vec![range]);
+    /// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+    /// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+    /// # let nodes = |extra: &str| -> Value {
+    /// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+    /// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+    /// # };
+    /// let mut scan = ClusterScan::new(ScanOptions::default());
+    /// scan.next_step(&topology);
+    /// scan.on_reply(Err(Error::Timeout)).unwrap();
+    /// assert_eq!(scan.stats().failures, 1);
+    /// assert_eq!(scan.stats().nodes_scanned, 0);
+    /// ```
     pub fn stats(&self) -> ScanStats {
         self.stats
     }
 
     /// True when the next [`next_step`](Self::next_step) decides by the topology, so the
     /// caller should pass a fresh one.
+    ///
+    /// ```
+    /// use keyslot_core::scan::{ClusterScan, ScanOptions};
+    /// # use keyslot_core::resp::Value;
+    /// # use keyslot_core::topology::{Addr, Topology};
+    /// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+    /// # let node = Addr::new("10.0.0.1", 7000);
+    /// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+    /// # let me = Value::Array(me);
+    /// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+    /// # let slots = Value::Array(vec![range]);
+    /// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+    /// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+    /// # let nodes = |extra: &str| -> Value {
+    /// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+    /// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+    /// # };
+    /// let mut scan = ClusterScan::new(ScanOptions::default());
+    /// assert!(scan.wants_topology()); // the first step reads the primaries from it
+    /// scan.next_step(&topology);
+    /// assert!(!scan.wants_topology()); // the main pass follows its own plan
+    /// ```
     pub fn wants_topology(&self) -> bool {
         matches!(
             self.phase,
@@ -164,6 +337,28 @@ impl ClusterScan {
     }
 
     /// The next thing to do. Calling it again before the reply comes returns the same step.
+    ///
+    /// ```
+    /// use keyslot_core::scan::{ClusterScan, ScanOptions};
+    /// # use keyslot_core::resp::Value;
+    /// # use keyslot_core::topology::{Addr, Topology};
+    /// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+    /// # let node = Addr::new("10.0.0.1", 7000);
+    /// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+    /// # let me = Value::Array(me);
+    /// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+    /// # let slots = Value::Array(vec![range]);
+    /// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+    /// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+    /// # let nodes = |extra: &str| -> Value {
+    /// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+    /// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+    /// # };
+    /// let mut scan = ClusterScan::new(ScanOptions::default());
+    /// let step = scan.next_step(&topology);
+    /// // Asked again before the reply, it repeats itself.
+    /// assert_eq!(scan.next_step(&topology), step);
+    /// ```
     pub fn next_step(&mut self, topology: &Topology) -> Step {
         if let Some(pause) = self.pause.take() {
             return Step::Wait(pause);
@@ -235,6 +430,32 @@ impl ClusterScan {
     }
 
     /// The outcome of the last [`Step::Send`]; returns the keys to yield.
+    ///
+    /// ```
+    /// use keyslot_core::scan::{ClusterScan, ScanError, ScanOptions};
+    /// # use keyslot_core::resp::Value;
+    /// # use keyslot_core::topology::{Addr, Topology};
+    /// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+    /// # let node = Addr::new("10.0.0.1", 7000);
+    /// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+    /// # let me = Value::Array(me);
+    /// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+    /// # let slots = Value::Array(vec![range]);
+    /// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+    /// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+    /// # let nodes = |extra: &str| -> Value {
+    /// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+    /// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+    /// # };
+    /// let mut scan = ClusterScan::new(ScanOptions::default());
+    /// scan.next_step(&topology); // CLUSTER NODES
+    /// scan.on_reply(Ok(nodes(""))).unwrap();
+    /// scan.next_step(&topology); // SCAN 0
+    /// let reply = Value::Array(vec![Value::from("0"), Value::Array(vec![Value::from("k")])]);
+    /// assert_eq!(scan.on_reply(Ok(reply)).unwrap(), ["k"]);
+    /// // A reply without a step before it breaks the protocol.
+    /// assert_eq!(scan.on_reply(Ok(Value::Null)), Err(ScanError::UnexpectedReply));
+    /// ```
     pub fn on_reply(
         &mut self,
         reply: Result<crate::resp::Value, Error>,
@@ -250,6 +471,46 @@ impl ClusterScan {
     }
 
     /// The outcome of the last [`Step::Routed`]; returns the keys to yield.
+    ///
+    /// ```
+    /// use keyslot_core::scan::{ClusterScan, ScanOptions, Step};
+    /// # use keyslot_core::resp::Value;
+    /// # use keyslot_core::topology::{Addr, Topology};
+    /// # const ID: &str = "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca";
+    /// # let node = Addr::new("10.0.0.1", 7000);
+    /// # let me = vec![Value::from("10.0.0.1"), Value::Integer(7000), Value::from(ID)];
+    /// # let me = Value::Array(me);
+    /// # let range = Value::Array(vec![Value::Integer(0), Value::Integer(16383), me]);
+    /// # let slots = Value::Array(vec![range]);
+    /// # let topology = Topology::from_cluster_slots(&slots, &node).unwrap();
+    /// # // The node's CLUSTER NODES reply, with `extra` at the end of its line.
+    /// # let nodes = |extra: &str| -> Value {
+    /// #     let line = "10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+    /// #     Value::BulkString(format!("{ID} {line}{extra}\n").into())
+    /// # };
+    /// let opts = ScanOptions { type_: Some("string".into()), ..ScanOptions::default() };
+    /// let mut scan = ClusterScan::new(opts);
+    /// // The main pass: CLUSTER NODES, SCAN, and CLUSTER NODES again, where slot 5 is migrating.
+    /// # let empty = Value::Array(vec![Value::from("0"), Value::Array(vec![])]);
+    /// # let migrating = nodes(" [5->-b4c1d3e0f2a5968778695a4b3c2d1e0f9a8b7c6d]");
+    /// # for reply in [nodes(""), empty, migrating] {
+    /// #     scan.next_step(&topology);
+    /// #     scan.on_reply(Ok(reply)).unwrap();
+    /// # }
+    /// // So slot 5 is read again: its owner is located, and CLUSTER GETKEYSINSLOT lists `k`.
+    /// # for reply in [nodes(""), Value::Array(vec![Value::from("k")])] {
+    /// #     scan.next_step(&topology);
+    /// #     scan.on_reply(Ok(reply)).unwrap();
+    /// # }
+    /// // Those keys come unfiltered: a routed TYPE per key checks them.
+    /// let Step::Routed { cmds } = scan.next_step(&topology) else { panic!() };
+    /// assert_eq!(cmds[0].args().collect::<Vec<_>>(), [&b"TYPE"[..], b"k"]);
+    /// let replies = vec![Ok(Value::SimpleString("string".into()))];
+    /// assert!(scan.on_routed_replies(Ok(replies)).unwrap().is_empty());
+    /// // The keys come out once the owner's next sample confirms the slot.
+    /// scan.next_step(&topology);
+    /// assert_eq!(scan.on_reply(Ok(nodes(""))).unwrap(), ["k"]);
+    /// ```
     pub fn on_routed_replies(
         &mut self,
         replies: Result<Vec<Result<crate::resp::Value, Error>>, Error>,
