@@ -71,12 +71,12 @@ pub mod blocking;
 
 pub use builder::{Builder, DEFAULT_MAX_PENDING_REQUESTS};
 pub use client::Client;
+pub use keyslot_core::cluster::Config;
 pub use keyslot_core::cluster::{
     Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, ServerError,
     ServerErrorKind, SubscriptionKind,
 };
 pub use keyslot_core::convert::{FromValue, ToArgs};
-pub use keyslot_core::cluster::Config;
 pub use keyslot_core::resp::ValueKind;
 pub use keyslot_core::resp::{Limits, Protocol, Value};
 pub use keyslot_core::scan::{glob_match, ScanError, ScanOptions, ScanStats};

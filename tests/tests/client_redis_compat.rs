@@ -1,6 +1,7 @@
 //! redis-rs code running on keyslot: the redis-rs API a cluster codebase uses — typed
 //! commands through `AsyncCommands` / `Commands`, `redis::cmd`, `redis::pipe()` plain and
-//! atomic, `redis::Script`, `FromRedisValue` conversions, server errors — against a real
+//! atomic, `redis::Script`, `scan_match` and `hscan` iterators, `FromRedisValue`
+//! conversions, server errors — against a real
 //! cluster, with only the connection changed (`keyslot::Client::redis_connection()` instead
 //! of `redis::cluster_async::ClusterConnection`). Runs on tokio, smol, async-std (the async
 //! trait) and the blocking client (the sync one).
@@ -8,7 +9,7 @@
 //! The bodies follow redis-rs's documented examples; what a cluster adds (keys of a
 //! transaction share a hash tag) is what redis-rs's cluster docs ask for too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use keyslot_tests::cluster::{ClusterSpec, RedisCluster};
 use keyslot_tests::on_every_runtime;
@@ -132,6 +133,12 @@ mod async_calls {
     by!(InvokeAsync::invoke_or_sync for redis::ScriptInvocation<'_> => invoke_async);
 }
 
+/// The keys a redis-rs scan should find: spread over every shard.
+fn scan_keys(tag: &str) -> (String, HashSet<String>) {
+    let keys = (0..40).map(|i| format!("compat:{tag}:scan:{i}")).collect();
+    (format!("compat:{tag}:scan:*"), keys)
+}
+
 async fn examples<F: Flavor>(cluster: &RedisCluster) {
     let seed = cluster.seed_addr().unwrap().to_string();
     let tag = F::NAME.to_string();
@@ -139,14 +146,54 @@ async fn examples<F: Flavor>(cluster: &RedisCluster) {
         use sync_calls::{InvokeSync, QuerySync};
         let client = keyslot::blocking::Client::connect([seed]).expect("connects");
         let mut con = client.redis_connection();
-        redis_rs_examples!(con, tag,);
+        redis_rs_examples!(con, tag.clone(),);
+
+        // SCAN over the whole cluster through redis-rs's iterator, and HSCAN of one key.
+        let (pattern, want) = scan_keys(&tag);
+        for key in &want {
+            let () = con.set(key, 1).unwrap();
+        }
+        let found: HashSet<String> = con
+            .scan_match::<_, String>(&pattern)
+            .unwrap()
+            .map(|k| k.unwrap())
+            .collect();
+        assert_eq!(found, want, "every primary's keys");
+        let fields: Vec<(String, String)> = con
+            .hscan(format!("compat:{tag}:hash"))
+            .unwrap()
+            .map(|f| f.unwrap())
+            .collect();
+        assert_eq!(fields.len(), 2, "{fields:?}");
     } else {
         use async_calls::{InvokeAsync, QueryAsync};
         let client = keyslot::Client::<F::Runtime>::connect([seed])
             .await
             .expect("connects");
         let mut con = client.redis_connection();
-        redis_rs_examples!(con, tag, .await);
+        redis_rs_examples!(con, tag.clone(), .await);
+
+        // SCAN over the whole cluster through redis-rs's iterator, and HSCAN of one key.
+        let (pattern, want) = scan_keys(&tag);
+        for key in &want {
+            let () = con.set(key, 1).await.unwrap();
+        }
+        let mut found = HashSet::new();
+        let mut iter: redis::AsyncIter<String> = con.scan_match(&pattern).await.unwrap();
+        while let Some(key) = iter.next_item().await {
+            found.insert(key.unwrap());
+        }
+        drop(iter);
+        assert_eq!(found, want, "every primary's keys");
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let mut iter = con
+            .hscan::<_, (String, String)>(format!("compat:{tag}:hash"))
+            .await
+            .unwrap();
+        while let Some(field) = iter.next_item().await {
+            fields.push(field.unwrap());
+        }
+        assert_eq!(fields.len(), 2, "{fields:?}");
     }
 }
 

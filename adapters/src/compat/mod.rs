@@ -20,6 +20,11 @@
 //! # let _ = n; Ok(()) }
 //! ```
 //!
+//! A keyless `SCAN` (redis-rs's `scan`, `scan_match` and their iterators) is a cluster-wide
+//! scan: every primary's keys, through failovers and resharding, behind a cursor of
+//! keyslot's own (see [`MAX_OPEN_SCANS`]); `HSCAN`, `SSCAN` and `ZSCAN` go to their key's
+//! node.
+//!
 //! Each command is routed, redirected and retried by keyslot as if sent with
 //! [`Client::send`]; a non-atomic pipeline runs as [`Client::pipeline`] (each command on its
 //! own slot), an atomic one as [`Client::transaction`]. Replies are handed over in redis-rs's
@@ -33,24 +38,32 @@ use keyslot_core::Cmd;
 use crate::runtime::Runtime;
 use crate::{Client, Error};
 
+mod scan;
+
+pub use scan::MAX_OPEN as MAX_OPEN_SCANS;
+
 /// A redis-rs command as a keyslot one.
 fn command(cmd: &redis::Cmd) -> redis::RedisResult<Cmd> {
     let mut out = Cmd::default();
     for arg in cmd.args_iter() {
         match arg {
             redis::Arg::Simple(bytes) => out.push_single(bytes),
-            // `Cursor` (redis-rs's scan iterators) and any later kind.
-            _ => {
-                return Err(unsupported(
-                    "cursor arguments (use keyslot's cluster-wide scan)",
-                ))
-            }
+            // A scan iterator's cursor, which only redis-rs's own encoding writes in.
+            _ => return only(packed_commands(&cmd.get_packed_command())?),
         }
     }
     if out.is_empty() {
         return Err(unsupported("an empty command"));
     }
     Ok(out)
+}
+
+/// The one command of a packed request.
+fn only(mut cmds: Vec<Cmd>) -> redis::RedisResult<Cmd> {
+    match (cmds.pop(), cmds.is_empty()) {
+        (Some(one), true) => Ok(one),
+        _ => Err(unsupported("several commands in one packed command")),
+    }
 }
 
 /// The commands of a packed (RESP-encoded) request, as the blocking trait receives them.
@@ -78,7 +91,7 @@ fn packed_commands(mut bytes: &[u8]) -> redis::RedisResult<Vec<Cmd>> {
     Ok(cmds)
 }
 
-fn unsupported(what: &'static str) -> redis::RedisError {
+pub(crate) fn unsupported(what: &'static str) -> redis::RedisError {
     redis::RedisError::from((
         redis::ErrorKind::Client,
         "not supported by keyslot",
@@ -157,7 +170,10 @@ fn entry(r: Result<Value, Error>) -> redis::RedisResult<redis::Value> {
 /// # let _ = (a, b); Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
-pub struct RedisConnection<R>(Client<R>);
+pub struct RedisConnection<R> {
+    client: Client<R>,
+    scans: scan::Scans<crate::Scan<R>>,
+}
 
 impl<R: Runtime> Client<R> {
     /// This client as a redis-rs `aio::ConnectionLike`, for code written against redis-rs.
@@ -170,7 +186,10 @@ impl<R: Runtime> Client<R> {
     /// # let _ = name; Ok(()) }
     /// ```
     pub fn redis_connection(&self) -> RedisConnection<R> {
-        RedisConnection(self.clone())
+        RedisConnection {
+            client: self.clone(),
+            scans: scan::Scans::default(),
+        }
     }
 }
 
@@ -179,7 +198,18 @@ impl<R: Runtime> redis::aio::ConnectionLike for RedisConnection<R> {
         &'a mut self,
         cmd: &'a redis::Cmd,
     ) -> redis::RedisFuture<'a, redis::Value> {
-        Box::pin(async move { reply(self.0.send(command(cmd)?).await) })
+        Box::pin(async move {
+            let cmd = command(cmd)?;
+            let Some(request) = scan::request(&cmd) else {
+                return reply(self.client.send(cmd).await);
+            };
+            let mut scan = match request? {
+                scan::Request::Start(opts) => self.client.scan(opts),
+                scan::Request::Resume(cursor) => self.scans.take(cursor)?,
+            };
+            let batch = scan.next_batch().await;
+            value(&self.scans.reply(scan, batch)?)
+        })
     }
 
     fn req_packed_commands<'a>(
@@ -195,9 +225,9 @@ impl<R: Runtime> redis::aio::ConnectionLike for RedisConnection<R> {
                 .collect::<Result<Vec<_>, _>>()?;
             if pipeline.is_transaction() {
                 // redis-rs skips MULTI's OK and each QUEUED, and reads EXEC's array.
-                return Ok(vec![reply(self.0.transaction(cmds).await)?]);
+                return Ok(vec![reply(self.client.transaction(cmds).await)?]);
             }
-            pipeline_replies(self.0.pipeline(cmds).await, offset, count)
+            pipeline_replies(self.client.pipeline(cmds).await, offset, count)
         })
     }
 
@@ -216,7 +246,10 @@ impl<R: Runtime> redis::aio::ConnectionLike for RedisConnection<R> {
 /// ```
 #[cfg(feature = "blocking")]
 #[derive(Clone, Debug)]
-pub struct BlockingRedisConnection(crate::blocking::Client);
+pub struct BlockingRedisConnection {
+    client: crate::blocking::Client,
+    scans: scan::Scans<crate::blocking::Scan>,
+}
 
 #[cfg(feature = "blocking")]
 impl crate::blocking::Client {
@@ -230,18 +263,26 @@ impl crate::blocking::Client {
     /// # Ok(()) }
     /// ```
     pub fn redis_connection(&self) -> BlockingRedisConnection {
-        BlockingRedisConnection(self.clone())
+        BlockingRedisConnection {
+            client: self.clone(),
+            scans: scan::Scans::default(),
+        }
     }
 }
 
 #[cfg(feature = "blocking")]
 impl redis::ConnectionLike for BlockingRedisConnection {
     fn req_packed_command(&mut self, cmd: &[u8]) -> redis::RedisResult<redis::Value> {
-        let mut cmds = packed_commands(cmd)?;
-        match (cmds.pop(), cmds.is_empty()) {
-            (Some(one), true) => reply(self.0.send(one)),
-            _ => Err(unsupported("several commands in one packed command")),
-        }
+        let cmd = only(packed_commands(cmd)?)?;
+        let Some(request) = scan::request(&cmd) else {
+            return reply(self.client.send(cmd));
+        };
+        let mut scan = match request? {
+            scan::Request::Start(opts) => self.client.scan(opts),
+            scan::Request::Resume(cursor) => self.scans.take(cursor)?,
+        };
+        let batch = scan.next_batch();
+        value(&self.scans.reply(scan, batch)?)
     }
 
     fn req_packed_commands(
@@ -256,9 +297,9 @@ impl redis::ConnectionLike for BlockingRedisConnection {
         if is(cmds.first(), b"MULTI") && is(cmds.last(), b"EXEC") {
             cmds.pop();
             cmds.remove(0);
-            return Ok(vec![reply(self.0.transaction(cmds))?]);
+            return Ok(vec![reply(self.client.transaction(cmds))?]);
         }
-        pipeline_replies(self.0.pipeline(cmds), offset, count)
+        pipeline_replies(self.client.pipeline(cmds), offset, count)
     }
 
     fn get_db(&self) -> i64 {
@@ -266,7 +307,7 @@ impl redis::ConnectionLike for BlockingRedisConnection {
     }
 
     fn check_connection(&mut self) -> bool {
-        self.0.send(Cmd::new("PING")).is_ok()
+        self.client.send(Cmd::new("PING")).is_ok()
     }
 
     fn is_open(&self) -> bool {
