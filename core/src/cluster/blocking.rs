@@ -26,6 +26,17 @@ use crate::time::Duration;
 use crate::Cmd;
 
 /// How a command blocks.
+///
+/// ```
+/// use keyslot_core::cluster::{route, Blocking};
+/// use keyslot_core::{command::KeyPositions, time::Duration, Cmd};
+/// let mut scratch = KeyPositions::new();
+/// let pop = route(&Cmd::new("BLPOP").arg("jobs").arg("5"), &mut scratch).unwrap();
+/// let five = Some(Duration::from_secs(5));
+/// assert_eq!(pop.blocking, Some(Blocking { timeout: five, dedicated: true }));
+/// let wait = route(&Cmd::new("WAIT").arg("1").arg("100"), &mut scratch).unwrap();
+/// assert_eq!(wait.blocking.map(|b| b.dedicated), Some(false)); // on the shared connection
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Blocking {
     /// The server-side timeout; `None` blocks until data arrives.

@@ -16,6 +16,17 @@ use crate::topology::Addr;
 /// behind; a replica that answers LOADING or MASTERDOWN is set aside for a backoff. When no
 /// replica qualifies, reads go to the primary. Replica connections send `READONLY` in their
 /// handshake. A replica may lag its primary: a read there can miss a write just acknowledged.
+///
+/// ```
+/// use keyslot_core::cluster::{Config, ReadFrom};
+/// assert_eq!(Config::default().read_from, ReadFrom::Primary);
+/// let config = Config {
+///     read_from: ReadFrom::SameZone,
+///     client_zone: Some("eu-west-1a".into()),
+///     ..Config::default()
+/// };
+/// assert_eq!(config.read_from, ReadFrom::SameZone);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum ReadFrom {
@@ -38,6 +49,17 @@ pub enum ReadFrom {
 }
 
 /// Configuration of a [`Cluster`](super::Cluster).
+///
+/// ```
+/// use keyslot_core::{time::Duration, Config};
+/// let config = Config {
+///     password: Some("s3cret".into()),
+///     request_timeout: Duration::from_secs(2),
+///     ..Config::default()
+/// };
+/// assert_eq!(config.max_redirects, 5); // the rest keeps its defaults
+/// assert!(!format!("{config:?}").contains("s3cret")); // Debug hides the password
+/// ```
 #[derive(Clone)]
 pub struct Config {
     /// ACL user name for `HELLO ... AUTH` / `AUTH` (default: none, i.e. `default`).
@@ -118,6 +140,15 @@ pub struct Config {
 impl Config {
     /// The stall timeout in force: [`Config::stall_timeout`], or a fifth of the request
     /// timeout, at most 1 s.
+    ///
+    /// ```
+    /// use keyslot_core::{time::Duration, Config};
+    /// assert_eq!(Config::default().effective_stall_timeout(), Duration::from_secs(1)); // capped
+    /// let short = Config { request_timeout: Duration::from_secs(2), ..Config::default() };
+    /// assert_eq!(short.effective_stall_timeout(), Duration::from_millis(400)); // a fifth
+    /// let set = Config { stall_timeout: Some(Duration::from_secs(3)), ..Config::default() };
+    /// assert_eq!(set.effective_stall_timeout(), Duration::from_secs(3));
+    /// ```
     pub fn effective_stall_timeout(&self) -> Duration {
         self.stall_timeout.unwrap_or_else(|| {
             let fifth = self.request_timeout.as_micros() / 5;

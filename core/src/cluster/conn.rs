@@ -18,17 +18,67 @@ use crate::resp::{Decoder, Frames, Limits, Protocol};
 use crate::topology::Addr;
 
 /// A connection handle given to the adapter in [`Output::Connect`](super::Output::Connect).
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// let (conn, addr) = loop {
+///     if let Output::Connect { conn, addr } = cluster.poll_output() { break (conn, addr); }
+/// };
+/// assert_eq!(addr, Addr::new("10.0.0.1", 7000));
+/// // Every later input and output about that socket names it by `conn`.
+/// cluster.handle_connected(conn, now);
+/// assert_eq!(cluster.poll_output(), Output::Transmit { conn });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConnId(pub(crate) Key);
 
 impl ConnId {
     /// A number that identifies the connection, for logs.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # use keyslot_core::time::Duration;
+    /// cluster.handle_connect_failed(conn, "connection refused", now);
+    /// cluster.handle_timeout(now + Duration::from_secs(1)); // bootstrap tries again
+    /// let again = loop {
+    ///     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// };
+    /// assert_eq!(again.slot(), conn.slot()); // the index is reused...
+    /// assert_ne!(again.as_u64(), conn.as_u64()); // ...the number is not
+    /// assert_eq!(again.to_string(), format!("conn#{}", again.as_u64()));
+    /// ```
     pub fn as_u64(self) -> u64 {
         (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
     }
 
     /// A small index, unique among open connections and reused once one closes: a driver
     /// can keep its sockets in a vector indexed by it.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// // A driver's sockets, in a vector indexed by slot (`&str` stands in for a socket).
+    /// let mut sockets: Vec<Option<&str>> = Vec::new();
+    /// if sockets.len() <= conn.slot() {
+    ///     sockets.resize(conn.slot() + 1, None);
+    /// }
+    /// sockets[conn.slot()] = Some("socket to 10.0.0.1:7000");
+    /// assert_eq!(conn.slot(), 0); // the machine's first connection
+    /// ```
     pub fn slot(self) -> usize {
         self.0.index() as usize
     }

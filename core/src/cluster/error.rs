@@ -11,6 +11,22 @@ use crate::resp::{ProtocolError, ValueKind};
 use crate::topology::Addr;
 
 /// Why a request failed.
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # use keyslot_core::cluster::{Error, Reply};
+/// cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), now); // keys in two slots
+/// let reply = loop {
+///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+/// };
+/// let Reply::Single(Err(error)) = reply else { panic!() };
+/// assert_eq!(error, Error::CrossSlot);
+/// assert!(error.retry_is_safe()); // nothing was sent
+/// assert_eq!(error.to_string(), "CROSSSLOT: the command's keys map to different slots");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -102,6 +118,22 @@ pub enum Error {
 }
 
 /// One failed seed of a bootstrap round.
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let conn = loop {
+/// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+/// # };
+/// # use keyslot_core::cluster::{Error, SeedFailure};
+/// cluster.handle_connect_failed(conn, "connection refused", now);
+/// let Some(Error::NoReachableSeed { attempts }) = cluster.bootstrap_error() else { panic!() };
+/// let addr = Addr::new("10.0.0.1", 7000);
+/// let failure = SeedFailure { addr, reason: "connection refused".into() };
+/// assert_eq!(attempts, &[failure]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SeedFailure {
     /// The seed as given.
@@ -183,6 +215,15 @@ impl Error {
     /// that did not convert (`Type`: it ran), an aborted or failed transaction, `Protocol`
     /// (the node's answer was unreadable) and `Closed` (shut down with it perhaps written). Safe is not the same as useful: a
     /// `WRONGTYPE` will fail again.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::{Error, ServerError};
+    /// use keyslot_core::topology::Addr;
+    /// assert!(Error::Timeout.retry_is_safe()); // its bytes never left
+    /// assert!(Error::Server(ServerError::new("LOADING Redis is loading")).retry_is_safe());
+    /// assert!(!Error::Server(ServerError::new("ERR Error running script")).retry_is_safe());
+    /// assert!(!Error::OutcomeUnknown { addr: Addr::new("10.0.0.1", 7000) }.retry_is_safe());
+    /// ```
     pub fn retry_is_safe(&self) -> bool {
         match self {
             Error::Server(e) => e.refused_before_running(),
@@ -206,6 +247,13 @@ impl Error {
     }
 
     /// The server error, when this is one.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::{Error, ServerError, ServerErrorKind};
+    /// let error = Error::Server(ServerError::new("WRONGTYPE Operation against a key"));
+    /// assert_eq!(error.server_error().map(|e| e.kind()), Some(ServerErrorKind::WrongType));
+    /// assert_eq!(Error::Timeout.server_error(), None);
+    /// ```
     pub fn server_error(&self) -> Option<&ServerError> {
         match self {
             Error::Server(e) => Some(e),

@@ -5,6 +5,16 @@ use crate::time::Duration;
 use crate::topology::Addr;
 
 /// Why a rediscovery ran.
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # use keyslot_core::cluster::{Event, RefreshTrigger};
+/// let Output::Event(Event::RefreshStarted { trigger }) = cluster.poll_output() else { panic!() };
+/// assert_eq!(trigger, RefreshTrigger::Bootstrap); // a new machine discovers the cluster
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RefreshTrigger {
@@ -32,6 +42,24 @@ pub enum RefreshTrigger {
 }
 
 /// How a rediscovery ended.
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let conn = loop {
+/// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+/// # };
+/// # use keyslot_core::cluster::{Event, RefreshOutcome};
+/// cluster.handle_connect_failed(conn, "connection refused", now); // the only seed
+/// let outcome = loop {
+///     if let Output::Event(Event::RefreshFinished { outcome, .. }) = cluster.poll_output() {
+///         break outcome;
+///     }
+/// };
+/// assert_eq!(outcome, RefreshOutcome::Failed);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefreshOutcome {
     /// The view changed.
@@ -43,6 +71,35 @@ pub enum RefreshOutcome {
 }
 
 /// Something worth logging.
+///
+/// ```
+/// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+/// # use keyslot_core::Output;
+/// # let now = Instant::from_micros(0);
+/// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+/// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+/// # use keyslot_core::{cluster::Reply, resp::Value};
+/// # let conn = loop {
+/// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+/// # };
+/// # cluster.handle_connected(conn, now);
+/// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+/// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+/// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+/// # $6\r\nmaster\r\n";
+/// # cluster.handle_data(conn, SHARDS, now);
+/// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+/// # cluster.handle_written(conn, cluster.transmit(conn).len());
+/// # use keyslot_core::cluster::Event;
+/// cluster.submit(Cmd::new("GET").arg("foo"), now);
+/// cluster.handle_written(conn, cluster.transmit(conn).len());
+/// cluster.handle_data(conn, b"-MOVED 12182 10.0.0.2:7000\r\n", now);
+/// let event = loop {
+///     if let Output::Event(event) = cluster.poll_output() { break event; }
+/// };
+/// let (from, to) = (Addr::new("10.0.0.1", 7000), Addr::new("10.0.0.2", 7000));
+/// assert_eq!(event, Event::Redirected { ask: false, slot: 12182, from, to });
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event {

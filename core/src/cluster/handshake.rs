@@ -23,6 +23,20 @@ use crate::Cmd;
 
 impl Cluster {
     /// The driver connected `conn`; the handshake starts.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// let config = Config { client_name: Some("app".into()), ..Config::default() };
+    /// let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// cluster.handle_connected(conn, now); // the driver's socket is open
+    /// assert_eq!(cluster.poll_output(), Output::Transmit { conn });
+    /// let hello = b"*4\r\n$5\r\nHELLO\r\n$1\r\n3\r\n$7\r\nSETNAME\r\n$3\r\napp\r\n";
+    /// assert_eq!(cluster.transmit(conn), hello);
+    /// ```
     pub fn handle_connected(&mut self, conn: ConnId, now: Instant) {
         let _ = now;
         let Some(c) = self.conns.get_mut(conn.0) else {

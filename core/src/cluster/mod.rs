@@ -119,11 +119,37 @@ use slab::{Key, Slab};
 use timers::Timers;
 
 /// Identifies a submitted request in its [`Output::Reply`].
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # use keyslot_core::cluster::{Error, Reply};
+/// let id = cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), now); // keys in two slots
+/// let (replied, reply) = loop {
+///     if let Output::Reply { id, reply } = cluster.poll_output() { break (id, reply); }
+/// };
+/// assert_eq!(replied, id); // the reply names the request it answers
+/// assert_eq!(reply, Reply::Single(Err(Error::CrossSlot)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RequestId(Key);
 
 impl RequestId {
     /// A number that identifies the request, for logs and maps.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// let first = cluster.submit(Cmd::new("SELECT").arg("1"), now); // refused at once
+    /// while !matches!(cluster.poll_output(), Output::Timeout(_)) {} // its reply is handed out
+    /// let second = cluster.submit(Cmd::new("GET").arg("k"), now);
+    /// assert_eq!(first.slot(), second.slot()); // the small index is reused...
+    /// assert_ne!(first.as_u64(), second.as_u64()); // ...the number is not
+    /// ```
     pub fn as_u64(self) -> u64 {
         (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
     }
@@ -131,12 +157,43 @@ impl RequestId {
     /// A small index, unique among the requests whose [`Output::Reply`] has not been handed
     /// out yet, and reused after: a driver can keep what it holds per request in a vector
     /// indexed by it.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// let a = cluster.submit(Cmd::new("GET").arg("a"), now);
+    /// let b = cluster.submit(Cmd::new("GET").arg("b"), now);
+    /// assert_ne!(a.slot(), b.slot()); // both wait for their replies
+    /// // A driver can file its callers by slot.
+    /// let mut callers = vec![None; a.slot().max(b.slot()) + 1];
+    /// callers[b.slot()] = Some("caller of GET b");
+    /// assert_eq!(callers[b.slot()], Some("caller of GET b"));
+    /// ```
     pub fn slot(self) -> usize {
         self.0.index() as usize
     }
 }
 
 /// A finished request's result.
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # use keyslot_core::cluster::{Error, Reply};
+/// let pipeline = vec![Cmd::new("RENAME").arg("a").arg("b"), Cmd::new("SELECT").arg("1")];
+/// cluster.submit_pipeline(pipeline, now); // both are refused without a round trip
+/// let reply = loop {
+///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+/// };
+/// let Reply::Pipeline(results) = reply else { panic!("a pipeline gets Reply::Pipeline") };
+/// assert_eq!(results.len(), 2);
+/// assert_eq!(results[0], Err(Error::CrossSlot));
+/// assert!(matches!(results[1], Err(Error::Unsupported { .. })));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     /// The result of [`Cluster::submit`], or of [`Cluster::submit_transaction`] (an array of
@@ -147,6 +204,22 @@ pub enum Reply {
 }
 
 /// What the machine asks of its driver. See the [module docs](self) for each.
+///
+/// ```
+/// use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
+/// let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// let mut cluster = Cluster::new(Config::default(), seeds, Instant::from_micros(0));
+/// let mut connects = Vec::new();
+/// loop {
+///     match cluster.poll_output() {
+///         Output::Connect { conn, addr } => connects.push((conn, addr)),
+///         Output::Timeout(_) => break, // nothing more until I/O or that instant
+///         _ => {}
+///     }
+/// }
+/// assert_eq!(connects.len(), 1); // discovery asks the seed first
+/// assert_eq!(connects[0].1, Addr::new("10.0.0.1", 7000));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Output {
     /// Open a connection.
@@ -257,6 +330,35 @@ impl Node {
 pub(crate) const NO_NODE: u32 = u32::MAX;
 
 /// A Redis Cluster client without I/O. See the [module docs](self).
+///
+/// ```
+/// # use keyslot_core::cluster::Reply;
+/// # use keyslot_core::resp::{Protocol, Value};
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+/// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+/// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+/// # $6\r\nmaster\r\n";
+/// let now = Instant::from_micros(0);
+/// let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+/// let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+/// let get = cluster.submit(Cmd::new("GET").arg("greeting"), now); // waits for a topology
+/// let conn = loop {
+///     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+/// };
+/// cluster.handle_connected(conn, now); // the driver opened a socket to the seed
+/// assert_eq!(cluster.transmit(conn), b"*2\r\n$7\r\nCLUSTER\r\n$6\r\nSHARDS\r\n");
+/// cluster.handle_written(conn, cluster.transmit(conn).len());
+/// cluster.handle_data(conn, SHARDS, now); // the seed's answer: the GET can go out now
+/// assert_eq!(cluster.transmit(conn), b"*2\r\n$3\r\nGET\r\n$8\r\ngreeting\r\n");
+/// cluster.handle_written(conn, cluster.transmit(conn).len());
+/// cluster.handle_data(conn, b"$5\r\nhello\r\n", now);
+/// let (id, reply) = loop {
+///     if let Output::Reply { id, reply } = cluster.poll_output() { break (id, reply); }
+/// };
+/// assert_eq!(id, get);
+/// assert_eq!(reply, Reply::Single(Ok(Value::BulkString("hello".into()))));
+/// ```
 #[derive(Debug)]
 pub struct Cluster {
     pub(crate) config: Config,
@@ -294,6 +396,17 @@ pub struct Cluster {
 impl Cluster {
     /// A machine that will discover the cluster from `seeds` (any one reachable seed is
     /// enough). Discovery starts at once: drain [`Cluster::poll_output`] next.
+    ///
+    /// ```
+    /// use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
+    /// let seeds = vec![Addr::new("10.0.0.1", 7000), Addr::new("10.0.0.2", 7000)];
+    /// let mut cluster = Cluster::new(Config::default(), seeds, Instant::from_micros(0));
+    /// assert!(!cluster.is_ready()); // no view yet, but discovery has begun:
+    /// let first = loop {
+    ///     if let Output::Connect { addr, .. } = cluster.poll_output() { break addr; }
+    /// };
+    /// assert_eq!(first, Addr::new("10.0.0.1", 7000));
+    /// ```
     pub fn new(config: Config, seeds: Vec<Addr>, now: Instant) -> Cluster {
         let mut cluster = Cluster {
             rng: Rng::new(config.rng_seed),
@@ -323,6 +436,19 @@ impl Cluster {
     }
 
     /// The next thing to do. Call until it returns [`Output::Timeout`].
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # use keyslot_core::cluster::{Event, RefreshTrigger};
+    /// let started = Event::RefreshStarted { trigger: RefreshTrigger::Bootstrap };
+    /// assert_eq!(cluster.poll_output(), Output::Event(started));
+    /// assert!(matches!(cluster.poll_output(), Output::Connect { .. }));
+    /// // Drained: the instant to call `handle_timeout` at, unless I/O comes first.
+    /// assert!(matches!(cluster.poll_output(), Output::Timeout(Some(at)) if at > now));
+    /// ```
     pub fn poll_output(&mut self) -> Output {
         match self.outputs.pop_front() {
             Some(output) => {
@@ -336,11 +462,42 @@ impl Cluster {
     }
 
     /// The bytes waiting to be written on `conn` (empty for an unknown connection).
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// cluster.handle_connected(conn, now);
+    /// // A new connection's handshake: RESP3 is asked for first.
+    /// assert_eq!(cluster.transmit(conn), b"*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n");
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// assert!(cluster.transmit(conn).is_empty());
+    /// ```
     pub fn transmit(&self, conn: ConnId) -> &[u8] {
         self.conns.get(conn.0).map_or(&[], |c| c.pending_output())
     }
 
     /// `n` bytes of [`Cluster::transmit`] were written.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// cluster.handle_connected(conn, now);
+    /// let pending = cluster.transmit(conn).len();
+    /// cluster.handle_written(conn, 4); // the socket took only 4 bytes
+    /// assert_eq!(cluster.transmit(conn).len(), pending - 4);
+    /// cluster.handle_written(conn, pending - 4);
+    /// assert!(cluster.transmit(conn).is_empty());
+    /// ```
     pub fn handle_written(&mut self, conn: ConnId, n: usize) {
         if let Some(c) = self.conns.get_mut(conn.0) {
             c.written(n);
@@ -348,11 +505,49 @@ impl Cluster {
     }
 
     /// The buffer to read `conn`'s bytes into; call [`Cluster::handle_read`] after appending.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// cluster.handle_connected(conn, now); // RESP2: the topology query goes out at once
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// // An old server refuses CLUSTER SHARDS; a socket read appends its answer here.
+    /// let buffer = cluster.read_buffer(conn).expect("an open connection");
+    /// buffer.extend_from_slice(b"-ERR unknown subcommand 'SHARDS'. Try CLUSTER HELP.\r\n");
+    /// cluster.handle_read(conn, now);
+    /// assert_eq!(cluster.transmit(conn), b"*2\r\n$7\r\nCLUSTER\r\n$5\r\nSLOTS\r\n");
+    /// ```
     pub fn read_buffer(&mut self, conn: ConnId) -> Option<&mut BytesMut> {
         self.conns.get_mut(conn.0).map(|c| &mut *c.read)
     }
 
     /// Bytes arrived on `conn`: append them and process them.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// cluster.handle_connected(conn, now); // RESP2: CLUSTER SHARDS goes out at once
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.handle_data(conn, SHARDS, now); // the seed's reply, as read from its socket
+    /// assert!(cluster.is_ready());
+    /// assert_eq!(cluster.slot_owner(0), Some(&Addr::new("10.0.0.1", 7000)));
+    /// ```
     pub fn handle_data(&mut self, conn: ConnId, data: &[u8], now: Instant) {
         if let Some(buf) = self.read_buffer(conn) {
             buf.extend_from_slice(data);
@@ -361,27 +556,120 @@ impl Cluster {
     }
 
     /// The current view of the cluster, once discovered.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// let topology = cluster.topology().expect("discovered");
+    /// assert_eq!(topology.shards().len(), 1);
+    /// assert_eq!(topology.uncovered_slots(), 0);
+    /// assert_eq!(topology.primary_of_slot(42).unwrap().addr, Addr::new("10.0.0.1", 7000));
+    /// ```
     pub fn topology(&self) -> Option<&Topology> {
         self.topology.as_ref()
     }
 
     /// True once a view of the cluster exists.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// assert!(!cluster.is_ready());
+    /// cluster.handle_connected(conn, now);
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.handle_data(conn, SHARDS, now); // the seed's CLUSTER SHARDS reply
+    /// assert!(cluster.is_ready());
+    /// ```
     pub fn is_ready(&self) -> bool {
         self.topology.is_some()
     }
 
     /// While no view exists: why the last discovery round failed (every seed's reason, or
     /// the authentication error). `None` once a view exists or before any round failed.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # use keyslot_core::cluster::Error;
+    /// assert_eq!(cluster.bootstrap_error(), None); // the first round is still running
+    /// cluster.handle_connect_failed(conn, "connection refused", now);
+    /// let Some(Error::NoReachableSeed { attempts }) = cluster.bootstrap_error() else { panic!() };
+    /// assert_eq!(attempts[0].addr, Addr::new("10.0.0.1", 7000));
+    /// assert_eq!(attempts[0].reason, "connection refused");
+    /// ```
     pub fn bootstrap_error(&self) -> Option<&Error> {
         self.refresh.bootstrap_error.as_ref()
     }
 
     /// Requests submitted and not yet replied to.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// cluster.submit(Cmd::new("GET").arg("k"), now); // waits for the cluster's view
+    /// cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), now); // cross-slot: answered at once
+    /// assert_eq!(cluster.pending_requests(), 1);
+    /// ```
     pub fn pending_requests(&self) -> usize {
         self.requests.len()
     }
 
     /// Where the machine would send a command for `slot` now (after MOVED updates).
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// let slot = keyslot_core::key_slot(b"greeting");
+    /// assert_eq!(cluster.slot_owner(slot), Some(&Addr::new("10.0.0.1", 7000)));
+    /// assert_eq!(cluster.slot_owner(16384), None); // not a slot
+    /// ```
     pub fn slot_owner(&self, slot: u16) -> Option<&Addr> {
         let node = *self.slots.get(slot as usize)?;
         self.nodes.get(node as usize).map(|n| &n.addr)
@@ -390,16 +678,65 @@ impl Cluster {
     /// A number that changes whenever the slot map ([`slot_owner`](Self::slot_owner)) may
     /// have changed: an observer comparing the map against something can skip the
     /// comparison while neither side changed.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// let before = cluster.slot_map_generation();
+    /// cluster.handle_connected(conn, now);
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.handle_data(conn, SHARDS, now); // the first view fills the slot map
+    /// let after = cluster.slot_map_generation();
+    /// assert_ne!(before, after);
+    /// assert_eq!(cluster.slot_map_generation(), after); // unchanged while the map is
+    /// ```
     pub fn slot_map_generation(&self) -> u64 {
         self.slots_generation
     }
 
     /// Connections currently open or opening.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// assert_eq!(cluster.connection_count(), 1); // the seed's, still opening
+    /// cluster.handle_connect_failed(conn, "connection refused", now);
+    /// assert_eq!(cluster.connection_count(), 0);
+    /// ```
     pub fn connection_count(&self) -> usize {
         self.conns.len()
     }
 
     /// Bytes held in connection buffers (output not yet written, input not yet decoded).
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// cluster.handle_connected(conn, now); // the handshake is queued for writing
+    /// assert_eq!(cluster.buffered_bytes(), cluster.transmit(conn).len());
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// assert_eq!(cluster.buffered_bytes(), 0);
+    /// ```
     pub fn buffered_bytes(&self) -> usize {
         self.conns
             .iter()

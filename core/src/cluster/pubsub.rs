@@ -42,6 +42,18 @@ use crate::topology::Addr;
 use crate::Cmd;
 
 /// The three kinds of subscription.
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # use keyslot_core::cluster::SubscriptionKind;
+/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], now);
+/// cluster.subscribe(SubscriptionKind::Pattern, vec!["news".into()], now); // another one
+/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], now); // the same again
+/// assert_eq!(cluster.subscription_count(), 2);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SubscriptionKind {
     /// `SUBSCRIBE`: a channel, published with `PUBLISH`.
@@ -71,6 +83,42 @@ impl SubscriptionKind {
 }
 
 /// What subscriptions produce, in [`Output::PubSub`].
+///
+/// ```
+/// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+/// # use keyslot_core::Output;
+/// # let now = Instant::from_micros(0);
+/// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+/// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+/// # use keyslot_core::{cluster::Reply, resp::Value};
+/// # let conn = loop {
+/// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+/// # };
+/// # cluster.handle_connected(conn, now);
+/// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+/// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+/// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+/// # $6\r\nmaster\r\n";
+/// # cluster.handle_data(conn, SHARDS, now);
+/// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+/// # cluster.handle_written(conn, cluster.transmit(conn).len());
+/// # use keyslot_core::cluster::{PubSub, SubscriptionKind};
+/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], now);
+/// # let sub = loop {
+/// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+/// # };
+/// # cluster.handle_connected(sub, now);
+/// # cluster.handle_written(sub, cluster.transmit(sub).len());
+/// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+/// // With RESP2 the subscription has a connection `sub` of its own; the server confirms it,
+/// cluster.handle_data(sub, b"*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n", now);
+/// let Output::PubSub(confirmed) = cluster.poll_output() else { panic!() };
+/// assert!(matches!(confirmed, PubSub::Subscribed { gap: None, .. }));
+/// // then delivers what is published.
+/// cluster.handle_data(sub, b"*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n", now);
+/// let Output::PubSub(PubSub::Message { payload, .. }) = cluster.poll_output() else { panic!() };
+/// assert_eq!(payload, "hi");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PubSub {
     /// A published message.
@@ -119,6 +167,18 @@ pub enum PubSub {
 impl PubSub {
     /// The subscription this item belongs to: its kind, and the channel or pattern that was
     /// subscribed (for a message through a pattern, the pattern, not the channel).
+    ///
+    /// ```
+    /// use keyslot_core::cluster::{PubSub, SubscriptionKind};
+    /// let message = PubSub::Message {
+    ///     kind: SubscriptionKind::Pattern,
+    ///     channel: "news.sport".into(),
+    ///     pattern: Some("news.*".into()),
+    ///     payload: "goal".into(),
+    /// };
+    /// let (kind, subscribed) = message.subscription();
+    /// assert_eq!((kind, subscribed.as_ref()), (SubscriptionKind::Pattern, &b"news.*"[..]));
+    /// ```
     pub fn subscription(&self) -> (SubscriptionKind, &Bytes) {
         match self {
             PubSub::Message {
@@ -162,6 +222,34 @@ impl Cluster {
     /// Subscribe to `channels` (or patterns) of `kind`. Confirmations and messages come as
     /// [`Output::PubSub`]; the subscriptions follow the cluster until
     /// [`Cluster::unsubscribe`]. Subscribing twice to the same channel is one subscription.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// # use keyslot_core::cluster::SubscriptionKind;
+    /// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], now);
+    /// // With RESP2 the node gets a connection for subscriptions; it sends SUBSCRIBE once open.
+    /// let sub = loop {
+    ///     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// };
+    /// cluster.handle_connected(sub, now);
+    /// assert_eq!(cluster.transmit(sub), b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nnews\r\n");
+    /// ```
     pub fn subscribe(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, now: Instant) {
         for channel in channels {
             self.pubsub.subs.entry((kind, channel)).or_default();
@@ -171,6 +259,18 @@ impl Cluster {
 
     /// Drop subscriptions; no more of their messages are delivered.
     /// (`_now` keeps the shape every input has; nothing here waits on time.)
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # use keyslot_core::cluster::SubscriptionKind;
+    /// cluster.subscribe(SubscriptionKind::Shard, vec!["{user:1}:events".into()], now);
+    /// assert_eq!(cluster.subscription_count(), 1);
+    /// cluster.unsubscribe(SubscriptionKind::Shard, vec!["{user:1}:events".into()], now);
+    /// assert_eq!(cluster.subscription_count(), 0);
+    /// ```
     pub fn unsubscribe(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, _now: Instant) {
         let mut by_conn: BTreeMap<Key, Vec<Bytes>> = BTreeMap::new();
         for channel in channels {
@@ -194,6 +294,17 @@ impl Cluster {
     }
 
     /// The subscriptions wanted (placed or not).
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # use keyslot_core::cluster::SubscriptionKind;
+    /// assert_eq!(cluster.subscription_count(), 0);
+    /// cluster.subscribe(SubscriptionKind::Channel, vec!["a".into(), "b".into()], now);
+    /// assert_eq!(cluster.subscription_count(), 2); // wanted, though not placed yet
+    /// ```
     pub fn subscription_count(&self) -> usize {
         self.pubsub.subs.len()
     }

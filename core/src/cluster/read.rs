@@ -18,6 +18,30 @@ const LARGE_FRAME: usize = 64 * 1024;
 impl Cluster {
     /// Bytes were appended to `conn`'s [`read_buffer`](Cluster::read_buffer): process every
     /// complete reply.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// cluster.handle_connected(conn, now); // RESP2: CLUSTER SHARDS goes out at once
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// let (head, tail) = SHARDS.split_at(20); // the reply arrives in two reads
+    /// cluster.read_buffer(conn).unwrap().extend_from_slice(head);
+    /// cluster.handle_read(conn, now);
+    /// assert!(!cluster.is_ready()); // an incomplete reply waits for the rest
+    /// cluster.read_buffer(conn).unwrap().extend_from_slice(tail);
+    /// cluster.handle_read(conn, now);
+    /// assert!(cluster.is_ready());
+    /// ```
     pub fn handle_read(&mut self, conn: ConnId, now: Instant) {
         let key = conn.0;
         let Some(c) = self.conns.get_mut(key) else {

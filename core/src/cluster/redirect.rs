@@ -31,6 +31,36 @@ pub(crate) enum ErrorAction<'a> {
 }
 
 /// Why a command is retried after a pause.
+///
+/// ```
+/// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+/// # use keyslot_core::Output;
+/// # let now = Instant::from_micros(0);
+/// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+/// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+/// # use keyslot_core::{cluster::Reply, resp::Value};
+/// # let conn = loop {
+/// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+/// # };
+/// # cluster.handle_connected(conn, now);
+/// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+/// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+/// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+/// # $6\r\nmaster\r\n";
+/// # cluster.handle_data(conn, SHARDS, now);
+/// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+/// # cluster.handle_written(conn, cluster.transmit(conn).len());
+/// # use keyslot_core::cluster::{Event, RetryReason};
+/// cluster.submit(Cmd::new("MGET").arg("{a}1").arg("{a}2"), now);
+/// cluster.handle_written(conn, cluster.transmit(conn).len());
+/// cluster.handle_data(conn, b"-TRYAGAIN Multiple keys request during rehashing of slot\r\n", now);
+/// let reason = loop {
+///     if let Output::Event(Event::Retrying { reason, .. }) = cluster.poll_output() {
+///         break reason;
+///     }
+/// };
+/// assert_eq!(reason, RetryReason::TryAgain); // sent again after a backoff
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RetryReason {
     /// A multi-key command met a slot in migration with its keys split.

@@ -21,6 +21,17 @@ use crate::command::{lookup, routing_positions, CommandSpec, KeyPositions, Reque
 use crate::{key_slot, Cmd};
 
 /// The routing decision for one command.
+///
+/// ```
+/// use keyslot_core::cluster::{route, Route};
+/// use keyslot_core::{command::KeyPositions, key_slot, Cmd};
+/// let mut scratch = KeyPositions::new();
+/// let mut route_of = |cmd: Cmd| route(&cmd, &mut scratch).unwrap().route;
+/// assert_eq!(route_of(Cmd::new("GET").arg("foo")), Route::Slot(key_slot(b"foo")));
+/// assert_eq!(route_of(Cmd::new("DBSIZE")), Route::AllPrimaries); // summed over shards
+/// assert_eq!(route_of(Cmd::new("CONFIG").arg("SET").arg("a").arg("b")), Route::AllNodes);
+/// assert_eq!(route_of(Cmd::new("TIME")), Route::AnyPrimary);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
     /// The primary of this slot.
@@ -34,6 +45,17 @@ pub enum Route {
 }
 
 /// The routing facts of one command.
+///
+/// ```
+/// use keyslot_core::cluster::{route, Route};
+/// use keyslot_core::{command::KeyPositions, Cmd};
+/// let mut scratch = KeyPositions::new();
+/// let routed = route(&Cmd::new("GET").arg("foo"), &mut scratch).unwrap();
+/// assert_eq!(routed.route, Route::Slot(12182));
+/// assert_eq!(routed.spec.map(|s| s.name()), Some("get"));
+/// assert!(routed.retry_safe); // read-only
+/// assert_eq!(routed.blocking, None);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Routed {
     /// Where it goes.
@@ -51,6 +73,17 @@ pub struct Routed {
 /// This is the whole decision taken before a command is queued: which slot (or which set of
 /// nodes), and whether it may be retried after a lost connection. It is public so that tools
 /// (and benchmarks) can ask it without a running machine.
+///
+/// ```
+/// use keyslot_core::cluster::{route, Error, Route};
+/// use keyslot_core::{command::KeyPositions, Cmd};
+/// let mut scratch = KeyPositions::new(); // reused across calls
+/// let set = route(&Cmd::new("SET").arg("{user:1}:name").arg("Ada"), &mut scratch).unwrap();
+/// assert_eq!(set.route, Route::Slot(keyslot_core::key_slot(b"user:1")));
+/// assert!(!set.retry_safe); // a write is not sent twice
+/// let cross = route(&Cmd::new("RENAME").arg("a").arg("b"), &mut scratch);
+/// assert_eq!(cross.unwrap_err(), Error::CrossSlot);
+/// ```
 pub fn route(cmd: &Cmd, scratch: &mut KeyPositions) -> Result<Routed, Error> {
     if cmd.is_empty() {
         return Err(unsupported(cmd, "a command needs a name"));

@@ -9,11 +9,30 @@ use bytes::Bytes;
 use core::fmt;
 
 /// An error reply from the server (`-WRONGTYPE Operation against a key ...`).
+///
+/// ```
+/// use keyslot_core::cluster::{ServerError, ServerErrorKind};
+/// let e = ServerError::new("WRONGTYPE Operation against a key holding the wrong kind of value");
+/// assert_eq!(e.kind(), ServerErrorKind::WrongType);
+/// assert_eq!(e.code(), "WRONGTYPE");
+/// assert_eq!(e.message(), "Operation against a key holding the wrong kind of value");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ServerError(Bytes);
 
 /// The kinds of server error a caller may want to tell apart. New codes servers add are
 /// [`ServerErrorKind::Other`] until named here.
+///
+/// ```
+/// use keyslot_core::cluster::{ServerError, ServerErrorKind};
+/// let e = ServerError::new("BUSYGROUP Consumer Group name already exists");
+/// let created = match e.kind() {
+///     ServerErrorKind::BusyGroup => false, // it was there already: fine
+///     _ => panic!("{e}"),
+/// };
+/// assert!(!created);
+/// assert_eq!(ServerError::new("NEWCODE from a newer server").kind(), ServerErrorKind::Other);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerErrorKind {
@@ -62,21 +81,46 @@ pub enum ServerErrorKind {
 
 impl ServerError {
     /// The error reply's text as the server sent it (without the leading `-`).
+    ///
+    /// ```
+    /// use keyslot_core::cluster::ServerError;
+    /// let e = ServerError::new("ERR syntax error"); // the reply `-ERR syntax error`
+    /// assert_eq!(e.to_string(), "ERR syntax error");
+    /// ```
     pub fn new(text: impl Into<Bytes>) -> ServerError {
         ServerError(text.into())
     }
 
     /// The whole text, code and message.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::ServerError;
+    /// let e = ServerError::new("NOSCRIPT No matching script.");
+    /// assert_eq!(e.as_bytes(), b"NOSCRIPT No matching script.");
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
     /// The whole text, shared.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::ServerError;
+    /// let e = ServerError::new("OOM command not allowed");
+    /// let kept = e.bytes().clone(); // shares the reply's buffer
+    /// assert_eq!(kept, "OOM command not allowed");
+    /// ```
     pub fn bytes(&self) -> &Bytes {
         &self.0
     }
 
     /// The code: the first word when it is upper-case letters (`WRONGTYPE`), else `""`.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::ServerError;
+    /// assert_eq!(ServerError::new("NOPERM User x has no permissions").code(), "NOPERM");
+    /// assert_eq!(ServerError::new("something odd").code(), ""); // no upper-case first word
+    /// ```
     pub fn code(&self) -> &str {
         let word = self.0.split(|&b| b == b' ').next().unwrap_or(&[]);
         let is_code = !word.is_empty() && word.iter().all(|b| b.is_ascii_uppercase());
@@ -87,6 +131,13 @@ impl ServerError {
     }
 
     /// The text after the code (all of it when there is no code), lossily as UTF-8.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::ServerError;
+    /// let e = ServerError::new("ERR unknown command 'FOO'");
+    /// assert_eq!(e.message(), "unknown command 'FOO'");
+    /// assert_eq!(ServerError::new("something odd").message(), "something odd");
+    /// ```
     pub fn message(&self) -> alloc::borrow::Cow<'_, str> {
         let code = self.code().len();
         let rest = self.0.get(code..).unwrap_or(&[]);
@@ -99,6 +150,12 @@ impl ServerError {
     }
 
     /// What kind of error this is.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::{ServerError, ServerErrorKind};
+    /// assert_eq!(ServerError::new("WRONGPASS invalid password").kind(), ServerErrorKind::Auth);
+    /// assert_eq!(ServerError::new("MOVED 3999 10.0.0.2:7000").kind(), ServerErrorKind::Redirect);
+    /// ```
     pub fn kind(&self) -> ServerErrorKind {
         use ServerErrorKind as K;
         match self.code() {
@@ -128,6 +185,13 @@ impl ServerError {
     /// True when the server refused the command before running it, so sending it again
     /// cannot apply it twice. False for `ERR` and unknown codes: a script that failed half
     /// way, or a module's own error, may have written first.
+    ///
+    /// ```
+    /// use keyslot_core::cluster::ServerError;
+    /// assert!(ServerError::new("BUSY Redis is busy running a script").refused_before_running());
+    /// // A script's own error: it may have written before it failed.
+    /// assert!(!ServerError::new("ERR Error running script: oops").refused_before_running());
+    /// ```
     pub fn refused_before_running(&self) -> bool {
         use ServerErrorKind as K;
         matches!(

@@ -20,6 +20,35 @@ impl Cluster {
     /// Submit one command. Its [`Output::Reply`] comes by the configured request timeout at
     /// the latest; an invalid command (cross-slot keys, a client-managed command) is answered
     /// at once without sending anything.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// let id = cluster.submit(Cmd::new("GET").arg("k"), now);
+    /// assert_eq!(cluster.transmit(conn), b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.handle_data(conn, b"$1\r\nv\r\n", now); // the node's answer
+    /// let reply = loop {
+    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+    /// };
+    /// assert_eq!(reply, Reply::Single(Ok(Value::BulkString("v".into()))));
+    /// # let _ = id;
+    /// ```
     pub fn submit(&mut self, cmd: Cmd, now: Instant) -> RequestId {
         if let Some((parts, combine)) = super::split::plan(&cmd) {
             let (id, key) = self.new_request(parts.len(), false, now);
@@ -40,6 +69,34 @@ impl Cluster {
 
     /// Submit commands for any slots as one pipeline; each is routed, redirected and retried
     /// on its own, and the reply lists their results in submission order.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.submit_pipeline(vec![Cmd::new("GET").arg("a"), Cmd::new("GET").arg("b")], now);
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.handle_data(conn, b"$1\r\n1\r\n$-1\r\n", now); // "1", and no value for b
+    /// let reply = loop {
+    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+    /// };
+    /// let results = vec![Ok(Value::BulkString("1".into())), Ok(Value::Null)];
+    /// assert_eq!(reply, Reply::Pipeline(results));
+    /// ```
     pub fn submit_pipeline(&mut self, cmds: Vec<Cmd>, now: Instant) -> RequestId {
         let (id, key) = self.new_request(cmds.len(), true, now);
         for (i, cmd) in cmds.into_iter().enumerate() {
@@ -51,6 +108,38 @@ impl Cluster {
 
     /// Submit a script call (`EVALSHA`): a node that does not have the script answers
     /// `NOSCRIPT`, and the machine loads it there and runs the call again, once.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// let script = keyslot_core::Script::new("return 1");
+    /// cluster.submit_script(script.call(), now);
+    /// assert!(cluster.transmit(conn).starts_with(b"*3\r\n$7\r\nEVALSHA\r\n"));
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.handle_data(conn, b"-NOSCRIPT No matching script.\r\n", now);
+    /// // The machine sent SCRIPT LOAD and EVALSHA again; the node answers both.
+    /// let answers = format!("$40\r\n{}\r\n:1\r\n", script.sha1());
+    /// cluster.handle_data(conn, answers.as_bytes(), now);
+    /// let reply = loop {
+    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+    /// };
+    /// assert_eq!(reply, Reply::Single(Ok(Value::Integer(1))));
+    /// ```
     pub fn submit_script(&mut self, call: ScriptCall, now: Instant) -> RequestId {
         let (cmd, body) = call.into_parts();
         let (id, key) = self.new_request(1, false, now);
@@ -62,6 +151,34 @@ impl Cluster {
     /// Submit a command to one node, whatever its keys: for node-level commands (`CLUSTER
     /// NODES`, `INFO`, `MEMORY STATS`) and tools. Redirects are not followed — the node's
     /// own answer, MOVED included, is the reply; transient errors are still retried.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.submit_to(&Addr::new("10.0.0.1", 7000), Cmd::new("DBSIZE"), now);
+    /// assert_eq!(cluster.transmit(conn), b"*1\r\n$6\r\nDBSIZE\r\n");
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.handle_data(conn, b":42\r\n", now); // that node's own count
+    /// let reply = loop {
+    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+    /// };
+    /// assert_eq!(reply, Reply::Single(Ok(Value::Integer(42))));
+    /// ```
     pub fn submit_to(&mut self, node: &Addr, cmd: Cmd, now: Instant) -> RequestId {
         let (id, key) = self.new_request(1, false, now);
         match route(&cmd, &mut self.scratch) {
@@ -90,6 +207,39 @@ impl Cluster {
     /// Submit the commands of a MULTI/EXEC transaction. Their keys must all be in one slot.
     /// The reply is an array of the commands' replies; on MOVED or ASK the whole transaction
     /// is sent again to the right node.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// let visits = Cmd::new("INCR").arg("{user:1}:visits");
+    /// let clicks = Cmd::new("INCR").arg("{user:1}:clicks"); // same hash tag: one slot
+    /// let cmds = vec![visits, clicks];
+    /// cluster.submit_transaction(cmds, now);
+    /// assert!(cluster.transmit(conn).starts_with(b"*1\r\n$5\r\nMULTI\r\n"));
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// // MULTI's OK, two QUEUED, then EXEC's array.
+    /// cluster.handle_data(conn, b"+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:1\r\n:7\r\n", now);
+    /// let reply = loop {
+    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+    /// };
+    /// let replies = Value::Array(vec![Value::Integer(1), Value::Integer(7)]);
+    /// assert_eq!(reply, Reply::Single(Ok(replies)));
+    /// ```
     pub fn submit_transaction(&mut self, cmds: Vec<Cmd>, now: Instant) -> RequestId {
         let (id, key) = self.new_request(1, false, now);
         match self.route_transaction(&cmds) {
@@ -387,6 +537,22 @@ impl Cluster {
     /// later than the one it was given at submission (the request timeout, or a blocking
     /// command's own timeout plus it). At that instant it ends as every deadline does:
     /// `Timeout` when nothing of it was written, `OutcomeUnknown` for a write that was.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # use keyslot_core::{cluster::{Error, Reply}, time::Duration};
+    /// let id = cluster.submit(Cmd::new("GET").arg("k"), now); // waits for the cluster's view
+    /// let deadline = now + Duration::from_millis(100); // instead of the 5 s request timeout
+    /// cluster.set_deadline(id, deadline);
+    /// cluster.handle_timeout(deadline);
+    /// let reply = loop {
+    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+    /// };
+    /// assert_eq!(reply, Reply::Single(Err(Error::Timeout))); // nothing of it was sent
+    /// ```
     pub fn set_deadline(&mut self, id: RequestId, deadline: Instant) {
         let Some(req) = self.requests.get_mut(id.0) else {
             return;
@@ -402,6 +568,26 @@ impl Cluster {
     /// unblocks it on the server before it can take anything. A command already (partly)
     /// written may still run; its reply is read and discarded. Unknown or finished ids are
     /// ignored (a reply already queued is still handed out).
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// let id = cluster.submit(Cmd::new("GET").arg("k"), now);
+    /// assert_eq!(cluster.pending_requests(), 1);
+    /// cluster.cancel(id, now); // the caller went away
+    /// assert_eq!(cluster.pending_requests(), 0);
+    /// let mut replies = 0;
+    /// loop {
+    ///     match cluster.poll_output() {
+    ///         Output::Reply { .. } => replies += 1,
+    ///         Output::Timeout(_) => break,
+    ///         _ => {}
+    ///     }
+    /// }
+    /// assert_eq!(replies, 0); // a cancelled request gets none
+    /// ```
     pub fn cancel(&mut self, id: RequestId, now: Instant) {
         let _ = now;
         if let Some(req) = self.requests.remove(id.0) {

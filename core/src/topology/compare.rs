@@ -78,6 +78,22 @@ impl Topology {
     /// SLOTS`. Node ids, health of primaries, offsets and shards that serve no slot are left
     /// out; replicas that are loading or failed are left out too (see the module docs of
     /// [`crate::topology`]). Stable across runs and platforms (FNV-1a), so it can be logged.
+    ///
+    /// ```
+    /// use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # let parse = |bytes: &[u8]| {
+    /// #     let (reply, _) = resp::decode(bytes).unwrap().unwrap();
+    /// #     Topology::from_cluster_slots(&reply, &Addr::new("10.0.0.1", 7000)).unwrap()
+    /// # };
+    /// // Two nodes' CLUSTER SLOTS replies: the same two shards, listed in opposite orders.
+    /// let a = parse(b"*2\r\n*3\r\n:0\r\n:8191\r\n*2\r\n$1\r\na\r\n:7000\r\n\
+    /// *3\r\n:8192\r\n:16383\r\n*2\r\n$1\r\nb\r\n:7000\r\n");
+    /// let b = parse(b"*2\r\n*3\r\n:8192\r\n:16383\r\n*2\r\n$1\r\nb\r\n:7000\r\n\
+    /// *3\r\n:0\r\n:8191\r\n*2\r\n$1\r\na\r\n:7000\r\n");
+    /// assert_eq!(a.fingerprint(), b.fingerprint());
+    /// let moved = parse(b"*1\r\n*3\r\n:0\r\n:16383\r\n*2\r\n$1\r\na\r\n:7000\r\n");
+    /// assert_ne!(a.fingerprint(), moved.fingerprint());
+    /// ```
     pub fn fingerprint(&self) -> u64 {
         let digests: Vec<u64> = self.shards.iter().map(shard_digest).collect();
         let digest_of = |entry: u16| match entry {
@@ -110,6 +126,21 @@ impl Topology {
     /// How many slots have a different primary address in `newer` than in `self`. A slot
     /// with no known primary (uncovered, or its primary's address unknown) counts as changed
     /// only when the other view has one.
+    ///
+    /// ```
+    /// use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # let parse = |bytes: &[u8]| {
+    /// #     let (reply, _) = resp::decode(bytes).unwrap().unwrap();
+    /// #     Topology::from_cluster_slots(&reply, &Addr::new("10.0.0.1", 7000)).unwrap()
+    /// # };
+    /// // Before and after slots 8001-8191 moved from node a to node b.
+    /// let old = parse(b"*2\r\n*3\r\n:0\r\n:8191\r\n*2\r\n$1\r\na\r\n:7000\r\n\
+    /// *3\r\n:8192\r\n:16383\r\n*2\r\n$1\r\nb\r\n:7000\r\n");
+    /// let new = parse(b"*2\r\n*3\r\n:0\r\n:8000\r\n*2\r\n$1\r\na\r\n:7000\r\n\
+    /// *3\r\n:8001\r\n:16383\r\n*2\r\n$1\r\nb\r\n:7000\r\n");
+    /// assert_eq!(old.slot_owner_changes(&new), 191);
+    /// assert_eq!(new.slot_owner_changes(&new), 0);
+    /// ```
     pub fn slot_owner_changes(&self, newer: &Topology) -> usize {
         // Both run lists cover every slot in order: walk them side by side, a step per
         // boundary of either.

@@ -9,6 +9,22 @@ use alloc::string::String;
 use core::fmt;
 
 /// A `CLUSTER SHARDS` or `CLUSTER SLOTS` reply that does not describe a usable cluster.
+///
+/// ```
+/// use keyslot_core::{resp, topology::{Addr, Topology, TopologyError}};
+/// let asked = Addr::new("10.0.0.1", 6379);
+/// let (refusal, _) = resp::decode(b"-ERR This instance has cluster support disabled\r\n")
+///     .unwrap()
+///     .unwrap();
+/// let message = "ERR This instance has cluster support disabled".to_string();
+/// let error = Topology::from_cluster_slots(&refusal, &asked).unwrap_err();
+/// assert_eq!(error, TopologyError::ServerError { message });
+/// let (bad_range, _) = resp::decode(b"*1\r\n*3\r\n:0\r\n:20000\r\n*2\r\n$1\r\na\r\n:1\r\n")
+///     .unwrap()
+///     .unwrap();
+/// let error = Topology::from_cluster_slots(&bad_range, &asked).unwrap_err();
+/// assert_eq!(error, TopologyError::BadSlotRange { start: 0, end: 20000 });
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TopologyError {
     /// The server answered with an error instead of a topology (for example an old server

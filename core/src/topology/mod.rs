@@ -40,6 +40,12 @@ pub use error::TopologyError;
 ///
 /// The host is kept as text, not resolved: a hostname is needed for TLS server-name checks
 /// and may resolve differently over time.
+///
+/// ```
+/// use keyslot_core::topology::Addr;
+/// assert_eq!(Addr::new("10.0.0.1", 7000).to_string(), "10.0.0.1:7000");
+/// assert_eq!(Addr::new("::1", 6379).to_string(), "[::1]:6379"); // IPv6 in brackets
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Addr {
     /// A hostname, an IPv4 address, or an IPv6 address without brackets.
@@ -50,6 +56,13 @@ pub struct Addr {
 
 impl Addr {
     /// An address from its parts.
+    ///
+    /// ```
+    /// use keyslot_core::topology::Addr;
+    /// let addr = Addr::new("node1.example", 7000); // kept as a name, not resolved
+    /// assert_eq!(addr.host, "node1.example");
+    /// assert_eq!(addr.port, 7000);
+    /// ```
     pub fn new(host: impl Into<String>, port: u16) -> Addr {
         Addr {
             host: host.into(),
@@ -70,6 +83,20 @@ impl fmt::Display for Addr {
 }
 
 /// A node's role in its shard.
+///
+/// ```
+/// # use keyslot_core::{resp, topology::{Addr, Topology}};
+/// # // CLUSTER SLOTS: 0-8191 on 10.0.0.1 (replica 10.0.0.3), 8192-16383 on 10.0.0.2.
+/// # let reply = b"*2\r\n*4\r\n:0\r\n:8191\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+/// # *2\r\n$8\r\n10.0.0.3\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n\
+/// # *2\r\n$8\r\n10.0.0.2\r\n:7000\r\n";
+/// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+/// # let asked = Addr::new("10.0.0.1", 7000);
+/// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+/// # use keyslot_core::topology::Role;
+/// let roles: Vec<Role> = topology.nodes().map(|n| n.role).collect();
+/// assert_eq!(roles, [Role::Primary, Role::Replica, Role::Primary]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
     /// Serves writes for the shard's slots (`master` on the wire).
@@ -80,6 +107,19 @@ pub enum Role {
 
 /// A node's state as `CLUSTER SHARDS` reports it. `CLUSTER SLOTS` reports none, so nodes it
 /// lists are [`Health::Online`].
+///
+/// ```
+/// use keyslot_core::{resp, topology::{Addr, Health, Topology}};
+/// # // CLUSTER SHARDS: a primary online at 10.0.0.1, its replica at 10.0.0.2 still loading.
+/// # let bytes = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n*2\r\n\
+/// # *8\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+/// # $6\r\nmaster\r\n$6\r\nhealth\r\n$6\r\nonline\r\n*8\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.2\r\n\
+/// # $4\r\nport\r\n:7000\r\n$4\r\nrole\r\n$7\r\nreplica\r\n$6\r\nhealth\r\n$7\r\nloading\r\n";
+/// let (reply, _) = resp::decode(bytes).unwrap().unwrap();
+/// let topology = Topology::from_cluster_shards(&reply, &Addr::new("10.0.0.1", 7000)).unwrap();
+/// let health: Vec<Health> = topology.nodes().map(|n| n.health).collect();
+/// assert_eq!(health, [Health::Online, Health::Loading]); // kept, not dropped
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Health {
     /// Serving.
@@ -92,6 +132,23 @@ pub enum Health {
 }
 
 /// One node of the cluster, as the topology reply describes it.
+///
+/// ```
+/// # use keyslot_core::{resp, topology::{Addr, Topology}};
+/// # // CLUSTER SLOTS: 0-8191 on 10.0.0.1 (replica 10.0.0.3), 8192-16383 on 10.0.0.2.
+/// # let reply = b"*2\r\n*4\r\n:0\r\n:8191\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+/// # *2\r\n$8\r\n10.0.0.3\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n\
+/// # *2\r\n$8\r\n10.0.0.2\r\n:7000\r\n";
+/// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+/// # let asked = Addr::new("10.0.0.1", 7000);
+/// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+/// # use keyslot_core::topology::Role;
+/// let primary = topology.primary_of_slot(0).unwrap();
+/// assert_eq!(primary.addr, Addr::new("10.0.0.1", 7000));
+/// assert_eq!(primary.ip.as_deref(), Some("10.0.0.1")); // the endpoint is an IP address
+/// assert_eq!(primary.role, Role::Primary);
+/// assert_eq!(primary.tls_port, None); // CLUSTER SLOTS gives none
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeInfo {
     /// The node id, or `""` when the reply has none.
@@ -118,6 +175,21 @@ pub struct NodeInfo {
 }
 
 /// A primary, its replicas, and the slots they serve.
+///
+/// ```
+/// # use keyslot_core::{resp, topology::{Addr, Topology}};
+/// # // CLUSTER SLOTS: 0-8191 on 10.0.0.1 (replica 10.0.0.3), 8192-16383 on 10.0.0.2.
+/// # let reply = b"*2\r\n*4\r\n:0\r\n:8191\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+/// # *2\r\n$8\r\n10.0.0.3\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n\
+/// # *2\r\n$8\r\n10.0.0.2\r\n:7000\r\n";
+/// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+/// # let asked = Addr::new("10.0.0.1", 7000);
+/// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+/// let shard = &topology.shards()[0];
+/// assert_eq!(shard.slots, [(0, 8191)]);
+/// assert_eq!(shard.primary.as_ref().unwrap().addr, Addr::new("10.0.0.1", 7000));
+/// assert_eq!(shard.replicas[0].addr, Addr::new("10.0.0.3", 7000));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shard {
     /// Inclusive slot ranges, sorted, with overlapping and adjacent ranges merged. Empty for a
@@ -139,6 +211,17 @@ const UNCOVERED: u16 = u16::MAX;
 ///
 /// Built by [`Topology::from_cluster_shards`] or [`Topology::from_cluster_slots`]; immutable
 /// afterwards. Lookups by slot are one table index.
+///
+/// ```
+/// use keyslot_core::{key_slot, resp, topology::{Addr, Topology}};
+/// # // CLUSTER SLOTS: 0-8191 on 10.0.0.1 (replica 10.0.0.3), 8192-16383 on 10.0.0.2; all :7000.
+/// # let bytes = b"*2\r\n*4\r\n:0\r\n:8191\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+/// # *2\r\n$8\r\n10.0.0.3\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n*2\r\n$8\r\n10.0.0.2\r\n:7000\r\n";
+/// let (reply, _) = resp::decode(bytes).unwrap().unwrap(); // as read from the node asked
+/// let topology = Topology::from_cluster_slots(&reply, &Addr::new("10.0.0.1", 7000)).unwrap();
+/// let owner = topology.primary_of_slot(key_slot(b"foo")).unwrap(); // slot 12182
+/// assert_eq!(owner.addr, Addr::new("10.0.0.2", 7000));
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Topology {
     shards: Vec<Shard>,
@@ -153,12 +236,41 @@ pub struct Topology {
 impl Topology {
     /// The shards, in the order the reply listed them (for `CLUSTER SLOTS`: in the order each
     /// primary first appeared).
+    ///
+    /// ```
+    /// # use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS: 0-8191 on 10.0.0.1 (replica 10.0.0.3), 8192-16383 on 10.0.0.2.
+    /// # let reply = b"*2\r\n*4\r\n:0\r\n:8191\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+    /// # *2\r\n$8\r\n10.0.0.3\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n\
+    /// # *2\r\n$8\r\n10.0.0.2\r\n:7000\r\n";
+    /// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+    /// # let asked = Addr::new("10.0.0.1", 7000);
+    /// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+    /// let shards = topology.shards();
+    /// assert_eq!(shards.len(), 2);
+    /// assert_eq!(shards[1].slots, [(8192, 16383)]); // in the reply's order
+    /// assert!(shards[1].replicas.is_empty());
+    /// ```
     pub fn shards(&self) -> &[Shard] {
         &self.shards
     }
 
     /// The index into [`shards`](Self::shards) of the shard serving `slot`; `None` when no
     /// shard serves it or `slot` is not below 16384.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS: 0-8191 on 10.0.0.1 (replica 10.0.0.3), 8192-16383 on 10.0.0.2.
+    /// # let reply = b"*2\r\n*4\r\n:0\r\n:8191\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+    /// # *2\r\n$8\r\n10.0.0.3\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n\
+    /// # *2\r\n$8\r\n10.0.0.2\r\n:7000\r\n";
+    /// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+    /// # let asked = Addr::new("10.0.0.1", 7000);
+    /// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+    /// assert_eq!(topology.shard_of_slot(0), Some(0));
+    /// assert_eq!(topology.shard_of_slot(8192), Some(1));
+    /// assert_eq!(topology.shard_of_slot(16384), None); // not a slot
+    /// ```
     pub fn shard_of_slot(&self, slot: u16) -> Option<usize> {
         match self.table.get(usize::from(slot)) {
             Some(&UNCOVERED) | None => None,
@@ -168,16 +280,50 @@ impl Topology {
 
     /// The primary serving `slot`, whatever its health; `None` when the slot is uncovered or
     /// its shard's primary is unknown.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS: 0-8191 on 10.0.0.1 (replica 10.0.0.3), 8192-16383 on 10.0.0.2.
+    /// # let reply = b"*2\r\n*4\r\n:0\r\n:8191\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+    /// # *2\r\n$8\r\n10.0.0.3\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n\
+    /// # *2\r\n$8\r\n10.0.0.2\r\n:7000\r\n";
+    /// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+    /// # let asked = Addr::new("10.0.0.1", 7000);
+    /// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+    /// let primary = topology.primary_of_slot(9000).expect("slot 9000 is served");
+    /// assert_eq!(primary.addr, Addr::new("10.0.0.2", 7000));
+    /// ```
     pub fn primary_of_slot(&self, slot: u16) -> Option<&NodeInfo> {
         self.shards.get(self.shard_of_slot(slot)?)?.primary.as_ref()
     }
 
     /// How many of the 16384 slots no shard serves.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS: 0-9999 on 10.0.0.1:7000; slots 10000-16383 have no owner.
+    /// # let reply = b"*1\r\n*3\r\n:0\r\n:9999\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n";
+    /// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+    /// # let asked = Addr::new("10.0.0.1", 7000);
+    /// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+    /// assert_eq!(topology.uncovered_slots(), 16384 - 10000);
+    /// ```
     pub fn uncovered_slots(&self) -> usize {
         self.uncovered
     }
 
     /// The maximal inclusive ranges of slots no shard serves, in slot order.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS: 0-9999 on 10.0.0.1:7000; slots 10000-16383 have no owner.
+    /// # let reply = b"*1\r\n*3\r\n:0\r\n:9999\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n";
+    /// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+    /// # let asked = Addr::new("10.0.0.1", 7000);
+    /// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+    /// let gaps: Vec<(u16, u16)> = topology.uncovered_ranges().collect();
+    /// assert_eq!(gaps, [(10000, 16383)]);
+    /// ```
     pub fn uncovered_ranges(&self) -> impl Iterator<Item = (u16, u16)> + '_ {
         self.slot_ranges()
             .filter(|r| r.2.is_none())
@@ -186,6 +332,17 @@ impl Topology {
 
     /// The whole slot table as maximal runs `(first, last, shard index)` in slot order;
     /// uncovered runs have `None`. Together they cover 0..=16383 exactly once.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS: 0-9999 on 10.0.0.1:7000; slots 10000-16383 have no owner.
+    /// # let reply = b"*1\r\n*3\r\n:0\r\n:9999\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n";
+    /// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+    /// # let asked = Addr::new("10.0.0.1", 7000);
+    /// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+    /// let runs: Vec<_> = topology.slot_ranges().collect();
+    /// assert_eq!(runs, [(0, 9999, Some(0)), (10000, 16383, None)]);
+    /// ```
     pub fn slot_ranges(&self) -> impl Iterator<Item = (u16, u16, Option<usize>)> + '_ {
         self.runs
             .iter()
@@ -193,6 +350,19 @@ impl Topology {
     }
 
     /// Every node, shard by shard: each primary, then that shard's replicas.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS: 0-8191 on 10.0.0.1 (replica 10.0.0.3), 8192-16383 on 10.0.0.2.
+    /// # let reply = b"*2\r\n*4\r\n:0\r\n:8191\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+    /// # *2\r\n$8\r\n10.0.0.3\r\n:7000\r\n*3\r\n:8192\r\n:16383\r\n\
+    /// # *2\r\n$8\r\n10.0.0.2\r\n:7000\r\n";
+    /// # let (reply, _) = resp::decode(reply).unwrap().unwrap();
+    /// # let asked = Addr::new("10.0.0.1", 7000);
+    /// # let topology = Topology::from_cluster_slots(&reply, &asked).unwrap();
+    /// let addrs: Vec<String> = topology.nodes().map(|n| n.addr.to_string()).collect();
+    /// assert_eq!(addrs, ["10.0.0.1:7000", "10.0.0.3:7000", "10.0.0.2:7000"]);
+    /// ```
     pub fn nodes(&self) -> impl Iterator<Item = &NodeInfo> {
         self.shards
             .iter()
@@ -203,6 +373,19 @@ impl Topology {
     /// addressed on it. (`CLUSTER SHARDS` lists both ports whatever the asking connection;
     /// `CLUSTER SLOTS` gives the port of the asking connection's kind and no TLS port, so its
     /// nodes stay as they are.)
+    ///
+    /// ```
+    /// # use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SHARDS: one primary at 10.0.0.1, plain port 7000, TLS port 7443.
+    /// # let bytes = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n*1\r\n\
+    /// # *8\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n\
+    /// # $8\r\ntls-port\r\n:7443\r\n$4\r\nrole\r\n$6\r\nmaster\r\n";
+    /// # let (reply, _) = resp::decode(bytes).unwrap().unwrap();
+    /// let plain = Topology::from_cluster_shards(&reply, &Addr::new("10.0.0.1", 7000)).unwrap();
+    /// assert_eq!(plain.primary_of_slot(0).unwrap().addr.port, 7000);
+    /// let tls = plain.with_tls_ports();
+    /// assert_eq!(tls.primary_of_slot(0).unwrap().addr.port, 7443);
+    /// ```
     pub fn with_tls_ports(mut self) -> Topology {
         for shard in &mut self.shards {
             for node in shard.primary.iter_mut().chain(shard.replicas.iter_mut()) {

@@ -25,6 +25,19 @@ impl Topology {
     /// [`from_cluster_shards_after`](Self::from_cluster_shards_after), which the client uses,
     /// for keeping their earlier address); a shard whose primary was skipped has
     /// `primary: None` but still owns its slots.
+    ///
+    /// ```
+    /// use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SHARDS (RESP3): one shard, slots 0-16383, its primary n1 at 10.0.0.1:7000.
+    /// # let bytes = b"*1\r\n%2\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n%4\r\n$2\r\nid\r\n$2\r\nn1\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n\
+    /// # $4\r\nport\r\n:7000\r\n$4\r\nrole\r\n$6\r\nmaster\r\n";
+    /// let (reply, _) = resp::decode(bytes).unwrap().unwrap();
+    /// let topology = Topology::from_cluster_shards(&reply, &Addr::new("10.0.0.1", 7000)).unwrap();
+    /// let primary = topology.shards()[0].primary.as_ref().unwrap();
+    /// assert_eq!((primary.id.as_str(), primary.addr.port), ("n1", 7000));
+    /// assert_eq!(topology.uncovered_slots(), 0);
+    /// ```
     pub fn from_cluster_shards(reply: &Value, asked: &Addr) -> Result<Topology, TopologyError> {
         Topology::from_cluster_shards_after(reply, asked, None)
     }
@@ -32,6 +45,24 @@ impl Topology {
     /// [`from_cluster_shards`](Self::from_cluster_shards) when the client already has a view:
     /// a node listed without a usable address (endpoint `?`) keeps the address `earlier`
     /// gives its id instead of being skipped.
+    ///
+    /// ```
+    /// use keyslot_core::{resp, topology::{Addr, Topology, TopologyError}};
+    /// # // CLUSTER SHARDS with node n1 as `endpoint`; the first at 10.0.0.1, the second at `?`.
+    /// # let shards = |endpoint: &str| format!("*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n\
+    /// # $5\r\nnodes\r\n*1\r\n*8\r\n$2\r\nid\r\n$2\r\nn1\r\n\
+    /// # $8\r\nendpoint\r\n${}\r\n{endpoint}\r\n\
+    /// # $4\r\nport\r\n:7000\r\n$4\r\nrole\r\n$6\r\nmaster\r\n", endpoint.len());
+    /// # let decode = |text: String| resp::decode(text.as_bytes()).unwrap().unwrap().0;
+    /// // `shards(endpoint)` is a CLUSTER SHARDS reply that lists node n1 at `endpoint`.
+    /// let asked = Addr::new("10.0.0.1", 7000);
+    /// let before = Topology::from_cluster_shards(&decode(shards("10.0.0.1")), &asked).unwrap();
+    /// let unknown = decode(shards("?")); // n1's endpoint is unknown for now
+    /// let without_view = Topology::from_cluster_shards(&unknown, &asked);
+    /// assert_eq!(without_view, Err(TopologyError::NoNodes)); // n1 is skipped: nobody is left
+    /// let after = Topology::from_cluster_shards_after(&unknown, &asked, Some(&before)).unwrap();
+    /// assert_eq!(after.primary_of_slot(0).unwrap().addr, asked); // n1 keeps its address
+    /// ```
     pub fn from_cluster_shards_after(
         reply: &Value,
         asked: &Addr,

@@ -53,6 +53,18 @@ impl Topology {
     /// Endpoint rules as in [`Topology::from_cluster_shards`], with the `ip` of a node
     /// without endpoint read from its metadata. Entries sharing a primary become one
     /// [`Shard`] with all their ranges; shards are ordered by their first entry.
+    ///
+    /// ```
+    /// use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS: 0-99 and 200-16383 on 10.0.0.1:7000 (one shard, two entries).
+    /// # let bytes = b"*2\r\n*3\r\n:0\r\n:99\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n\
+    /// # *3\r\n:200\r\n:16383\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n";
+    /// let (reply, _) = resp::decode(bytes).unwrap().unwrap();
+    /// let topology = Topology::from_cluster_slots(&reply, &Addr::new("10.0.0.1", 7000)).unwrap();
+    /// assert_eq!(topology.shards().len(), 1); // entries with one primary are one shard
+    /// assert_eq!(topology.shards()[0].slots, [(0, 99), (200, 16383)]);
+    /// assert_eq!(topology.uncovered_slots(), 100);
+    /// ```
     pub fn from_cluster_slots(reply: &Value, asked: &Addr) -> Result<Topology, TopologyError> {
         Topology::from_cluster_slots_after(reply, asked, None)
     }
@@ -60,6 +72,23 @@ impl Topology {
     /// [`from_cluster_slots`](Self::from_cluster_slots) when the client already has a view:
     /// a node listed without a usable address keeps the address `earlier` gives its id (see
     /// [`from_cluster_shards_after`](Self::from_cluster_shards_after)).
+    ///
+    /// ```
+    /// use keyslot_core::{resp, topology::{Addr, Topology}};
+    /// # // CLUSTER SLOTS with node n1 at `endpoint`: the first at 10.0.0.1, the second at `?`.
+    /// # let slots = |endpoint: &str| {
+    /// #     let n = endpoint.len();
+    /// #     format!("*1\r\n*3\r\n:0\r\n:16383\r\n*3\r\n${n}\r\n{endpoint}\r\n\
+    /// #         :7000\r\n$2\r\nn1\r\n")
+    /// # };
+    /// # let decode = |text: String| resp::decode(text.as_bytes()).unwrap().unwrap().0;
+    /// // `slots(endpoint)` is a CLUSTER SLOTS reply that lists node n1 at `endpoint`.
+    /// let asked = Addr::new("10.0.0.1", 7000);
+    /// let before = Topology::from_cluster_slots(&decode(slots("10.0.0.1")), &asked).unwrap();
+    /// let unknown = decode(slots("?")); // n1's endpoint is unknown for now
+    /// let after = Topology::from_cluster_slots_after(&unknown, &asked, Some(&before)).unwrap();
+    /// assert_eq!(after.primary_of_slot(0).unwrap().addr, asked); // n1 keeps its address
+    /// ```
     pub fn from_cluster_slots_after(
         reply: &Value,
         asked: &Addr,
