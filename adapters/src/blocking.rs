@@ -33,7 +33,7 @@ async_io_runtime!(
     Blocking,
     r#"A dedicated thread running the driver on async-io.
 
-It is the runtime parameter of the generic types: [`Builder`](crate::blocking::Builder) is
+It is the runtime parameter of the generic types: [`Builder`] is
 `keyslot::Builder<Blocking>`.
 
 ```

@@ -4,11 +4,21 @@
 //! generated from the server's `COMMAND DOCS`), sends it like [`Client::send`] — routing,
 //! fan-out of multi-key commands across slots, retries and cancellation are the same — and
 //! converts the reply with [`FromValue`]. The methods are written once, from the core's list,
-//! for the async [`Client`] (tokio, smol, async-std) and for [`blocking::Client`]. Options a
+//! for the async [`Client`] (tokio, smol, async-std) and for [`blocking::Client`](crate::blocking::Client). Options a
 //! generated method leaves to the server's defaults go through the `*_with` methods, whose
 //! options types are written by hand ([`Client::set_with`], [`Client::zrange_with`],
 //! [`Client::xadd_with`], [`Client::xread_with`], [`Client::expire_with`], ...), or through
 //! [`Client::query`] with a [`Cmd`].
+//!
+//! ```no_run
+//! # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+//! use keyslot::commands::{ZAddOptions, ZRangeOptions};
+//! let added: u64 = client.zadd_with("board", [(12.5, "ada")], ZAddOptions::new().if_greater()).await?;
+//! let top: Vec<(String, f64)> = client
+//!     .zrange_with("board", "+inf", "-inf", ZRangeOptions::new().by_score().rev().limit(0, 3).with_scores())
+//!     .await?;
+//! # let _ = (added, top); Ok(()) }
+//! ```
 
 use keyslot_core::commands;
 use keyslot_core::{Cmd, FromValue};
@@ -96,6 +106,13 @@ mod blocking_methods {
 
     impl blocking::Client {
         /// Send `cmd` and convert its reply (see [`crate::Client::query`]).
+        ///
+        /// ```no_run
+        /// # fn demo(client: keyslot::blocking::Client) -> Result<(), keyslot::Error> {
+        /// use keyslot::Cmd;
+        /// let n: u64 = client.query(Cmd::new("HSTRLEN").arg("user:1").arg("name"))?;
+        /// # let _ = n; Ok(()) }
+        /// ```
         pub fn query<T: FromValue>(&self, cmd: Cmd) -> Result<T, Error> {
             T::from_value(self.send(cmd)?)
         }

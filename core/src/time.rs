@@ -3,6 +3,13 @@
 //! [`Instant`] and [`Duration`] are plain microsecond counts so that they work without `std`
 //! and so that a simulator can jump time forward exactly. Adapters convert from their
 //! runtime's clock by measuring from an origin of their choosing.
+//!
+//! ```
+//! use keyslot_core::time::{Duration, Instant};
+//! let start = Instant::from_micros(1_000);
+//! let later = start + Duration::from_millis(5);
+//! assert_eq!(later.as_micros(), 6_000);
+//! ```
 
 use core::ops::{Add, AddAssign, Sub};
 

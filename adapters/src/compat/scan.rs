@@ -22,7 +22,12 @@ use keyslot_core::Cmd;
 
 use super::unsupported;
 
-/// Unfinished scans kept per connection (and its clones); the oldest goes first.
+/// Unfinished scans kept per connection (and its clones); past it, the oldest is dropped
+/// and its cursor is refused.
+///
+/// ```
+/// assert_eq!(keyslot::compat::MAX_OPEN_SCANS, 64);
+/// ```
 pub const MAX_OPEN: usize = 64;
 
 /// What a `SCAN` asks for.

@@ -60,6 +60,18 @@
 //!   opened to an address a redirect names unless a view lists it (see `membership.rs`);
 //!   connections to nodes that leave the view close once their requests are done.
 //! - The same inputs give the same outputs: random choices come from [`Config::rng_seed`].
+//!
+//! ```
+//! use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
+//! let now = Instant::from_micros(0);
+//! let mut cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], now);
+//! // Among its first outputs: a connection to the seed, to learn the topology.
+//! let wants = core::iter::from_fn(|| match cluster.poll_output() {
+//!     Output::Timeout(_) => None,
+//!     other => Some(other),
+//! });
+//! assert!(wants.into_iter().any(|o| matches!(o, Output::Connect { addr, .. } if addr.port == 7000)));
+//! ```
 
 mod aggregate;
 mod backoff;

@@ -4,6 +4,11 @@
 //! with `scripts/gen-typed-commands` (it starts a throwaway `redis-server`; `--check` only
 //! compares). The rule that turns a command's documentation into a method is in that
 //! script's header.
+//!
+//! ```
+//! let cmd = keyslot_core::commands::hset("user:1", [("name", "ada")]);
+//! assert_eq!(format!("{cmd:?}"), r#"["HSET", "user:1", "name", "ada"]"#);
+//! ```
 
 /// Calls `$emit!` with every generated command as
 /// `name(param: type, ...) => [words and params] example "args" wire "words";`, each with its doc

@@ -27,11 +27,17 @@ mod options;
 pub use generated::SERVER_VERSION;
 pub use options::{
     ExpireCondition, Expiry, SetCondition, SetOptions, Trim, XAddOptions, XReadGroupOptions,
-    XReadOptions, ZAddOptions, ZRangeBy, ZRangeOptions,
+    XReadOptions, ZAddOptions, ZRangeOptions,
 };
 
 /// A key list written after its length (`numkeys key [key ...]`), for the commands that
 /// take one (`ZUNION`, `LMPOP`, `FCALL`, ...).
+///
+/// ```
+/// use keyslot_core::{commands::Counted, Cmd};
+/// let cmd = Cmd::new("ZUNION").arg(Counted(["{b}1", "{b}2"]));
+/// assert_eq!(format!("{cmd:?}"), r#"["ZUNION", "2", "{b}1", "{b}2"]"#);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Counted<T>(pub T);
 

@@ -4,6 +4,17 @@
 //! records offsets, the second slices and allocates once the frame is whole. Every quantity a
 //! peer controls is bounded by [`Limits`]; malformed input is a [`ProtocolError`] carrying the
 //! byte offset, never a panic.
+//!
+//! ```
+//! use bytes::BytesMut;
+//! use keyslot_core::resp::{self, Decoder, Value};
+//! assert_eq!(resp::decode(b"+OK\r\n"), Ok(Some((Value::SimpleString("OK".into()), 5))));
+//! let mut decoder = Decoder::default();
+//! let mut buf = BytesMut::from(&b":4"[..]);
+//! assert_eq!(decoder.decode(&mut buf), Ok(None), "a frame in pieces waits for the rest");
+//! buf.extend_from_slice(b"2\r\n");
+//! assert_eq!(decoder.decode(&mut buf), Ok(Some(Value::Integer(42))));
+//! ```
 
 mod build;
 mod decoder;

@@ -61,6 +61,13 @@
 //! successor has (writes it missed, or values a lossy failover brought back) can be missed.
 //! The simulator measures this (`tests/tests/sim_scan.rs`): 20 keys in 2,000 seeds of
 //! faults, all in slots such a node claimed when asked, and no miss of any other kind.
+//!
+//! ```
+//! use keyslot_core::scan::{glob_match, ClusterScan, ScanOptions};
+//! let plan = ClusterScan::new(ScanOptions { pattern: Some("user:*".into()), ..Default::default() });
+//! assert!(plan.wants_topology(), "a scan starts from the cluster's primaries");
+//! assert!(glob_match(b"user:*", b"user:42"), "MATCH by the server's own rules");
+//! ```
 
 mod glob;
 mod nodes;

@@ -18,6 +18,15 @@
 //!
 //! Everything is deterministic (no hashing with random state) and `no_std`. A reply is either
 //! wholly accepted or refused with a typed [`TopologyError`]; nothing panics on reply data.
+//!
+//! ```
+//! use keyslot_core::{resp, topology::{Addr, Topology}};
+//! let reply = b"*1\r\n*3\r\n:0\r\n:16383\r\n*2\r\n$8\r\n10.0.0.1\r\n:7000\r\n";
+//! let (value, _) = resp::decode(reply).unwrap().unwrap();
+//! let asked = Addr::new("10.0.0.1", 7000);
+//! let topology = Topology::from_cluster_slots(&value, &asked).unwrap();
+//! assert_eq!(topology.primary_of_slot(12_539).map(|p| &p.addr), Some(&asked));
+//! ```
 
 mod compare;
 mod error;

@@ -11,5 +11,5 @@ mod stream;
 
 pub use expire::ExpireCondition;
 pub use set::{Expiry, SetCondition, SetOptions};
-pub use sorted_set::{ZAddOptions, ZRangeBy, ZRangeOptions};
+pub use sorted_set::{ZAddOptions, ZRangeOptions};
 pub use stream::{Trim, XAddOptions, XReadGroupOptions, XReadOptions};

@@ -3,7 +3,13 @@
 use crate::convert::ToArgs;
 use crate::Cmd;
 
-/// When `SET` may write.
+/// When `SET` may write (see [`SetOptions::if_missing`] and [`SetOptions::if_exists`]).
+///
+/// ```
+/// use keyslot_core::commands::{SetCondition, SetOptions};
+/// assert_ne!(SetCondition::IfMissing, SetCondition::IfExists);
+/// # let _ = SetOptions::new().if_missing();
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SetCondition {
     /// `NX`: only if the key does not exist.
@@ -13,6 +19,14 @@ pub enum SetCondition {
 }
 
 /// A key's expiry, as `SET` and `GETEX` take it.
+///
+/// ```
+/// use keyslot_core::commands::{self, Expiry, SetOptions};
+/// let keep = commands::set_with("k", "v", SetOptions::new().expiry(Expiry::KeepTtl));
+/// assert_eq!(format!("{keep:?}"), r#"["SET", "k", "v", "KEEPTTL"]"#);
+/// let at = commands::getex_with("k", Expiry::AtMillis(1_700_000_000_000));
+/// assert_eq!(format!("{at:?}"), r#"["GETEX", "k", "PXAT", "1700000000000"]"#);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expiry {
     /// `EX`: in this many seconds.
@@ -58,11 +72,23 @@ pub struct SetOptions {
 
 impl SetOptions {
     /// No options: `SET key value`.
+    ///
+    /// ```
+    /// # use keyslot_core::commands::{self, SetOptions};
+    /// let cmd = commands::set_with("k", "v", SetOptions::new());
+    /// assert_eq!(format!("{cmd:?}"), r#"["SET", "k", "v"]"#);
+    /// ```
     pub fn new() -> SetOptions {
         SetOptions::default()
     }
 
     /// `NX`: write only if the key does not exist (the reply is null when it did).
+    ///
+    /// ```
+    /// # use keyslot_core::commands::{self, SetOptions};
+    /// let cmd = commands::set_with("k", "v", SetOptions::new().if_missing());
+    /// assert_eq!(cmd.get(3), Some(&b"NX"[..]));
+    /// ```
     #[must_use]
     pub fn if_missing(mut self) -> SetOptions {
         self.condition = Some(SetCondition::IfMissing);
@@ -70,6 +96,12 @@ impl SetOptions {
     }
 
     /// `XX`: write only if the key exists (the reply is null when it did not).
+    ///
+    /// ```
+    /// # use keyslot_core::commands::{self, SetOptions};
+    /// let cmd = commands::set_with("k", "v", SetOptions::new().if_exists());
+    /// assert_eq!(cmd.get(3), Some(&b"XX"[..]));
+    /// ```
     #[must_use]
     pub fn if_exists(mut self) -> SetOptions {
         self.condition = Some(SetCondition::IfExists);
@@ -77,6 +109,12 @@ impl SetOptions {
     }
 
     /// An expiry (`EX`, `PX`, `EXAT`, `PXAT` or `KEEPTTL`).
+    ///
+    /// ```
+    /// # use keyslot_core::commands::{self, Expiry, SetOptions};
+    /// let cmd = commands::set_with("k", "v", SetOptions::new().expiry(Expiry::Millis(1500)));
+    /// assert_eq!(format!("{cmd:?}"), r#"["SET", "k", "v", "PX", "1500"]"#);
+    /// ```
     #[must_use]
     pub fn expiry(mut self, expiry: Expiry) -> SetOptions {
         self.expiry = Some(expiry);
@@ -84,6 +122,12 @@ impl SetOptions {
     }
 
     /// `GET`: the reply is the key's old value (null if it had none).
+    ///
+    /// ```
+    /// # use keyslot_core::commands::{self, SetOptions};
+    /// let cmd = commands::set_with("k", "v", SetOptions::new().get());
+    /// assert_eq!(format!("{cmd:?}"), r#"["SET", "k", "v", "GET"]"#);
+    /// ```
     #[must_use]
     pub fn get(mut self) -> SetOptions {
         self.get = true;

@@ -5,7 +5,7 @@ use crate::Cmd;
 
 /// What `ZRANGE`'s `start` and `stop` mean.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ZRangeBy {
+enum ZRangeBy {
     /// Ranks, 0-based, negative from the end (the default).
     #[default]
     Rank,
