@@ -191,6 +191,10 @@ macro_rules! families {
         assert_eq!(one[&k("x")][0].1["field"], "v4");
         let waited: Option<Streams> = $c.xread_with([k("x")], ["$"], XReadOptions::new().block(50))$($aw)*.unwrap();
         assert_eq!(waited, None, "BLOCK 50 on a stream nobody writes times out as null");
+        // c1 read v2 and never acked it; it was trimmed since: XAUTOCLAIM reports it deleted.
+        type Claimed = (String, Vec<(String, HashMap<String, String>)>, Vec<String>);
+        let claimed: Claimed = $c.xautoclaim(k("x"), "g", "c3", 0, "0-0")$($aw)*.unwrap();
+        assert_eq!((claimed.0.as_str(), claimed.1.len(), claimed.2.len()), ("0-0", 0, 1), "{claimed:?}");
         let () = $c.xgroup_create(k("x"), "g2", "0")$($aw)*.unwrap();
         let opts = XReadGroupOptions::new().count(5).no_ack();
         let got: Streams = $c.xreadgroup_with("g2", "c2", [k("x")], [">"], opts)$($aw)*.unwrap();
@@ -214,6 +218,7 @@ macro_rules! families {
         assert_eq!($c.getbit::<bool>(k("bits"), 7)$($aw)*, Ok(true));
         assert_eq!($c.bitcount::<u64>(k("bits"))$($aw)*, Ok(1));
         assert_eq!($c.publish::<u64>("typed-nobody-listens", "hi")$($aw)*, Ok(0));
+        assert_eq!($c.spublish::<u64>(k("shard-channel"), "hi")$($aw)*, Ok(0), "routed by its slot");
 
         // What does not convert is a typed error; a server error has its kind.
         assert_eq!(
