@@ -47,6 +47,8 @@
 //! endpoint that name stands for every node. A `MOVED slot :port` is followed through the
 //! topology in that case.
 
+#[cfg(feature = "aws-iam")]
+pub mod aws_iam;
 mod builder;
 mod client;
 #[cfg(feature = "redis-compat")]
