@@ -70,6 +70,8 @@ fn main() {
                 }
                 Output::Event(event) => eprintln!("event: {event:?}"),
                 Output::PubSub(item) => println!("pub/sub: {item:?}"),
+                // Only with Config::credentials_from_source, which this example leaves off.
+                Output::NeedCredentials => {}
                 Output::Timeout(_) => break,
             }
         }

@@ -66,6 +66,12 @@ pub struct Config {
     pub username: Option<String>,
     /// Password; never printed by `Debug`.
     pub password: Option<String>,
+    /// Credentials come from a rotating source the driver asks when the machine says
+    /// [`Output::NeedCredentials`](super::Output::NeedCredentials), and are given with
+    /// [`Cluster::set_credentials`](super::Cluster::set_credentials); handshakes wait for
+    /// unexpired ones (default false: `username` and `password` hold for ever). See
+    /// [`Credentials`](super::Credentials).
+    pub credentials_from_source: bool,
     /// `CLIENT SETNAME` for every connection (default: none).
     pub client_name: Option<String>,
     /// `SELECT n` on every connection, in its handshake (Valkey 9+ clusters with
@@ -162,6 +168,7 @@ impl Default for Config {
         Config {
             username: None,
             password: None,
+            credentials_from_source: false,
             client_name: None,
             database: None,
             protocol: Protocol::Resp3,
@@ -194,6 +201,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("credentials_from_source", &self.credentials_from_source)
             .field("client_name", &self.client_name)
             .field("database", &self.database)
             .field("protocol", &self.protocol)

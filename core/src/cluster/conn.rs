@@ -114,6 +114,8 @@ pub(crate) enum Expect {
     /// `READONLY` on a ready connection to a node demoted to replica; its reply changes
     /// nothing (a refusal shows as MOVED on the reads after it).
     LateReadOnly,
+    /// `AUTH` with rotated credentials on a live connection (see `credentials.rs`).
+    Reauth,
     /// `SCRIPT LOAD` before a job's `EVALSHA` is sent again after `NOSCRIPT`.
     ScriptLoad {
         job: Key,

@@ -1,5 +1,7 @@
 //! What happened inside the machine, for logs and metrics. Events never need a reaction.
 
+use alloc::string::String;
+
 use super::redirect::RetryReason;
 use crate::time::Duration;
 use crate::topology::Addr;
@@ -147,6 +149,28 @@ pub enum Event {
         addr: Addr,
         /// How long.
         delay: Duration,
+    },
+    /// Fresh credentials from the source took effect (see [`Cluster::set_credentials`]).
+    ///
+    /// [`Cluster::set_credentials`]: super::Cluster::set_credentials
+    CredentialsRotated {
+        /// Live connections that re-authenticate with them.
+        connections: usize,
+    },
+    /// The credentials source failed; the held credentials stay in use while valid.
+    CredentialsUnavailable {
+        /// The source's words.
+        reason: String,
+        /// Failures in a row.
+        failures: u32,
+    },
+    /// A live connection's server refused the rotated credentials; the connection keeps
+    /// its earlier authentication.
+    ReauthenticationRefused {
+        /// The node.
+        addr: Addr,
+        /// The server's words.
+        message: String,
     },
     /// A rediscovery began.
     RefreshStarted {

@@ -38,7 +38,6 @@ impl Cluster {
     /// assert_eq!(cluster.transmit(conn), hello);
     /// ```
     pub fn handle_connected(&mut self, conn: ConnId, now: Instant) {
-        let _ = now;
         let Some(c) = self.conns.get_mut(conn.0) else {
             return;
         };
@@ -46,16 +45,23 @@ impl Cluster {
             return;
         }
         c.state = ConnState::Handshaking;
+        if self.handshake_may_begin(conn.0, now) {
+            self.begin_handshake(conn.0, now);
+        }
+    }
+
+    /// `HELLO 3`, or the RESP2 login, with the credentials held now.
+    pub(crate) fn begin_handshake(&mut self, conn: Key, now: Instant) {
         if self.config.protocol == Protocol::Resp3 {
             let hello = self.hello_command();
-            let Some(c) = self.conns.get_mut(conn.0) else {
+            let Some(c) = self.conns.get_mut(conn) else {
                 return;
             };
             c.handshake_pending += 1;
             c.send(Expect::Hello, |out| hello.encode(out));
-            self.signal_transmit(conn.0);
+            self.signal_transmit(conn);
         } else {
-            self.send_resp2_login(conn.0, now);
+            self.send_resp2_login(conn, now);
         }
     }
 

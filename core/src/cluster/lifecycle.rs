@@ -117,6 +117,7 @@ impl Cluster {
                 Timer::Bootstrap => self.request_refresh(RefreshTrigger::Bootstrap, now),
                 Timer::PubSub => self.pubsub_timer(now),
                 Timer::StallCheck => self.stall_check(now),
+                Timer::Credentials => self.credentials_timer(now),
             }
         }
     }
@@ -143,7 +144,8 @@ impl Cluster {
             | Timer::Refresh
             | Timer::Bootstrap
             | Timer::PubSub
-            | Timer::StallCheck => true,
+            | Timer::StallCheck
+            | Timer::Credentials => true,
         });
     }
 

@@ -78,6 +78,7 @@ mod backoff;
 mod blocking;
 mod config;
 mod conn;
+mod credentials;
 mod dedicated;
 mod dispatch;
 mod error;
@@ -113,6 +114,7 @@ use bytes::BytesMut;
 pub use blocking::Blocking;
 pub use config::{Config, ReadFrom};
 pub use conn::ConnId;
+pub use credentials::Credentials;
 pub use error::{Error, SeedFailure};
 pub use event::{Event, RefreshOutcome, RefreshTrigger};
 pub use pubsub::{PubSub, SubscriptionKind};
@@ -262,6 +264,10 @@ pub enum Output {
     PubSub(PubSub),
     /// Something worth logging.
     Event(Event),
+    /// Ask the credentials source for fresh credentials (only with
+    /// [`Config::credentials_from_source`]) and answer with [`Cluster::set_credentials`] or
+    /// [`Cluster::credentials_failed`]. A new ask replaces one still unanswered.
+    NeedCredentials,
     /// Nothing else to do until this instant (or until I/O); `None` when no timer is set.
     Timeout(Option<Instant>),
 }
@@ -403,6 +409,7 @@ pub struct Cluster {
     pub(crate) pubsub: pubsub::Subscriptions,
     /// When the stall check runs next, while it is armed (see `stall.rs`).
     pub(crate) stall_check_at: Option<Instant>,
+    pub(crate) credentials: credentials::CredentialState,
 }
 
 impl Cluster {
@@ -442,8 +449,10 @@ impl Cluster {
             scratch: KeyPositions::new(),
             pubsub: pubsub::Subscriptions::default(),
             stall_check_at: None,
+            credentials: credentials::CredentialState::default(),
         };
         cluster.request_refresh(RefreshTrigger::Bootstrap, now);
+        cluster.start_credentials(now);
         cluster
     }
 

@@ -115,6 +115,7 @@ impl Cluster {
                 self.on_handshake_reply(conn, entry.expect, frame, now)
             }
             Expect::Asking | Expect::LateReadOnly => {}
+            Expect::Reauth => self.on_reauth_reply(conn, frame.error_text()),
             Expect::ScriptLoad { job } => self.on_script_load_reply(conn, job, frame),
             Expect::Zone => self.on_zone_reply(conn, frame),
             Expect::Subscribe { kind, .. } => {

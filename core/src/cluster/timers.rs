@@ -36,6 +36,8 @@ pub(crate) enum Timer {
     PubSub,
     /// Look for connections that have stopped answering (see `stall.rs`).
     StallCheck,
+    /// Ask the credentials source (see `credentials.rs`).
+    Credentials,
 }
 
 /// Entries the set may always hold, dead or alive, before a compaction.

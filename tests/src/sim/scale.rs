@@ -615,7 +615,7 @@ impl<'a> Group<'a> {
                     self.counts.refreshes += 1;
                 }
                 // The scale run subscribes to nothing.
-                Output::Event(_) | Output::PubSub(_) => {}
+                Output::Event(_) | Output::PubSub(_) | Output::NeedCredentials => {}
             }
         }
         let cl = &mut self.clients[i];

@@ -488,6 +488,8 @@ impl World {
                 }
                 // Only pub/sub runs subscribe.
                 Output::PubSub(p) => self.on_pubsub_output(p),
+                // The simulated clients' credentials never rotate.
+                Output::NeedCredentials => {}
                 Output::Event(e) => {
                     self.trace.mix_event(&e);
                     if self.trace.keep_ring {

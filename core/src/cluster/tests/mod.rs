@@ -8,6 +8,7 @@
 mod blocking;
 mod bootstrap;
 mod cancel;
+mod credentials;
 mod database;
 mod membership;
 mod pubsub;
@@ -52,6 +53,8 @@ pub(crate) struct Net {
     /// Connections whose socket accepts nothing (a frozen node's full buffer): their
     /// transmits are left unwritten until [`Net::thaw`].
     pub(crate) frozen: Vec<ConnId>,
+    /// `Output::NeedCredentials` seen.
+    pub(crate) credentials_asked: usize,
 }
 
 pub(crate) fn addr(s: &str) -> Addr {
@@ -74,6 +77,7 @@ impl Net {
             pubsub: Vec::new(),
             log: Vec::new(),
             frozen: Vec::new(),
+            credentials_asked: 0,
         };
         net.drain();
         net
@@ -98,6 +102,7 @@ impl Net {
                 }
                 Output::Event(e) => self.events.push(e),
                 Output::PubSub(p) => self.pubsub.push(p),
+                Output::NeedCredentials => self.credentials_asked += 1,
             }
         }
     }
