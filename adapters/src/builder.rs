@@ -38,6 +38,7 @@ pub struct Builder<R> {
     rng_seed: Option<u64>,
     resolver: Option<Arc<dyn Resolve>>,
     on_event: Option<EventHook>,
+    credentials: Option<Arc<dyn crate::CredentialsProvider>>,
     max_pending_requests: usize,
     keepalive: Option<crate::runtime::Keepalive>,
     #[cfg(feature = "tls")]
@@ -71,6 +72,7 @@ impl<R: Runtime> Builder<R> {
             rng_seed: None,
             resolver: None,
             on_event: None,
+            credentials: None,
             max_pending_requests: DEFAULT_MAX_PENDING_REQUESTS,
             keepalive: Some(crate::runtime::Keepalive::default()),
             #[cfg(feature = "tls")]
@@ -326,6 +328,29 @@ impl<R: Runtime> Builder<R> {
         self.config.limits = limits;
         self
     }
+    /// Credentials from a source that rotates them (IAM tokens, a vault): asked at the start
+    /// and again well before what it gave expires; every live connection re-authenticates
+    /// with what it gives, and no handshake presents expired credentials (see
+    /// [`CredentialsProvider`](crate::CredentialsProvider)). Replaces `username` and
+    /// `password`, and the seed URL's.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), keyslot::Error> {
+    /// use std::time::Duration;
+    /// use keyslot::Credentials;
+    /// let client = keyslot::tokio::Client::builder(["cfg-endpoint:6379"])
+    ///     .credentials_provider(|| async {
+    ///         let token = std::fs::read_to_string("/run/secrets/redis-token")?;
+    ///         Ok(Credentials::new(Some("app".into()), token.trim(), Some(Duration::from_secs(300))))
+    ///     })
+    ///     .connect()
+    ///     .await?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn credentials_provider(mut self, source: impl crate::CredentialsProvider) -> Self {
+        self.credentials = Some(Arc::new(source));
+        self
+    }
     /// Seed of the client's random choices (the primary for keyless commands, replicas,
     /// backoff jitter), to replay a run exactly. Without one, every client draws a fresh
     /// seed, so that clients, in one process or many, spread their choices.
@@ -414,10 +439,12 @@ impl<R: Runtime> Builder<R> {
             self.config.database.get_or_insert(database);
         }
         self.config.rng_seed = self.chosen_rng_seed();
+        self.config.credentials_from_source = self.credentials.is_some();
         let options = DriverOptions {
             resolver: self.resolver,
             keepalive: self.keepalive,
             on_event: self.on_event,
+            credentials: self.credentials,
             #[cfg(feature = "tls")]
             tls: if tls || self.tls.forced() {
                 Some(self.tls.connector()?)

@@ -65,12 +65,18 @@ pub(crate) type EventHook = Arc<dyn Fn(&Event) + Send + Sync>;
 /// A connection attempt in progress.
 type Connecting<S> = BoxFuture<'static, io::Result<crate::tls::MaybeTls<S>>>;
 
+/// A credentials source's answer in progress.
+type CredentialsFetch =
+    BoxFuture<'static, Result<crate::Credentials, crate::credentials::CredentialsError>>;
+
 /// Settings the driver needs besides the core's.
 pub(crate) struct DriverOptions {
     pub(crate) resolver: Option<Arc<dyn Resolve>>,
     /// TCP keepalive for every socket, or none.
     pub(crate) keepalive: Option<crate::runtime::Keepalive>,
     pub(crate) on_event: Option<EventHook>,
+    /// The rotating credentials' source, when there is one.
+    pub(crate) credentials: Option<Arc<dyn crate::CredentialsProvider>>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::TlsConnector>,
 }
@@ -88,6 +94,8 @@ pub(crate) struct Driver<R: Runtime> {
     subscribers: Subscribers,
     conns: SlotMap<ConnId, Conn<R>>,
     connecting: Vec<(ConnId, Connecting<R::Stream>)>,
+    /// The credentials source's answer being awaited (a new ask replaces it).
+    credentials: Option<CredentialsFetch>,
     timer: R::Timer,
     timer_at: Option<Instant>,
     options: Arc<DriverOptions>,
@@ -130,6 +138,7 @@ impl<R: Runtime> Driver<R> {
             subscribers: Subscribers::default(),
             conns: SlotMap::default(),
             connecting: Vec::new(),
+            credentials: None,
             timer: R::timer(),
             timer_at: None,
             options: Arc::new(options),
@@ -380,6 +389,12 @@ impl<R: Runtime> Driver<R> {
                         self.drop_subscriber(id, now);
                     }
                 }
+                Output::NeedCredentials => {
+                    if let Some(source) = &self.options.credentials {
+                        self.credentials = Some(source.credentials());
+                        started = true;
+                    }
+                }
                 Output::Timeout(at) => {
                     if at != self.timer_at {
                         self.timer_at = at;
@@ -419,6 +434,29 @@ impl<R: Runtime> Driver<R> {
         for tx in self.ready.drain(..) {
             let _ = tx.send(answer.clone());
         }
+    }
+
+    /// Hand the credentials source's answer to the core.
+    fn poll_credentials(&mut self, cx: &mut Context<'_>) -> bool {
+        let Some(fetch) = &mut self.credentials else {
+            return false;
+        };
+        let Poll::Ready(answer) = fetch.as_mut().poll(cx) else {
+            return false;
+        };
+        self.credentials = None;
+        let now = self.now();
+        match answer {
+            Ok(c) => {
+                let expires = c
+                    .valid_for
+                    .map(|d| now + keyslot_core::time::Duration::from(d));
+                let core = keyslot_core::cluster::Credentials::new(c.username, c.password, expires);
+                self.cluster.set_credentials(core, now);
+            }
+            Err(e) => self.cluster.credentials_failed(&e.to_string(), now),
+        }
+        true
     }
 
     fn poll_timer(&mut self, cx: &mut Context<'_>) -> bool {
@@ -473,6 +511,7 @@ impl<R: Runtime> Future for Driver<R> {
                 first = false;
             }
             progress |= this.poll_connects(cx);
+            progress |= this.poll_credentials(cx);
             progress |= this.poll_reads();
             progress |= this.drain_outputs();
             progress |= this.poll_writes();

@@ -53,6 +53,7 @@ mod builder;
 mod client;
 #[cfg(feature = "redis-compat")]
 pub mod compat;
+mod credentials;
 mod driver;
 mod entropy;
 mod pending;
@@ -73,6 +74,7 @@ pub mod blocking;
 
 pub use builder::{Builder, DEFAULT_MAX_PENDING_REQUESTS};
 pub use client::Client;
+pub use credentials::{Credentials, CredentialsError, CredentialsProvider};
 pub use keyslot_core::cluster::Config;
 pub use keyslot_core::cluster::{
     Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, ServerError,
