@@ -7,6 +7,10 @@
 //! re-authenticated: the test then kills, on every node, the connections still logged in
 //! as that user (`CLIENT KILL USER`) and deletes it. Through ten rotations, 50 tasks of
 //! SET+GET and a task of blocking pops see no error, and no kill finds a connection.
+//!
+//! IAM tokens (`keyslot::aws_iam::IamAuth`) go the same way: against a user that takes any
+//! password (the signature itself is checked against botocore in the adapters' tests),
+//! every connection the client opens is logged in as the IAM user.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -171,6 +175,62 @@ async fn rotations<F: Flavor>(cluster: &RedisCluster) {
     );
 }
 
+/// Connect with IAM tokens as `iam-user` (a `nopass` user: any token is let in) and check
+/// the server sees every connection as that user.
+async fn iam_tokens<F: Flavor>(cluster: &RedisCluster) {
+    use keyslot::aws_iam::{AwsCredentials, IamAuth, IamService, IamTokenRequest};
+    let setuser = Cmd::new("ACL")
+        .arg("SETUSER")
+        .arg("iam-user")
+        .arg("on")
+        .arg("nopass")
+        .arg("~*")
+        .arg("&*")
+        .arg("+@all");
+    on_every_node(cluster, &setuser);
+    let request = IamTokenRequest {
+        user_id: "iam-user".into(),
+        cache_name: "test-cache".into(),
+        region: "us-east-1".into(),
+        service: IamService::ElastiCache,
+    };
+    let keys = AwsCredentials {
+        access_key_id: "AKIDEXAMPLE".into(),
+        secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into(),
+        session_token: None,
+    };
+    let builder =
+        TestClient::<F>::builder_for(cluster).credentials_provider(IamAuth::new(request, keys));
+    let client = TestClient::<F>::connect(builder)
+        .await
+        .expect("connects with a token");
+    for i in 0..30 {
+        let key = format!("iam:{}:{i}", F::NAME);
+        assert_eq!(
+            client.send(Cmd::new("SET").arg(&key).arg("v")).await,
+            Ok(ok())
+        );
+    }
+    let whoami = client.send(Cmd::new("ACL").arg("WHOAMI")).await;
+    assert_eq!(whoami, Ok(bulk("iam-user")));
+    let killed: i64 = on_every_node(
+        cluster,
+        &Cmd::new("CLIENT").arg("KILL").arg("USER").arg("iam-user"),
+    )
+    .into_iter()
+    .map(|reply| match reply {
+        Value::Integer(n) => n,
+        other => panic!("CLIENT KILL USER answered {other:?}"),
+    })
+    .sum();
+    assert!(
+        killed >= 3,
+        "one connection per primary at least, as iam-user: {killed}"
+    );
+    drop(client);
+    on_every_node(cluster, &Cmd::new("ACL").arg("DELUSER").arg("iam-user"));
+}
+
 #[test]
 fn rotated_credentials_reach_every_connection_before_the_old_ones_go() {
     let Some(_machine) = claim_machine() else {
@@ -179,5 +239,6 @@ fn rotated_credentials_reach_every_connection_before_the_old_ones_go() {
     let cluster = RedisCluster::start(ClusterSpec::new()).unwrap();
     let mut runs = keyslot_tests::runtimes::Runs::new();
     on_every_runtime!(runs, "ten rotations under load", rotations(&cluster));
+    on_every_runtime!(runs, "IAM tokens", iam_tokens(&cluster));
     runs.finish();
 }

@@ -36,10 +36,13 @@
 //! serverless variant, and credentials with and without a session token
 //! (`scripts/gen-iam-token-vectors` computes them).
 //!
-//! This is the signing half only: where the credentials come from (environment, instance
-//! role, `aws-config`) is the caller's business, and so is signing a fresh token for each
-//! connection. A token given once to [`Builder::password`](crate::Builder::password) serves
-//! only the connections opened within its 15 minutes.
+//! [`IamAuth`] makes this a credentials source for
+//! [`Builder::credentials_provider`](crate::Builder::credentials_provider): a fresh token
+//! for the handshakes, re-authentication of every live connection before the token it used
+//! gets old. Where the AWS credentials come from (fixed keys, the environment, an instance
+//! role through `aws-config`) is an [`AwsCredentialsSource`]. A token given once to
+//! [`Builder::password`](crate::Builder::password) would serve only the connections opened
+//! within its 15 minutes.
 //!
 //! ```
 //! use std::time::{Duration, UNIX_EPOCH};
@@ -64,6 +67,10 @@
 //! // Then: AUTH iam-user <token>, e.g. Builder::username("iam-user").password(token).
 //! # Ok::<(), keyslot::aws_iam::IamTokenError>(())
 //! ```
+
+mod provider;
+
+pub use provider::{AwsCredentialsSource, IamAuth};
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
