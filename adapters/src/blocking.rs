@@ -293,6 +293,22 @@ impl Client {
             .map_err(|_| Error::Closed)
     }
 
+    /// What the client saw of each node so far (see [`crate::Client::metrics`]).
+    ///
+    /// ```no_run
+    /// # fn demo(client: keyslot::blocking::Client) -> Result<(), keyslot::Error> {
+    /// let metrics = client.metrics()?;
+    /// let replies: u64 = metrics.nodes.iter().map(|n| n.replies).sum();
+    /// println!("{replies} replies, {} timed out", metrics.requests_timed_out);
+    /// # Ok(()) }
+    /// ```
+    pub fn metrics(&self) -> Result<crate::Metrics, Error> {
+        self.inner
+            .metrics_request()?
+            .blocking_recv()
+            .map_err(|_| Error::Closed)
+    }
+
     /// Scan every key of the cluster; see [`crate::Client::scan`] for the guarantee. The
     /// iterator yields keys one by one and ends after an error.
     ///

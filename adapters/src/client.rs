@@ -288,6 +288,33 @@ impl<R: Runtime> Client<R> {
         Ok(rx)
     }
 
+    /// What the client saw of each node so far: connections, commands in flight, replies,
+    /// errors by kind, redirects, connection failures, and reply-time percentiles (see
+    /// [`Metrics`](crate::Metrics)). A snapshot: cheap, taken when asked.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// for node in client.metrics().await?.nodes {
+    ///     println!(
+    ///         "{} {} replies, p99 {} µs, {} MOVED",
+    ///         node.addr,
+    ///         node.replies,
+    ///         node.latency.percentile(99.0).as_micros(),
+    ///         node.moved
+    ///     );
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn metrics(&self) -> Result<crate::Metrics, Error> {
+        self.metrics_request()?.await.map_err(|_| Error::Closed)
+    }
+
+    pub(crate) fn metrics_request(&self) -> Result<oneshot::Receiver<crate::Metrics>, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.tx.send(Msg::Metrics(tx)).map_err(|_| Error::Closed)?;
+        Ok(rx)
+    }
+
     /// Submit a request, once the bound on requests in flight allows, and wait for its
     /// reply; dropping the wait cancels it.
     pub(crate) async fn wait(

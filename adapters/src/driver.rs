@@ -54,6 +54,8 @@ pub(crate) enum Msg {
     Ready(oneshot::Sender<Result<(), Error>>),
     /// The current view of the cluster.
     Topology(oneshot::Sender<Option<Topology>>),
+    /// A snapshot of the core's counters.
+    Metrics(oneshot::Sender<keyslot_core::cluster::Metrics>),
     /// A caller stopped waiting for its reply (see `pending.rs`): cancel, in the core, the
     /// requests whose reply channel is closed.
     Cancelled,
@@ -208,6 +210,9 @@ impl<R: Runtime> Driver<R> {
                         Msg::Ready(tx) => self.ready.push(tx),
                         Msg::Topology(tx) => {
                             let _ = tx.send(self.cluster.topology().cloned());
+                        }
+                        Msg::Metrics(tx) => {
+                            let _ = tx.send(self.cluster.metrics());
                         }
                         Msg::Cancelled => abandoned = true,
                     }

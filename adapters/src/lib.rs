@@ -80,6 +80,7 @@ pub use keyslot_core::cluster::{
     Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, ServerError,
     ServerErrorKind, SubscriptionKind,
 };
+pub use keyslot_core::cluster::{Latency, Metrics, NodeMetrics};
 pub use keyslot_core::convert::{FromValue, ToArgs};
 pub use keyslot_core::resp::ValueKind;
 pub use keyslot_core::resp::{Limits, Protocol, Value};

@@ -34,6 +34,7 @@ impl Cluster {
             return;
         }
         self.note_seed_failure(conn.0, reason);
+        self.count_failure_of(conn.0);
         self.lose_conn(conn.0, None, false, now);
     }
 
@@ -72,6 +73,7 @@ impl Cluster {
             return;
         }
         self.note_seed_failure(conn.0, "connection closed");
+        self.count_failure_of(conn.0);
         self.lose_conn(conn.0, None, false, now);
     }
 
@@ -158,6 +160,7 @@ impl Cluster {
             return;
         }
         let error = self.unreachable_error().unwrap_or(Error::Timeout);
+        self.timed_out += 1;
         self.finish_request(RequestId(key), Some(error));
         self.request_refresh(RefreshTrigger::DeadlineMissed, now);
     }

@@ -88,6 +88,7 @@ mod handshake;
 mod job;
 mod lifecycle;
 mod membership;
+mod metrics;
 mod pubsub;
 mod pubsub_read;
 mod read;
@@ -117,6 +118,9 @@ pub use conn::ConnId;
 pub use credentials::Credentials;
 pub use error::{Error, SeedFailure};
 pub use event::{Event, RefreshOutcome, RefreshTrigger};
+#[cfg(feature = "std")]
+pub use metrics::Latency;
+pub use metrics::{Metrics, NodeMetrics};
 pub use pubsub::{PubSub, SubscriptionKind};
 pub use redirect::RetryReason;
 pub use route::{route, Route, Routed};
@@ -301,6 +305,8 @@ pub(crate) struct Node {
     pub(crate) stalled: bool,
     /// A free entry, waiting to be reused for a new node (see [`membership`]).
     pub(crate) vacant: bool,
+    /// What [`Cluster::metrics`] reports of it.
+    pub(crate) stats: metrics::NodeStats,
 }
 
 impl Node {
@@ -321,6 +327,7 @@ impl Node {
             pubsub_conn: None,
             stalled: false,
             vacant: false,
+            stats: metrics::NodeStats::default(),
         }
     }
 
@@ -410,6 +417,9 @@ pub struct Cluster {
     /// When the stall check runs next, while it is armed (see `stall.rs`).
     pub(crate) stall_check_at: Option<Instant>,
     pub(crate) credentials: credentials::CredentialState,
+    /// Requests that ended at their deadline, and views that took effect (for `metrics`).
+    pub(crate) timed_out: u64,
+    pub(crate) topology_changes: u64,
 }
 
 impl Cluster {
@@ -450,6 +460,8 @@ impl Cluster {
             pubsub: pubsub::Subscriptions::default(),
             stall_check_at: None,
             credentials: credentials::CredentialState::default(),
+            timed_out: 0,
+            topology_changes: 0,
         };
         cluster.request_refresh(RefreshTrigger::Bootstrap, now);
         cluster.start_credentials(now);

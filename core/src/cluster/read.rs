@@ -141,9 +141,15 @@ impl Cluster {
             return; // a stale reply for a job that has moved on
         }
         // A blocking command's wait says nothing about the node's latency.
+        let (sent_at, timed) = (job.sent_at, !job.server_waits);
         if !job.dedicated {
-            let sent_at = job.sent_at;
             self.note_reply_time(conn, sent_at, now);
+        }
+        if matches!(part, Part::Single | Part::Exec) {
+            self.count_reply(conn, sent_at, now, timed);
+            if let Some(text) = frame.error_text() {
+                self.count_error(conn, text);
+            }
         }
         let Some(job) = self.jobs.get_mut(key) else {
             return;

@@ -675,6 +675,7 @@ impl Cluster {
         let primaries_after = self.primaries.len();
         self.topology = Some(topology);
         if changed {
+            self.topology_changes += 1;
             self.event(Event::TopologyChanged {
                 slots_moved,
                 primaries_before,

@@ -11,6 +11,7 @@ mod cancel;
 mod credentials;
 mod database;
 mod membership;
+mod metrics;
 mod pubsub;
 mod read_from;
 mod reconnect;
