@@ -72,6 +72,10 @@ pub struct Config {
     /// unexpired ones (default false: `username` and `password` hold for ever). See
     /// [`Credentials`](super::Credentials).
     pub credentials_from_source: bool,
+    /// Report [`Event::Served`](super::Event::Served) for every command as it completes
+    /// (which node answered, the slot, the redirects followed), for tracing (default false:
+    /// no cost).
+    pub report_served: bool,
     /// `CLIENT SETNAME` for every connection (default: none).
     pub client_name: Option<String>,
     /// `SELECT n` on every connection, in its handshake (Valkey 9+ clusters with
@@ -169,6 +173,7 @@ impl Default for Config {
             username: None,
             password: None,
             credentials_from_source: false,
+            report_served: false,
             client_name: None,
             database: None,
             protocol: Protocol::Resp3,
@@ -202,6 +207,7 @@ impl fmt::Debug for Config {
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("credentials_from_source", &self.credentials_from_source)
+            .field("report_served", &self.report_served)
             .field("client_name", &self.client_name)
             .field("database", &self.database)
             .field("protocol", &self.protocol)

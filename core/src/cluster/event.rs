@@ -172,6 +172,19 @@ pub enum Event {
         /// The server's words.
         message: String,
     },
+    /// A command of a request got its final answer from a node (only with
+    /// [`Config::report_served`](super::Config::report_served)); a request split over
+    /// several slots or nodes has one per part. Comes before the request's reply.
+    Served {
+        /// The request.
+        request: super::RequestId,
+        /// The node that answered, if one did (not for a failure before sending).
+        addr: Option<Addr>,
+        /// The slot the command was routed by (none for keyless or node-pinned commands).
+        slot: Option<u16>,
+        /// MOVED, ASK and READONLY redirects it followed.
+        redirects: u32,
+    },
     /// A rediscovery began.
     RefreshStarted {
         /// Why.

@@ -653,6 +653,25 @@ impl Cluster {
     }
 
     /// A job finished: record its result (a leg of a fan-out waits for the others).
+    /// [`Event::Served`] for `job`, about to complete.
+    fn report_served(&mut self, job: super::slab::Key) {
+        let Some(j) = self.jobs.get(job) else {
+            return;
+        };
+        let node = j.conn.and_then(|c| self.conns.get(c)).and_then(|c| c.node);
+        let slot = match j.target {
+            super::job::Target::Slot(slot) => Some(slot),
+            _ => None,
+        };
+        let event = super::Event::Served {
+            request: RequestId(j.request),
+            addr: node.map(|n| self.nodes[n].addr.clone()),
+            slot,
+            redirects: j.redirects,
+        };
+        self.event(event);
+    }
+
     pub(crate) fn complete_job(
         &mut self,
         job: super::slab::Key,
@@ -667,6 +686,9 @@ impl Cluster {
         else {
             return;
         };
+        if self.config.report_served {
+            self.report_served(job);
+        }
         self.jobs.discard(job);
         let Some(entry) = self.entry_mut(request, entry_index) else {
             return;

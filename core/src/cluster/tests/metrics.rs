@@ -53,3 +53,49 @@ fn replies_errors_redirects_and_failures_are_counted_per_node() {
     assert_eq!((node.connection_failures, node.connections), (1, 0));
     assert!(metrics.topology_changes >= 1);
 }
+
+#[test]
+fn served_events_name_the_node_the_slot_and_the_redirects_only_when_asked() {
+    use crate::cluster::Event;
+    for report in [false, true] {
+        let mut net = ready_client(Config {
+            report_served: report,
+            ..Config::default()
+        });
+        let id = net.submit(Cmd::new("GET").arg("k"));
+        let first = net.accept(primary_of("k"));
+        net.take_sent(first);
+        let slot = crate::key_slot(b"k");
+        let other = ["10.0.0.1:7000", "10.0.0.3:7000"]
+            .into_iter()
+            .find(|a| *a != primary_of("k"))
+            .unwrap_or_default();
+        net.reply(first, &error(&alloc::format!("MOVED {slot} {other}")));
+        let second = net.ensure_accepted(other);
+        let sent = net.take_sent(second);
+        assert!(sent.iter().any(|c| c[0] == "GET"), "{sent:?}");
+        for cmd in &sent {
+            match cmd[0].as_str() {
+                "GET" => net.reply(second, &bulk("v")),
+                _ => net.reply(second, &three_shards()),
+            }
+        }
+        assert_eq!(net.single(id), &Ok(bulk("v")));
+        let served: alloc::vec::Vec<&Event> = net
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Served { .. }))
+            .collect();
+        if report {
+            let want = Event::Served {
+                request: id,
+                addr: Some(addr(other)),
+                slot: Some(slot),
+                redirects: 1,
+            };
+            assert_eq!(served, [&want]);
+        } else {
+            assert!(served.is_empty(), "no cost unless asked");
+        }
+    }
+}
