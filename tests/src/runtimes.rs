@@ -154,6 +154,8 @@ pub trait Flavor: Send + Sync + Sized + 'static {
     ) -> BoxFuture<'a, Result<Value, Error>>;
     /// [`keyslot::Client::topology`].
     fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>>;
+    /// [`keyslot::Client::metrics`].
+    fn metrics(client: &Self::Client) -> BoxFuture<'_, Result<keyslot::Metrics, Error>>;
     /// [`keyslot::Client::script`].
     fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>>;
     /// [`keyslot::Client::subscribe`], `psubscribe` or `ssubscribe`, by `kind`.
@@ -279,6 +281,13 @@ impl<F: Flavor> TestClient<F> {
             .await
             .expect("the client answers topology requests while it lives")
     }
+
+    /// The client's counters.
+    pub async fn metrics(&self) -> keyslot::Metrics {
+        F::metrics(&self.inner)
+            .await
+            .expect("the client answers metrics requests while it lives")
+    }
 }
 
 /// Concurrent work started by [`Flavor::spawn`]; await it for its output. A panic inside it
@@ -382,6 +391,9 @@ macro_rules! async_client_calls {
         }
         fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>> {
             Box::pin(client.topology())
+        }
+        fn metrics(client: &Self::Client) -> BoxFuture<'_, Result<keyslot::Metrics, Error>> {
+            Box::pin(client.metrics())
         }
         fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>> {
             Box::pin(client.script(call))
@@ -520,6 +532,9 @@ impl Flavor for Blocking {
     }
     fn topology(client: &Self::Client) -> BoxFuture<'_, Result<Option<Topology>, Error>> {
         Box::pin(async move { client.topology() })
+    }
+    fn metrics(client: &Self::Client) -> BoxFuture<'_, Result<keyslot::Metrics, Error>> {
+        Box::pin(async move { client.metrics() })
     }
     fn script(client: &Self::Client, call: ScriptCall) -> BoxFuture<'_, Result<Value, Error>> {
         Box::pin(async move { client.script(call) })
