@@ -38,6 +38,12 @@ pub enum Command {
         after_help = "Example:\n  keyslot bench 127.0.0.1:7000 --clients 50 --pipeline 1 --duration 10s --workload mixed"
     )]
     Bench(BenchArgs),
+    /// A live per-node view of the cluster, refreshed every second like `top`: role, slots,
+    /// connection state, server ops/s, reply-time percentiles, redirects and errors.
+    #[command(
+        after_help = "Example:\n  keyslot watch 127.0.0.1:7000\n  keyslot watch --interval 5s --count 12 127.0.0.1:7000 > watch.log\n\nOn a terminal the view redraws in place; otherwise it prints one block per refresh.\nExit status: 0 on Ctrl-C or after --count refreshes, 2 cannot connect."
+    )]
+    Watch(WatchArgs),
 }
 
 /// How to reach the cluster.
@@ -115,6 +121,22 @@ pub struct BenchArgs {
     pub connect: ConnectArgs,
 }
 
+/// `keyslot watch`.
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// One or more seeds: host:port, redis://user:pass@host:port, rediss://...
+    #[arg(required = true)]
+    pub seeds: Vec<String>,
+    /// Time between refreshes (at least 100ms).
+    #[arg(long, value_parser = parse_interval, default_value = "1s")]
+    pub interval: Duration,
+    /// Stop after this many refreshes (default: until Ctrl-C).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// A real cluster to run against (its keys under --prefix are removed at the end).
@@ -183,6 +205,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// A refresh interval: a [duration](parse_duration) of at least 100ms.
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
+    let interval = parse_duration(text)?;
+    if interval < Duration::from_millis(100) {
+        return Err(format!(
+            "{text:?} is too short: refresh at most every 100ms"
+        ));
+    }
+    Ok(interval)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +228,9 @@ mod tests {
         assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
         assert!(parse_duration("fast").is_err());
         assert!(parse_duration("5y").is_err());
+        assert_eq!(parse_interval("2s"), Ok(Duration::from_secs(2)));
+        assert!(parse_interval("10ms").is_err());
+        assert!(parse_interval("0").is_err());
     }
 
     #[test]
@@ -208,5 +244,12 @@ mod tests {
         };
         assert_eq!(exec.command, ["SET", "k", "-1"]);
         assert!(exec.explain);
+        let cli = Cli::try_parse_from(["keyslot", "watch", "--count", "3", "h:1", "h:2"]).unwrap();
+        let Command::Watch(watch) = cli.command else {
+            panic!()
+        };
+        assert_eq!((watch.seeds.len(), watch.count), (2, Some(3)));
+        assert_eq!(watch.interval, Duration::from_secs(1));
+        assert!(Cli::try_parse_from(["keyslot", "watch", "--count", "0", "h:1"]).is_err());
     }
 }

@@ -13,7 +13,18 @@ pub async fn client(
     args: &ConnectArgs,
     on_event: Option<EventHook>,
 ) -> Result<keyslot::tokio::Client, Error> {
-    let mut builder = keyslot::tokio::Client::builder(seeds)
+    client_with(seeds, args, on_event, |builder| builder).await
+}
+
+/// [`client`], with `configure` applied to the builder before the connection flags (what a
+/// subcommand needs beyond them, such as `watch`'s client name and refresh period).
+pub async fn client_with(
+    seeds: &[String],
+    args: &ConnectArgs,
+    on_event: Option<EventHook>,
+    configure: impl FnOnce(keyslot::tokio::Builder) -> keyslot::tokio::Builder,
+) -> Result<keyslot::tokio::Client, Error> {
+    let mut builder = configure(keyslot::tokio::Client::builder(seeds))
         .request_timeout(args.timeout)
         .connect_timeout(args.timeout.min(std::time::Duration::from_secs(2)));
     if let Some(user) = &args.user {

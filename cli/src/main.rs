@@ -2,7 +2,8 @@
 //!
 //! Each subcommand lives in its own file: `topology` (discovery and consistency checks),
 //! `exec` (one command, routed as the library routes it), `bench` (load), `demo` (a
-//! workload through failover, migration and scaling, on a simulated cluster by default).
+//! workload through failover, migration and scaling, on a simulated cluster by default),
+//! `watch` (a live per-node view, like `top`).
 //! Failures meant for people — unreachable seed, wrong password, not a cluster, TLS
 //! mismatch — are one line that says what to do, with exit status 2.
 
@@ -17,6 +18,8 @@ mod explain_error;
 mod render;
 mod topology;
 mod view;
+mod watch;
+mod watch_view;
 
 use clap::Parser;
 
@@ -38,6 +41,7 @@ fn main() {
             args::Command::Exec(a) => exec::run(a).await,
             args::Command::Bench(a) => bench::run(a).await,
             args::Command::Demo(a) => demo::run(a).await,
+            args::Command::Watch(a) => watch::run(a).await,
         };
         match result {
             Ok(code) => code,
