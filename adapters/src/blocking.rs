@@ -28,6 +28,7 @@ use crate::client::{pipeline, single};
 use crate::driver::Msg;
 use crate::runtime::async_io::async_io_runtime;
 use crate::subscription::Subscription;
+use crate::trace::Op;
 
 async_io_runtime!(
     Blocking,
@@ -152,7 +153,11 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn send(&self, cmd: Cmd) -> Result<Value, Error> {
-        single(self.inner.blocking_request(|tx| Msg::Send(cmd, None, tx))?)
+        let span = self.inner.span(Op::Command(&cmd));
+        single(
+            self.inner
+                .blocking_request(span, |w| Msg::Send(cmd, None, w))?,
+        )
     }
 
     /// [`send`](Self::send) with a deadline of its own (see [`crate::Client::send_timeout`]):
@@ -169,9 +174,10 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn send_timeout(&self, cmd: Cmd, timeout: std::time::Duration) -> Result<Value, Error> {
+        let span = self.inner.span(Op::Command(&cmd));
         single(
             self.inner
-                .blocking_request(|tx| Msg::Send(cmd, Some(timeout), tx))?,
+                .blocking_request(span, |w| Msg::Send(cmd, Some(timeout), w))?,
         )
     }
 
@@ -187,7 +193,11 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
-        pipeline(self.inner.blocking_request(|tx| Msg::Pipeline(cmds, tx))?)
+        let span = self.inner.span(Op::Pipeline(&cmds));
+        pipeline(
+            self.inner
+                .blocking_request(span, |w| Msg::Pipeline(cmds, w))?,
+        )
     }
 
     /// Run a command on one node; its own answer is the reply (no redirects followed).
@@ -201,9 +211,10 @@ impl Client {
     /// ```
     pub fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
+        let span = self.inner.span(Op::Command(&cmd));
         single(
             self.inner
-                .blocking_request(|tx| Msg::SendTo(node, cmd, tx))?,
+                .blocking_request(span, |w| Msg::SendTo(node, cmd, w))?,
         )
     }
 
@@ -217,7 +228,11 @@ impl Client {
     /// # let _ = n; Ok(()) }
     /// ```
     pub fn script(&self, call: ScriptCall) -> Result<Value, Error> {
-        single(self.inner.blocking_request(|tx| Msg::Script(call, tx))?)
+        let span = self.inner.span(Op::Script);
+        single(
+            self.inner
+                .blocking_request(span, |w| Msg::Script(call, w))?,
+        )
     }
 
     /// Subscribe to channels; read the items with [`Subscription::blocking_next`].
@@ -341,9 +356,10 @@ impl Client {
     /// # let _ = replies; Ok(()) }
     /// ```
     pub fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
+        let span = self.inner.span(Op::Transaction(&cmds));
         single(
             self.inner
-                .blocking_request(|tx| Msg::Transaction(cmds, tx))?,
+                .blocking_request(span, |w| Msg::Transaction(cmds, w))?,
         )
     }
 }

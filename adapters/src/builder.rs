@@ -56,6 +56,15 @@ pub struct Builder<R> {
 /// ```
 pub const DEFAULT_MAX_PENDING_REQUESTS: usize = 16_384;
 
+/// What `Builder::prepare` makes of the settings.
+struct Prepared {
+    cluster: Cluster,
+    options: DriverOptions,
+    /// The driver's clock origin.
+    origin: std::time::Instant,
+    spans: crate::trace::Spans,
+}
+
 fn micros(d: Duration) -> keyslot_core::time::Duration {
     keyslot_core::time::Duration::from(d)
 }
@@ -413,8 +422,9 @@ impl<R: Runtime> Builder<R> {
         self
     }
 
-    /// Apply the seeds' URL settings and build the machine and the driver's options.
-    fn prepare(mut self) -> Result<(Cluster, DriverOptions, std::time::Instant), Error> {
+    /// Apply the seeds' URL settings and build the machine, the driver's options and what
+    /// the client's spans say of where requests go.
+    fn prepare(mut self) -> Result<Prepared, Error> {
         if self.seeds.is_empty() {
             return Err(Error::Config("at least one seed is needed".into()));
         }
@@ -440,10 +450,17 @@ impl<R: Runtime> Builder<R> {
         }
         self.config.rng_seed = self.chosen_rng_seed();
         self.config.credentials_from_source = self.credentials.is_some();
+        // The spans need the machine's word on which node served each command; the hook
+        // keeps getting those events only if it asked for them.
+        #[cfg(feature = "tracing")]
+        let hook_served = std::mem::replace(&mut self.config.report_served, true);
+        let spans = crate::trace::Spans::new(self.config.database.unwrap_or(0), &seeds[0].addr);
         let options = DriverOptions {
             resolver: self.resolver,
             keepalive: self.keepalive,
             on_event: self.on_event,
+            #[cfg(feature = "tracing")]
+            hook_served,
             credentials: self.credentials,
             #[cfg(feature = "tls")]
             tls: if tls || self.tls.forced() {
@@ -469,7 +486,12 @@ impl<R: Runtime> Builder<R> {
             seeds.into_iter().map(|s| s.addr).collect(),
             Instant::ZERO,
         );
-        Ok((cluster, options, origin))
+        Ok(Prepared {
+            cluster,
+            options,
+            origin,
+            spans,
+        })
     }
 
     /// Start the driver and wait until the cluster's topology is known. Fails with every
@@ -505,10 +527,15 @@ impl<R: Runtime> Builder<R> {
     /// Start the driver on `R` without waiting for the topology.
     pub(crate) fn start(self) -> Result<Client<R>, Error> {
         let permits = self.max_pending_requests;
-        let (cluster, options, origin) = self.prepare()?;
+        let Prepared {
+            cluster,
+            options,
+            origin,
+            spans,
+        } = self.prepare()?;
         let (tx, rx) = mpsc::unbounded_channel();
         R::spawn(Box::pin(Driver::<R>::new(cluster, origin, rx, options)));
-        Ok(Client::from_sender(tx, permits))
+        Ok(Client::from_sender(tx, permits, spans))
     }
 }
 

@@ -12,10 +12,11 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 
 use crate::builder::Builder;
-use crate::driver::Msg;
+use crate::driver::{Msg, Waiter};
 use crate::pending::PendingReply;
 use crate::runtime::Runtime;
 use crate::subscription::Subscription;
+use crate::trace::{Op, RequestSpan, Spans};
 
 /// A Redis Cluster client on runtime `R`. Clones share one driver (one connection per node);
 /// the driver stops when the last clone is dropped and its requests are answered.
@@ -33,6 +34,8 @@ pub struct Client<R> {
     tx: mpsc::UnboundedSender<Msg>,
     /// One permit per request in flight: the bound of `Builder::max_pending_requests`.
     permits: Arc<Semaphore>,
+    /// Opens each request's span (feature `tracing`; zero-sized without it).
+    spans: Spans,
     _runtime: PhantomData<fn() -> R>,
 }
 
@@ -41,6 +44,7 @@ impl<R> Clone for Client<R> {
         Client {
             tx: self.tx.clone(),
             permits: self.permits.clone(),
+            spans: self.spans.clone(),
             _runtime: PhantomData,
         }
     }
@@ -94,10 +98,15 @@ impl<R: Runtime> Client<R> {
         Builder::new(seeds)
     }
 
-    pub(crate) fn from_sender(tx: mpsc::UnboundedSender<Msg>, max_pending: usize) -> Self {
+    pub(crate) fn from_sender(
+        tx: mpsc::UnboundedSender<Msg>,
+        max_pending: usize,
+        spans: Spans,
+    ) -> Self {
         Client {
             tx,
             permits: Arc::new(Semaphore::new(max_pending)),
+            spans,
             _runtime: PhantomData,
         }
     }
@@ -117,7 +126,8 @@ impl<R: Runtime> Client<R> {
     /// # Ok(()) }
     /// ```
     pub async fn send(&self, cmd: Cmd) -> Result<Value, Error> {
-        single(self.wait(|tx| Msg::Send(cmd, None, tx)).await?.await)
+        let span = self.span(Op::Command(&cmd));
+        single(self.wait(span, |w| Msg::Send(cmd, None, w)).await?.await)
     }
 
     /// [`send`](Self::send) with a deadline of its own instead of the request timeout (a
@@ -138,8 +148,9 @@ impl<R: Runtime> Client<R> {
     /// # Ok(()) }
     /// ```
     pub async fn send_timeout(&self, cmd: Cmd, timeout: Duration) -> Result<Value, Error> {
+        let span = self.span(Op::Command(&cmd));
         single(
-            self.wait(|tx| Msg::Send(cmd, Some(timeout), tx))
+            self.wait(span, |w| Msg::Send(cmd, Some(timeout), w))
                 .await?
                 .await,
         )
@@ -157,7 +168,8 @@ impl<R: Runtime> Client<R> {
     /// # Ok(()) }
     /// ```
     pub async fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
-        pipeline(self.wait(|tx| Msg::Pipeline(cmds, tx)).await?.await)
+        let span = self.span(Op::Pipeline(&cmds));
+        pipeline(self.wait(span, |w| Msg::Pipeline(cmds, w)).await?.await)
     }
 
     /// Run commands as one MULTI/EXEC transaction; their keys must share a slot. The value is
@@ -176,7 +188,8 @@ impl<R: Runtime> Client<R> {
     /// # let _ = replies; Ok(()) }
     /// ```
     pub async fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
-        single(self.wait(|tx| Msg::Transaction(cmds, tx)).await?.await)
+        let span = self.span(Op::Transaction(&cmds));
+        single(self.wait(span, |w| Msg::Transaction(cmds, w)).await?.await)
     }
 
     /// Run a command on one node, whatever its keys (`CLUSTER NODES`, `INFO`, `MEMORY
@@ -191,7 +204,8 @@ impl<R: Runtime> Client<R> {
     /// ```
     pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
-        single(self.wait(|tx| Msg::SendTo(node, cmd, tx)).await?.await)
+        let span = self.span(Op::Command(&cmd));
+        single(self.wait(span, |w| Msg::SendTo(node, cmd, w)).await?.await)
     }
 
     /// Run a script by its digest (`EVALSHA`); a node that lacks it gets `SCRIPT LOAD` and
@@ -205,7 +219,8 @@ impl<R: Runtime> Client<R> {
     /// # let _ = n; Ok(()) }
     /// ```
     pub async fn script(&self, call: ScriptCall) -> Result<Value, Error> {
-        single(self.wait(|tx| Msg::Script(call, tx)).await?.await)
+        let span = self.span(Op::Script);
+        single(self.wait(span, |w| Msg::Script(call, w)).await?.await)
     }
 
     /// Subscribe to channels (`SUBSCRIBE`); the subscription lives on one node and moves
@@ -309,20 +324,49 @@ impl<R: Runtime> Client<R> {
         self.metrics_request()?.await.map_err(|_| Error::Closed)
     }
 
+    /// Take a snapshot and publish it through the `metrics` crate facade (feature
+    /// `metrics`; see [`crate::metrics_export`]). Call it at the pace the recorder wants.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
+    /// loop {
+    ///     client.publish_metrics().await?;
+    ///     tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    /// }
+    /// # }
+    /// ```
+    #[cfg(feature = "metrics")]
+    pub async fn publish_metrics(&self) -> Result<(), Error> {
+        crate::metrics_export::publish(&self.metrics().await?);
+        Ok(())
+    }
+
     pub(crate) fn metrics_request(&self) -> Result<oneshot::Receiver<crate::Metrics>, Error> {
         let (tx, rx) = oneshot::channel();
         self.tx.send(Msg::Metrics(tx)).map_err(|_| Error::Closed)?;
         Ok(rx)
     }
 
+    /// The span of a request about to be made, in the caller's context (see `trace.rs`):
+    /// opened before any wait for room among the requests in flight, so that it covers the
+    /// call as the caller sees it.
+    pub(crate) fn span(&self, op: Op<'_>) -> RequestSpan {
+        self.spans.open(op)
+    }
+
     /// Submit a request, once the bound on requests in flight allows, and wait for its
     /// reply; dropping the wait cancels it.
     pub(crate) async fn wait(
         &self,
-        msg: impl FnOnce(oneshot::Sender<Reply>) -> Msg,
+        span: RequestSpan,
+        msg: impl FnOnce(Waiter) -> Msg,
     ) -> Result<PendingReply<'_>, Error> {
         let permit = self.permit().await?;
-        Ok(PendingReply::new(self.request(msg)?, &self.tx, permit))
+        Ok(PendingReply::new(
+            self.request(span, msg)?,
+            &self.tx,
+            permit,
+        ))
     }
 
     /// Submit a request, once the bound on requests in flight allows, and block the thread
@@ -330,10 +374,11 @@ impl<R: Runtime> Client<R> {
     #[cfg(feature = "blocking")]
     pub(crate) fn blocking_request(
         &self,
-        msg: impl FnOnce(oneshot::Sender<Reply>) -> Msg,
+        span: RequestSpan,
+        msg: impl FnOnce(Waiter) -> Msg,
     ) -> Result<Result<Reply, oneshot::error::RecvError>, Error> {
         let _permit = async_io::block_on(self.permit())?;
-        Ok(self.request(msg)?.blocking_recv())
+        Ok(self.request(span, msg)?.blocking_recv())
     }
 
     /// A place among the requests in flight, waiting for one when all are taken.
@@ -347,10 +392,13 @@ impl<R: Runtime> Client<R> {
 
     pub(crate) fn request(
         &self,
-        msg: impl FnOnce(oneshot::Sender<Reply>) -> Msg,
+        span: RequestSpan,
+        msg: impl FnOnce(Waiter) -> Msg,
     ) -> Result<oneshot::Receiver<Reply>, Error> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(msg(tx)).map_err(|_| Error::Closed)?;
+        self.tx
+            .send(msg(Waiter { tx, span }))
+            .map_err(|_| Error::Closed)?;
         Ok(rx)
     }
 

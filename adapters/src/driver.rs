@@ -31,16 +31,24 @@ use crate::resolve::Resolve;
 use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
 use crate::slots::SlotMap;
 use crate::subscription::Subscribers;
+use crate::trace::RequestSpan;
 use crate::wake::{ConnWake, TaskWaker};
+
+/// Where a request's reply goes, with the request's span (zero-sized without the `tracing`
+/// feature; see `trace.rs`).
+pub(crate) struct Waiter {
+    pub(crate) tx: oneshot::Sender<Reply>,
+    pub(crate) span: RequestSpan,
+}
 
 /// What a client handle asks of the driver.
 pub(crate) enum Msg {
     /// A command, with the caller's own timeout when it gave one.
-    Send(Cmd, Option<std::time::Duration>, oneshot::Sender<Reply>),
-    Pipeline(Vec<Cmd>, oneshot::Sender<Reply>),
-    Transaction(Vec<Cmd>, oneshot::Sender<Reply>),
-    SendTo(Addr, Cmd, oneshot::Sender<Reply>),
-    Script(ScriptCall, oneshot::Sender<Reply>),
+    Send(Cmd, Option<std::time::Duration>, Waiter),
+    Pipeline(Vec<Cmd>, Waiter),
+    Transaction(Vec<Cmd>, Waiter),
+    SendTo(Addr, Cmd, Waiter),
+    Script(ScriptCall, Waiter),
     /// A new subscription holder: its id, kind, channels and item stream.
     Subscribe(
         u64,
@@ -77,6 +85,10 @@ pub(crate) struct DriverOptions {
     /// TCP keepalive for every socket, or none.
     pub(crate) keepalive: Option<crate::runtime::Keepalive>,
     pub(crate) on_event: Option<EventHook>,
+    /// `on_event` gets `Event::Served` too: its configuration asked for them (the `tracing`
+    /// feature turns them on for the spans, and the hook should not see them unasked).
+    #[cfg(feature = "tracing")]
+    pub(crate) hook_served: bool,
     /// The rotating credentials' source, when there is one.
     pub(crate) credentials: Option<Arc<dyn crate::CredentialsProvider>>,
     #[cfg(feature = "tls")]
@@ -91,7 +103,7 @@ pub(crate) struct Driver<R: Runtime> {
     origin: StdInstant,
     rx: mpsc::UnboundedReceiver<Msg>,
     rx_open: bool,
-    waiting: SlotMap<RequestId, oneshot::Sender<Reply>>,
+    waiting: SlotMap<RequestId, Waiter>,
     ready: Vec<oneshot::Sender<Result<(), Error>>>,
     subscribers: Subscribers,
     conns: SlotMap<ConnId, Conn<R>>,
@@ -175,30 +187,30 @@ impl<R: Runtime> Driver<R> {
                     self.taken += 1;
                     let now = *taken_at.get_or_insert_with(|| self.now());
                     match msg {
-                        Msg::Send(cmd, timeout, tx) => {
+                        Msg::Send(cmd, timeout, w) => {
                             let id = self.cluster.submit(cmd, now);
                             if let Some(t) = timeout {
                                 let micros = u64::try_from(t.as_micros()).unwrap_or(u64::MAX);
                                 let at = now + keyslot_core::time::Duration::from_micros(micros);
                                 self.cluster.set_deadline(id, at);
                             }
-                            self.waiting.insert(id, tx);
+                            self.waiting.insert(id, w);
                         }
-                        Msg::Pipeline(cmds, tx) => {
+                        Msg::Pipeline(cmds, w) => {
                             let id = self.cluster.submit_pipeline(cmds, now);
-                            self.waiting.insert(id, tx);
+                            self.waiting.insert(id, w);
                         }
-                        Msg::Transaction(cmds, tx) => {
+                        Msg::Transaction(cmds, w) => {
                             let id = self.cluster.submit_transaction(cmds, now);
-                            self.waiting.insert(id, tx);
+                            self.waiting.insert(id, w);
                         }
-                        Msg::SendTo(addr, cmd, tx) => {
+                        Msg::SendTo(addr, cmd, w) => {
                             let id = self.cluster.submit_to(&addr, cmd, now);
-                            self.waiting.insert(id, tx);
+                            self.waiting.insert(id, w);
                         }
-                        Msg::Script(call, tx) => {
+                        Msg::Script(call, w) => {
                             let id = self.cluster.submit_script(call, now);
-                            self.waiting.insert(id, tx);
+                            self.waiting.insert(id, w);
                         }
                         Msg::Subscribe(id, kind, channels, items) => {
                             let new = self.subscribers.add(id, kind, channels, items);
@@ -234,11 +246,13 @@ impl<R: Runtime> Driver<R> {
         let gone: Vec<RequestId> = self
             .waiting
             .iter_mut()
-            .filter(|(_, tx)| tx.is_closed())
+            .filter(|(_, w)| w.tx.is_closed())
             .map(|(id, _)| id)
             .collect();
         for id in gone {
-            self.waiting.remove(id);
+            if let Some(w) = self.waiting.remove(id) {
+                w.span.cancelled();
+            }
             self.cluster.cancel(id, now);
         }
     }
@@ -378,16 +392,14 @@ impl<R: Runtime> Driver<R> {
                     self.connecting.retain(|(c, _)| *c != conn);
                 }
                 Output::Reply { id, reply } => {
-                    if let Some(tx) = self.waiting.remove(id) {
-                        let _ = tx.send(reply);
+                    if let Some(w) = self.waiting.remove(id) {
+                        // The span closes before the caller can see the reply.
+                        w.span.finish(&reply);
+                        let _ = w.tx.send(reply);
                         self.delivered += 1;
                     }
                 }
-                Output::Event(event) => {
-                    if let Some(f) = &self.options.on_event {
-                        f(&event);
-                    }
-                }
+                Output::Event(event) => self.event(&event),
                 Output::PubSub(item) => {
                     let now = self.now();
                     for id in self.subscribers.deliver(item) {
@@ -414,6 +426,32 @@ impl<R: Runtime> Driver<R> {
         }
         self.answer_ready_waiters();
         started
+    }
+
+    /// Tell the machine's event to `tracing` (feature `tracing`; a request's `Served` goes to
+    /// its span) and to the user's hook.
+    fn event(&mut self, event: &Event) {
+        #[cfg(feature = "tracing")]
+        {
+            crate::trace::event(event);
+            if let Event::Served {
+                request,
+                addr,
+                slot,
+                redirects,
+            } = event
+            {
+                if let Some(w) = self.waiting.get_mut(*request) {
+                    w.span.served(addr.as_ref(), *slot, *redirects);
+                }
+                if !self.options.hook_served {
+                    return;
+                }
+            }
+        }
+        if let Some(f) = &self.options.on_event {
+            f(event);
+        }
     }
 
     /// A subscription holder is gone: unsubscribe what nobody else holds.
@@ -482,7 +520,7 @@ impl<R: Runtime> Driver<R> {
     /// Every client handle is gone and no caller still waits: a request whose caller gave up
     /// (a cancelled `BLPOP q 0`, which has no deadline) must not keep the driver alive.
     fn finished(&self) -> bool {
-        !self.rx_open && self.waiting.values().all(oneshot::Sender::is_closed)
+        !self.rx_open && self.waiting.values().all(|w| w.tx.is_closed())
     }
 }
 

@@ -46,6 +46,13 @@
 //! is reached at its own IP, never at the name that was asked: behind a configuration
 //! endpoint that name stands for every node. A `MOVED slot :port` is followed through the
 //! topology in that case.
+//!
+//! # Tracing
+//!
+//! With feature `tracing`, every request is a `tracing` span named and attributed after
+//! the OpenTelemetry database conventions (`db.system.name`, `db.operation.name`, the node
+//! that answered, the slot, the redirects followed, the error code), and every event of the
+//! machine a `tracing` event; see the `trace` module. Without it, nothing of it is compiled.
 
 #[cfg(feature = "aws-iam")]
 pub mod aws_iam;
@@ -56,6 +63,8 @@ pub mod compat;
 mod credentials;
 mod driver;
 mod entropy;
+#[cfg(feature = "metrics")]
+pub mod metrics_export;
 mod pending;
 mod resolve;
 mod runtime;
@@ -65,6 +74,10 @@ mod subscription;
 mod tls;
 #[cfg(feature = "tls")]
 mod tls_config;
+#[cfg(feature = "tracing")]
+pub mod trace;
+#[cfg(not(feature = "tracing"))]
+mod trace;
 pub mod typed;
 mod url;
 mod wake;

@@ -103,7 +103,7 @@ pub(crate) struct CredentialState {
 }
 
 impl Cluster {
-    /// Fresh credentials from the source (see the [module docs](self)): connections made
+    /// Fresh credentials from the source (see [`Credentials`] for the rules): connections made
     /// from now on present them, connections waiting for them start their handshake, and
     /// every live connection re-authenticates with them.
     ///
