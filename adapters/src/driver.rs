@@ -114,6 +114,9 @@ pub(crate) struct Driver<R: Runtime> {
     timer_at: Option<Instant>,
     options: Arc<DriverOptions>,
     task: Arc<TaskWaker>,
+    /// Requests in flight whose span is enabled (feature `tracing`).
+    #[cfg(feature = "tracing")]
+    traced: usize,
     /// The last poll stepped aside after taking submissions (see `poll`).
     deferred: bool,
     /// Replies handed to callers during the current poll.
@@ -157,6 +160,8 @@ impl<R: Runtime> Driver<R> {
             timer_at: None,
             options: Arc::new(options),
             task: Arc::new(TaskWaker::default()),
+            #[cfg(feature = "tracing")]
+            traced: 0,
             deferred: false,
             delivered: 0,
             taken: 0,
@@ -194,23 +199,23 @@ impl<R: Runtime> Driver<R> {
                                 let at = now + keyslot_core::time::Duration::from_micros(micros);
                                 self.cluster.set_deadline(id, at);
                             }
-                            self.waiting.insert(id, w);
+                            self.wait_for(id, w);
                         }
                         Msg::Pipeline(cmds, w) => {
                             let id = self.cluster.submit_pipeline(cmds, now);
-                            self.waiting.insert(id, w);
+                            self.wait_for(id, w);
                         }
                         Msg::Transaction(cmds, w) => {
                             let id = self.cluster.submit_transaction(cmds, now);
-                            self.waiting.insert(id, w);
+                            self.wait_for(id, w);
                         }
                         Msg::SendTo(addr, cmd, w) => {
                             let id = self.cluster.submit_to(&addr, cmd, now);
-                            self.waiting.insert(id, w);
+                            self.wait_for(id, w);
                         }
                         Msg::Script(call, w) => {
                             let id = self.cluster.submit_script(call, now);
-                            self.waiting.insert(id, w);
+                            self.wait_for(id, w);
                         }
                         Msg::Subscribe(id, kind, channels, items) => {
                             let new = self.subscribers.add(id, kind, channels, items);
@@ -250,7 +255,7 @@ impl<R: Runtime> Driver<R> {
             .map(|(id, _)| id)
             .collect();
         for id in gone {
-            if let Some(w) = self.waiting.remove(id) {
+            if let Some(w) = self.done_waiting(id) {
                 w.span.cancelled();
             }
             self.cluster.cancel(id, now);
@@ -392,7 +397,7 @@ impl<R: Runtime> Driver<R> {
                     self.connecting.retain(|(c, _)| *c != conn);
                 }
                 Output::Reply { id, reply } => {
-                    if let Some(w) = self.waiting.remove(id) {
+                    if let Some(w) = self.done_waiting(id) {
                         // The span closes before the caller can see the reply.
                         w.span.finish(&reply);
                         let _ = w.tx.send(reply);
@@ -426,6 +431,32 @@ impl<R: Runtime> Driver<R> {
         }
         self.answer_ready_waiters();
         started
+    }
+
+    /// Keep `w` until request `id`'s reply; a traced request has the machine report which
+    /// node served it (`Event::Served`) while it is in flight.
+    fn wait_for(&mut self, id: RequestId, w: Waiter) {
+        #[cfg(feature = "tracing")]
+        if w.span.is_enabled() {
+            self.traced += 1;
+            if self.traced == 1 {
+                self.cluster.set_report_served(true);
+            }
+        }
+        self.waiting.insert(id, w);
+    }
+
+    /// Request `id` no longer waits: its span (if any) is ended by the caller.
+    fn done_waiting(&mut self, id: RequestId) -> Option<Waiter> {
+        let w = self.waiting.remove(id)?;
+        #[cfg(feature = "tracing")]
+        if w.span.is_enabled() {
+            self.traced -= 1;
+            if self.traced == 0 && !self.options.hook_served {
+                self.cluster.set_report_served(false);
+            }
+        }
+        Some(w)
     }
 
     /// Tell the machine's event to `tracing` (feature `tracing`; a request's `Served` goes to

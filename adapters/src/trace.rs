@@ -51,9 +51,9 @@
 //! Without the feature none of this is compiled: the request carries a zero-sized
 //! placeholder. With it and no subscriber interested in INFO spans of `keyslot`, a request
 //! costs the span macro's level and interest check: the fields are not evaluated, nothing
-//! is allocated, and the driver skips a disabled span's bookkeeping. The machine itself
-//! reports each command's serving node while the feature is on (`Config::report_served`),
-//! which is one small event per command.
+//! is allocated, and the driver skips a disabled span's bookkeeping. The machine reports
+//! which node served each command (`Event::Served`) only while a traced request is in flight:
+//! the driver turns it on and off (`Cluster::set_report_served`).
 //!
 //! # Example
 //!
@@ -268,6 +268,11 @@ mod enabled {
     }
 
     impl RequestSpan {
+        /// A subscriber wants this span.
+        pub(crate) fn is_enabled(&self) -> bool {
+            self.0.is_some()
+        }
+
         /// A command of the request got its final answer (`Event::Served`).
         pub(crate) fn served(&mut self, addr: Option<&Addr>, slot: Option<u16>, redirects: u32) {
             let Some(active) = &mut self.0 else {

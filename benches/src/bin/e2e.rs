@@ -4,6 +4,7 @@
 //! cargo run --release -p keyslot-benches --bin e2e -- --seed 127.0.0.1:7000 [--seconds 5]
 //!     [--concurrency 1,50,1000]
 //!     [--clients raw-socket,keyslot-tokio,keyslot-tokio-typed,keyslot-smol,keyslot-blocking,redis-rs,fred]
+//!     (built with `--features tracing`, also keyslot-tokio-info: a subscriber at INFO)
 //!     [--csv results.csv]
 //! ```
 //!
@@ -169,6 +170,20 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
                 .await
                 .map_err(|e| e.to_string())
         }),
+        // The same client with a tracing subscriber at INFO (formatting to nowhere): what
+        // request spans cost when someone listens. Built with `--features tracing`.
+        #[cfg(feature = "tracing")]
+        "keyslot-tokio-info" => {
+            tracing_subscriber::fmt()
+                .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+                .with_writer(std::io::sink)
+                .init();
+            tokio_run(spec, pipeline, || async {
+                keyslot::tokio::Client::connect([spec.seed.as_str()])
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        }
         // The same client through its typed methods.
         "keyslot-tokio-typed" => tokio_run(spec, pipeline, || async {
             keyslot::tokio::Client::connect([spec.seed.as_str()])
