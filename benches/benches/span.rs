@@ -34,7 +34,7 @@ fn request_span() {
         span.record("keyslot.slot", 12539u16);
         span.record("keyslot.redirects", 0u32);
     }
-    drop(criterion::black_box(span));
+    drop(std::hint::black_box(span));
 }
 
 fn spans(c: &mut Criterion) {
