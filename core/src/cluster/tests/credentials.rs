@@ -35,14 +35,7 @@ fn rotating_client() -> Net {
     let sent = net.take_sent(seed);
     assert_eq!(sent[0], ["HELLO", "3", "AUTH", "app", "t1"], "{sent:?}");
     net.fixture(seed, "hello3.resp3");
-    assert_eq!(net.take_sent(seed), [["CLUSTER", "SHARDS"]]);
-    net.reply(
-        seed,
-        &error("ERR unknown subcommand 'SHARDS'. Try CLUSTER HELP."),
-    );
-    assert_eq!(net.take_sent(seed), [["CLUSTER", "SLOTS"]]);
-    net.reply(seed, &three_shards());
-    assert!(net.cluster.topology().is_some());
+    learn_three_shards(&mut net, seed);
     net
 }
 

@@ -4,6 +4,15 @@
 use super::*;
 use crate::cluster::ServerErrorKind;
 
+/// The counters of node `a`.
+fn of<'m>(metrics: &'m crate::cluster::Metrics, a: &str) -> &'m crate::cluster::NodeMetrics {
+    metrics
+        .nodes
+        .iter()
+        .find(|n| n.addr == addr(a))
+        .expect("listed")
+}
+
 #[test]
 fn replies_errors_redirects_and_failures_are_counted_per_node() {
     let mut net = ready_client(Config::default());
@@ -27,11 +36,7 @@ fn replies_errors_redirects_and_failures_are_counted_per_node() {
     net.take_sent(conn);
     net.reply(conn, &error(&alloc::format!("MOVED {slot} 10.0.0.2:7000")));
     let metrics = net.cluster.metrics();
-    let node = metrics
-        .nodes
-        .iter()
-        .find(|n| n.addr == addr(home))
-        .expect("listed");
+    let node = of(&metrics, home);
     assert_eq!(node.replies, 3);
     assert_eq!(node.moved, 1);
     assert_eq!(node.errors, [(ServerErrorKind::WrongType, 1)]);
@@ -45,11 +50,7 @@ fn replies_errors_redirects_and_failures_are_counted_per_node() {
     net.cluster.handle_closed(conn, net.now);
     net.drain();
     let metrics = net.cluster.metrics();
-    let node = metrics
-        .nodes
-        .iter()
-        .find(|n| n.addr == addr(home))
-        .expect("listed");
+    let node = of(&metrics, home);
     assert_eq!((node.connection_failures, node.connections), (1, 0));
     assert!(metrics.topology_changes >= 1);
 }

@@ -297,6 +297,13 @@ pub(crate) fn primary_of(key: &str) -> &'static str {
 pub(crate) fn ready_client(config: Config) -> Net {
     let mut net = Net::new(config, &["seed:6379"]);
     let seed = net.accept("seed:6379");
+    learn_three_shards(&mut net, seed);
+    net
+}
+
+/// The bootstrap's exchange on a handshaken `seed`: CLUSTER SHARDS refused, then
+/// [`three_shards`] through CLUSTER SLOTS.
+pub(crate) fn learn_three_shards(net: &mut Net, seed: ConnId) {
     let sent = net.take_sent(seed);
     assert_eq!(sent, [["CLUSTER", "SHARDS"]]);
     net.reply(
@@ -306,5 +313,4 @@ pub(crate) fn ready_client(config: Config) -> Net {
     assert_eq!(net.take_sent(seed), [["CLUSTER", "SLOTS"]]);
     net.reply(seed, &three_shards());
     assert!(net.cluster.topology().is_some());
-    net
 }
