@@ -119,9 +119,20 @@ pub fn route(cmd: &Cmd, scratch: &mut KeyPositions) -> Result<Routed, Error> {
     Ok(Routed {
         route,
         spec,
-        retry_safe: spec.is_some_and(CommandSpec::is_readonly),
+        retry_safe: runs_twice_harmlessly(cmd, spec),
         blocking: spec.and_then(|spec| blocking(cmd, spec)),
     })
+}
+
+/// A command that may be sent again after a connection was lost with it unanswered: a
+/// read, or `SCRIPT LOAD` (loading a body twice leaves the node as once: the digest is the
+/// body's). Anything else that was written may have run.
+pub(crate) fn runs_twice_harmlessly(cmd: &Cmd, spec: Option<&'static CommandSpec>) -> bool {
+    spec.is_some_and(CommandSpec::is_readonly)
+        || (cmd.name().eq_ignore_ascii_case(b"SCRIPT")
+            && cmd
+                .get(1)
+                .is_some_and(|sub| sub.eq_ignore_ascii_case(b"LOAD")))
 }
 
 fn unsupported(cmd: &Cmd, reason: &'static str) -> Error {

@@ -184,7 +184,7 @@ impl Cluster {
         match route(&cmd, &mut self.scratch) {
             Ok(_) | Err(Error::CrossSlot) => {
                 let spec = lookup(&cmd);
-                let retry_safe = spec.is_some_and(|s| s.is_readonly());
+                let retry_safe = super::route::runs_twice_harmlessly(&cmd, spec);
                 let blocking = spec.and_then(|s| super::blocking::blocking(&cmd, s));
                 let node = self.node_for(node);
                 let mut job = Job::new(

@@ -142,3 +142,47 @@ fn a_script_call_with_keys_in_two_slots_is_refused() {
     net.drain();
     assert_eq!(net.single(id), &Err(Error::CrossSlot));
 }
+
+/// `SCRIPT LOAD` sent to every node, one of whose connections is lost before it answers
+/// (a node demoted by a manual failover and still pausing writes): loading twice is
+/// harmless, so that leg is sent again rather than failing `OutcomeUnknown`.
+#[test]
+fn a_script_load_whose_connection_is_lost_is_sent_again() {
+    let mut net = ready_client(Config::default());
+    let id = net.submit(Cmd::new("SCRIPT").arg("LOAD").arg("return 1"));
+    // Every node: three primaries and their replicas.
+    let nodes: alloc::vec::Vec<alloc::string::String> =
+        (1..=6).map(|i| alloc::format!("10.0.0.{i}:7000")).collect();
+    let conns: alloc::vec::Vec<ConnId> = nodes.iter().map(|n| net.ensure_accepted(n)).collect();
+    let digest = bulk("e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+    for conn in &conns {
+        let mut sent = net.take_sent(*conn);
+        if sent.first().is_some_and(|c| c[0] == "READONLY") {
+            // A replica's handshake ends with READONLY; the command follows its reply.
+            net.reply(*conn, &ok());
+            sent = net.take_sent(*conn);
+        }
+        assert!(
+            sent.iter().any(|c| c.join(" ").starts_with("SCRIPT LOAD")),
+            "{sent:?}"
+        );
+    }
+    let (lost, answered) = conns.split_last().expect("six");
+    for conn in answered {
+        net.reply(*conn, &digest);
+    }
+    net.cluster.handle_closed(*lost, net.now);
+    net.drain();
+    assert!(!net.replies.contains_key(&id), "not failed: sent again");
+    net.advance(Duration::from_millis(400));
+    let again = net.ensure_accepted(&nodes[5]);
+    assert_eq!(net.take_sent(again), [["READONLY"]], "a replica");
+    net.reply(again, &ok());
+    let sent = net.take_sent(again);
+    assert!(
+        sent.iter().any(|c| c.join(" ").starts_with("SCRIPT LOAD")),
+        "{sent:?}"
+    );
+    net.reply(again, &digest);
+    assert_eq!(net.single(id), &Ok(digest));
+}
