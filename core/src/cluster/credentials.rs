@@ -19,7 +19,9 @@
 //!   connection that handshakes with the new credentials.
 //! - A source that fails: the held credentials stay in use while they are valid,
 //!   [`Event::CredentialsUnavailable`] reports it, and the source is asked again after a
-//!   backoff (1 s doubling to 30 s). Without valid credentials, connections waiting for
+//!   backoff (1 s doubling to 30 s, each wait jittered in its upper half as every retry of
+//!   the machine is, so that clients sharing a failed source do not ask it together).
+//!   Without valid credentials, connections waiting for
 //!   them fail with [`Error::Auth`] carrying the source's reason.
 //! - The server refusing the new credentials on a live connection leaves that connection as
 //!   it was (a refused `AUTH` does not log out) and reports
@@ -30,12 +32,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use super::backoff::backoff;
 use super::conn::{ConnState, Expect};
 use super::slab::Key;
 use super::timers::Timer;
 use super::{Cluster, Error, Event, Output};
 use crate::time::{Duration, Instant};
-use crate::Cmd;
 
 /// A user name and a password or token, and when they stop being accepted.
 ///
@@ -192,9 +194,7 @@ impl Cluster {
         let state = &mut self.credentials;
         state.failures = state.failures.saturating_add(1);
         let failures = state.failures;
-        let backoff = FIRST_RETRY
-            .saturating_mul(1u64 << (failures - 1).min(16))
-            .min(MAX_RETRY);
+        let backoff = backoff(FIRST_RETRY, MAX_RETRY, failures - 1, &mut self.rng);
         self.event(Event::CredentialsUnavailable {
             reason: reason.into(),
             failures,
@@ -268,18 +268,14 @@ impl Cluster {
         if !matches!(c.state, ConnState::Handshaking | ConnState::Ready) {
             return false;
         }
-        if c.pubsub && c.protocol == crate::resp::Protocol::Resp2 {
+        // A RESP2 connection in subscribed mode takes no AUTH.
+        if c.pubsub {
             self.drop_conn(key, None, now);
             return false;
         }
-        let Some(password) = self.config.password.as_deref() else {
+        let Some(auth) = self.auth_command() else {
             return false;
         };
-        let mut auth = Cmd::new("AUTH");
-        if let Some(user) = &self.config.username {
-            auth = auth.arg(user.as_str());
-        }
-        let auth = auth.arg(password);
         let Some(c) = self.conns.get_mut(key) else {
             return false;
         };

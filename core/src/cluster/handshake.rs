@@ -77,21 +77,26 @@ impl Cluster {
         hello
     }
 
+    /// `AUTH [user] password` with the credentials held now, if there are any: the RESP2
+    /// login, and a live connection's re-authentication after a rotation.
+    pub(crate) fn auth_command(&self) -> Option<Cmd> {
+        let password = self.config.password.as_deref()?;
+        let mut auth = Cmd::new("AUTH");
+        if let Some(user) = &self.config.username {
+            auth = auth.arg(user.as_str());
+        }
+        Some(auth.arg(password))
+    }
+
     /// `AUTH` and `CLIENT SETNAME` for RESP2; when there are neither, go on to `READONLY`.
     fn send_resp2_login(&mut self, conn: Key, now: Instant) {
-        let password = self.config.password.clone();
-        let user = self.config.username.clone();
+        let auth = self.auth_command();
         let name = self.config.client_name.clone();
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
         c.protocol = Protocol::Resp2;
-        if let Some(password) = password {
-            let mut auth = Cmd::new("AUTH");
-            if let Some(user) = user {
-                auth = auth.arg(user);
-            }
-            let auth = auth.arg(password);
+        if let Some(auth) = auth {
             c.handshake_pending += 1;
             c.send(Expect::Auth, |out| auth.encode(out));
         }

@@ -126,16 +126,16 @@ fn a_failing_source_keeps_valid_credentials_and_backs_off() {
     let fresh = net.conn_to(primary_of(&other));
     net.connected(fresh);
     assert_eq!(net.take_sent(fresh)[0], ["HELLO", "3", "AUTH", "app", "t1"]);
-    // Asked again after 1 s, then 2 s: not in a loop.
-    net.advance(Duration::from_millis(999));
+    // Asked again after 0.5-1 s, then 1-2 s (the machine's jittered backoff): not in a loop.
+    net.advance(Duration::from_millis(499));
     assert_eq!(net.credentials_asked, 2);
-    net.advance(Duration::from_millis(1));
+    net.advance(Duration::from_millis(501));
     assert_eq!(net.credentials_asked, 3);
     net.cluster.credentials_failed("vault down", net.now);
     net.drain();
-    net.advance(Duration::from_millis(1999));
+    net.advance(Duration::from_millis(999));
     assert_eq!(net.credentials_asked, 3);
-    net.advance(Duration::from_millis(1));
+    net.advance(Duration::from_millis(1001));
     assert_eq!(net.credentials_asked, 4);
 }
 
