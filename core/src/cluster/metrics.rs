@@ -197,11 +197,15 @@ impl Cluster {
     /// assert_eq!(cluster.metrics().requests_in_flight, 0);
     /// ```
     pub fn metrics(&self) -> Metrics {
-        let mut nodes: Vec<NodeMetrics> = self
-            .nodes
-            .iter()
-            .filter(|n| !n.vacant)
-            .map(|n| NodeMetrics {
+        // Where each node's entry is in the snapshot (vacant entries have none).
+        let mut at = Vec::with_capacity(self.nodes.len());
+        let mut nodes: Vec<NodeMetrics> = Vec::with_capacity(self.nodes.len());
+        for n in &self.nodes {
+            at.push((!n.vacant).then_some(nodes.len()));
+            if n.vacant {
+                continue;
+            }
+            nodes.push(NodeMetrics {
                 addr: n.addr.clone(),
                 role: n.role,
                 listed: n.listed,
@@ -215,13 +219,13 @@ impl Cluster {
                 stalled: n.stalled,
                 #[cfg(feature = "std")]
                 latency: n.stats.latency.clone(),
-            })
-            .collect();
+            });
+        }
         for (_, c) in self.conns.iter() {
             let Some(m) = c
                 .node
-                .and_then(|i| self.nodes.get(i))
-                .and_then(|node| nodes.iter_mut().find(|m| m.addr == node.addr))
+                .and_then(|i| *at.get(i)?)
+                .and_then(|i| nodes.get_mut(i))
             else {
                 continue;
             };
@@ -279,22 +283,20 @@ impl Cluster {
         let _ = (sent_at, now, timed);
     }
 
-    /// An error reply from `conn`'s node (a redirect or otherwise).
-    pub(crate) fn count_error(&mut self, conn: Key, text: &[u8]) {
+    /// An error reply from `conn`'s node (a redirect or otherwise), by its kind.
+    pub(crate) fn count_error(&mut self, conn: Key, text: &bytes::Bytes) {
         let Some(node) = self.conns.get(conn).and_then(|c| c.node) else {
             return;
         };
+        let error = ServerError::new(text.clone());
         let stats = &mut self.nodes[node].stats;
-        if text.starts_with(b"MOVED ") {
-            stats.moved += 1;
-        } else if text.starts_with(b"ASK ") {
-            stats.ask += 1;
-        } else {
-            let kind = ServerError::new(bytes::Bytes::copy_from_slice(text)).kind();
-            match stats.errors.iter_mut().find(|(k, _)| *k == kind) {
+        match (error.kind(), error.code()) {
+            (ServerErrorKind::Redirect, "MOVED") => stats.moved += 1,
+            (ServerErrorKind::Redirect, _) => stats.ask += 1,
+            (kind, _) => match stats.errors.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, n)) => *n += 1,
                 None => stats.errors.push((kind, 1)),
-            }
+            },
         }
     }
 

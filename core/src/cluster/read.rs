@@ -147,9 +147,6 @@ impl Cluster {
         }
         if matches!(part, Part::Single | Part::Exec) {
             self.count_reply(conn, sent_at, now, timed);
-            if let Some(text) = frame.error_text() {
-                self.count_error(conn, text);
-            }
         }
         let Some(job) = self.jobs.get_mut(key) else {
             return;
@@ -184,6 +181,7 @@ impl Cluster {
         let Some(text) = error else {
             return self.complete_job(key, Ok(frame.to_value()));
         };
+        self.count_error(conn, &text);
         if text.starts_with(b"NOSCRIPT") && self.load_script_and_retry(conn, key, now) {
             return;
         }
