@@ -451,8 +451,7 @@ impl<R: Runtime> Builder<R> {
         self.config.rng_seed = self.chosen_rng_seed();
         self.config.credentials_from_source = self.credentials.is_some();
         // The spans need the machine's word on which node served each command: the driver
-        // asks for it while a traced request is in flight. The hook gets those events only
-        // if it asked for them.
+        // asks for it per traced request. The hook gets those events only if it asked.
         #[cfg(feature = "tracing")]
         let hook_served = self.config.report_served;
         let spans = crate::trace::Spans::new(self.config.database.unwrap_or(0), &seeds[0].addr);

@@ -114,9 +114,6 @@ pub(crate) struct Driver<R: Runtime> {
     timer_at: Option<Instant>,
     options: Arc<DriverOptions>,
     task: Arc<TaskWaker>,
-    /// Requests in flight whose span is enabled (feature `tracing`).
-    #[cfg(feature = "tracing")]
-    traced: usize,
     /// The last poll stepped aside after taking submissions (see `poll`).
     deferred: bool,
     /// Replies handed to callers during the current poll.
@@ -160,8 +157,6 @@ impl<R: Runtime> Driver<R> {
             timer_at: None,
             options: Arc::new(options),
             task: Arc::new(TaskWaker::default()),
-            #[cfg(feature = "tracing")]
-            traced: 0,
             deferred: false,
             delivered: 0,
             taken: 0,
@@ -255,7 +250,7 @@ impl<R: Runtime> Driver<R> {
             .map(|(id, _)| id)
             .collect();
         for id in gone {
-            if let Some(w) = self.done_waiting(id) {
+            if let Some(w) = self.waiting.remove(id) {
                 w.span.cancelled();
             }
             self.cluster.cancel(id, now);
@@ -397,7 +392,7 @@ impl<R: Runtime> Driver<R> {
                     self.connecting.retain(|(c, _)| *c != conn);
                 }
                 Output::Reply { id, reply } => {
-                    if let Some(w) = self.done_waiting(id) {
+                    if let Some(w) = self.waiting.remove(id) {
                         // The span closes before the caller can see the reply.
                         w.span.finish(&reply);
                         let _ = w.tx.send(reply);
@@ -433,30 +428,14 @@ impl<R: Runtime> Driver<R> {
         started
     }
 
-    /// Keep `w` until request `id`'s reply; a traced request has the machine report which
-    /// node served it (`Event::Served`) while it is in flight.
+    /// Keep `w` until request `id`'s reply; a traced request has the machine say which node
+    /// served it (`Event::Served`).
     fn wait_for(&mut self, id: RequestId, w: Waiter) {
         #[cfg(feature = "tracing")]
         if w.span.is_enabled() {
-            self.traced += 1;
-            if self.traced == 1 {
-                self.cluster.set_report_served(true);
-            }
+            self.cluster.report_served_for(id);
         }
         self.waiting.insert(id, w);
-    }
-
-    /// Request `id` no longer waits: its span (if any) is ended by the caller.
-    fn done_waiting(&mut self, id: RequestId) -> Option<Waiter> {
-        let w = self.waiting.remove(id)?;
-        #[cfg(feature = "tracing")]
-        if w.span.is_enabled() {
-            self.traced -= 1;
-            if self.traced == 0 && !self.options.hook_served {
-                self.cluster.set_report_served(false);
-            }
-        }
-        Some(w)
     }
 
     /// Tell the machine's event to `tracing` (feature `tracing`; a request's `Served` goes to

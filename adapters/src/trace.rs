@@ -52,8 +52,8 @@
 //! placeholder. With it and no subscriber interested in INFO spans of `keyslot`, a request
 //! costs the span macro's level and interest check: the fields are not evaluated, nothing
 //! is allocated, and the driver skips a disabled span's bookkeeping. The machine reports
-//! which node served each command (`Event::Served`) only while a traced request is in flight:
-//! the driver turns it on and off (`Cluster::set_report_served`).
+//! which node served a command (`Event::Served`) only for traced requests: the driver marks
+//! them (`Cluster::report_served_for`).
 //!
 //! # Example
 //!

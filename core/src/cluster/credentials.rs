@@ -213,7 +213,10 @@ impl Cluster {
                     .into_bytes()
                     .into(),
             };
-            self.note_seed_failure(key, "no credentials from the source");
+            self.note_seed_failure(
+                key,
+                &alloc::format!("no credentials from the source: {reason}"),
+            );
             self.drop_conn(key, Some(error), now);
         }
     }

@@ -166,4 +166,6 @@ pub(crate) struct Request {
     pub(crate) pipeline: bool,
     /// A command split by slot: its entries are the parts, combined into one reply.
     pub(crate) split: Option<super::split::Combine>,
+    /// Report [`Event::Served`](super::Event::Served) for its commands (a traced request).
+    pub(crate) report_served: bool,
 }

@@ -242,31 +242,6 @@ impl Cluster {
         }
     }
 
-    /// Turn [`Event::Served`](super::Event::Served) on or off from now on (see
-    /// [`Config::report_served`](super::Config::report_served)): a driver that traces only
-    /// some requests asks for them only while such a request is in flight.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config};
-    /// let mut cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
-    /// cluster.set_report_served(true);
-    /// assert!(cluster.reports_served());
-    /// ```
-    pub fn set_report_served(&mut self, on: bool) {
-        self.config.report_served = on;
-    }
-
-    /// Whether [`Event::Served`](super::Event::Served) is reported now.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config};
-    /// let cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
-    /// assert!(!cluster.reports_served(), "off by default");
-    /// ```
-    pub fn reports_served(&self) -> bool {
-        self.config.report_served
-    }
-
     /// A reply from `conn`'s node to a job written at `sent_at`; `timed` when its wait is
     /// the node's own work (not a blocking command's).
     pub(crate) fn count_reply(&mut self, conn: Key, sent_at: Instant, now: Instant, timed: bool) {

@@ -301,6 +301,7 @@ impl Cluster {
             open,
             pipeline,
             split: None,
+            report_served: false,
         });
         let id = RequestId(key);
         self.timers.schedule(deadline, Timer::Request(id.as_u64()));
@@ -554,6 +555,27 @@ impl Cluster {
     /// assert_eq!(reply, Reply::Single(Err(Error::Timeout))); // nothing of it was sent
     /// ```
     pub fn set_deadline(&mut self, id: RequestId, deadline: Instant) {
+        self.set_deadline_of(id, deadline)
+    }
+
+    /// Report [`Event::Served`](super::Event::Served) for request `id`'s commands as they
+    /// complete, as [`Config::report_served`](super::Config::report_served) does for all:
+    /// for a driver that traces some requests only.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # let now = Instant::from_micros(0);
+    /// # let mut cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], now);
+    /// let id = cluster.submit(Cmd::new("GET").arg("k"), now);
+    /// cluster.report_served_for(id); // this one is traced: say which node answers it
+    /// ```
+    pub fn report_served_for(&mut self, id: RequestId) {
+        if let Some(r) = self.requests.get_mut(id.0) {
+            r.report_served = true;
+        }
+    }
+
+    fn set_deadline_of(&mut self, id: RequestId, deadline: Instant) {
         let Some(req) = self.requests.get_mut(id.0) else {
             return;
         };
@@ -652,7 +674,6 @@ impl Cluster {
         }
     }
 
-    /// A job finished: record its result (a leg of a fan-out waits for the others).
     /// [`Event::Served`] for `job`, about to complete.
     fn report_served(&mut self, job: super::slab::Key) {
         let Some(j) = self.jobs.get(job) else {
@@ -672,6 +693,7 @@ impl Cluster {
         self.event(event);
     }
 
+    /// A job finished: record its result (a leg of a fan-out waits for the others).
     pub(crate) fn complete_job(
         &mut self,
         job: super::slab::Key,
@@ -686,7 +708,8 @@ impl Cluster {
         else {
             return;
         };
-        if self.config.report_served {
+        let traced = self.requests.get(request).is_some_and(|r| r.report_served);
+        if self.config.report_served || traced {
             self.report_served(job);
         }
         self.jobs.discard(job);

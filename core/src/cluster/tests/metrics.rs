@@ -4,6 +4,14 @@
 use super::*;
 use crate::cluster::ServerErrorKind;
 
+/// A primary of [`three_shards`] other than `a`.
+fn other_than(a: &str) -> &'static str {
+    ["10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"]
+        .into_iter()
+        .find(|p| *p != a)
+        .unwrap_or_default()
+}
+
 /// The counters of node `a`.
 fn of<'m>(metrics: &'m crate::cluster::Metrics, a: &str) -> &'m crate::cluster::NodeMetrics {
     metrics
@@ -34,7 +42,8 @@ fn replies_errors_redirects_and_failures_are_counted_per_node() {
     let slot = crate::key_slot(b"k");
     let moved = net.submit(Cmd::new("GET").arg("k"));
     net.take_sent(conn);
-    net.reply(conn, &error(&alloc::format!("MOVED {slot} 10.0.0.2:7000")));
+    let other = other_than(home);
+    net.reply(conn, &error(&alloc::format!("MOVED {slot} {other}")));
     let metrics = net.cluster.metrics();
     let node = of(&metrics, home);
     assert_eq!(node.replies, 3);
@@ -44,33 +53,49 @@ fn replies_errors_redirects_and_failures_are_counted_per_node() {
     assert_eq!(node.latency.count(), 3);
     let p100 = node.latency.percentile(100.0).as_micros();
     assert!((3_000..3_100).contains(&p100), "the 3 ms reply: {p100}");
-    assert!(metrics.requests_in_flight >= 1, "the redirected GET waits");
-    let _ = moved;
+    assert_eq!(metrics.requests_in_flight, 1, "the redirected GET waits");
+    assert_eq!(
+        of(&metrics, other).moved,
+        0,
+        "counted on the sender, not the target"
+    );
+    let target = net.ensure_accepted(other);
+    for cmd in net.take_sent(target) {
+        let reply = if cmd[0] == "GET" {
+            bulk("v")
+        } else {
+            three_shards()
+        };
+        net.reply(target, &reply);
+    }
+    assert_eq!(net.single(moved), &Ok(bulk("v")));
+    let changes = metrics.topology_changes;
     // The connection is lost: counted as a failure of that node.
     net.cluster.handle_closed(conn, net.now);
     net.drain();
     let metrics = net.cluster.metrics();
     let node = of(&metrics, home);
     assert_eq!((node.connection_failures, node.connections), (1, 0));
-    assert!(metrics.topology_changes >= 1);
+    assert!(changes >= 1, "the bootstrap's view counts");
 }
 
 #[test]
 fn served_events_name_the_node_the_slot_and_the_redirects_only_when_asked() {
     use crate::cluster::Event;
-    for report in [false, true] {
+    // Off; on for all (Config::report_served); on for the one request asked for.
+    for (report, per_request) in [(false, false), (true, false), (false, true)] {
         let mut net = ready_client(Config {
             report_served: report,
             ..Config::default()
         });
         let id = net.submit(Cmd::new("GET").arg("k"));
+        if per_request {
+            net.cluster.report_served_for(id);
+        }
         let first = net.accept(primary_of("k"));
         net.take_sent(first);
         let slot = crate::key_slot(b"k");
-        let other = ["10.0.0.1:7000", "10.0.0.3:7000"]
-            .into_iter()
-            .find(|a| *a != primary_of("k"))
-            .unwrap_or_default();
+        let other = other_than(primary_of("k"));
         net.reply(first, &error(&alloc::format!("MOVED {slot} {other}")));
         let second = net.ensure_accepted(other);
         let sent = net.take_sent(second);
@@ -82,19 +107,32 @@ fn served_events_name_the_node_the_slot_and_the_redirects_only_when_asked() {
             }
         }
         assert_eq!(net.single(id), &Ok(bulk("v")));
+        // A request nobody asked about, to the same node now.
+        let untraced = net.submit(Cmd::new("GET").arg("k"));
+        assert_eq!(net.take_sent(second), [["GET", "k"]]);
+        net.reply(second, &bulk("w"));
+        assert_eq!(net.single(untraced), &Ok(bulk("w")));
         let served: alloc::vec::Vec<&Event> = net
             .events
             .iter()
             .filter(|e| matches!(e, Event::Served { .. }))
             .collect();
+        let want = Event::Served {
+            request: id,
+            addr: Some(addr(other)),
+            slot: Some(slot),
+            redirects: 1,
+        };
         if report {
-            let want = Event::Served {
-                request: id,
+            let plain = Event::Served {
+                request: untraced,
                 addr: Some(addr(other)),
                 slot: Some(slot),
-                redirects: 1,
+                redirects: 0,
             };
-            assert_eq!(served, [&want]);
+            assert_eq!(served, [&want, &plain]);
+        } else if per_request {
+            assert_eq!(served, [&want], "only the request asked for");
         } else {
             assert!(served.is_empty(), "no cost unless asked");
         }
