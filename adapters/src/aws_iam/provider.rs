@@ -151,14 +151,61 @@ impl CredentialsProvider for IamAuth {
             let (keys, keys_until) = source.aws_credentials().await?;
             let now = SystemTime::now();
             let token = request.token(&keys, now)?;
-            let keys_left = keys_until.map(|until| until.duration_since(now).unwrap_or_default());
-            let valid_for =
-                keys_left.map_or(IAM_TOKEN_LIFETIME, |left| left.min(IAM_TOKEN_LIFETIME));
+            let valid_for = token_validity(keys_until, now)?;
             Ok(Credentials::new(
                 Some(request.user_id.clone()),
                 token,
-                Some(valid_for.max(Duration::from_secs(1))),
+                Some(valid_for),
             ))
         })
+    }
+}
+
+/// How long a token signed at `now` is good for: 15 minutes, or until the keys that signed
+/// it expire. Keys already expired are a failure of the source (the client then backs off
+/// and asks again), never a token that would be asked for again at once; and a token is
+/// never said to last under a second, so a source with keys about to expire is not asked
+/// in a loop either.
+fn token_validity(
+    keys_until: Option<SystemTime>,
+    now: SystemTime,
+) -> Result<Duration, CredentialsError> {
+    let Some(until) = keys_until else {
+        return Ok(IAM_TOKEN_LIFETIME);
+    };
+    match until.duration_since(now) {
+        Ok(left) if !left.is_zero() => Ok(left.clamp(Duration::from_secs(1), IAM_TOKEN_LIFETIME)),
+        _ => Err("the AWS credentials that sign the token have expired".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_lasts_fifteen_minutes_or_until_its_keys_expire() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(token_validity(None, now).ok(), Some(IAM_TOKEN_LIFETIME));
+        let soon = now + Duration::from_secs(120);
+        assert_eq!(
+            token_validity(Some(soon), now).ok(),
+            Some(Duration::from_secs(120))
+        );
+        let later = now + Duration::from_secs(3600);
+        assert_eq!(
+            token_validity(Some(later), now).ok(),
+            Some(IAM_TOKEN_LIFETIME)
+        );
+        let almost = now + Duration::from_millis(10);
+        assert_eq!(
+            token_validity(Some(almost), now).ok(),
+            Some(Duration::from_secs(1))
+        );
+        assert!(
+            token_validity(Some(now), now).is_err(),
+            "expired keys are a failure"
+        );
+        assert!(token_validity(Some(now - Duration::from_secs(5)), now).is_err());
     }
 }
