@@ -46,16 +46,17 @@ impl Load {
                                 let key = format!("watch-load:{task}:{}", i % 500);
                                 let set = client.send(Cmd::new("SET").arg(&key).arg("v")).await;
                                 let get = client.send(Cmd::new("GET").arg(&key)).await;
-                                if set.is_ok() && get.is_ok() {
-                                    done.fetch_add(2, Ordering::Relaxed);
-                                }
+                                // A failed command is a broken load: the test would watch nothing.
+                                set.expect("the load's SET");
+                                get.expect("the load's GET");
+                                done.fetch_add(2, Ordering::Relaxed);
                                 i += 1;
                             }
                         })
                     })
                     .collect();
                 for task in tasks {
-                    let _ = task.await;
+                    task.await.expect("a load task");
                 }
             });
         });
@@ -80,7 +81,11 @@ impl Drop for Load {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+            let failed = thread.join().is_err();
+            // Not while unwinding from a failed assertion: that failure is the one to see.
+            if failed && !std::thread::panicking() {
+                panic!("the background load failed");
+            }
         }
     }
 }
@@ -258,9 +263,8 @@ fn every_node_of_a_loaded_cluster_in_blocks_and_on_a_terminal() {
         "40",
         &command,
     ]);
-    std::thread::sleep(Duration::from_secs(3));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let screen = loop {
+    let deadline = Instant::now() + Duration::from_secs(13);
+    let (screen, refreshes) = loop {
         let screen = tmux.capture();
         let refreshes = screen
             .lines()
@@ -270,12 +274,16 @@ fn every_node_of_a_loaded_cluster_in_blocks_and_on_a_terminal() {
             .and_then(|n| n.parse::<u64>().ok());
         let all = primaries.iter().all(|p| screen.contains(p.as_str()));
         if (refreshes.is_some_and(|n| n >= 3) && all) || Instant::now() > deadline {
-            break screen;
+            break (screen, refreshes);
         }
         std::thread::sleep(Duration::from_millis(250));
     };
     println!("--- the terminal (tmux capture-pane) ---\n{screen}--- end ---");
     tmux.run(&["kill-session", "-t", &tmux.session]);
+    assert!(
+        refreshes.is_some_and(|n| n >= 3),
+        "three refreshes on one screen: {refreshes:?}"
+    );
     let lines: Vec<&str> = screen.lines().collect();
     assert!(
         lines
