@@ -3,14 +3,19 @@
 //! is runtime-agnostic. (A real driver would wait on readiness with epoll or io_uring
 //! instead of polling every millisecond; that is all the adapters add.)
 //!
-//! `cargo run -p keyslot --example embed_core -- HOST:PORT`
+//! It writes and reads a key, and has two subscribers of one channel hear a message it
+//! publishes: the core keeps who holds what (each request and subscriber carries a token of
+//! the driver's, here a label), so the loop keeps nothing but its sockets.
+//!
+//! `cargo run -p keyslot --example embed_core -- HOST:PORT` (exits 1 after 10 s without
+//! every answer)
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant as StdInstant};
 
-use keyslot_core::cluster::{Config, Output, Reply};
+use keyslot_core::cluster::{Config, Output, PubSub, Reply, SubscriptionKind};
 use keyslot_core::time::Instant;
 use keyslot_core::topology::Addr;
 use keyslot_core::{Cluster, Cmd};
@@ -23,17 +28,30 @@ fn main() {
     let origin = StdInstant::now();
     let now = || Instant::from_micros(origin.elapsed().as_micros() as u64);
 
-    let mut cluster = Cluster::new(
+    // Requests and subscribers are labelled by the driver; the labels come back with them.
+    let mut cluster: Cluster<&str, &str> = Cluster::new(
         Config::default(),
         vec![Addr::new(host, port.parse().expect("port"))],
         now(),
     );
     let mut sockets: HashMap<_, TcpStream> = HashMap::new();
-    let set = cluster.submit(Cmd::new("SET").arg("embedded").arg("yes"), now());
-    let get = cluster.submit(Cmd::new("GET").arg("embedded"), now());
-    let mut answered = 0;
+    cluster.submit(Cmd::new("SET").arg("embedded").arg("yes"), "SET", now());
+    cluster.submit(Cmd::new("GET").arg("embedded"), "GET", now());
+    for who in ["first subscriber", "second subscriber"] {
+        cluster.subscribe(
+            SubscriptionKind::Channel,
+            vec!["embedded:news".into()],
+            who,
+            now(),
+        );
+    }
+    let (mut replies, mut confirmed, mut heard) = (0, 0, 0);
 
-    while answered < 2 {
+    while replies < 3 || heard < 2 {
+        if origin.elapsed() > Duration::from_secs(10) {
+            eprintln!("no full answer in 10 s");
+            std::process::exit(1);
+        }
         // 1. Do what the machine asks, until it has nothing more for now.
         loop {
             match cluster.poll_output() {
@@ -54,22 +72,31 @@ fn main() {
                 }
                 Output::Transmit { .. } => {} // every socket is flushed below
                 Output::Close { conn } => drop(sockets.remove(&conn)),
-                Output::Reply { id, reply } => {
-                    answered += 1;
-                    let which = if id == set {
-                        "SET"
-                    } else if id == get {
-                        "GET"
-                    } else {
-                        "?"
-                    };
+                Output::Reply { token, reply, .. } => {
+                    replies += 1;
                     match reply {
-                        Reply::Single(result) => println!("{which} -> {result:?}"),
-                        Reply::Pipeline(results) => println!("{which} -> {results:?}"),
+                        Reply::Single(result) => println!("{token} -> {result:?}"),
+                        Reply::Pipeline(results) => println!("{token} -> {results:?}"),
                     }
                 }
+                Output::PubSub { subscriber, item } => {
+                    let who = cluster.subscriber(subscriber).copied().unwrap_or("?");
+                    println!("{who}: {item:?}");
+                    match item {
+                        // Both hold the channel; publish once both hear it.
+                        PubSub::Subscribed { .. } => {
+                            confirmed += 1;
+                            if confirmed == 2 {
+                                let publish = Cmd::new("PUBLISH").arg("embedded:news").arg("hi");
+                                cluster.submit(publish, "PUBLISH", now());
+                            }
+                        }
+                        PubSub::Message { .. } => heard += 1,
+                        _ => {}
+                    }
+                }
+                Output::Ready(ready) => eprintln!("ready: {ready:?}"),
                 Output::Event(event) => eprintln!("event: {event:?}"),
-                Output::PubSub(item) => println!("pub/sub: {item:?}"),
                 // Only with Config::credentials_from_source, which this example leaves off.
                 Output::NeedCredentials => {}
                 Output::Timeout(_) => break,

@@ -18,7 +18,7 @@
 use std::collections::VecDeque;
 
 use bytes::Bytes;
-use keyslot_core::cluster::Error;
+use keyslot_core::cluster::{Error, Request};
 use keyslot_core::resp::Value;
 use keyslot_core::scan::{ScanError, ScanOptions, ScanStats};
 use keyslot_core::topology::{Addr, Topology};
@@ -156,7 +156,7 @@ impl Client {
         let span = self.inner.span(Op::Command(&cmd));
         single(
             self.inner
-                .blocking_request(span, |w| Msg::Send(cmd, None, w))?,
+                .blocking_request(span, |w| Msg::Submit(Request::Command(cmd), None, w))?,
         )
     }
 
@@ -175,10 +175,9 @@ impl Client {
     /// ```
     pub fn send_timeout(&self, cmd: Cmd, timeout: std::time::Duration) -> Result<Value, Error> {
         let span = self.inner.span(Op::Command(&cmd));
-        single(
-            self.inner
-                .blocking_request(span, |w| Msg::Send(cmd, Some(timeout), w))?,
-        )
+        single(self.inner.blocking_request(span, |w| {
+            Msg::Submit(Request::Command(cmd), Some(timeout), w)
+        })?)
     }
 
     /// Run commands for any slots; results in order.
@@ -196,7 +195,7 @@ impl Client {
         let span = self.inner.span(Op::Pipeline(&cmds));
         pipeline(
             self.inner
-                .blocking_request(span, |w| Msg::Pipeline(cmds, w))?,
+                .blocking_request(span, |w| Msg::Submit(Request::Pipeline(cmds), None, w))?,
         )
     }
 
@@ -214,7 +213,7 @@ impl Client {
         let span = self.inner.span(Op::Command(&cmd));
         single(
             self.inner
-                .blocking_request(span, |w| Msg::SendTo(node, cmd, w))?,
+                .blocking_request(span, |w| Msg::Submit(Request::ToNode(node, cmd), None, w))?,
         )
     }
 
@@ -231,7 +230,7 @@ impl Client {
         let span = self.inner.span(Op::Script);
         single(
             self.inner
-                .blocking_request(span, |w| Msg::Script(call, w))?,
+                .blocking_request(span, |w| Msg::Submit(Request::Script(call), None, w))?,
         )
     }
 
@@ -359,7 +358,7 @@ impl Client {
         let span = self.inner.span(Op::Transaction(&cmds));
         single(
             self.inner
-                .blocking_request(span, |w| Msg::Transaction(cmds, w))?,
+                .blocking_request(span, |w| Msg::Submit(Request::Transaction(cmds), None, w))?,
         )
     }
 }

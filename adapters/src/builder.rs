@@ -58,7 +58,7 @@ pub const DEFAULT_MAX_PENDING_REQUESTS: usize = 16_384;
 
 /// What `Builder::prepare` makes of the settings.
 struct Prepared {
-    cluster: Cluster,
+    cluster: crate::driver::Machine,
     options: DriverOptions,
     /// The driver's clock origin.
     origin: std::time::Instant,

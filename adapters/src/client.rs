@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use keyslot_core::cluster::{Error, Reply, SubscriptionKind};
+use keyslot_core::cluster::{Error, Reply, Request, SubscriptionKind};
 use keyslot_core::resp::Value;
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cmd, ScriptCall};
@@ -127,7 +127,11 @@ impl<R: Runtime> Client<R> {
     /// ```
     pub async fn send(&self, cmd: Cmd) -> Result<Value, Error> {
         let span = self.span(Op::Command(&cmd));
-        single(self.wait(span, |w| Msg::Send(cmd, None, w)).await?.await)
+        single(
+            self.wait(span, |w| Msg::Submit(Request::Command(cmd), None, w))
+                .await?
+                .await,
+        )
     }
 
     /// [`send`](Self::send) with a deadline of its own instead of the request timeout (a
@@ -150,9 +154,11 @@ impl<R: Runtime> Client<R> {
     pub async fn send_timeout(&self, cmd: Cmd, timeout: Duration) -> Result<Value, Error> {
         let span = self.span(Op::Command(&cmd));
         single(
-            self.wait(span, |w| Msg::Send(cmd, Some(timeout), w))
-                .await?
-                .await,
+            self.wait(span, |w| {
+                Msg::Submit(Request::Command(cmd), Some(timeout), w)
+            })
+            .await?
+            .await,
         )
     }
 
@@ -169,7 +175,11 @@ impl<R: Runtime> Client<R> {
     /// ```
     pub async fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
         let span = self.span(Op::Pipeline(&cmds));
-        pipeline(self.wait(span, |w| Msg::Pipeline(cmds, w)).await?.await)
+        pipeline(
+            self.wait(span, |w| Msg::Submit(Request::Pipeline(cmds), None, w))
+                .await?
+                .await,
+        )
     }
 
     /// Run commands as one MULTI/EXEC transaction; their keys must share a slot. The value is
@@ -189,7 +199,11 @@ impl<R: Runtime> Client<R> {
     /// ```
     pub async fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
         let span = self.span(Op::Transaction(&cmds));
-        single(self.wait(span, |w| Msg::Transaction(cmds, w)).await?.await)
+        single(
+            self.wait(span, |w| Msg::Submit(Request::Transaction(cmds), None, w))
+                .await?
+                .await,
+        )
     }
 
     /// Run a command on one node, whatever its keys (`CLUSTER NODES`, `INFO`, `MEMORY
@@ -205,7 +219,11 @@ impl<R: Runtime> Client<R> {
     pub async fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
         let span = self.span(Op::Command(&cmd));
-        single(self.wait(span, |w| Msg::SendTo(node, cmd, w)).await?.await)
+        single(
+            self.wait(span, |w| Msg::Submit(Request::ToNode(node, cmd), None, w))
+                .await?
+                .await,
+        )
     }
 
     /// Run a script by its digest (`EVALSHA`); a node that lacks it gets `SCRIPT LOAD` and
@@ -220,7 +238,11 @@ impl<R: Runtime> Client<R> {
     /// ```
     pub async fn script(&self, call: ScriptCall) -> Result<Value, Error> {
         let span = self.span(Op::Script);
-        single(self.wait(span, |w| Msg::Script(call, w)).await?.await)
+        single(
+            self.wait(span, |w| Msg::Submit(Request::Script(call), None, w))
+                .await?
+                .await,
+        )
     }
 
     /// Subscribe to channels (`SUBSCRIBE`); the subscription lives on one node and moves
@@ -423,8 +445,8 @@ where
         .into_iter()
         .map(|c| bytes::Bytes::copy_from_slice(c.as_ref()))
         .collect();
-    let (subscription, id, items) = Subscription::new(tx.clone());
-    tx.send(Msg::Subscribe(id, kind, channels, items))
+    let (subscription, items) = Subscription::new(tx.clone());
+    tx.send(Msg::Subscribe(kind, channels, items))
         .map_err(|_| Error::Closed)?;
     Ok(subscription)
 }

@@ -8,7 +8,9 @@
 //! commands submitted concurrently leave in one write per connection.
 //!
 //! It makes no protocol decision: connect where the core says, close what it says, deliver
-//! what it replies.
+//! what it replies. It keeps no copy of what the core knows: a caller's reply channel and a
+//! subscriber's item stream travel through the core as tokens and come back with their
+//! outputs, and which connection has bytes to write is read from the core each round.
 
 use std::future::Future;
 use std::io;
@@ -20,44 +22,40 @@ use std::time::Instant as StdInstant;
 
 use bytes::Bytes;
 use keyslot_core::cluster::{
-    ConnId, Error, Event, Output, PubSub, Reply, RequestId, SubscriptionKind,
+    ConnId, Error, Event, Output, PubSub, Reply, Request, SubscriptionKind,
 };
 use keyslot_core::time::Instant;
 use keyslot_core::topology::{Addr, Topology};
-use keyslot_core::{Cluster, Cmd, ScriptCall};
+use keyslot_core::Cluster;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::resolve::Resolve;
 use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
-use crate::slots::SlotMap;
-use crate::subscription::Subscribers;
 use crate::trace::RequestSpan;
 use crate::wake::{ConnWake, TaskWaker};
 
 /// Where a request's reply goes, with the request's span (zero-sized without the `tracing`
-/// feature; see `trace.rs`).
+/// feature; see `trace.rs`): the token the core hands back with the reply.
 pub(crate) struct Waiter {
     pub(crate) tx: oneshot::Sender<Reply>,
     pub(crate) span: RequestSpan,
 }
 
+/// A subscriber's token: its item stream.
+pub(crate) type Items = mpsc::UnboundedSender<PubSub>;
+
+/// The core as the driver runs it: callers' waiters and subscribers' streams as tokens.
+pub(crate) type Machine = Cluster<Waiter, Items>;
+
 /// What a client handle asks of the driver.
 pub(crate) enum Msg {
-    /// A command, with the caller's own timeout when it gave one.
-    Send(Cmd, Option<std::time::Duration>, Waiter),
-    Pipeline(Vec<Cmd>, Waiter),
-    Transaction(Vec<Cmd>, Waiter),
-    SendTo(Addr, Cmd, Waiter),
-    Script(ScriptCall, Waiter),
-    /// A new subscription holder: its id, kind, channels and item stream.
-    Subscribe(
-        u64,
-        SubscriptionKind,
-        Vec<Bytes>,
-        mpsc::UnboundedSender<PubSub>,
-    ),
-    /// A subscription holder was dropped.
-    Unsubscribe(u64),
+    /// A request, with the caller's own timeout when it gave one.
+    Submit(Request, Option<std::time::Duration>, Waiter),
+    /// A new subscriber: its kind, channels and item stream.
+    Subscribe(SubscriptionKind, Vec<Bytes>, Items),
+    /// A subscriber dropped its stream: unsubscribe, in the core, the subscribers whose
+    /// stream is closed.
+    Unsubscribed,
     /// Answer once the cluster's topology is known, or with the bootstrap error.
     Ready(oneshot::Sender<Result<(), Error>>),
     /// The current view of the cluster.
@@ -99,14 +97,23 @@ pub(crate) struct DriverOptions {
 const BUDGET: usize = 64;
 
 pub(crate) struct Driver<R: Runtime> {
-    cluster: Cluster,
+    cluster: Machine,
     origin: StdInstant,
     rx: mpsc::UnboundedReceiver<Msg>,
     rx_open: bool,
-    waiting: SlotMap<RequestId, Waiter>,
+    /// `Event::Served` of requests that ended with that command, for their reply's span: the
+    /// reply follows in the same drain of outputs (emptied at its end).
+    #[cfg(feature = "tracing")]
+    served_last: Vec<(
+        keyslot_core::cluster::RequestId,
+        Option<Addr>,
+        Option<u16>,
+        u32,
+    )>,
+    /// Callers waiting for the first view (answered on `Output::Ready`).
     ready: Vec<oneshot::Sender<Result<(), Error>>>,
-    subscribers: Subscribers,
-    conns: SlotMap<ConnId, Conn<R>>,
+    /// The open sockets, by the core's connection id (a handful: found by a scan).
+    conns: Vec<(ConnId, Conn<R>)>,
     connecting: Vec<(ConnId, Connecting<R::Stream>)>,
     /// The credentials source's answer being awaited (a new ask replaces it).
     credentials: Option<CredentialsFetch>,
@@ -129,15 +136,13 @@ struct Conn<R: Runtime> {
     /// Marks this connection when its socket wants attention.
     wake: Arc<ConnWake>,
     waker: Waker,
-    /// The core has output for this connection.
-    writing: bool,
     /// Written since the last flush (TLS buffers records).
     unflushed: bool,
 }
 
 impl<R: Runtime> Driver<R> {
     pub(crate) fn new(
-        cluster: Cluster,
+        cluster: Machine,
         origin: StdInstant,
         rx: mpsc::UnboundedReceiver<Msg>,
         options: DriverOptions,
@@ -147,10 +152,10 @@ impl<R: Runtime> Driver<R> {
             origin,
             rx,
             rx_open: true,
-            waiting: SlotMap::default(),
+            #[cfg(feature = "tracing")]
+            served_last: Vec::new(),
             ready: Vec::new(),
-            subscribers: Subscribers::default(),
-            conns: SlotMap::default(),
+            conns: Vec::new(),
             connecting: Vec::new(),
             credentials: None,
             timer: R::timer(),
@@ -180,6 +185,7 @@ impl<R: Runtime> Driver<R> {
         // stamped a little early, which only moves its deadline that much closer.
         let mut taken_at = None;
         let mut abandoned = false;
+        let mut unsubscribed = false;
         while self.rx_open {
             match self.rx.poll_recv(cx) {
                 Poll::Ready(Some(msg)) => {
@@ -187,39 +193,26 @@ impl<R: Runtime> Driver<R> {
                     self.taken += 1;
                     let now = *taken_at.get_or_insert_with(|| self.now());
                     match msg {
-                        Msg::Send(cmd, timeout, w) => {
-                            let id = self.cluster.submit(cmd, now);
+                        Msg::Submit(request, timeout, w) => {
+                            #[cfg(feature = "tracing")]
+                            let traced = w.span.is_enabled();
+                            let id = self.cluster.submit(request, w, now);
                             if let Some(t) = timeout {
                                 let micros = u64::try_from(t.as_micros()).unwrap_or(u64::MAX);
                                 let at = now + keyslot_core::time::Duration::from_micros(micros);
                                 self.cluster.set_deadline(id, at);
                             }
-                            self.wait_for(id, w);
-                        }
-                        Msg::Pipeline(cmds, w) => {
-                            let id = self.cluster.submit_pipeline(cmds, now);
-                            self.wait_for(id, w);
-                        }
-                        Msg::Transaction(cmds, w) => {
-                            let id = self.cluster.submit_transaction(cmds, now);
-                            self.wait_for(id, w);
-                        }
-                        Msg::SendTo(addr, cmd, w) => {
-                            let id = self.cluster.submit_to(&addr, cmd, now);
-                            self.wait_for(id, w);
-                        }
-                        Msg::Script(call, w) => {
-                            let id = self.cluster.submit_script(call, now);
-                            self.wait_for(id, w);
-                        }
-                        Msg::Subscribe(id, kind, channels, items) => {
-                            let new = self.subscribers.add(id, kind, channels, items);
-                            if !new.is_empty() {
-                                self.cluster.subscribe(kind, new, now);
+                            // A traced request has the machine say which node served it.
+                            #[cfg(feature = "tracing")]
+                            if traced {
+                                self.cluster.report_served_for(id);
                             }
                         }
-                        Msg::Unsubscribe(id) => self.drop_subscriber(id, now),
-                        Msg::Ready(tx) => self.ready.push(tx),
+                        Msg::Subscribe(kind, channels, items) => {
+                            self.cluster.subscribe(kind, channels, items, now);
+                        }
+                        Msg::Unsubscribed => unsubscribed = true,
+                        Msg::Ready(tx) => self.answer_or_keep(tx),
                         Msg::Topology(tx) => {
                             let _ = tx.send(self.cluster.topology().cloned());
                         }
@@ -233,27 +226,30 @@ impl<R: Runtime> Driver<R> {
                 Poll::Pending => break,
             }
         }
+        // One pass per batch of messages however many callers gave up in it.
         if abandoned {
-            self.cancel_abandoned();
+            let now = self.now();
+            for w in self.cluster.cancel_where(|w| w.tx.is_closed(), now) {
+                w.span.cancelled();
+            }
+        }
+        if unsubscribed {
+            let now = self.now();
+            self.cluster
+                .unsubscribe_where(|items| items.is_closed(), now);
         }
         progress
     }
 
-    /// Cancel in the core every request whose caller dropped its reply channel: one pass
-    /// per batch of messages however many callers gave up in it.
-    fn cancel_abandoned(&mut self) {
-        let now = self.now();
-        let gone: Vec<RequestId> = self
-            .waiting
-            .iter_mut()
-            .filter(|(_, w)| w.tx.is_closed())
-            .map(|(id, _)| id)
-            .collect();
-        for id in gone {
-            if let Some(w) = self.waiting.remove(id) {
-                w.span.cancelled();
-            }
-            self.cluster.cancel(id, now);
+    /// Answer a caller waiting for the first view now, if the core can say; else keep it
+    /// until `Output::Ready`.
+    fn answer_or_keep(&mut self, tx: oneshot::Sender<Result<(), Error>>) {
+        if self.cluster.is_ready() {
+            let _ = tx.send(Ok(()));
+        } else if let Some(e) = self.cluster.bootstrap_error() {
+            let _ = tx.send(Err(e.clone()));
+        } else {
+            self.ready.push(tx);
         }
     }
 
@@ -277,11 +273,9 @@ impl<R: Runtime> Driver<R> {
                                 stream,
                                 wake,
                                 waker,
-                                // Output the core queued before now is written too.
-                                writing: true,
                                 unflushed: false,
                             };
-                            self.conns.insert(conn, io);
+                            self.conns.push((conn, io));
                             self.cluster.handle_connected(conn, now);
                         }
                         Err(e) => self
@@ -300,6 +294,7 @@ impl<R: Runtime> Driver<R> {
         let mut closed = Vec::new();
         let mut read_at = None;
         for (id, conn) in self.conns.iter_mut() {
+            let id = *id;
             if !conn.wake.take_mark() {
                 continue;
             }
@@ -323,16 +318,19 @@ impl<R: Runtime> Driver<R> {
         progress | self.close_conns(closed)
     }
 
+    /// Write what the core has for each connection: its buffer is the only record of what is
+    /// left to write (a socket that took part of it is tried again on the next round, or
+    /// when it wakes the driver as writable).
     fn poll_writes(&mut self) -> bool {
         let mut progress = false;
         let mut closed = Vec::new();
         for (id, conn) in self.conns.iter_mut() {
+            let id = *id;
             let mut cx = Context::from_waker(&conn.waker);
             let cx = &mut cx;
-            while conn.writing {
+            loop {
                 let data = self.cluster.transmit(id);
                 if data.is_empty() {
-                    conn.writing = false;
                     break;
                 }
                 match conn.stream.poll_write(cx, data) {
@@ -363,11 +361,15 @@ impl<R: Runtime> Driver<R> {
     fn close_conns(&mut self, closed: Vec<ConnId>) -> bool {
         let any = !closed.is_empty();
         for id in closed {
-            self.conns.remove(id);
+            self.forget_conn(id);
             let now = self.now();
             self.cluster.handle_closed(id, now);
         }
         any
+    }
+
+    fn forget_conn(&mut self, id: ConnId) {
+        self.conns.retain(|(c, _)| *c != id);
     }
 
     /// Carry out the core's outputs.
@@ -382,28 +384,42 @@ impl<R: Runtime> Driver<R> {
                     self.connecting.push((conn, fut));
                     started = true;
                 }
-                Output::Transmit { conn } => {
-                    if let Some(c) = self.conns.get_mut(conn) {
-                        c.writing = true;
-                    }
-                }
+                // Every round writes whatever the core holds for each connection.
+                Output::Transmit { .. } => {}
                 Output::Close { conn } => {
-                    self.conns.remove(conn);
+                    self.forget_conn(conn);
                     self.connecting.retain(|(c, _)| *c != conn);
                 }
-                Output::Reply { id, reply } => {
-                    if let Some(w) = self.waiting.remove(id) {
-                        // The span closes before the caller can see the reply.
-                        w.span.finish(&reply);
-                        let _ = w.tx.send(reply);
-                        self.delivered += 1;
+                #[cfg_attr(not(feature = "tracing"), allow(unused_mut, unused_variables))]
+                Output::Reply {
+                    id,
+                    mut token,
+                    reply,
+                } => {
+                    #[cfg(feature = "tracing")]
+                    for (_, addr, slot, redirects) in self.served_last.iter().filter(|s| s.0 == id)
+                    {
+                        token.span.served(addr.as_ref(), *slot, *redirects);
                     }
+                    // The span closes before the caller can see the reply.
+                    token.span.finish(&reply);
+                    let _ = token.tx.send(reply);
+                    self.delivered += 1;
                 }
                 Output::Event(event) => self.event(&event),
-                Output::PubSub(item) => {
-                    let now = self.now();
-                    for id in self.subscribers.deliver(item) {
-                        self.drop_subscriber(id, now);
+                Output::PubSub { subscriber, item } => {
+                    let dropped = self
+                        .cluster
+                        .subscriber(subscriber)
+                        .is_some_and(|items| items.send(item).is_err());
+                    if dropped {
+                        let now = self.now();
+                        self.cluster.unsubscribe(subscriber, now);
+                    }
+                }
+                Output::Ready(answer) => {
+                    for tx in self.ready.drain(..) {
+                        let _ = tx.send(answer.clone());
                     }
                 }
                 Output::NeedCredentials => {
@@ -424,18 +440,10 @@ impl<R: Runtime> Driver<R> {
                 }
             }
         }
-        self.answer_ready_waiters();
-        started
-    }
-
-    /// Keep `w` until request `id`'s reply; a traced request has the machine say which node
-    /// served it (`Event::Served`).
-    fn wait_for(&mut self, id: RequestId, w: Waiter) {
+        // Each was for a reply queued behind it, handed over by now.
         #[cfg(feature = "tracing")]
-        if w.span.is_enabled() {
-            self.cluster.report_served_for(id);
-        }
-        self.waiting.insert(id, w);
+        self.served_last.clear();
+        started
     }
 
     /// Tell the machine's event to `tracing` (feature `tracing`; a request's `Served` goes to
@@ -451,8 +459,12 @@ impl<R: Runtime> Driver<R> {
                 redirects,
             } = event
             {
-                if let Some(w) = self.waiting.get_mut(*request) {
-                    w.span.served(addr.as_ref(), *slot, *redirects);
+                match self.cluster.token_mut(*request) {
+                    Some(w) => w.span.served(addr.as_ref(), *slot, *redirects),
+                    // Its last command: the request is done, its reply queued behind this.
+                    None => self
+                        .served_last
+                        .push((*request, addr.clone(), *slot, *redirects)),
                 }
                 if !self.options.hook_served {
                     return;
@@ -461,31 +473,6 @@ impl<R: Runtime> Driver<R> {
         }
         if let Some(f) = &self.options.on_event {
             f(event);
-        }
-    }
-
-    /// A subscription holder is gone: unsubscribe what nobody else holds.
-    fn drop_subscriber(&mut self, id: u64, now: Instant) {
-        if let Some((kind, gone)) = self.subscribers.remove(id) {
-            if !gone.is_empty() {
-                self.cluster.unsubscribe(kind, gone, now);
-            }
-        }
-    }
-
-    fn answer_ready_waiters(&mut self) {
-        if self.ready.is_empty() {
-            return;
-        }
-        let answer = if self.cluster.is_ready() {
-            Ok(())
-        } else if let Some(e) = self.cluster.bootstrap_error() {
-            Err(e.clone())
-        } else {
-            return;
-        };
-        for tx in self.ready.drain(..) {
-            let _ = tx.send(answer.clone());
         }
     }
 
@@ -530,7 +517,7 @@ impl<R: Runtime> Driver<R> {
     /// Every client handle is gone and no caller still waits: a request whose caller gave up
     /// (a cancelled `BLPOP q 0`, which has no deadline) must not keep the driver alive.
     fn finished(&self) -> bool {
-        !self.rx_open && self.waiting.values().all(|w| w.tx.is_closed())
+        !self.rx_open && self.cluster.tokens().all(|w| w.tx.is_closed())
     }
 }
 

@@ -69,7 +69,6 @@ mod pending;
 mod resolve;
 mod runtime;
 mod scan;
-mod slots;
 mod subscription;
 mod tls;
 #[cfg(feature = "tls")]

@@ -34,7 +34,7 @@ use crate::Metrics;
 ///
 /// ```
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config};
-/// let cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
+/// let cluster: Cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
 /// // With no recorder installed, publishing does nothing and costs little.
 /// keyslot::metrics_export::publish(&cluster.metrics());
 /// ```

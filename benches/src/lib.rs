@@ -106,7 +106,11 @@ pub fn get_round_trip(
     use keyslot_core::cluster::Output;
     let now = keyslot_core::time::Instant::from_micros(2);
     for _ in 0..batch {
-        cluster.submit(keyslot_core::Cmd::new("GET").arg("user:0123456789a"), now);
+        cluster.submit(
+            keyslot_core::Cmd::new("GET").arg("user:0123456789a"),
+            (),
+            now,
+        );
     }
     loop {
         match cluster.poll_output() {

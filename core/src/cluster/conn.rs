@@ -23,7 +23,7 @@ use crate::topology::Addr;
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
 /// let (conn, addr) = loop {
 ///     if let Output::Connect { conn, addr } = cluster.poll_output() { break (conn, addr); }
 /// };
@@ -42,7 +42,7 @@ impl ConnId {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -67,7 +67,7 @@ impl ConnId {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };

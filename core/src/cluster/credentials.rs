@@ -104,7 +104,7 @@ pub(crate) struct CredentialState {
     waiting: Vec<Key>,
 }
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// Fresh credentials from the source (see [`Credentials`] for the rules): connections made
     /// from now on present them, connections waiting for them start their handshake, and
     /// every live connection re-authenticates with them.
@@ -115,7 +115,7 @@ impl Cluster {
     /// use keyslot_core::cluster::Credentials;
     /// let now = Instant::from_micros(0);
     /// let config = Config { credentials_from_source: true, protocol: Protocol::Resp2, ..Config::default() };
-    /// let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// let mut outputs = core::iter::from_fn(|| match cluster.poll_output() {
     ///     Output::Timeout(_) => None,
     ///     other => Some(other),
@@ -177,7 +177,7 @@ impl Cluster {
     /// # use keyslot_core::cluster::Event;
     /// let now = Instant::from_micros(0);
     /// let config = Config { credentials_from_source: true, ..Config::default() };
-    /// let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
     /// cluster.credentials_failed("the vault is down", now);
     /// let event = Event::CredentialsUnavailable { reason: "the vault is down".into(), failures: 1 };

@@ -13,7 +13,7 @@ use crate::command::lookup;
 use crate::time::{Duration, Instant};
 use crate::Cmd;
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// Route a job and write it, or park it until it can be.
     pub(crate) fn dispatch(&mut self, key: Key, now: Instant) {
         let Some(job) = self.jobs.get_mut(key) else {
@@ -117,7 +117,7 @@ impl Cluster {
         if let Some(conn) = self.nodes[node].conn {
             if let Some(c) = self.conns.get_mut(conn) {
                 // A primary demoted since its connection opened: reads need READONLY now.
-                let demoted = Cluster::needs_readonly(self.nodes[node].role);
+                let demoted = Self::needs_readonly(self.nodes[node].role);
                 if demoted && !c.readonly && c.state == ConnState::Ready {
                     c.readonly = true;
                     c.send(Expect::LateReadOnly, |out| Cmd::new("READONLY").encode(out));
@@ -133,7 +133,7 @@ impl Cluster {
 
     /// Ask the driver for a new connection to `node`, with `READONLY` if it is a replica.
     pub(crate) fn open_node_conn(&mut self, node: usize, now: Instant) -> Key {
-        let readonly = Cluster::needs_readonly(self.nodes[node].role);
+        let readonly = Self::needs_readonly(self.nodes[node].role);
         let addr = self.nodes[node].addr.clone();
         self.open_conn(addr, Some(node), readonly, now)
     }

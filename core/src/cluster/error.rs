@@ -16,9 +16,9 @@ use crate::topology::Addr;
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
 /// # use keyslot_core::cluster::{Error, Reply};
-/// cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), now); // keys in two slots
+/// cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), (), now); // keys in two slots
 /// let reply = loop {
 ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
 /// };
@@ -123,7 +123,7 @@ pub enum Error {
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
 /// # let conn = loop {
 /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
 /// # };

@@ -12,7 +12,7 @@ use crate::topology::Addr;
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
 /// # use keyslot_core::cluster::{Event, RefreshTrigger};
 /// let Output::Event(Event::RefreshStarted { trigger }) = cluster.poll_output() else { panic!() };
 /// assert_eq!(trigger, RefreshTrigger::Bootstrap); // a new machine discovers the cluster
@@ -49,7 +49,7 @@ pub enum RefreshTrigger {
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
 /// # let conn = loop {
 /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
 /// # };
@@ -79,7 +79,7 @@ pub enum RefreshOutcome {
 /// # use keyslot_core::Output;
 /// # let now = Instant::from_micros(0);
 /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-/// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+/// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
 /// # use keyslot_core::{cluster::Reply, resp::Value};
 /// # let conn = loop {
 /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
@@ -93,7 +93,7 @@ pub enum RefreshOutcome {
 /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
 /// # cluster.handle_written(conn, cluster.transmit(conn).len());
 /// # use keyslot_core::cluster::Event;
-/// cluster.submit(Cmd::new("GET").arg("foo"), now);
+/// cluster.submit(Cmd::new("GET").arg("foo"), (), now);
 /// cluster.handle_written(conn, cluster.transmit(conn).len());
 /// cluster.handle_data(conn, b"-MOVED 12182 10.0.0.2:7000\r\n", now);
 /// let event = loop {

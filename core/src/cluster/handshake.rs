@@ -21,14 +21,14 @@ use crate::resp::{Frame, Protocol};
 use crate::time::Instant;
 use crate::Cmd;
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// The driver connected `conn`; the handshake starts.
     ///
     /// ```
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// let config = Config { client_name: Some("app".into()), ..Config::default() };
-    /// let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };

@@ -156,8 +156,11 @@ pub(crate) struct Entry {
     pub(crate) jobs: SmallVec<[Key; 1]>,
 }
 
+/// A submitted request until its reply: the caller's token, its deadline and entries.
 #[derive(Debug)]
-pub(crate) struct Request {
+pub(crate) struct RequestState<T> {
+    /// What the caller gave to find its reply again; handed back with it.
+    pub(crate) token: T,
     pub(crate) deadline: Instant,
     pub(crate) entries: SmallVec<[Entry; 1]>,
     /// Entries without a result yet.

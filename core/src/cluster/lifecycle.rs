@@ -9,19 +9,19 @@ use super::timers::Timer;
 use super::{Cluster, Error, Event, Output, RefreshTrigger, RequestId};
 use crate::time::Instant;
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// The driver could not connect `conn` (refused, unreachable, DNS failure, TLS failure).
     ///
     /// ```
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
     /// # use keyslot_core::cluster::{Error, Reply};
-    /// cluster.submit(Cmd::new("GET").arg("k"), now); // waits for the cluster's view
+    /// cluster.submit(Cmd::new("GET").arg("k"), (), now); // waits for the cluster's view
     /// cluster.handle_connect_failed(conn, "connection refused", now); // the only seed
     /// let reply = loop {
     ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
@@ -45,7 +45,7 @@ impl Cluster {
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # use keyslot_core::{cluster::Reply, resp::Value};
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
@@ -59,7 +59,7 @@ impl Cluster {
     /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
     /// # cluster.handle_written(conn, cluster.transmit(conn).len());
     /// # use keyslot_core::cluster::Error;
-    /// cluster.submit(Cmd::new("SET").arg("k").arg("v"), now);
+    /// cluster.submit(Cmd::new("SET").arg("k").arg("v"), (), now);
     /// cluster.handle_written(conn, cluster.transmit(conn).len()); // the SET left
     /// cluster.handle_closed(conn, now); // and the connection was reset before its answer
     /// let reply = loop {
@@ -83,7 +83,7 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };

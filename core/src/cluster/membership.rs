@@ -43,7 +43,7 @@ pub(crate) enum Destination {
     Rediscover { stranger: Option<Addr> },
 }
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// A seed, or a node the current view lists: connecting there is allowed.
     pub(crate) fn is_member(&self, addr: &Addr) -> bool {
         self.node_index
@@ -133,7 +133,7 @@ impl Cluster {
     }
 }
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// A new view was applied: let go of the nodes it does not list (see the module docs).
     pub(crate) fn prune_departed(&mut self) {
         let departed: Vec<usize> = (0..self.nodes.len())

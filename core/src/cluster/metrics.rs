@@ -22,7 +22,7 @@ use crate::topology::{Addr, Role};
 ///
 /// ```
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config};
-/// let cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
+/// let cluster: Cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
 /// let metrics = cluster.metrics();
 /// assert!(metrics.nodes.iter().all(|node| node.replies == 0 && node.moved == 0));
 /// ```
@@ -61,7 +61,7 @@ pub struct NodeMetrics {
 ///
 /// ```
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config};
-/// let cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
+/// let cluster: Cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
 /// let metrics = cluster.metrics();
 /// assert_eq!((metrics.requests_in_flight, metrics.requests_timed_out), (0, 0));
 /// ```
@@ -188,12 +188,12 @@ pub(crate) struct NodeStats {
     latency: Latency,
 }
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// A snapshot of what the machine saw of each node (see [`Metrics`]).
     ///
     /// ```
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config};
-    /// let cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
+    /// let cluster: Cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
     /// assert_eq!(cluster.metrics().requests_in_flight, 0);
     /// ```
     pub fn metrics(&self) -> Metrics {

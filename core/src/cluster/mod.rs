@@ -8,36 +8,55 @@
 //!
 //! # Driving it
 //!
-//! After **every** input, drain [`Cluster::poll_output`] until it returns
-//! [`Output::Timeout`]; then wait for I/O or that instant, whichever comes first, and feed
-//! what happened back in. That is the whole contract; the adapters in the `keyslot` crate
+//! Feed in what happened (inputs may be batched: several submissions, reads and timeouts in
+//! a row), then drain [`Cluster::poll_output`] until it returns [`Output::Timeout`], write
+//! what [`Cluster::transmit`] holds for each connection, and wait for I/O or that instant,
+//! whichever comes first. That is the whole contract; the adapters in the `keyslot` crate
 //! follow it, and so can anything else that can open TCP connections.
+//!
+//! The driver keeps nothing the machine knows. A request is data ([`Request`]) submitted
+//! with a token of the driver's choosing (`T`, say a reply channel), which comes back in the
+//! request's `Output::Reply`; a subscriber is made with a token (`S`, say an item stream)
+//! that [`Cluster::subscriber`] gives back for each of its `Output::PubSub`s. The bytes a
+//! connection has to write are the connection's buffer in the machine, read with
+//! [`Cluster::transmit`]: a driver may write them when told (`Output::Transmit`) or check
+//! every connection each round.
 //!
 //! - `Output::Connect { conn, addr }`: open a connection to `addr` (resolving its host name
 //!   afresh every time) and report [`Cluster::handle_connected`] or
 //!   [`Cluster::handle_connect_failed`].
-//! - `Output::Transmit { conn }`: the connection has bytes to send: write
+//! - `Output::Transmit { conn }`: the connection has new bytes to send: write
 //!   [`Cluster::transmit`] and acknowledge with [`Cluster::handle_written`], until it is empty.
 //! - read into [`Cluster::read_buffer`] and call [`Cluster::handle_read`] (or hand over a slice
 //!   with [`Cluster::handle_data`]); report closes with [`Cluster::handle_closed`].
 //! - `Output::Close { conn }`: the machine is done with the connection; close it.
-//! - `Output::Reply { id, reply }`: a request finished.
-//! - `Output::PubSub(..)`: a subscription's message or change of state (see
-//!   [`Cluster::subscribe`]).
+//! - `Output::Reply { id, token, reply }`: a request finished; `token` is the caller's.
+//! - `Output::PubSub { subscriber, item }`: a subscription's message or change of state, for
+//!   one of its subscribers (see [`Cluster::subscribe`]).
+//! - `Output::Ready(..)`: the first view took effect, or discovery failed without one.
+//! - `Output::NeedCredentials`: ask the credentials source (see [`Cluster::set_credentials`]).
 //! - `Output::Event(..)`: for logs and metrics.
 //! - `Output::Timeout(at)`: nothing more to do now; call [`Cluster::handle_timeout`] at `at`.
 //!
 //! # Method groups
 //!
 //! - construction: [`Cluster::new`];
-//! - submissions: [`Cluster::submit`], [`Cluster::submit_pipeline`],
-//!   [`Cluster::submit_transaction`], [`Cluster::submit_to`], [`Cluster::submit_script`];
-//!   a submitted request's own deadline: [`Cluster::set_deadline`];
-//! - inputs: `handle_connected`, `handle_connect_failed`, `handle_read` / `handle_data`,
-//!   `handle_written`, `handle_closed`, `handle_timeout`, and [`Cluster::cancel`] (the caller
-//!   stopped waiting);
+//! - requests: [`Cluster::submit`]; a submitted request's own deadline
+//!   [`Cluster::set_deadline`]; [`Cluster::report_served_for`] (trace one request);
+//!   [`Cluster::cancel`] and [`Cluster::cancel_where`] (its caller stopped waiting);
+//!   [`Cluster::token_mut`], [`Cluster::tokens`];
+//! - subscriptions: [`Cluster::subscribe`], [`Cluster::unsubscribe`],
+//!   [`Cluster::unsubscribe_where`], [`Cluster::subscriber`],
+//!   [`Cluster::subscription_count`];
+//! - I/O inputs: [`Cluster::handle_connected`], [`Cluster::handle_connect_failed`],
+//!   [`Cluster::handle_read`] / [`Cluster::handle_data`], [`Cluster::handle_written`],
+//!   [`Cluster::handle_closed`], [`Cluster::handle_timeout`];
+//! - credentials: [`Cluster::set_credentials`], [`Cluster::credentials_failed`];
 //! - outputs: [`Cluster::poll_output`], [`Cluster::transmit`], [`Cluster::read_buffer`];
-//! - getters: [`Cluster::topology`], [`Cluster::pending_requests`], [`Cluster::slot_owner`].
+//! - state: [`Cluster::is_ready`], [`Cluster::bootstrap_error`], [`Cluster::topology`],
+//!   [`Cluster::slot_owner`], [`Cluster::slot_map_generation`],
+//!   [`Cluster::pending_requests`], [`Cluster::connection_count`],
+//!   [`Cluster::buffered_bytes`], [`Cluster::metrics`].
 //!
 //! # Guarantees
 //!
@@ -64,7 +83,7 @@
 //! ```
 //! use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
 //! let now = Instant::from_micros(0);
-//! let mut cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], now);
+//! let mut cluster: Cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], now);
 //! // Among its first outputs: a connection to the seed, to learn the topology.
 //! let wants = core::iter::from_fn(|| match cluster.poll_output() {
 //!     Output::Timeout(_) => None,
@@ -96,6 +115,7 @@ mod read_from;
 mod redacted;
 mod redirect;
 mod refresh;
+mod request;
 mod rng;
 pub(crate) mod route;
 mod server_error;
@@ -121,8 +141,9 @@ pub use event::{Event, RefreshOutcome, RefreshTrigger};
 #[cfg(feature = "std")]
 pub use metrics::Latency;
 pub use metrics::{Metrics, NodeMetrics};
-pub use pubsub::{PubSub, SubscriptionKind};
+pub use pubsub::{PubSub, SubscriberId, SubscriptionKind};
 pub use redirect::RetryReason;
+pub use request::Request;
 pub use route::{route, Route, Routed};
 pub use server_error::{ServerError, ServerErrorKind};
 
@@ -131,7 +152,7 @@ use crate::resp::Value;
 use crate::time::Instant;
 use crate::topology::{Addr, Role, Topology};
 use conn::Conn;
-use job::{Job, Request};
+use job::{Job, RequestState};
 use rng::Rng;
 use slab::{Key, Slab};
 use timers::Timers;
@@ -142,11 +163,11 @@ use timers::Timers;
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
 /// # use keyslot_core::cluster::{Error, Reply};
-/// let id = cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), now); // keys in two slots
+/// let id = cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), (), now); // keys in two slots
 /// let (replied, reply) = loop {
-///     if let Output::Reply { id, reply } = cluster.poll_output() { break (id, reply); }
+///     if let Output::Reply { id, reply, .. } = cluster.poll_output() { break (id, reply); }
 /// };
 /// assert_eq!(replied, id); // the reply names the request it answers
 /// assert_eq!(reply, Reply::Single(Err(Error::CrossSlot)));
@@ -161,36 +182,13 @@ impl RequestId {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
-    /// let first = cluster.submit(Cmd::new("SELECT").arg("1"), now); // refused at once
-    /// while !matches!(cluster.poll_output(), Output::Timeout(_)) {} // its reply is handed out
-    /// let second = cluster.submit(Cmd::new("GET").arg("k"), now);
-    /// assert_eq!(first.slot(), second.slot()); // the small index is reused...
-    /// assert_ne!(first.as_u64(), second.as_u64()); // ...the number is not
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
+    /// let first = cluster.submit(Cmd::new("SELECT").arg("1"), (), now); // refused at once
+    /// let second = cluster.submit(Cmd::new("GET").arg("k"), (), now); // reuses first's place
+    /// assert_ne!(first.as_u64(), second.as_u64()); // but never its number
     /// ```
     pub fn as_u64(self) -> u64 {
         (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
-    }
-
-    /// A small index, unique among the requests whose [`Output::Reply`] has not been handed
-    /// out yet, and reused after: a driver can keep what it holds per request in a vector
-    /// indexed by it.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
-    /// let a = cluster.submit(Cmd::new("GET").arg("a"), now);
-    /// let b = cluster.submit(Cmd::new("GET").arg("b"), now);
-    /// assert_ne!(a.slot(), b.slot()); // both wait for their replies
-    /// // A driver can file its callers by slot.
-    /// let mut callers = vec![None; a.slot().max(b.slot()) + 1];
-    /// callers[b.slot()] = Some("caller of GET b");
-    /// assert_eq!(callers[b.slot()], Some("caller of GET b"));
-    /// ```
-    pub fn slot(self) -> usize {
-        self.0.index() as usize
     }
 }
 
@@ -200,10 +198,11 @@ impl RequestId {
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
 /// # use keyslot_core::cluster::{Error, Reply};
+/// # use keyslot_core::cluster::Request;
 /// let pipeline = vec![Cmd::new("RENAME").arg("a").arg("b"), Cmd::new("SELECT").arg("1")];
-/// cluster.submit_pipeline(pipeline, now); // both are refused without a round trip
+/// cluster.submit(Request::Pipeline(pipeline), (), now); // both are refused without a round trip
 /// let reply = loop {
 ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
 /// };
@@ -214,10 +213,10 @@ impl RequestId {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
-    /// The result of [`Cluster::submit`], or of [`Cluster::submit_transaction`] (an array of
-    /// the transaction's replies).
+    /// The result of every [`Request`] but a pipeline: a transaction's is an array of the
+    /// transaction's replies.
     Single(Result<Value, Error>),
-    /// The results of [`Cluster::submit_pipeline`], in submission order.
+    /// The results of a [`Request::Pipeline`], in submission order.
     Pipeline(alloc::vec::Vec<Result<Value, Error>>),
 }
 
@@ -226,7 +225,7 @@ pub enum Reply {
 /// ```
 /// use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
 /// let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// let mut cluster = Cluster::new(Config::default(), seeds, Instant::from_micros(0));
+/// let mut cluster: Cluster = Cluster::new(Config::default(), seeds, Instant::from_micros(0));
 /// let mut connects = Vec::new();
 /// loop {
 ///     match cluster.poll_output() {
@@ -239,7 +238,7 @@ pub enum Reply {
 /// assert_eq!(connects[0].1, Addr::new("10.0.0.1", 7000));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub enum Output {
+pub enum Output<T = ()> {
     /// Open a connection.
     Connect {
         /// The handle to report back with.
@@ -259,15 +258,28 @@ pub enum Output {
     },
     /// A request finished.
     Reply {
-        /// The request.
+        /// The request (no longer known to the machine: its id is for logs).
         id: RequestId,
-        /// Its result.
+        /// What the caller gave [`Cluster::submit`] with it.
+        token: T,
+        /// Its result, in the request's shape.
         reply: Reply,
     },
-    /// A subscription's message, confirmation, loss or refusal.
-    PubSub(PubSub),
+    /// A subscription's message, confirmation, loss or refusal, for one of the subscribers
+    /// holding its channel (see [`Cluster::subscribe`]); each holder gets its own.
+    PubSub {
+        /// Whose: its token is [`Cluster::subscriber`].
+        subscriber: SubscriberId,
+        /// What happened.
+        item: PubSub,
+    },
     /// Something worth logging.
     Event(Event),
+    /// The first view of the cluster took effect (`Ok`): requests are routed from now on. Or
+    /// a discovery round failed while no view exists (`Err`, after each such round: every
+    /// seed's reason, or the authentication error) — what a caller waiting to start should
+    /// hear. [`Cluster::is_ready`] and [`Cluster::bootstrap_error`] say the same when asked.
+    Ready(Result<(), Error>),
     /// Ask the credentials source for fresh credentials (only with
     /// [`Config::credentials_from_source`]) and answer with [`Cluster::set_credentials`] or
     /// [`Cluster::credentials_failed`]. A new ask replaces one still unanswered.
@@ -366,8 +378,8 @@ pub(crate) const NO_NODE: u32 = u32::MAX;
 /// # $6\r\nmaster\r\n";
 /// let now = Instant::from_micros(0);
 /// let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-/// let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-/// let get = cluster.submit(Cmd::new("GET").arg("greeting"), now); // waits for a topology
+/// let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+/// let get = cluster.submit(Cmd::new("GET").arg("greeting"), (), now); // waits for a topology
 /// let conn = loop {
 ///     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
 /// };
@@ -379,13 +391,13 @@ pub(crate) const NO_NODE: u32 = u32::MAX;
 /// cluster.handle_written(conn, cluster.transmit(conn).len());
 /// cluster.handle_data(conn, b"$5\r\nhello\r\n", now);
 /// let (id, reply) = loop {
-///     if let Output::Reply { id, reply } = cluster.poll_output() { break (id, reply); }
+///     if let Output::Reply { id, reply, .. } = cluster.poll_output() { break (id, reply); }
 /// };
 /// assert_eq!(id, get);
 /// assert_eq!(reply, Reply::Single(Ok(Value::BulkString("hello".into()))));
 /// ```
 #[derive(Debug)]
-pub struct Cluster {
+pub struct Cluster<T = (), S = ()> {
     pub(crate) config: Config,
     pub(crate) seeds: Vec<Addr>,
     pub(crate) rng: Rng,
@@ -405,15 +417,15 @@ pub struct Cluster {
     /// The nodes that own slots, for keyless commands.
     pub(crate) primaries: Vec<usize>,
     pub(crate) topology: Option<Topology>,
-    pub(crate) requests: Slab<Request>,
+    pub(crate) requests: Slab<RequestState<T>>,
     pub(crate) jobs: Slab<Job>,
     /// Jobs that wait for a topology (bootstrap, uncovered slot, READONLY).
     pub(crate) unrouted: Vec<Key>,
     pub(crate) timers: Timers,
-    pub(crate) outputs: VecDeque<Output>,
+    pub(crate) outputs: VecDeque<Output<T>>,
     pub(crate) refresh: refresh::RefreshState,
     pub(crate) scratch: KeyPositions,
-    pub(crate) pubsub: pubsub::Subscriptions,
+    pub(crate) pubsub: pubsub::Subscriptions<S>,
     /// When the stall check runs next, while it is armed (see `stall.rs`).
     pub(crate) stall_check_at: Option<Instant>,
     pub(crate) credentials: credentials::CredentialState,
@@ -422,21 +434,21 @@ pub struct Cluster {
     pub(crate) topology_changes: u64,
 }
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// A machine that will discover the cluster from `seeds` (any one reachable seed is
     /// enough). Discovery starts at once: drain [`Cluster::poll_output`] next.
     ///
     /// ```
     /// use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
     /// let seeds = vec![Addr::new("10.0.0.1", 7000), Addr::new("10.0.0.2", 7000)];
-    /// let mut cluster = Cluster::new(Config::default(), seeds, Instant::from_micros(0));
+    /// let mut cluster: Cluster = Cluster::new(Config::default(), seeds, Instant::from_micros(0));
     /// assert!(!cluster.is_ready()); // no view yet, but discovery has begun:
     /// let first = loop {
     ///     if let Output::Connect { addr, .. } = cluster.poll_output() { break addr; }
     /// };
     /// assert_eq!(first, Addr::new("10.0.0.1", 7000));
     /// ```
-    pub fn new(config: Config, seeds: Vec<Addr>, now: Instant) -> Cluster {
+    pub fn new(config: Config, seeds: Vec<Addr>, now: Instant) -> Self {
         let mut cluster = Cluster {
             rng: Rng::new(config.rng_seed),
             config,
@@ -474,7 +486,7 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # use keyslot_core::cluster::{Event, RefreshTrigger};
     /// let started = Event::RefreshStarted { trigger: RefreshTrigger::Bootstrap };
     /// assert_eq!(cluster.poll_output(), Output::Event(started));
@@ -482,14 +494,9 @@ impl Cluster {
     /// // Drained: the instant to call `handle_timeout` at, unless I/O comes first.
     /// assert!(matches!(cluster.poll_output(), Output::Timeout(Some(at)) if at > now));
     /// ```
-    pub fn poll_output(&mut self) -> Output {
+    pub fn poll_output(&mut self) -> Output<T> {
         match self.outputs.pop_front() {
-            Some(output) => {
-                if let Output::Reply { id, .. } = &output {
-                    self.requests.release(id.0);
-                }
-                output
-            }
+            Some(output) => output,
             None => Output::Timeout(self.timers.next()),
         }
     }
@@ -500,7 +507,7 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -520,7 +527,7 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -544,7 +551,7 @@ impl Cluster {
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -567,7 +574,7 @@ impl Cluster {
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -595,7 +602,7 @@ impl Cluster {
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # use keyslot_core::{cluster::Reply, resp::Value};
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
@@ -624,7 +631,7 @@ impl Cluster {
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -649,7 +656,7 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -670,9 +677,9 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
-    /// cluster.submit(Cmd::new("GET").arg("k"), now); // waits for the cluster's view
-    /// cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), now); // cross-slot: answered at once
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
+    /// cluster.submit(Cmd::new("GET").arg("k"), (), now); // waits for the cluster's view
+    /// cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), (), now); // cross-slot: answered at once
     /// assert_eq!(cluster.pending_requests(), 1);
     /// ```
     pub fn pending_requests(&self) -> usize {
@@ -686,7 +693,7 @@ impl Cluster {
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # use keyslot_core::{cluster::Reply, resp::Value};
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
@@ -717,7 +724,7 @@ impl Cluster {
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -743,7 +750,7 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -761,7 +768,7 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -777,7 +784,7 @@ impl Cluster {
             .sum()
     }
 
-    pub(crate) fn emit(&mut self, output: Output) {
+    pub(crate) fn emit(&mut self, output: Output<T>) {
         self.outputs.push_back(output);
     }
 

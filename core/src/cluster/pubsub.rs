@@ -30,10 +30,11 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use bytes::Bytes;
+use smallvec::SmallVec;
 
 use super::backoff::backoff;
 use super::conn::{ConnState, Expect};
-use super::slab::Key;
+use super::slab::{Key, Slab};
 use super::timers::Timer;
 use super::{Cluster, Output, RefreshTrigger, NO_NODE};
 use crate::resp::Protocol;
@@ -47,11 +48,11 @@ use crate::Cmd;
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
 /// # use keyslot_core::cluster::SubscriptionKind;
-/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], now);
-/// cluster.subscribe(SubscriptionKind::Pattern, vec!["news".into()], now); // another one
-/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], now); // the same again
+/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], (), now);
+/// cluster.subscribe(SubscriptionKind::Pattern, vec!["news".into()], (), now); // another one
+/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], (), now); // the same again
 /// assert_eq!(cluster.subscription_count(), 2);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,7 +90,7 @@ impl SubscriptionKind {
 /// # use keyslot_core::Output;
 /// # let now = Instant::from_micros(0);
 /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-/// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+/// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
 /// # use keyslot_core::{cluster::Reply, resp::Value};
 /// # let conn = loop {
 /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
@@ -103,7 +104,7 @@ impl SubscriptionKind {
 /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
 /// # cluster.handle_written(conn, cluster.transmit(conn).len());
 /// # use keyslot_core::cluster::{PubSub, SubscriptionKind};
-/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], now);
+/// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], (), now);
 /// # let sub = loop {
 /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
 /// # };
@@ -112,11 +113,12 @@ impl SubscriptionKind {
 /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
 /// // With RESP2 the subscription has a connection `sub` of its own; the server confirms it,
 /// cluster.handle_data(sub, b"*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n", now);
-/// let Output::PubSub(confirmed) = cluster.poll_output() else { panic!() };
+/// let Output::PubSub { item: confirmed, .. } = cluster.poll_output() else { panic!() };
 /// assert!(matches!(confirmed, PubSub::Subscribed { gap: None, .. }));
 /// // then delivers what is published.
 /// cluster.handle_data(sub, b"*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n", now);
-/// let Output::PubSub(PubSub::Message { payload, .. }) = cluster.poll_output() else { panic!() };
+/// let Output::PubSub { item: PubSub::Message { payload, .. }, .. } = cluster.poll_output()
+/// else { panic!() };
 /// assert_eq!(payload, "hi");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,6 +199,8 @@ impl PubSub {
 /// One wanted subscription and where it is placed.
 #[derive(Debug, Default)]
 pub(crate) struct Sub {
+    /// The subscribers holding it: each gets its items; the last to leave unsubscribes.
+    pub(crate) holders: SmallVec<[Key; 1]>,
     /// The connection it was sent on; `None` while it waits to be placed.
     pub(crate) conn: Option<Key>,
     pub(crate) confirmed: bool,
@@ -208,27 +212,88 @@ pub(crate) struct Sub {
     pub(crate) not_before: Option<Instant>,
 }
 
+/// Identifies a subscriber: what one [`Cluster::subscribe`] call holds, until
+/// [`Cluster::unsubscribe`].
+///
+/// ```
+/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+/// # use keyslot_core::cluster::SubscriptionKind;
+/// # let now = Instant::from_micros(0);
+/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+/// let mut cluster: Cluster<(), &str> = Cluster::new(Config::default(), seeds, now);
+/// let alerts = cluster.subscribe(SubscriptionKind::Channel, vec!["alerts".into()], "pager", now);
+/// let audit = cluster.subscribe(SubscriptionKind::Channel, vec!["alerts".into()], "audit", now);
+/// assert_ne!(alerts, audit); // two subscribers...
+/// assert_eq!(cluster.subscription_count(), 1); // ...of one subscription
+/// assert_eq!(cluster.subscriber(alerts), Some(&"pager"));
+/// # let _ = alerts.as_u64();
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SubscriberId(Key);
+
+impl SubscriberId {
+    /// A number that identifies the subscriber, for logs and maps.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # use keyslot_core::cluster::SubscriptionKind;
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
+    /// let first = cluster.subscribe(SubscriptionKind::Channel, vec!["a".into()], (), now);
+    /// cluster.unsubscribe(first, now);
+    /// let second = cluster.subscribe(SubscriptionKind::Channel, vec!["a".into()], (), now);
+    /// assert_ne!(first.as_u64(), second.as_u64()); // never the same number twice
+    /// ```
+    pub fn as_u64(self) -> u64 {
+        (u64::from(self.0.generation()) << 32) | u64::from(self.0.index())
+    }
+}
+
+/// A subscriber: its channels, and its caller's token.
+#[derive(Debug)]
+pub(crate) struct Holder<S> {
+    kind: SubscriptionKind,
+    channels: Vec<Bytes>,
+    token: S,
+}
+
 /// The machine's subscriptions.
-#[derive(Debug, Default)]
-pub(crate) struct Subscriptions {
+#[derive(Debug)]
+pub(crate) struct Subscriptions<S> {
     pub(crate) subs: BTreeMap<(SubscriptionKind, Bytes), Sub>,
+    /// Who holds which subscriptions (see [`Sub::holders`]).
+    pub(crate) holders: Slab<Holder<S>>,
     /// The node channel and pattern subscriptions live on.
     pub(crate) home: Option<usize>,
     /// A reconciliation timer is pending for this instant.
     pub(crate) wake_at: Option<Instant>,
 }
 
-impl Cluster {
-    /// Subscribe to `channels` (or patterns) of `kind`. Confirmations and messages come as
-    /// [`Output::PubSub`]; the subscriptions follow the cluster until
-    /// [`Cluster::unsubscribe`]. Subscribing twice to the same channel is one subscription.
+impl<S> Default for Subscriptions<S> {
+    fn default() -> Self {
+        Subscriptions {
+            subs: BTreeMap::new(),
+            holders: Slab::default(),
+            home: None,
+            wake_at: None,
+        }
+    }
+}
+
+impl<T, S> Cluster<T, S> {
+    /// A new subscriber of `channels` (or patterns) of `kind`, with its caller's token.
+    /// Confirmations and messages come as [`Output::PubSub`] for it, and the subscriptions
+    /// follow the cluster until [`Cluster::unsubscribe`]. Subscribers of the same channel
+    /// share one subscription on the server and each get every item; one joining a channel
+    /// already confirmed is told so at once, with no gap.
     ///
     /// ```
     /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # use keyslot_core::{cluster::Reply, resp::Value};
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
@@ -242,7 +307,7 @@ impl Cluster {
     /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
     /// # cluster.handle_written(conn, cluster.transmit(conn).len());
     /// # use keyslot_core::cluster::SubscriptionKind;
-    /// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], now);
+    /// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], (), now);
     /// // With RESP2 the node gets a connection for subscriptions; it sends SUBSCRIBE once open.
     /// let sub = loop {
     ///     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
@@ -250,28 +315,129 @@ impl Cluster {
     /// cluster.handle_connected(sub, now);
     /// assert_eq!(cluster.transmit(sub), b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nnews\r\n");
     /// ```
-    pub fn subscribe(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, now: Instant) {
+    pub fn subscribe(
+        &mut self,
+        kind: SubscriptionKind,
+        mut channels: Vec<Bytes>,
+        token: S,
+        now: Instant,
+    ) -> SubscriberId {
+        // A channel named twice is held once (else each item would be handed over twice).
+        channels.sort();
+        channels.dedup();
+        let holder = self.pubsub.holders.insert(Holder {
+            kind,
+            channels: channels.clone(),
+            token,
+        });
+        let id = SubscriberId(holder);
         for channel in channels {
-            self.pubsub.subs.entry((kind, channel)).or_default();
+            let sub = self.pubsub.subs.entry((kind, channel.clone())).or_default();
+            sub.holders.push(holder);
+            // Confirmed already: the server says nothing new, so the machine does.
+            let confirmed_on = sub.conn.filter(|_| sub.confirmed);
+            if let Some(addr) = confirmed_on
+                .and_then(|c| self.conns.get(c))
+                .map(|c| c.addr.clone())
+            {
+                let item = PubSub::Subscribed {
+                    kind,
+                    channel,
+                    addr,
+                    gap: None,
+                };
+                self.emit(Output::PubSub {
+                    subscriber: id,
+                    item,
+                });
+            }
         }
         self.reconcile_subscriptions(now);
+        id
     }
 
-    /// Drop subscriptions; no more of their messages are delivered.
+    /// Subscriber `id` leaves: no more items for it, and the channels nobody else holds are
+    /// unsubscribed. Returns its token (`None` for an unknown or departed subscriber).
     /// (`_now` keeps the shape every input has; nothing here waits on time.)
     ///
     /// ```
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster<(), u8> = Cluster::new(Config::default(), seeds, now);
     /// # use keyslot_core::cluster::SubscriptionKind;
-    /// cluster.subscribe(SubscriptionKind::Shard, vec!["{user:1}:events".into()], now);
-    /// assert_eq!(cluster.subscription_count(), 1);
-    /// cluster.unsubscribe(SubscriptionKind::Shard, vec!["{user:1}:events".into()], now);
+    /// let events = vec!["{user:1}:events".into()];
+    /// let first = cluster.subscribe(SubscriptionKind::Shard, events.clone(), 1, now);
+    /// let second = cluster.subscribe(SubscriptionKind::Shard, events, 2, now);
+    /// assert_eq!(cluster.unsubscribe(first, now), Some(1));
+    /// assert_eq!(cluster.subscription_count(), 1); // the second still holds it
+    /// assert_eq!(cluster.unsubscribe(second, now), Some(2));
     /// assert_eq!(cluster.subscription_count(), 0);
     /// ```
-    pub fn unsubscribe(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, _now: Instant) {
+    pub fn unsubscribe(&mut self, id: SubscriberId, now: Instant) -> Option<S> {
+        let holder = self.pubsub.holders.remove(id.0)?;
+        let mut unheld = Vec::new();
+        for channel in holder.channels {
+            let key = (holder.kind, channel);
+            if let Some(sub) = self.pubsub.subs.get_mut(&key) {
+                sub.holders.retain(|h| *h != id.0);
+                if sub.holders.is_empty() {
+                    unheld.push(key.1);
+                }
+            }
+        }
+        if !unheld.is_empty() {
+            self.drop_subscriptions(holder.kind, unheld, now);
+        }
+        Some(holder.token)
+    }
+
+    /// Every subscriber whose token `gone` says its holder went away (a driver's closed
+    /// item streams) leaves, as [`Cluster::unsubscribe`] does each; returns their tokens.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # use keyslot_core::cluster::SubscriptionKind;
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// let mut cluster: Cluster<(), bool> = Cluster::new(Config::default(), seeds, now);
+    /// cluster.subscribe(SubscriptionKind::Channel, vec!["a".into()], false, now);
+    /// cluster.subscribe(SubscriptionKind::Channel, vec!["b".into()], true, now); // dropped
+    /// assert_eq!(cluster.unsubscribe_where(|dropped| *dropped, now), vec![true]);
+    /// assert_eq!(cluster.subscription_count(), 1); // "b" is unsubscribed
+    /// ```
+    pub fn unsubscribe_where(&mut self, mut gone: impl FnMut(&S) -> bool, now: Instant) -> Vec<S> {
+        let ids: Vec<SubscriberId> = self
+            .pubsub
+            .holders
+            .iter()
+            .filter(|(_, h)| gone(&h.token))
+            .map(|(key, _)| SubscriberId(key))
+            .collect();
+        ids.into_iter()
+            .filter_map(|id| self.unsubscribe(id, now))
+            .collect()
+    }
+
+    /// The token subscriber `id` was created with, while it holds its subscriptions.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # use keyslot_core::cluster::SubscriptionKind;
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// let mut cluster: Cluster<(), String> = Cluster::new(Config::default(), seeds, now);
+    /// let id = cluster.subscribe(SubscriptionKind::Pattern, vec!["log.*".into()], "tail".into(), now);
+    /// assert_eq!(cluster.subscriber(id).map(String::as_str), Some("tail"));
+    /// cluster.unsubscribe(id, now);
+    /// assert_eq!(cluster.subscriber(id), None);
+    /// ```
+    pub fn subscriber(&self, id: SubscriberId) -> Option<&S> {
+        self.pubsub.holders.get(id.0).map(|h| &h.token)
+    }
+
+    /// Drop subscriptions nobody holds any more; no more of their messages are delivered.
+    fn drop_subscriptions(&mut self, kind: SubscriptionKind, channels: Vec<Bytes>, _now: Instant) {
         let mut by_conn: BTreeMap<Key, Vec<Bytes>> = BTreeMap::new();
         for channel in channels {
             if let Some(sub) = self.pubsub.subs.remove(&(kind, channel.clone())) {
@@ -299,10 +465,10 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # use keyslot_core::cluster::SubscriptionKind;
     /// assert_eq!(cluster.subscription_count(), 0);
-    /// cluster.subscribe(SubscriptionKind::Channel, vec!["a".into(), "b".into()], now);
+    /// cluster.subscribe(SubscriptionKind::Channel, vec!["a".into(), "b".into()], (), now);
     /// assert_eq!(cluster.subscription_count(), 2); // wanted, though not placed yet
     /// ```
     pub fn subscription_count(&self) -> usize {
@@ -422,7 +588,7 @@ impl Cluster {
     /// listed node; otherwise a primary, preferring one already connected.
     fn home_node(&mut self, now: Instant) -> Option<usize> {
         let alive =
-            |cluster: &Cluster, n: usize| cluster.nodes[n].listed && !cluster.nodes[n].is_down(now);
+            |cluster: &Self, n: usize| cluster.nodes[n].listed && !cluster.nodes[n].is_down(now);
         if let Some(home) = self.pubsub.home.filter(|&h| alive(self, h)) {
             return Some(home);
         }
@@ -560,11 +726,11 @@ impl Cluster {
         }
         sub.lost_at.get_or_insert(now);
         if let Some(addr) = addr {
-            self.emit(Output::PubSub(PubSub::Resubscribing {
+            self.emit_pubsub(PubSub::Resubscribing {
                 kind,
                 channel: channel.clone(),
                 addr,
-            }));
+            });
         }
     }
 
@@ -594,7 +760,25 @@ impl Cluster {
         sub.not_before = Some(now + delay);
     }
 
-    pub(crate) fn emit_pubsub(&mut self, event: PubSub) {
-        self.emit(Output::PubSub(event));
+    /// Hand `item` to every subscriber holding its subscription.
+    pub(crate) fn emit_pubsub(&mut self, item: PubSub) {
+        let (kind, channel) = item.subscription();
+        let Some(sub) = self.pubsub.subs.get(&(kind, channel.clone())) else {
+            return;
+        };
+        let holders = sub.holders.clone();
+        let Some((&last, others)) = holders.split_last() else {
+            return;
+        };
+        for &holder in others {
+            self.emit(Output::PubSub {
+                subscriber: SubscriberId(holder),
+                item: item.clone(),
+            });
+        }
+        self.emit(Output::PubSub {
+            subscriber: SubscriberId(last),
+            item,
+        });
     }
 }

@@ -21,7 +21,7 @@ fn text_at(items: &[Value], i: usize) -> Option<Bytes> {
     }
 }
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// A RESP3 push frame, or any non-error reply on a RESP2 subscription connection.
     pub(crate) fn on_pubsub_frame(&mut self, conn: Key, frame: &Frame<'_>, now: Instant) {
         let value = frame.to_value();
@@ -185,12 +185,13 @@ impl Cluster {
         match action {
             ErrorAction::Auth | ErrorAction::Plain => {
                 for channel in affected {
-                    self.pubsub.subs.remove(&(kind, channel.clone()));
+                    // Told to its holders, then dropped: a later subscriber asks anew.
                     self.emit_pubsub(PubSub::Refused {
                         kind,
-                        channel,
+                        channel: channel.clone(),
                         error: Bytes::copy_from_slice(text),
                     });
+                    self.pubsub.subs.remove(&(kind, channel));
                 }
             }
             _ => {

@@ -15,7 +15,7 @@ use crate::topology::Addr;
 /// Frames above this size (bytes) leave no scratch memory behind on their connection.
 const LARGE_FRAME: usize = 64 * 1024;
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// Bytes were appended to `conn`'s [`read_buffer`](Cluster::read_buffer): process every
     /// complete reply.
     ///
@@ -24,7 +24,7 @@ impl Cluster {
     /// # use keyslot_core::Output;
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };

@@ -37,7 +37,7 @@ pub(crate) enum ErrorAction<'a> {
 /// # use keyslot_core::Output;
 /// # let now = Instant::from_micros(0);
 /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-/// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+/// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
 /// # use keyslot_core::{cluster::Reply, resp::Value};
 /// # let conn = loop {
 /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
@@ -51,7 +51,7 @@ pub(crate) enum ErrorAction<'a> {
 /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
 /// # cluster.handle_written(conn, cluster.transmit(conn).len());
 /// # use keyslot_core::cluster::{Event, RetryReason};
-/// cluster.submit(Cmd::new("MGET").arg("{a}1").arg("{a}2"), now);
+/// cluster.submit(Cmd::new("MGET").arg("{a}1").arg("{a}2"), (), now);
 /// cluster.handle_written(conn, cluster.transmit(conn).len());
 /// cluster.handle_data(conn, b"-TRYAGAIN Multiple keys request during rehashing of slot\r\n", now);
 /// let reason = loop {

@@ -96,7 +96,7 @@ struct View {
     votes: usize,
 }
 
-impl Cluster {
+impl<T, S> Cluster<T, S> {
     /// Ask for a rediscovery; it runs now or as soon as the rate limit allows.
     pub(crate) fn request_refresh(&mut self, trigger: RefreshTrigger, now: Instant) {
         let state = &mut self.refresh;
@@ -569,7 +569,11 @@ impl Cluster {
                 self.refresh.last_seed_failures.clear();
                 self.refresh.bootstrap_error = None;
                 self.refresh.bootstrap_failures = 0;
+                let first = self.topology.is_none();
                 self.apply_topology(topology, changed, now);
+                if first {
+                    self.emit(super::Output::Ready(Ok(())));
+                }
                 if changed {
                     self.refresh.fruitless = 0;
                     RefreshOutcome::Changed
@@ -590,7 +594,8 @@ impl Cluster {
                     for job in core::mem::take(&mut self.unrouted) {
                         self.complete_job(job, Err(error.clone()));
                     }
-                    self.refresh.bootstrap_error = Some(error);
+                    self.refresh.bootstrap_error = Some(error.clone());
+                    self.emit(super::Output::Ready(Err(error)));
                 }
                 let delay = backoff(
                     self.config.retry_base,

@@ -99,29 +99,6 @@ impl<T> Slab<T> {
         Some(value)
     }
 
-    /// Take the value of `key` out but keep its slot from reuse until [`Slab::release`]:
-    /// for handles the outside world still holds until it has been told the value is gone.
-    pub(crate) fn take_held(&mut self, key: Key) -> Option<T> {
-        let entry = self.entries.get_mut(key.index as usize)?;
-        if entry.generation != key.generation {
-            return None;
-        }
-        let value = entry.value.take()?;
-        self.len -= 1;
-        Some(value)
-    }
-
-    /// Let a slot emptied by [`Slab::take_held`] be reused; call it once per such slot.
-    pub(crate) fn release(&mut self, key: Key) {
-        let held = self
-            .entries
-            .get(key.index as usize)
-            .is_some_and(|e| e.generation == key.generation && e.value.is_none());
-        if held {
-            self.free.push(key.index);
-        }
-    }
-
     /// Remove the value of `key` and drop it where it lies (large values are not copied
     /// out). Returns whether it was there.
     pub(crate) fn discard(&mut self, key: Key) -> bool {
@@ -200,22 +177,5 @@ mod tests {
         assert_eq!(a.index(), b.index(), "the slot is reused");
         assert!(!s.discard(a), "a stale handle discards nothing");
         assert_eq!(s.get(b).map(|v| v.as_str()), Some("b"));
-    }
-
-    #[test]
-    fn a_held_slot_is_reused_only_after_its_release() {
-        let mut s = Slab::default();
-        let a = s.insert("a");
-        assert_eq!(s.take_held(a), Some("a"));
-        assert_eq!(s.len(), 0);
-        let b = s.insert("b");
-        assert_ne!(a.index(), b.index(), "still held");
-        s.release(a);
-        let c = s.insert("c");
-        assert_eq!(c.index(), a.index(), "reused once released");
-        s.release(a);
-        assert_eq!(s.get(c), Some(&"c"), "a stale release frees nothing");
-        let d = s.insert("d");
-        assert_ne!(d.index(), a.index());
     }
 }

@@ -4,7 +4,8 @@ use alloc::vec::Vec;
 
 use super::blocking::Blocking;
 use super::conn::Withdrawal;
-use super::job::{Collect, Entry, Job, Leg, Payload, Request, Target};
+use super::job::{Collect, Entry, Job, Leg, Payload, RequestState, Target};
+use super::request::Request;
 use super::route::{route, Route, Routed};
 use super::timers::Timer;
 use super::{Cluster, Error, Output, Reply, RequestId};
@@ -16,42 +17,37 @@ use crate::{Cmd, ScriptCall};
 /// The deadline of a request that may wait forever (a blocking command with timeout 0).
 const NEVER: Instant = Instant::from_micros(u64::MAX);
 
-impl Cluster {
-    /// Submit one command. Its [`Output::Reply`] comes by the configured request timeout at
-    /// the latest; an invalid command (cross-slot keys, a client-managed command) is answered
-    /// at once without sending anything.
+impl<T, S> Cluster<T, S> {
+    /// Submit a request; `token` comes back with its [`Output::Reply`], which arrives by the
+    /// request's deadline at the latest (the configured request timeout, or a blocking
+    /// command's own timeout plus it). An invalid request (cross-slot keys, a client-managed
+    /// command) is answered at once without sending anything. See [`Request`] for each kind,
+    /// with an example.
     ///
     /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// let id = cluster.submit(Cmd::new("GET").arg("k"), now);
-    /// assert_eq!(cluster.transmit(conn), b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.handle_data(conn, b"$1\r\nv\r\n", now); // the node's answer
-    /// let reply = loop {
-    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// let mut cluster: Cluster<&str> = Cluster::new(Config::default(), seeds, now);
+    /// let id = cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), "caller 7", now);
+    /// let (replied, token) = loop {
+    ///     if let Output::Reply { id, token, .. } = cluster.poll_output() { break (id, token); }
     /// };
-    /// assert_eq!(reply, Reply::Single(Ok(Value::BulkString("v".into()))));
-    /// # let _ = id;
+    /// assert_eq!((replied, token), (id, "caller 7")); // cross-slot: refused at once
     /// ```
-    pub fn submit(&mut self, cmd: Cmd, now: Instant) -> RequestId {
+    pub fn submit(&mut self, request: impl Into<Request>, token: T, now: Instant) -> RequestId {
+        match request.into() {
+            Request::Command(cmd) => self.submit_command(cmd, token, now),
+            Request::Pipeline(cmds) => self.submit_pipeline(cmds, token, now),
+            Request::Transaction(cmds) => self.submit_transaction(cmds, token, now),
+            Request::ToNode(addr, cmd) => self.submit_to(&addr, cmd, token, now),
+            Request::Script(call) => self.submit_script(call, token, now),
+        }
+    }
+
+    fn submit_command(&mut self, cmd: Cmd, token: T, now: Instant) -> RequestId {
         if let Some((parts, combine)) = super::split::plan(&cmd) {
-            let (id, key) = self.new_request(parts.len(), false, now);
+            let (id, key) = self.new_request(parts.len(), false, token, now);
             if let Some(req) = self.requests.get_mut(key) {
                 req.split = Some(combine);
             }
@@ -61,44 +57,14 @@ impl Cluster {
             self.finish_if_done(id);
             return id;
         }
-        let (id, key) = self.new_request(1, false, now);
+        let (id, key) = self.new_request(1, false, token, now);
         self.add_command(key, 0, cmd, None, now);
         self.finish_if_done(id);
         id
     }
 
-    /// Submit commands for any slots as one pipeline; each is routed, redirected and retried
-    /// on its own, and the reply lists their results in submission order.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.submit_pipeline(vec![Cmd::new("GET").arg("a"), Cmd::new("GET").arg("b")], now);
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.handle_data(conn, b"$1\r\n1\r\n$-1\r\n", now); // "1", and no value for b
-    /// let reply = loop {
-    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
-    /// };
-    /// let results = vec![Ok(Value::BulkString("1".into())), Ok(Value::Null)];
-    /// assert_eq!(reply, Reply::Pipeline(results));
-    /// ```
-    pub fn submit_pipeline(&mut self, cmds: Vec<Cmd>, now: Instant) -> RequestId {
-        let (id, key) = self.new_request(cmds.len(), true, now);
+    fn submit_pipeline(&mut self, cmds: Vec<Cmd>, token: T, now: Instant) -> RequestId {
+        let (id, key) = self.new_request(cmds.len(), true, token, now);
         for (i, cmd) in cmds.into_iter().enumerate() {
             self.add_command(key, i, cmd, None, now);
         }
@@ -106,81 +72,16 @@ impl Cluster {
         id
     }
 
-    /// Submit a script call (`EVALSHA`): a node that does not have the script answers
-    /// `NOSCRIPT`, and the machine loads it there and runs the call again, once.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// let script = keyslot_core::Script::new("return 1");
-    /// cluster.submit_script(script.call(), now);
-    /// assert!(cluster.transmit(conn).starts_with(b"*3\r\n$7\r\nEVALSHA\r\n"));
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.handle_data(conn, b"-NOSCRIPT No matching script.\r\n", now);
-    /// // The machine sent SCRIPT LOAD and EVALSHA again; the node answers both.
-    /// let answers = format!("$40\r\n{}\r\n:1\r\n", script.sha1());
-    /// cluster.handle_data(conn, answers.as_bytes(), now);
-    /// let reply = loop {
-    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
-    /// };
-    /// assert_eq!(reply, Reply::Single(Ok(Value::Integer(1))));
-    /// ```
-    pub fn submit_script(&mut self, call: ScriptCall, now: Instant) -> RequestId {
+    fn submit_script(&mut self, call: ScriptCall, token: T, now: Instant) -> RequestId {
         let (cmd, body) = call.into_parts();
-        let (id, key) = self.new_request(1, false, now);
+        let (id, key) = self.new_request(1, false, token, now);
         self.add_command(key, 0, cmd, Some(body), now);
         self.finish_if_done(id);
         id
     }
 
-    /// Submit a command to one node, whatever its keys: for node-level commands (`CLUSTER
-    /// NODES`, `INFO`, `MEMORY STATS`) and tools. Redirects are not followed — the node's
-    /// own answer, MOVED included, is the reply; transient errors are still retried.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.submit_to(&Addr::new("10.0.0.1", 7000), Cmd::new("DBSIZE"), now);
-    /// assert_eq!(cluster.transmit(conn), b"*1\r\n$6\r\nDBSIZE\r\n");
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.handle_data(conn, b":42\r\n", now); // that node's own count
-    /// let reply = loop {
-    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
-    /// };
-    /// assert_eq!(reply, Reply::Single(Ok(Value::Integer(42))));
-    /// ```
-    pub fn submit_to(&mut self, node: &Addr, cmd: Cmd, now: Instant) -> RequestId {
-        let (id, key) = self.new_request(1, false, now);
+    fn submit_to(&mut self, node: &Addr, cmd: Cmd, token: T, now: Instant) -> RequestId {
+        let (id, key) = self.new_request(1, false, token, now);
         match route(&cmd, &mut self.scratch) {
             Ok(_) | Err(Error::CrossSlot) => {
                 let spec = lookup(&cmd);
@@ -204,44 +105,8 @@ impl Cluster {
         id
     }
 
-    /// Submit the commands of a MULTI/EXEC transaction. Their keys must all be in one slot.
-    /// The reply is an array of the commands' replies; on MOVED or ASK the whole transaction
-    /// is sent again to the right node.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// let visits = Cmd::new("INCR").arg("{user:1}:visits");
-    /// let clicks = Cmd::new("INCR").arg("{user:1}:clicks"); // same hash tag: one slot
-    /// let cmds = vec![visits, clicks];
-    /// cluster.submit_transaction(cmds, now);
-    /// assert!(cluster.transmit(conn).starts_with(b"*1\r\n$5\r\nMULTI\r\n"));
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// // MULTI's OK, two QUEUED, then EXEC's array.
-    /// cluster.handle_data(conn, b"+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n:1\r\n:7\r\n", now);
-    /// let reply = loop {
-    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
-    /// };
-    /// let replies = Value::Array(vec![Value::Integer(1), Value::Integer(7)]);
-    /// assert_eq!(reply, Reply::Single(Ok(replies)));
-    /// ```
-    pub fn submit_transaction(&mut self, cmds: Vec<Cmd>, now: Instant) -> RequestId {
-        let (id, key) = self.new_request(1, false, now);
+    fn submit_transaction(&mut self, cmds: Vec<Cmd>, token: T, now: Instant) -> RequestId {
+        let (id, key) = self.new_request(1, false, token, now);
         match self.route_transaction(&cmds) {
             Ok((target, retry_safe)) => {
                 let job = Job::new(key, 0, 0, Payload::Transaction(cmds), target, retry_safe);
@@ -284,6 +149,7 @@ impl Cluster {
         &mut self,
         entries: usize,
         pipeline: bool,
+        token: T,
         now: Instant,
     ) -> (RequestId, super::slab::Key) {
         let deadline = now + self.config.request_timeout;
@@ -295,7 +161,8 @@ impl Cluster {
             })
             .collect::<smallvec::SmallVec<_>>();
         let open = entries.len();
-        let key = self.requests.insert(Request {
+        let key = self.requests.insert(RequestState {
+            token,
             deadline,
             entries,
             open,
@@ -525,13 +392,12 @@ impl Cluster {
     /// Reply now: entries still open get `fill` (the deadline's error), and their jobs are
     /// dropped (replies still in flight for them will be read and discarded).
     pub(crate) fn finish_request(&mut self, id: RequestId, fill: Option<Error>) {
-        // The slot stays held until the reply is handed out (`poll_output`): a driver that
-        // files callers by `RequestId::slot` never sees two live ids in one slot.
-        let Some(req) = self.requests.take_held(id.0) else {
+        // The caller's token leaves with the reply: nothing of the request stays behind.
+        let Some(req) = self.requests.remove(id.0) else {
             return;
         };
-        let reply = self.close_request(req, fill);
-        self.emit(Output::Reply { id, reply });
+        let (token, reply) = self.close_request(req, fill);
+        self.emit(Output::Reply { id, token, reply });
     }
 
     /// Give request `id` a deadline of its own (a caller's per-call timeout), earlier or
@@ -543,9 +409,9 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
     /// # use keyslot_core::{cluster::{Error, Reply}, time::Duration};
-    /// let id = cluster.submit(Cmd::new("GET").arg("k"), now); // waits for the cluster's view
+    /// let id = cluster.submit(Cmd::new("GET").arg("k"), (), now); // waits for the cluster's view
     /// let deadline = now + Duration::from_millis(100); // instead of the 5 s request timeout
     /// cluster.set_deadline(id, deadline);
     /// cluster.handle_timeout(deadline);
@@ -565,8 +431,8 @@ impl Cluster {
     /// ```
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config};
     /// # let now = Instant::from_micros(0);
-    /// # let mut cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], now);
-    /// let id = cluster.submit(Cmd::new("GET").arg("k"), now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], now);
+    /// let id = cluster.submit(Cmd::new("GET").arg("k"), (), now);
     /// cluster.report_served_for(id); // this one is traced: say which node answers it
     /// ```
     pub fn report_served_for(&mut self, id: RequestId) {
@@ -595,8 +461,8 @@ impl Cluster {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster = Cluster::new(Config::default(), seeds, now);
-    /// let id = cluster.submit(Cmd::new("GET").arg("k"), now);
+    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
+    /// let id = cluster.submit(Cmd::new("GET").arg("k"), (), now);
     /// assert_eq!(cluster.pending_requests(), 1);
     /// cluster.cancel(id, now); // the caller went away
     /// assert_eq!(cluster.pending_requests(), 0);
@@ -610,17 +476,77 @@ impl Cluster {
     /// }
     /// assert_eq!(replies, 0); // a cancelled request gets none
     /// ```
-    pub fn cancel(&mut self, id: RequestId, now: Instant) {
+    pub fn cancel(&mut self, id: RequestId, now: Instant) -> Option<T> {
         let _ = now;
-        if let Some(req) = self.requests.remove(id.0) {
-            let _ = self.close_request(req, None);
-        }
+        let req = self.requests.remove(id.0)?;
+        let (token, _) = self.close_request(req, None);
+        Some(token)
+    }
+
+    /// Cancel every request whose token `abandoned` says its caller has stopped waiting
+    /// for (a driver's closed reply channels), as [`Cluster::cancel`] does each; returns
+    /// their tokens. One pass however many callers gave up.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// let mut cluster: Cluster<u32> = Cluster::new(Config::default(), seeds, now);
+    /// for caller in 0..4 {
+    ///     cluster.submit(Cmd::new("GET").arg("k"), caller, now); // all wait for a view
+    /// }
+    /// let gone = cluster.cancel_where(|caller| caller % 2 == 1, now);
+    /// assert_eq!(gone, vec![1, 3]);
+    /// assert_eq!(cluster.pending_requests(), 2);
+    /// ```
+    pub fn cancel_where(&mut self, mut abandoned: impl FnMut(&T) -> bool, now: Instant) -> Vec<T> {
+        let gone: Vec<RequestId> = self
+            .requests
+            .iter()
+            .filter(|(_, r)| abandoned(&r.token))
+            .map(|(key, _)| RequestId(key))
+            .collect();
+        gone.into_iter()
+            .filter_map(|id| self.cancel(id, now))
+            .collect()
+    }
+
+    /// The token of a request still waiting for its reply.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// let mut cluster: Cluster<Vec<&str>> = Cluster::new(Config::default(), seeds, now);
+    /// let id = cluster.submit(Cmd::new("GET").arg("k"), vec![], now);
+    /// if let Some(notes) = cluster.token_mut(id) {
+    ///     notes.push("served by 10.0.0.1:7000"); // e.g. what an `Event::Served` said
+    /// }
+    /// assert_eq!(cluster.token_mut(id).map(|n| n.len()), Some(1));
+    /// ```
+    pub fn token_mut(&mut self, id: RequestId) -> Option<&mut T> {
+        self.requests.get_mut(id.0).map(|r| &mut r.token)
+    }
+
+    /// The tokens of every request still waiting for its reply.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// let mut cluster: Cluster<char> = Cluster::new(Config::default(), seeds, now);
+    /// cluster.submit(Cmd::new("GET").arg("k"), 'a', now); // waits for a view
+    /// cluster.submit(Cmd::new("SELECT").arg("1"), 'b', now); // refused at once
+    /// assert_eq!(cluster.tokens().collect::<Vec<_>>(), [&'a']);
+    /// ```
+    pub fn tokens(&self) -> impl Iterator<Item = &T> {
+        self.requests.iter().map(|(_, r)| &r.token)
     }
 
     /// End a request taken out of the table: drop its jobs, taking back what was not
     /// written, and form its reply. An open entry gets `fill`, or `Timeout` — unless a job
     /// of it that may write was (partly) written: it may have run, so `OutcomeUnknown`.
-    fn close_request(&mut self, req: super::job::Request, fill: Option<Error>) -> Reply {
+    fn close_request(&mut self, req: RequestState<T>, fill: Option<Error>) -> (T, Reply) {
         let mut results = Vec::with_capacity(req.entries.len());
         for entry in req.entries {
             let mut maybe_ran = None;
@@ -634,13 +560,14 @@ impl Cluster {
                 None => Err(fill.clone().unwrap_or(Error::Timeout)),
             }));
         }
-        if let Some(combine) = req.split {
+        let reply = if let Some(combine) = req.split {
             Reply::Single(combine.apply(results))
         } else if req.pipeline {
             Reply::Pipeline(results)
         } else {
             Reply::Single(results.pop().unwrap_or(Err(Error::Closed)))
-        }
+        };
+        (req.token, reply)
     }
 
     /// Drop a job whose request ended. Bytes it has on a connection and none of which was

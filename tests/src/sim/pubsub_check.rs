@@ -194,7 +194,7 @@ impl World {
             stats: PubSubStats::default(),
         }));
         self.client
-            .subscribe(SubscriptionKind::Shard, channels, self.now);
+            .subscribe(SubscriptionKind::Shard, channels, (), self.now);
         self.drain();
         self.sched.after(self.now, us(50_000), Ev::Publish);
     }

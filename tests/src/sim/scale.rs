@@ -464,8 +464,9 @@ impl<'a> Group<'a> {
                 if cl.pending < 4 {
                     let other = format!("k:{}", cl.rng.below(1 << 30));
                     let hot = cl.hot.clone();
-                    cl.machine.submit(Cmd::new("GET").arg(&hot[..]), self.now);
-                    cl.machine.submit(Cmd::new("GET").arg(other), self.now);
+                    cl.machine
+                        .submit(Cmd::new("GET").arg(&hot[..]), (), self.now);
+                    cl.machine.submit(Cmd::new("GET").arg(other), (), self.now);
                     cl.pending += 2;
                     self.drain(i);
                 }
@@ -615,7 +616,10 @@ impl<'a> Group<'a> {
                     self.counts.refreshes += 1;
                 }
                 // The scale run subscribes to nothing.
-                Output::Event(_) | Output::PubSub(_) | Output::NeedCredentials => {}
+                Output::Event(_)
+                | Output::PubSub { .. }
+                | Output::NeedCredentials
+                | Output::Ready(_) => {}
             }
         }
         let cl = &mut self.clients[i];

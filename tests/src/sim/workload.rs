@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
-use keyslot_core::cluster::{Reply, RequestId};
+use keyslot_core::cluster::{Reply, Request, RequestId};
 use keyslot_core::time::Instant;
 use keyslot_core::{key_slot, Cmd};
 
@@ -320,15 +320,19 @@ impl World {
         let id = match &kind {
             Kind::Single(Op::Script(k, v)) => {
                 let call = Op::script().call().key(&k[..]).arg(&v[..]);
-                self.client.submit_script(call, now)
+                self.client.submit(call, (), now)
             }
-            Kind::Single(op) => self.client.submit(op.cmd(), now),
-            Kind::Pipeline(ops) => self
-                .client
-                .submit_pipeline(ops.iter().map(Op::cmd).collect(), now),
-            Kind::Tx(ops) => self
-                .client
-                .submit_transaction(ops.iter().map(Op::cmd).collect(), now),
+            Kind::Single(op) => self.client.submit(op.cmd(), (), now),
+            Kind::Pipeline(ops) => self.client.submit(
+                Request::Pipeline(ops.iter().map(Op::cmd).collect()),
+                (),
+                now,
+            ),
+            Kind::Tx(ops) => self.client.submit(
+                Request::Transaction(ops.iter().map(Op::cmd).collect()),
+                (),
+                now,
+            ),
         };
         self.work.submitted += 1;
         let key = id.as_u64();

@@ -477,7 +477,7 @@ impl World {
                     self.trace.note(self.now, Line::Close(conn));
                     self.client_close(conn.as_u64());
                 }
-                Output::Reply { id, reply } => {
+                Output::Reply { id, reply, .. } => {
                     let id = id.as_u64();
                     self.trace.mix_u64(id);
                     self.trace.mix_reply(&reply);
@@ -487,9 +487,11 @@ impl World {
                     self.on_reply(id, reply);
                 }
                 // Only pub/sub runs subscribe.
-                Output::PubSub(p) => self.on_pubsub_output(p),
+                Output::PubSub { item, .. } => self.on_pubsub_output(item),
                 // The simulated clients' credentials never rotate.
                 Output::NeedCredentials => {}
+                // The workload starts at once; requests wait for the first view.
+                Output::Ready(_) => {}
                 Output::Event(e) => {
                     self.trace.mix_event(&e);
                     if self.trace.keep_ring {

@@ -172,9 +172,11 @@ fn a_blocking_command_sent_to_one_node_gets_its_own_connection() {
     let mut net = ready_client(Config::default());
     let node = primary_of("a");
     let shared = net.accept_for(Cmd::new("GET").arg("a"), node);
-    let pop = net
-        .cluster
-        .submit_to(&addr(node), Cmd::new("BLPOP").arg("q").arg(0), net.now);
+    let pop = net.cluster.submit(
+        Request::ToNode(addr(node).clone(), Cmd::new("BLPOP").arg("q").arg(0)),
+        (),
+        net.now,
+    );
     net.drain();
     let dedicated = net.accept(node);
     assert_ne!(dedicated, shared);

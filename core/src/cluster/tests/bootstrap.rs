@@ -286,7 +286,7 @@ fn debug_of_the_machine_never_shows_the_handshakes_credentials() {
         ..Config::default()
     };
     let now = Instant::from_micros(1_000_000);
-    let mut cluster = Cluster::new(config, alloc::vec![addr("seed:6379")], now);
+    let mut cluster: Cluster = Cluster::new(config, alloc::vec![addr("seed:6379")], now);
     let conn = loop {
         match cluster.poll_output() {
             Output::Connect { conn, .. } => break conn,
@@ -309,4 +309,30 @@ fn debug_of_the_machine_never_shows_the_handshakes_credentials() {
         );
         assert!(shown.contains(" bytes>"), "{shown}");
     }
+}
+
+/// A driver hears of readiness as outputs: an error after each failed discovery round while
+/// there is no view, and `Ok` once, when the first view takes effect.
+#[test]
+fn readiness_is_an_output_after_each_failed_round_and_once_for_the_first_view() {
+    let mut net = Net::new(Config::default(), &["seed:6379"]);
+    let seed = net.conn_to("seed:6379");
+    net.cluster
+        .handle_connect_failed(seed, "connection refused", net.now);
+    net.drain();
+    let [Err(Error::NoReachableSeed { attempts })] = net.readiness.as_slice() else {
+        panic!("{:?}", net.readiness)
+    };
+    assert_eq!(attempts[0].reason, "connection refused");
+    net.advance(Duration::from_secs(2)); // the next round, after its backoff
+    let again = net.accept("seed:6379");
+    assert_ne!(again, seed);
+    learn_three_shards(&mut net, again);
+    assert_eq!(net.readiness.len(), 2, "{:?}", net.readiness);
+    assert_eq!(net.readiness[1], Ok(()));
+    assert!(net.cluster.is_ready());
+    // Later views say nothing more.
+    net.advance(Duration::from_secs(120));
+    net.drain();
+    assert_eq!(net.readiness.len(), 2);
 }

@@ -234,6 +234,7 @@ fn a_resp2_subscription_connection_is_replaced_rather_than_reauthenticated() {
     net.cluster.subscribe(
         crate::cluster::SubscriptionKind::Channel,
         alloc::vec![bytes::Bytes::from_static(b"news")],
+        (),
         net.now,
     );
     net.drain();

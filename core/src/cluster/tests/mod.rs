@@ -49,11 +49,17 @@ pub(crate) struct Net {
     pub(crate) replies: BTreeMap<RequestId, Reply>,
     pub(crate) events: Vec<Event>,
     pub(crate) pubsub: Vec<PubSub>,
+    /// Whom each item of `pubsub` was for.
+    pub(crate) pubsub_to: Vec<SubscriberId>,
+    /// The subscribers the test made, by kind and channel.
+    pub(crate) subscribers: Vec<(SubscriptionKind, String, SubscriberId)>,
     /// Every output in order, for determinism checks.
     pub(crate) log: Vec<String>,
     /// Connections whose socket accepts nothing (a frozen node's full buffer): their
     /// transmits are left unwritten until [`Net::thaw`].
     pub(crate) frozen: Vec<ConnId>,
+    /// Every `Output::Ready`, in order.
+    pub(crate) readiness: Vec<Result<(), Error>>,
     /// `Output::NeedCredentials` seen.
     pub(crate) credentials_asked: usize,
 }
@@ -66,7 +72,7 @@ pub(crate) fn addr(s: &str) -> Addr {
 impl Net {
     pub(crate) fn new(config: Config, seeds: &[&str]) -> Net {
         let now = Instant::from_micros(1_000_000);
-        let cluster = Cluster::new(config, seeds.iter().map(|s| addr(s)).collect(), now);
+        let cluster: Cluster = Cluster::new(config, seeds.iter().map(|s| addr(s)).collect(), now);
         let mut net = Net {
             cluster,
             now,
@@ -76,9 +82,12 @@ impl Net {
             replies: BTreeMap::new(),
             events: Vec::new(),
             pubsub: Vec::new(),
+            subscribers: Vec::new(),
+            pubsub_to: Vec::new(),
             log: Vec::new(),
             frozen: Vec::new(),
             credentials_asked: 0,
+            readiness: Vec::new(),
         };
         net.drain();
         net
@@ -95,15 +104,19 @@ impl Net {
                 Output::Transmit { conn } if self.frozen.contains(&conn) => {}
                 Output::Transmit { conn } => self.write_all(conn),
                 Output::Close { conn } => self.closed.push(conn),
-                Output::Reply { id, reply } => {
+                Output::Reply { id, reply, .. } => {
                     assert!(
                         self.replies.insert(id, reply).is_none(),
                         "one reply per request"
                     );
                 }
                 Output::Event(e) => self.events.push(e),
-                Output::PubSub(p) => self.pubsub.push(p),
+                Output::PubSub { subscriber, item } => {
+                    self.pubsub_to.push(subscriber);
+                    self.pubsub.push(item);
+                }
                 Output::NeedCredentials => self.credentials_asked += 1,
+                Output::Ready(r) => self.readiness.push(r),
             }
         }
     }
@@ -183,7 +196,7 @@ impl Net {
     }
 
     pub(crate) fn submit(&mut self, cmd: Cmd) -> RequestId {
-        let id = self.cluster.submit(cmd, self.now);
+        let id = self.cluster.submit(cmd, (), self.now);
         self.drain();
         id
     }

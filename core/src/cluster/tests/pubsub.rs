@@ -23,9 +23,16 @@ fn subscription(net: &mut Net, kind: SubscriptionKind, channel: &str, on: bool) 
     let now = net.now;
     let channels = alloc::vec![Bytes::from(channel.to_string())];
     if on {
-        net.cluster.subscribe(kind, channels, now);
+        let id = net.cluster.subscribe(kind, channels, (), now);
+        net.subscribers.push((kind, channel.to_string(), id));
     } else {
-        net.cluster.unsubscribe(kind, channels, now);
+        let at = net
+            .subscribers
+            .iter()
+            .position(|(k, c, _)| *k == kind && c == channel)
+            .expect("subscribed by the test");
+        let (_, _, id) = net.subscribers.remove(at);
+        assert_eq!(net.cluster.unsubscribe(id, now), Some(()));
     }
     net.drain();
 }
@@ -281,4 +288,173 @@ fn an_item_names_the_subscription_it_belongs_to() {
         refused.subscription(),
         (SubscriptionKind::Shard, &Bytes::from_static(b"orders"))
     );
+}
+
+/// A subscriber of shard channels, without the test's bookkeeping.
+fn holder(net: &mut Net, channels: &[&str]) -> SubscriberId {
+    let channels = channels
+        .iter()
+        .map(|c| Bytes::from(c.to_string()))
+        .collect();
+    let id = net
+        .cluster
+        .subscribe(SubscriptionKind::Shard, channels, (), net.now);
+    net.drain();
+    id
+}
+
+/// The items subscriber `id` was handed, in order.
+fn items_for(net: &Net, id: SubscriberId) -> Vec<PubSub> {
+    net.pubsub_to
+        .iter()
+        .zip(&net.pubsub)
+        .filter(|(to, _)| **to == id)
+        .map(|(_, item)| item.clone())
+        .collect()
+}
+
+fn is_subscribed(item: &PubSub, want_gap: bool) -> bool {
+    matches!(item, PubSub::Subscribed { gap, .. } if gap.is_some() == want_gap)
+}
+
+#[test]
+fn subscribers_of_one_channel_share_its_subscription_and_each_get_every_item() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    let first = holder(&mut net, &["orders"]);
+    let second = holder(&mut net, &["orders"]);
+    let conn = net.accept(node);
+    assert_eq!(net.take_sent(conn), [["SSUBSCRIBE", "orders"]], "sent once");
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    net.data(conn, &push(&["smessage", "orders", "m1"]));
+    for id in [first, second] {
+        let items = items_for(&net, id);
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert!(is_subscribed(&items[0], false));
+        assert!(matches!(&items[1], PubSub::Message { payload, .. } if payload == "m1"));
+    }
+    // The first leaves: the second still holds it, so nothing is sent.
+    assert_eq!(net.cluster.unsubscribe(first, net.now), Some(()));
+    net.drain();
+    assert!(net.take_sent(conn).is_empty());
+    net.data(conn, &push(&["smessage", "orders", "m2"]));
+    assert_eq!(
+        items_for(&net, first).len(),
+        2,
+        "nothing more for the first"
+    );
+    assert_eq!(items_for(&net, second).len(), 3);
+    // The last leaves: the channel is unsubscribed.
+    assert_eq!(net.cluster.unsubscribe(second, net.now), Some(()));
+    net.drain();
+    assert_eq!(net.take_sent(conn), [["SUNSUBSCRIBE", "orders"]]);
+    assert_eq!(
+        net.cluster.unsubscribe(second, net.now),
+        None,
+        "gone already"
+    );
+}
+
+#[test]
+fn a_channel_named_twice_by_one_subscriber_is_delivered_to_it_once() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    let id = holder(&mut net, &["orders", "orders"]);
+    let conn = net.accept(node);
+    assert_eq!(net.take_sent(conn), [["SSUBSCRIBE", "orders"]]);
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    net.data(conn, &push(&["smessage", "orders", "m1"]));
+    assert_eq!(items_for(&net, id).len(), 2, "{:?}", net.pubsub);
+}
+
+#[test]
+fn a_subscriber_joining_a_confirmed_channel_is_told_at_once_and_after_a_loss_waits() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    let first = holder(&mut net, &["orders"]);
+    let conn = net.accept(node);
+    net.take_sent(conn);
+    net.advance(Duration::from_millis(2));
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    let second = holder(&mut net, &["orders"]);
+    assert!(
+        net.take_sent(conn).is_empty(),
+        "the server holds it already"
+    );
+    let told = items_for(&net, second);
+    assert_eq!(told.len(), 1);
+    assert!(matches!(&told[0], PubSub::Subscribed { addr: a, gap: None, .. } if *a == addr(node)));
+    assert_eq!(
+        items_for(&net, first).len(),
+        1,
+        "the first hears nothing new"
+    );
+    // Lost (the server took it down): a subscriber joining now waits for the confirmation.
+    net.data(conn, &push(&["sunsubscribe", "orders", "0"]));
+    let third = holder(&mut net, &["orders"]);
+    assert!(items_for(&net, third).is_empty());
+    net.take_sent(conn);
+    net.advance(Duration::from_millis(2));
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    // Every holder hears the confirmation, with the gap the subscription was down for.
+    for id in [first, second, third] {
+        assert!(
+            items_for(&net, id)
+                .last()
+                .is_some_and(|i| is_subscribed(i, true)),
+            "{:?}",
+            items_for(&net, id)
+        );
+    }
+}
+
+/// A subscriber left while its confirmation was on the way: the late confirmation is not
+/// kept, so the next subscriber waits for its own.
+#[test]
+fn a_confirmation_arriving_after_the_last_subscriber_left_is_not_kept() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    let first = holder(&mut net, &["orders"]);
+    let conn = net.accept(node);
+    net.take_sent(conn);
+    net.cluster.unsubscribe(first, net.now);
+    net.drain();
+    assert_eq!(net.take_sent(conn), [["SUNSUBSCRIBE", "orders"]]);
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    net.data(conn, &push(&["sunsubscribe", "orders", "0"]));
+    assert!(net.pubsub.is_empty(), "nobody to tell: {:?}", net.pubsub);
+    let second = holder(&mut net, &["orders"]);
+    assert_eq!(
+        net.take_sent(conn),
+        [["SSUBSCRIBE", "orders"]],
+        "subscribed anew"
+    );
+    assert!(
+        items_for(&net, second).is_empty(),
+        "not before the server says so"
+    );
+    net.data(conn, &push(&["ssubscribe", "orders", "1"]));
+    assert_eq!(items_for(&net, second).len(), 1);
+}
+
+#[test]
+fn subscribers_whose_token_says_they_are_gone_leave_together() {
+    let mut net = ready_client(Config::default());
+    let node = primary_of("orders");
+    let kept = holder(&mut net, &["orders"]);
+    let gone = holder(&mut net, &["orders", "invoices"]);
+    assert_eq!(net.cluster.subscription_count(), 2);
+    let mut asked = Vec::new();
+    let left = net.cluster.unsubscribe_where(
+        |_| {
+            asked.push(());
+            asked.len() == 2 // the second subscriber's stream is closed
+        },
+        net.now,
+    );
+    assert_eq!(left, [()]);
+    assert_eq!(net.cluster.subscriber(gone), None);
+    assert_eq!(net.cluster.subscriber(kept), Some(&()));
+    assert_eq!(net.cluster.subscription_count(), 1, "only orders is held");
+    let _ = node;
 }

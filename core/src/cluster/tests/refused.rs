@@ -7,14 +7,20 @@ use super::*;
 fn every_path(net: &mut Net, cmd: Cmd) -> Vec<(&'static str, Result<Value, Error>)> {
     let now = net.now;
     let node = addr("10.0.0.1:7000");
-    let single = net.cluster.submit(cmd.clone(), now);
-    let to_node = net.cluster.submit_to(&node, cmd.clone(), now);
-    let pipeline = net
+    let single = net.cluster.submit(cmd.clone(), (), now);
+    let to_node = net
         .cluster
-        .submit_pipeline(alloc::vec![cmd.clone(), cmd.clone()], now);
-    let transaction = net
-        .cluster
-        .submit_transaction(alloc::vec![Cmd::new("GET").arg("foo"), cmd], now);
+        .submit(Request::ToNode(node.clone(), cmd.clone()), (), now);
+    let pipeline = net.cluster.submit(
+        Request::Pipeline(alloc::vec![cmd.clone(), cmd.clone()]),
+        (),
+        now,
+    );
+    let transaction = net.cluster.submit(
+        Request::Transaction(alloc::vec![Cmd::new("GET").arg("foo"), cmd]),
+        (),
+        now,
+    );
     net.drain();
     let pipelined = match net.replies.get(&pipeline) {
         Some(Reply::Pipeline(results)) => results.first().cloned(),

@@ -43,7 +43,7 @@ fn a_write_that_never_left_is_sent_again_after_the_connection_fails() {
     // Queue a write but do not let the driver write it.
     let set = net
         .cluster
-        .submit(Cmd::new("SET").arg("foo").arg("2"), net.now);
+        .submit(Cmd::new("SET").arg("foo").arg("2"), (), net.now);
     let out = net.cluster.poll_output();
     assert_eq!(out, Output::Transmit { conn: owner });
     net.cluster.handle_closed(owner, net.now);
@@ -96,7 +96,7 @@ fn pipelines_split_per_node_and_come_back_in_order() {
         Cmd::new("MGET").arg("a").arg("b"),  // cross-slot: fails alone
         Cmd::new("SET").arg("foo").arg("x"), // 10.0.0.3
     ];
-    let id = net.cluster.submit_pipeline(cmds, net.now);
+    let id = net.cluster.submit(Request::Pipeline(cmds), (), net.now);
     net.drain();
     let n3 = net.accept("10.0.0.3:7000");
     let n1 = net.accept("10.0.0.1:7000");
@@ -124,11 +124,12 @@ fn pipelines_split_per_node_and_come_back_in_order() {
 #[test]
 fn transactions_run_on_one_node_and_are_resent_whole_after_moved() {
     let mut net = ready_client(Config::default());
-    let id = net.cluster.submit_transaction(
-        alloc::vec![
+    let id = net.cluster.submit(
+        Request::Transaction(alloc::vec![
             Cmd::new("INCR").arg("{foo}n"),
             Cmd::new("GET").arg("{foo}n")
-        ],
+        ]),
+        (),
         net.now,
     );
     net.drain();
@@ -162,11 +163,12 @@ fn transactions_run_on_one_node_and_are_resent_whole_after_moved() {
 #[test]
 fn a_transaction_across_slots_is_refused() {
     let mut net = ready_client(Config::default());
-    let id = net.cluster.submit_transaction(
-        alloc::vec![
+    let id = net.cluster.submit(
+        Request::Transaction(alloc::vec![
             Cmd::new("SET").arg("a").arg("1"),
             Cmd::new("SET").arg("b").arg("2")
-        ],
+        ]),
+        (),
         net.now,
     );
     net.drain();
@@ -215,9 +217,11 @@ impl Net {
 #[test]
 fn a_command_for_one_node_gets_that_nodes_answer_without_redirects() {
     let mut net = ready_client(Config::default());
-    let id = net
-        .cluster
-        .submit_to(&addr("10.0.0.1:7000"), Cmd::new("GET").arg("foo"), net.now);
+    let id = net.cluster.submit(
+        Request::ToNode(addr("10.0.0.1:7000").clone(), Cmd::new("GET").arg("foo")),
+        (),
+        net.now,
+    );
     net.drain();
     let n1 = net.accept("10.0.0.1:7000");
     assert_eq!(net.take_sent(n1), [["GET", "foo"]]);
@@ -233,9 +237,12 @@ fn a_command_for_one_node_gets_that_nodes_answer_without_redirects() {
         Some(&addr("10.0.0.3:7000")),
         "the map is not touched"
     );
-    let nodes = net.cluster.submit_to(
-        &addr("10.0.0.2:7000"),
-        Cmd::new("CLUSTER").arg("NODES"),
+    let nodes = net.cluster.submit(
+        Request::ToNode(
+            addr("10.0.0.2:7000").clone(),
+            Cmd::new("CLUSTER").arg("NODES"),
+        ),
+        (),
         net.now,
     );
     net.drain();
@@ -382,18 +389,34 @@ fn a_withdrawn_leg_is_replaced_by_one_to_the_node_that_took_its_slots() {
     );
 }
 
-/// A request the core refuses at once keeps its slot until its reply is handed out, so a
-/// driver that files callers by slot never holds two live ids in one slot.
+/// A request the core refuses at once frees its place before its reply is handed out; the
+/// reply carries the caller's token, so a later request reusing the place cannot be answered
+/// with it (nor the refused one with the later one's).
 #[test]
-fn a_refused_request_s_slot_is_not_reused_before_its_reply_is_polled() {
-    let mut net = ready_client(Config::default());
-    let refused = net
-        .cluster
-        .submit(Cmd::new("SUNION").arg("a").arg("b"), net.now);
-    let next = net.cluster.submit(Cmd::new("GET").arg("a"), net.now);
-    assert_ne!(refused.slot(), next.slot(), "the reply is still queued");
-    net.drain();
-    assert_eq!(net.single(refused), &Err(Error::CrossSlot));
-    let after = net.cluster.submit(Cmd::new("GET").arg("b"), net.now);
-    assert_eq!(after.slot(), refused.slot(), "free again once handed out");
+fn a_refused_request_s_token_comes_back_with_its_own_reply() {
+    let now = Instant::from_micros(0);
+    let seeds = alloc::vec![addr("10.0.0.1:7000")];
+    let mut cluster: Cluster<&str> = Cluster::new(Config::default(), seeds, now);
+    let refused = cluster.submit(Cmd::new("SUNION").arg("a").arg("b"), "refused", now);
+    let next = cluster.submit(Cmd::new("GET").arg("a"), "waiting", now);
+    assert_eq!(
+        cluster.pending_requests(),
+        1,
+        "the refused one is done already"
+    );
+    let mut replies = Vec::new();
+    loop {
+        match cluster.poll_output() {
+            Output::Reply { id, token, reply } => replies.push((id, token, reply)),
+            Output::Timeout(_) => break,
+            _ => {}
+        }
+    }
+    assert_eq!(
+        replies,
+        [(refused, "refused", Reply::Single(Err(Error::CrossSlot)))]
+    );
+    assert_eq!(cluster.tokens().collect::<Vec<_>>(), [&"waiting"]);
+    assert_eq!(cluster.cancel(next, now), Some("waiting"));
+    assert_eq!(cluster.cancel(refused, now), None, "answered already");
 }

@@ -7,7 +7,7 @@ use crate::Script;
 fn noscript_loads_the_script_on_that_node_and_runs_it_again() {
     let mut net = ready_client(Config::default());
     let script = Script::new("return redis.call('GET', KEYS[1])");
-    let id = net.cluster.submit_script(script.call().key("foo"), net.now);
+    let id = net.cluster.submit(script.call().key("foo"), (), net.now);
     net.drain();
     let node = net.accept("10.0.0.3:7000");
     assert_eq!(
@@ -33,7 +33,7 @@ fn noscript_loads_the_script_on_that_node_and_runs_it_again() {
 fn a_redirected_call_loads_the_script_again_on_the_new_node() {
     let mut net = ready_client(Config::default());
     let script = Script::new("return 2");
-    let id = net.cluster.submit_script(script.call().key("foo"), net.now);
+    let id = net.cluster.submit(script.call().key("foo"), (), net.now);
     net.drain();
     let first = net.accept("10.0.0.3:7000");
     net.take_sent(first);
@@ -63,7 +63,7 @@ fn a_redirected_call_loads_the_script_again_on_the_new_node() {
 fn load_sent(body: &'static str) -> (Net, Script, RequestId, ConnId) {
     let mut net = ready_client(Config::default());
     let script = Script::new(body);
-    let id = net.cluster.submit_script(script.call().key("foo"), net.now);
+    let id = net.cluster.submit(script.call().key("foo"), (), net.now);
     net.drain();
     let node = net.accept("10.0.0.3:7000");
     net.take_sent(node);
@@ -138,7 +138,7 @@ fn a_load_refused_while_the_node_loads_is_tried_again_later() {
 fn a_script_call_with_keys_in_two_slots_is_refused() {
     let mut net = ready_client(Config::default());
     let call = Script::new("return 1").call().key("a").key("b");
-    let id = net.cluster.submit_script(call, net.now);
+    let id = net.cluster.submit(call, (), net.now);
     net.drain();
     assert_eq!(net.single(id), &Err(Error::CrossSlot));
 }

@@ -161,9 +161,12 @@ fn a_node_that_answers_slowly_is_not_stalled() {
 fn a_wait_at_the_head_of_the_queue_is_no_stall() {
     let mut net = all_connected();
     let conn = net.conn_to("10.0.0.3:7000");
-    let wait = net.cluster.submit_to(
-        &addr("10.0.0.3:7000"),
-        Cmd::new("WAIT").arg(1).arg(3000),
+    let wait = net.cluster.submit(
+        Request::ToNode(
+            addr("10.0.0.3:7000").clone(),
+            Cmd::new("WAIT").arg(1).arg(3000),
+        ),
+        (),
         net.now,
     );
     net.drain();
