@@ -1,10 +1,13 @@
-//! The blocking client: the same driver on a thread of its own.
+//! The blocking client: the same driver, run by the calling thread when it can.
 //!
-//! [`Client::connect`] starts one thread that runs the async driver on the async-io reactor
-//! (plain `std::net` sockets underneath) and owns the state machine; [`Client`] handles send
-//! to it over a channel and block until the reply. Clones are cheap and can be used from
-//! many threads at once — their commands are pipelined together like the async clients'.
-//! Do not call it from inside an async runtime's task: it blocks the thread.
+//! [`Client::connect`] starts one thread for the async driver on the async-io reactor (plain
+//! `std::net` sockets underneath). A call that finds nobody else driving runs the driver on
+//! its own thread until its reply is in, with no hand-over to another thread; calls made
+//! meanwhile from other threads hand their commands to it and are pipelined together like
+//! the async clients'. When no call is in progress the driver's thread runs it: timers,
+//! subscriptions, rediscovery (see `lead.rs`). Clones are cheap and can be used from many
+//! threads at once. Do not call it from inside an async runtime's task: it blocks the
+//! thread.
 //!
 //! ```no_run
 //! # fn demo() -> Result<(), keyslot::Error> {
@@ -18,14 +21,15 @@
 use std::collections::VecDeque;
 
 use bytes::Bytes;
-use keyslot_core::cluster::{Error, Request};
+use keyslot_core::cluster::{Error, Reply, Request};
 use keyslot_core::resp::Value;
 use keyslot_core::scan::{ScanError, ScanOptions, ScanStats};
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cmd, ScriptCall};
 
 use crate::client::{pipeline, single};
-use crate::driver::Msg;
+use crate::driver::{Msg, Waiter};
+use crate::lead::Lead;
 use crate::runtime::async_io::async_io_runtime;
 use crate::subscription::Subscription;
 use crate::trace::Op;
@@ -42,12 +46,12 @@ use keyslot::blocking::Blocking;
 let builder: keyslot::Builder<Blocking> = keyslot::blocking::Client::builder(["127.0.0.1:7000"]);
 ```"#,
     |f| {
+        // The driver itself starts in `Lead::start`; anything else spawned gets a thread.
         let spawned = std::thread::Builder::new()
-            .name("keyslot-driver".into())
+            .name("keyslot-blocking".into())
             .spawn(move || async_io::block_on(f));
         if let Err(e) = spawned {
-            // Without the thread every request fails with Closed; say why once.
-            eprintln!("keyslot: cannot start the driver thread: {e}");
+            eprintln!("keyslot: cannot start a thread: {e}");
         }
     }
 );
@@ -75,6 +79,8 @@ pub type Builder = crate::Builder<Blocking>;
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: crate::Client<Blocking>,
+    /// The driver, for the calls that drive it themselves.
+    lead: std::sync::Arc<Lead>,
 }
 
 impl crate::Builder<Blocking> {
@@ -95,15 +101,30 @@ impl crate::Builder<Blocking> {
     /// assert!(matches!(none.connect_blocking(), Err(keyslot::Error::Config(_))));
     /// ```
     pub fn connect_blocking(self) -> Result<Client, Error> {
-        let inner = self.start()?;
+        let (driver, inner) = self.driver()?;
+        let lead = Lead::start(driver)
+            .map_err(|e| Error::Config(format!("cannot start the driver thread: {e}")))?;
         match inner.ready()?.blocking_recv() {
-            Ok(result) => result.map(|()| Client { inner }),
+            Ok(result) => result.map(|()| Client { inner, lead }),
             Err(_) => Err(Error::Closed),
         }
     }
 }
 
 impl Client {
+    /// Submit a request once the bound on requests in flight allows, and block the thread
+    /// until its reply (`None`: the driver is gone).
+    fn request(
+        &self,
+        span: crate::trace::RequestSpan,
+        msg: impl FnOnce(Waiter) -> Msg,
+    ) -> Result<Option<Reply>, Error> {
+        let _permit = async_io::block_on(self.inner.permit())?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let msg = msg(Waiter { tx, span });
+        Ok(self.lead.call(msg, self.inner.sender(), rx))
+    }
+
     /// Connect with default settings (see [`crate::Client::connect`] for seeds).
     ///
     /// ```no_run
@@ -154,10 +175,7 @@ impl Client {
     /// ```
     pub fn send(&self, cmd: Cmd) -> Result<Value, Error> {
         let span = self.inner.span(Op::Command(&cmd));
-        single(
-            self.inner
-                .blocking_request(span, |w| Msg::Submit(Request::Command(cmd), None, w))?,
-        )
+        single(self.request(span, |w| Msg::Submit(Request::Command(cmd), None, w))?)
     }
 
     /// [`send`](Self::send) with a deadline of its own (see [`crate::Client::send_timeout`]):
@@ -175,7 +193,7 @@ impl Client {
     /// ```
     pub fn send_timeout(&self, cmd: Cmd, timeout: std::time::Duration) -> Result<Value, Error> {
         let span = self.inner.span(Op::Command(&cmd));
-        single(self.inner.blocking_request(span, |w| {
+        single(self.request(span, |w| {
             Msg::Submit(Request::Command(cmd), Some(timeout), w)
         })?)
     }
@@ -193,10 +211,7 @@ impl Client {
     /// ```
     pub fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
         let span = self.inner.span(Op::Pipeline(&cmds));
-        pipeline(
-            self.inner
-                .blocking_request(span, |w| Msg::Submit(Request::Pipeline(cmds), None, w))?,
-        )
+        pipeline(self.request(span, |w| Msg::Submit(Request::Pipeline(cmds), None, w))?)
     }
 
     /// Run a command on one node; its own answer is the reply (no redirects followed).
@@ -211,10 +226,7 @@ impl Client {
     pub fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
         let node = node.clone();
         let span = self.inner.span(Op::Command(&cmd));
-        single(
-            self.inner
-                .blocking_request(span, |w| Msg::Submit(Request::ToNode(node, cmd), None, w))?,
-        )
+        single(self.request(span, |w| Msg::Submit(Request::ToNode(node, cmd), None, w))?)
     }
 
     /// Run a script by its digest, loading it where a node lacks it.
@@ -228,10 +240,7 @@ impl Client {
     /// ```
     pub fn script(&self, call: ScriptCall) -> Result<Value, Error> {
         let span = self.inner.span(Op::Script);
-        single(
-            self.inner
-                .blocking_request(span, |w| Msg::Submit(Request::Script(call), None, w))?,
-        )
+        single(self.request(span, |w| Msg::Submit(Request::Script(call), None, w))?)
     }
 
     /// Subscribe to channels; read the items with [`Subscription::blocking_next`].
@@ -356,10 +365,7 @@ impl Client {
     /// ```
     pub fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
         let span = self.inner.span(Op::Transaction(&cmds));
-        single(
-            self.inner
-                .blocking_request(span, |w| Msg::Submit(Request::Transaction(cmds), None, w))?,
-        )
+        single(self.request(span, |w| Msg::Submit(Request::Transaction(cmds), None, w))?)
     }
 }
 

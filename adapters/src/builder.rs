@@ -526,6 +526,13 @@ impl<R: Runtime> Builder<R> {
 
     /// Start the driver on `R` without waiting for the topology.
     pub(crate) fn start(self) -> Result<Client<R>, Error> {
+        let (driver, client) = self.driver()?;
+        R::spawn(Box::pin(driver));
+        Ok(client)
+    }
+
+    /// The driver, not started yet, and a client of it.
+    pub(crate) fn driver(self) -> Result<(Driver<R>, Client<R>), Error> {
         let permits = self.max_pending_requests;
         let Prepared {
             cluster,
@@ -534,8 +541,8 @@ impl<R: Runtime> Builder<R> {
             spans,
         } = self.prepare()?;
         let (tx, rx) = mpsc::unbounded_channel();
-        R::spawn(Box::pin(Driver::<R>::new(cluster, origin, rx, options)));
-        Ok(Client::from_sender(tx, permits, spans))
+        let driver = Driver::<R>::new(cluster, origin, rx, options);
+        Ok((driver, Client::from_sender(tx, permits, spans)))
     }
 }
 

@@ -130,7 +130,8 @@ impl<R: Runtime> Client<R> {
         single(
             self.wait(span, |w| Msg::Submit(Request::Command(cmd), None, w))
                 .await?
-                .await,
+                .await
+                .ok(),
         )
     }
 
@@ -158,7 +159,8 @@ impl<R: Runtime> Client<R> {
                 Msg::Submit(Request::Command(cmd), Some(timeout), w)
             })
             .await?
-            .await,
+            .await
+            .ok(),
         )
     }
 
@@ -178,7 +180,8 @@ impl<R: Runtime> Client<R> {
         pipeline(
             self.wait(span, |w| Msg::Submit(Request::Pipeline(cmds), None, w))
                 .await?
-                .await,
+                .await
+                .ok(),
         )
     }
 
@@ -202,7 +205,8 @@ impl<R: Runtime> Client<R> {
         single(
             self.wait(span, |w| Msg::Submit(Request::Transaction(cmds), None, w))
                 .await?
-                .await,
+                .await
+                .ok(),
         )
     }
 
@@ -222,7 +226,8 @@ impl<R: Runtime> Client<R> {
         single(
             self.wait(span, |w| Msg::Submit(Request::ToNode(node, cmd), None, w))
                 .await?
-                .await,
+                .await
+                .ok(),
         )
     }
 
@@ -241,7 +246,8 @@ impl<R: Runtime> Client<R> {
         single(
             self.wait(span, |w| Msg::Submit(Request::Script(call), None, w))
                 .await?
-                .await,
+                .await
+                .ok(),
         )
     }
 
@@ -391,18 +397,6 @@ impl<R: Runtime> Client<R> {
         ))
     }
 
-    /// Submit a request, once the bound on requests in flight allows, and block the thread
-    /// until its reply (the blocking client).
-    #[cfg(feature = "blocking")]
-    pub(crate) fn blocking_request(
-        &self,
-        span: RequestSpan,
-        msg: impl FnOnce(Waiter) -> Msg,
-    ) -> Result<Result<Reply, oneshot::error::RecvError>, Error> {
-        let _permit = async_io::block_on(self.permit())?;
-        Ok(self.request(span, msg)?.blocking_recv())
-    }
-
     /// A place among the requests in flight, waiting for one when all are taken.
     pub(crate) async fn permit(&self) -> Result<OwnedSemaphorePermit, Error> {
         self.permits
@@ -410,6 +404,12 @@ impl<R: Runtime> Client<R> {
             .acquire_owned()
             .await
             .map_err(|_| Error::Closed)
+    }
+
+    /// The driver's channel.
+    #[cfg(feature = "blocking")]
+    pub(crate) fn sender(&self) -> &mpsc::UnboundedSender<Msg> {
+        &self.tx
     }
 
     pub(crate) fn request(
@@ -451,19 +451,19 @@ where
     Ok(subscription)
 }
 
-pub(crate) fn single(reply: Result<Reply, oneshot::error::RecvError>) -> Result<Value, Error> {
+/// A single request's result; `None` when the driver went away without a reply.
+pub(crate) fn single(reply: Option<Reply>) -> Result<Value, Error> {
     match reply {
-        Ok(Reply::Single(result)) => result,
-        Ok(Reply::Pipeline(_)) | Err(_) => Err(Error::Closed),
+        Some(Reply::Single(result)) => result,
+        Some(Reply::Pipeline(_)) | None => Err(Error::Closed),
     }
 }
 
-pub(crate) fn pipeline(
-    reply: Result<Reply, oneshot::error::RecvError>,
-) -> Result<Vec<Result<Value, Error>>, Error> {
+/// A pipeline's results; `None` when the driver went away without a reply.
+pub(crate) fn pipeline(reply: Option<Reply>) -> Result<Vec<Result<Value, Error>>, Error> {
     match reply {
-        Ok(Reply::Pipeline(results)) => Ok(results),
-        Ok(Reply::Single(Err(e))) => Err(e),
-        Ok(Reply::Single(Ok(_))) | Err(_) => Err(Error::Closed),
+        Some(Reply::Pipeline(results)) => Ok(results),
+        Some(Reply::Single(Err(e))) => Err(e),
+        Some(Reply::Single(Ok(_))) | None => Err(Error::Closed),
     }
 }

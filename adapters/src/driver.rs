@@ -67,6 +67,15 @@ pub(crate) enum Msg {
     Cancelled,
 }
 
+/// What taking a message left for the end of the batch.
+pub(crate) enum Taken {
+    Done,
+    /// A caller gave up: cancel the requests whose reply channel is closed.
+    Abandoned,
+    /// A subscription was dropped: unsubscribe those whose stream is closed.
+    Unsubscribed,
+}
+
 /// A callback for the machine's events.
 pub(crate) type EventHook = Arc<dyn Fn(&Event) + Send + Sync>;
 
@@ -121,6 +130,8 @@ pub(crate) struct Driver<R: Runtime> {
     timer_at: Option<Instant>,
     options: Arc<DriverOptions>,
     task: Arc<TaskWaker>,
+    /// `task` as a waker.
+    waker: Waker,
     /// The last poll stepped aside after taking submissions (see `poll`).
     deferred: bool,
     /// Replies handed to callers during the current poll.
@@ -147,6 +158,7 @@ impl<R: Runtime> Driver<R> {
         rx: mpsc::UnboundedReceiver<Msg>,
         options: DriverOptions,
     ) -> Self {
+        let task = Arc::new(TaskWaker::default());
         Driver {
             cluster,
             origin,
@@ -161,7 +173,8 @@ impl<R: Runtime> Driver<R> {
             timer: R::timer(),
             timer_at: None,
             options: Arc::new(options),
-            task: Arc::new(TaskWaker::default()),
+            task: task.clone(),
+            waker: Waker::from(task),
             deferred: false,
             delivered: 0,
             taken: 0,
@@ -190,36 +203,11 @@ impl<R: Runtime> Driver<R> {
             match self.rx.poll_recv(cx) {
                 Poll::Ready(Some(msg)) => {
                     progress = true;
-                    self.taken += 1;
                     let now = *taken_at.get_or_insert_with(|| self.now());
-                    match msg {
-                        Msg::Submit(request, timeout, w) => {
-                            #[cfg(feature = "tracing")]
-                            let traced = w.span.is_enabled();
-                            let id = self.cluster.submit(request, w, now);
-                            if let Some(t) = timeout {
-                                let micros = u64::try_from(t.as_micros()).unwrap_or(u64::MAX);
-                                let at = now + keyslot_core::time::Duration::from_micros(micros);
-                                self.cluster.set_deadline(id, at);
-                            }
-                            // A traced request has the machine say which node served it.
-                            #[cfg(feature = "tracing")]
-                            if traced {
-                                self.cluster.report_served_for(id);
-                            }
-                        }
-                        Msg::Subscribe(kind, channels, items) => {
-                            self.cluster.subscribe(kind, channels, items, now);
-                        }
-                        Msg::Unsubscribed => unsubscribed = true,
-                        Msg::Ready(tx) => self.answer_or_keep(tx),
-                        Msg::Topology(tx) => {
-                            let _ = tx.send(self.cluster.topology().cloned());
-                        }
-                        Msg::Metrics(tx) => {
-                            let _ = tx.send(self.cluster.metrics());
-                        }
-                        Msg::Cancelled => abandoned = true,
+                    match self.take(msg, now) {
+                        Taken::Done => {}
+                        Taken::Abandoned => abandoned = true,
+                        Taken::Unsubscribed => unsubscribed = true,
                     }
                 }
                 Poll::Ready(None) => self.rx_open = false,
@@ -227,6 +215,12 @@ impl<R: Runtime> Driver<R> {
             }
         }
         // One pass per batch of messages however many callers gave up in it.
+        self.after_batch(abandoned, unsubscribed);
+        progress
+    }
+
+    /// Cancel the requests whose caller left, and drop the subscribers whose stream closed.
+    fn after_batch(&mut self, abandoned: bool, unsubscribed: bool) {
         if abandoned {
             let now = self.now();
             for w in self.cluster.cancel_where(|w| w.tx.is_closed(), now) {
@@ -238,7 +232,59 @@ impl<R: Runtime> Driver<R> {
             self.cluster
                 .unsubscribe_where(|items| items.is_closed(), now);
         }
-        progress
+    }
+
+    /// Take a message handed over directly, by a blocking caller about to drive.
+    #[cfg(feature = "blocking")]
+    pub(crate) fn take_now(&mut self, msg: Msg) {
+        let now = self.now();
+        let taken = self.take(msg, now);
+        self.after_batch(
+            matches!(taken, Taken::Abandoned),
+            matches!(taken, Taken::Unsubscribed),
+        );
+    }
+
+    /// The driver's forwarding waker (see `wake.rs`).
+    #[cfg(feature = "blocking")]
+    pub(crate) fn task(&self) -> &TaskWaker {
+        &self.task
+    }
+
+    /// Take one message into the core (from the channel, or straight from a blocking caller
+    /// that drives the driver itself: `lead.rs`).
+    pub(crate) fn take(&mut self, msg: Msg, now: Instant) -> Taken {
+        self.taken += 1;
+        match msg {
+            Msg::Submit(request, timeout, w) => {
+                #[cfg(feature = "tracing")]
+                let traced = w.span.is_enabled();
+                let id = self.cluster.submit(request, w, now);
+                if let Some(t) = timeout {
+                    let micros = u64::try_from(t.as_micros()).unwrap_or(u64::MAX);
+                    let at = now + keyslot_core::time::Duration::from_micros(micros);
+                    self.cluster.set_deadline(id, at);
+                }
+                // A traced request has the machine say which node served it.
+                #[cfg(feature = "tracing")]
+                if traced {
+                    self.cluster.report_served_for(id);
+                }
+            }
+            Msg::Subscribe(kind, channels, items) => {
+                self.cluster.subscribe(kind, channels, items, now);
+            }
+            Msg::Unsubscribed => return Taken::Unsubscribed,
+            Msg::Ready(tx) => self.answer_or_keep(tx),
+            Msg::Topology(tx) => {
+                let _ = tx.send(self.cluster.topology().cloned());
+            }
+            Msg::Metrics(tx) => {
+                let _ = tx.send(self.cluster.metrics());
+            }
+            Msg::Cancelled => return Taken::Abandoned,
+        }
+        Taken::Done
     }
 
     /// Answer a caller waiting for the first view now, if the core can say; else keep it
@@ -527,6 +573,9 @@ impl<R: Runtime> Future for Driver<R> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         this.task.register(cx.waker());
+        // Every part is polled with the forwarding waker (see `wake.rs`).
+        let waker = this.waker.clone();
+        let cx = &mut Context::from_waker(&waker);
         // Woken by a submission: step aside once so that other tasks ready to run submit too,
         // and their commands leave in the same write (runtimes run a just-woken task first).
         // Only when submissions have been arriving together: a lone caller (concurrency 1)

@@ -63,6 +63,8 @@ pub mod compat;
 mod credentials;
 mod driver;
 mod entropy;
+#[cfg(feature = "blocking")]
+mod lead;
 #[cfg(feature = "metrics")]
 pub mod metrics_export;
 mod pending;

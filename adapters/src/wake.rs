@@ -10,25 +10,50 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Wake, Waker};
 
-/// The driver task's current waker, shared by every connection's waker.
+/// The driver's waker as every part of it sees it: each socket (through its [`ConnWake`]),
+/// the submission channel, the timer. It forwards to the waker the driver was last polled
+/// with, so whoever polls the driver next — a task, the blocking client's thread, or a
+/// blocking caller driving it for its own request (see `lead.rs`) — is the one woken, without
+/// any part being polled again to learn the new waker.
 #[derive(Default)]
-pub(crate) struct TaskWaker(Mutex<Option<Waker>>);
+pub(crate) struct TaskWaker {
+    current: Mutex<Option<Waker>>,
+    /// Woken since [`TaskWaker::take_woken`] last looked.
+    woken: AtomicBool,
+}
 
 impl TaskWaker {
     /// Remember the waker the driver was last polled with.
     pub(crate) fn register(&self, waker: &Waker) {
-        if let Ok(mut slot) = self.0.lock() {
+        if let Ok(mut slot) = self.current.lock() {
             if !slot.as_ref().is_some_and(|w| w.will_wake(waker)) {
                 *slot = Some(waker.clone());
             }
         }
     }
 
+    /// Whether anything woke the driver since the last call (and forget it).
+    #[cfg(feature = "blocking")]
+    pub(crate) fn take_woken(&self) -> bool {
+        self.woken.swap(false, Ordering::AcqRel)
+    }
+
     fn wake(&self) {
-        let waker = self.0.lock().ok().and_then(|slot| slot.clone());
+        self.woken.store(true, Ordering::Release);
+        let waker = self.current.lock().ok().and_then(|slot| slot.clone());
         if let Some(w) = waker {
             w.wake();
         }
+    }
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        TaskWaker::wake(&self);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        TaskWaker::wake(self);
     }
 }
 
@@ -65,7 +90,7 @@ impl Wake for ConnWake {
 
     fn wake_by_ref(self: &Arc<Self>) {
         self.marked.store(true, Ordering::Release);
-        self.task.wake();
+        TaskWaker::wake(&self.task);
     }
 }
 

@@ -52,6 +52,63 @@ fn decode(c: &mut Criterion) {
             )
         });
 
+        // The one-shot API an embedder or a fuzz target meets first: a slice in, an owned
+        // value (payloads copied) and its length out.
+        group.bench_function("keyslot-oneshot", |b| {
+            b.iter_batched(
+                || w.bytes.clone(),
+                |buf| {
+                    let (mut at, mut n) = (0, 0);
+                    while let Some((v, len)) =
+                        keyslot_core::resp::decode(&buf[at..]).expect("valid")
+                    {
+                        std::hint::black_box(v);
+                        at += len;
+                        n += 1;
+                    }
+                    assert_eq!(n, w.frames);
+                },
+                batch,
+            )
+        });
+
+        // redis-protocol's offsets-only mode: the counterpart of `keyslot-frames`.
+        group.bench_function("redis-protocol-range", |b| {
+            b.iter_batched(
+                || w.bytes.clone(),
+                |buf| {
+                    let (mut at, mut n) = (0, 0);
+                    while let Some((frame, len)) =
+                        redis_protocol::resp2::decode::decode_range(&buf[at..]).expect("valid")
+                    {
+                        std::hint::black_box(frame);
+                        at += len;
+                        n += 1;
+                    }
+                    assert_eq!(n, w.frames);
+                },
+                batch,
+            )
+        });
+
+        // Its zero-copy values from a `BytesMut`, split off as they are decoded.
+        group.bench_function("redis-protocol-bytes-mut", |b| {
+            b.iter_batched(
+                || BytesMut::from(&w.bytes[..]),
+                |mut buf| {
+                    let mut n = 0;
+                    while let Some((frame, _, _)) =
+                        redis_protocol::resp2::decode::decode_bytes_mut(&mut buf).expect("valid")
+                    {
+                        std::hint::black_box(frame);
+                        n += 1;
+                    }
+                    assert_eq!(n, w.frames);
+                },
+                batch,
+            )
+        });
+
         group.bench_function("redis-protocol", |b| {
             b.iter_batched(
                 || Bytes::copy_from_slice(&w.bytes),

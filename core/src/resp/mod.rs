@@ -63,6 +63,20 @@ pub fn decode(buf: &[u8]) -> Result<Option<(Value, usize)>, ProtocolError> {
 /// assert_eq!(err.kind, ProtocolErrorKind::AggregateTooLong { len: 3, max: 2 });
 /// ```
 pub fn decode_with(buf: &[u8], limits: &Limits) -> Result<Option<(Value, usize)>, ProtocolError> {
+    // Most frames are one leaf (a status, an integer, a bulk): read it without a tape, as
+    // the streaming decoder does. Aggregates and partial frames take the general way.
+    if let Ok((node, len)) = scan::parse_element(scan::frame_window(buf, limits), 0, 0, limits)? {
+        match node {
+            scan::Node::Aggregate { .. } => {}
+            scan::Node::Simple { start, end } if &buf[start..end] == b"OK" => {
+                return Ok(Some((
+                    Value::SimpleString(bytes::Bytes::from_static(b"OK")),
+                    len,
+                )));
+            }
+            leaf => return Ok(Some((build::leaf(leaf, &mut CopySource(buf)), len))),
+        }
+    }
     let mut scanner = Scanner::default();
     match scanner.scan(buf, limits)? {
         Scan::Incomplete { .. } => Ok(None),
