@@ -34,14 +34,14 @@ pub use frames::{Frame, Frames};
 pub use limits::{Limits, MAX_DEPTH_CAP};
 pub use value::{Value, ValueKind};
 
-use build::{build, CopySource};
+use build::{build, CopySource, SliceSource};
 use scan::{Scan, Scanner};
 
 /// Decode one complete frame from the start of `buf` with the default limits.
 ///
 /// Returns the value and the frame's length in bytes, or `Ok(None)` when `buf` holds only the
-/// beginning of a frame. Payloads are copied out of `buf`; for zero-copy decoding of a stream
-/// use [`Decoder`].
+/// beginning of a frame. Payloads are copied out of `buf` (an aggregate's share one copy of
+/// its frame); for zero-copy decoding of a stream use [`Decoder`].
 ///
 /// ```
 /// use keyslot_core::resp::{decode, Value};
@@ -50,6 +50,7 @@ use scan::{Scan, Scanner};
 /// // Only the start of a frame: nothing yet.
 /// assert_eq!(decode(&wire[..7]).unwrap(), None);
 /// ```
+#[inline]
 pub fn decode(buf: &[u8]) -> Result<Option<(Value, usize)>, ProtocolError> {
     decode_with(buf, &Limits::default())
 }
@@ -62,24 +63,27 @@ pub fn decode(buf: &[u8]) -> Result<Option<(Value, usize)>, ProtocolError> {
 /// let err = decode_with(b"*3\r\n:1\r\n:2\r\n:3\r\n", &limits).unwrap_err();
 /// assert_eq!(err.kind, ProtocolErrorKind::AggregateTooLong { len: 3, max: 2 });
 /// ```
+#[inline]
 pub fn decode_with(buf: &[u8], limits: &Limits) -> Result<Option<(Value, usize)>, ProtocolError> {
     // Most frames are one leaf (a status, an integer, a bulk): read it without a tape, as
     // the streaming decoder does. Aggregates and partial frames take the general way.
     if let Ok((node, len)) = scan::parse_element(scan::frame_window(buf, limits), 0, 0, limits)? {
-        match node {
-            scan::Node::Aggregate { .. } => {}
-            scan::Node::Simple { start, end } if &buf[start..end] == b"OK" => {
-                return Ok(Some((
-                    Value::SimpleString(bytes::Bytes::from_static(b"OK")),
-                    len,
-                )));
-            }
-            leaf => return Ok(Some((build::leaf(leaf, &mut CopySource(buf)), len))),
+        if !matches!(node, scan::Node::Aggregate { .. }) {
+            return Ok(Some((build::leaf(node, &mut CopySource(buf)), len)));
         }
     }
     let mut scanner = Scanner::default();
     match scanner.scan(buf, limits)? {
         Scan::Incomplete { .. } => Ok(None),
-        Scan::Complete { len } => Ok(Some((build(&scanner.tape, len, &mut CopySource(buf)), len))),
+        Scan::Complete { len } => {
+            // One copy of the frame, and the payloads slices of it: one allocation for an
+            // array of a hundred bulks rather than a hundred.
+            let frame = bytes::Bytes::copy_from_slice(&buf[..len]);
+            let mut src = SliceSource {
+                bytes: &frame,
+                base: 0,
+            };
+            Ok(Some((build(&scanner.tape, len, &mut src), len)))
+        }
     }
 }
