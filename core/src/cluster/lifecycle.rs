@@ -133,22 +133,45 @@ impl<T, S> Cluster<T, S> {
         if !self.timers.wants_compaction(live) {
             return;
         }
-        let (requests, conns, jobs) = (&self.requests, &self.conns, &self.jobs);
-        self.timers.compact(|at, timer| match timer {
-            Timer::Request(id) => requests
+        let mut timers = core::mem::take(&mut self.timers);
+        timers.compact(|at, timer| self.timer_may_fire(at, timer));
+        self.timers = timers;
+    }
+
+    /// Drop the earliest timers while their firing would do nothing, so that the next
+    /// deadline reported is one that matters: a driver is not woken for a request long
+    /// answered.
+    pub(crate) fn skip_dead_timers(&mut self) {
+        while let Some((at, timer)) = self.timers.peek() {
+            if self.timer_may_fire(at, timer) {
+                return;
+            }
+            self.timers.pop();
+        }
+    }
+
+    /// Whether `timer`, due at `at`, would do anything when it fires: the check its firing
+    /// makes, kept only where it is cheap and certain (the others count as live).
+    fn timer_may_fire(&self, at: Instant, timer: Timer) -> bool {
+        match timer {
+            Timer::Request(id) => self
+                .requests
                 .get(request_key(id))
                 .is_some_and(|r| r.deadline <= at),
-            Timer::Connect(conn) => conns.get(conn).is_some_and(|c| c.state != ConnState::Ready),
+            Timer::Connect(conn) => self
+                .conns
+                .get(conn)
+                .is_some_and(|c| c.state != ConnState::Ready),
             // Not `delayed` alone: a job dispatched early may be delayed again later, and
             // its earlier timer would then fire first.
-            Timer::Retry(job) => jobs.get(job).is_some(),
+            Timer::Retry(job) => self.jobs.get(job).is_some(),
             Timer::RefreshQuery(_)
             | Timer::Refresh
             | Timer::Bootstrap
             | Timer::PubSub
             | Timer::StallCheck
             | Timer::Credentials => true,
-        });
+        }
     }
 
     fn request_deadline(&mut self, id: u64, now: Instant) {

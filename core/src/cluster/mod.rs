@@ -497,7 +497,10 @@ impl<T, S> Cluster<T, S> {
     pub fn poll_output(&mut self) -> Output<T> {
         match self.outputs.pop_front() {
             Some(output) => output,
-            None => Output::Timeout(self.timers.next()),
+            None => {
+                self.skip_dead_timers();
+                Output::Timeout(self.timers.next())
+            }
         }
     }
 

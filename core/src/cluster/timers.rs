@@ -74,6 +74,16 @@ impl Timers {
         self.heap.peek().map(|Reverse((at, _))| *at)
     }
 
+    /// The earliest entry, if any.
+    pub(crate) fn peek(&self) -> Option<(Instant, Timer)> {
+        self.heap.peek().map(|Reverse(entry)| *entry)
+    }
+
+    /// Drop the earliest entry.
+    pub(crate) fn pop(&mut self) {
+        self.heap.pop();
+    }
+
     /// Take one timer that is due at `now`.
     pub(crate) fn pop_due(&mut self, now: Instant) -> Option<Timer> {
         match self.heap.peek() {

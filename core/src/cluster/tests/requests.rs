@@ -420,3 +420,35 @@ fn a_refused_request_s_token_comes_back_with_its_own_reply() {
     assert_eq!(cluster.cancel(next, now), Some("waiting"));
     assert_eq!(cluster.cancel(refused, now), None, "answered already");
 }
+
+/// A request answered long before its deadline leaves no wake-up behind: a driver that
+/// sleeps until each deadline the machine reports is never woken at the answered request's.
+#[test]
+fn an_answered_request_s_deadline_wakes_nobody() {
+    let mut net = ready_client(Config {
+        periodic_refresh: None,
+        ..Config::default()
+    });
+    let deadline = net.now + Config::default().request_timeout;
+    let get = net.submit(Cmd::new("GET").arg("k"));
+    let node = net.ensure_accepted(primary_of("k"));
+    net.take_sent(node);
+    net.reply(node, &bulk("v"));
+    assert_eq!(net.single(get), &Ok(bulk("v")));
+    let mut wakeups = Vec::new();
+    loop {
+        match net.cluster.poll_output() {
+            Output::Timeout(Some(at)) if at <= deadline + Duration::from_secs(1) => {
+                wakeups.push(at);
+                net.now = at;
+                net.cluster.handle_timeout(at);
+            }
+            Output::Timeout(_) => break,
+            _ => {}
+        }
+    }
+    assert!(
+        !wakeups.contains(&deadline),
+        "woken at the answered GET's deadline: {wakeups:?}"
+    );
+}
