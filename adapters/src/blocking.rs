@@ -21,40 +21,61 @@
 use std::collections::VecDeque;
 
 use bytes::Bytes;
-use keyslot_core::cluster::{Error, Reply, Request};
+use keyslot_core::cluster::Error;
 use keyslot_core::resp::Value;
 use keyslot_core::scan::{ScanError, ScanOptions, ScanStats};
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cmd, ScriptCall};
 
-use crate::client::{pipeline, single};
-use crate::driver::{Msg, Waiter};
 use crate::lead::Lead;
-use crate::runtime::async_io::async_io_runtime;
 use crate::subscription::Subscription;
-use crate::trace::Op;
 
-async_io_runtime!(
-    Blocking,
-    r#"A dedicated thread running the driver on async-io.
+/// The blocking client's runtime: non-blocking `std::net` sockets on a reactor of each
+/// client's own, driven by the calling threads and one thread per client (see `lead.rs`
+/// and `runtime/poller.rs`).
+///
+/// It is the runtime parameter of the generic types: [`Builder`] is
+/// `keyslot::Builder<Blocking>`.
+///
+/// ```
+/// use keyslot::blocking::Blocking;
+/// let builder: keyslot::Builder<Blocking> = keyslot::blocking::Client::builder(["127.0.0.1:7000"]);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Blocking;
 
-It is the runtime parameter of the generic types: [`Builder`] is
-`keyslot::Builder<Blocking>`.
+impl crate::runtime::Runtime for Blocking {
+    type Stream = crate::runtime::poller::PolledStream;
+    type Timer = crate::runtime::poller::PolledTimer;
 
-```
-use keyslot::blocking::Blocking;
-let builder: keyslot::Builder<Blocking> = keyslot::blocking::Client::builder(["127.0.0.1:7000"]);
-```"#,
-    |f| {
-        // The driver itself starts in `Lead::start`; anything else spawned gets a thread.
+    fn connect_tcp(
+        addr: std::net::SocketAddr,
+    ) -> crate::runtime::BoxFuture<'static, std::io::Result<Self::Stream>> {
+        crate::runtime::poller::connect_tcp(addr)
+    }
+    fn timer() -> Self::Timer {
+        crate::runtime::poller::PolledTimer::default()
+    }
+    fn spawn(future: crate::runtime::BoxFuture<'static, ()>) {
+        // The client's driver starts in `Lead::start`; anything else spawned gets a thread
+        // and a reactor of its own.
         let spawned = std::thread::Builder::new()
             .name("keyslot-blocking".into())
-            .spawn(move || async_io::block_on(f));
+            .spawn(move || match crate::runtime::poller::Reactor::new() {
+                Ok(reactor) => crate::runtime::poller::block_on(&reactor, future),
+                Err(e) => eprintln!("keyslot: cannot create a reactor: {e}"),
+            });
         if let Err(e) = spawned {
             eprintln!("keyslot: cannot start a thread: {e}");
         }
     }
-);
+    fn resolve(
+        host: String,
+        port: u16,
+    ) -> crate::runtime::BoxFuture<'static, std::io::Result<Vec<std::net::SocketAddr>>> {
+        crate::runtime::async_io::resolve(host, port)
+    }
+}
 
 /// Its builder: every knob of the async builders; [`crate::Builder::connect_blocking`] connects.
 ///
@@ -112,19 +133,6 @@ impl crate::Builder<Blocking> {
 }
 
 impl Client {
-    /// Submit a request once the bound on requests in flight allows, and block the thread
-    /// until its reply (`None`: the driver is gone).
-    fn request(
-        &self,
-        span: crate::trace::RequestSpan,
-        msg: impl FnOnce(Waiter) -> Msg,
-    ) -> Result<Option<Reply>, Error> {
-        let _permit = async_io::block_on(self.inner.permit())?;
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let msg = msg(Waiter { tx, span });
-        Ok(self.lead.call(msg, self.inner.sender(), rx))
-    }
-
     /// Connect with default settings (see [`crate::Client::connect`] for seeds).
     ///
     /// ```no_run
@@ -174,8 +182,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn send(&self, cmd: Cmd) -> Result<Value, Error> {
-        let span = self.inner.span(Op::Command(&cmd));
-        single(self.request(span, |w| Msg::Submit(Request::Command(cmd), None, w))?)
+        self.lead.run(self.inner.send(cmd))
     }
 
     /// [`send`](Self::send) with a deadline of its own (see [`crate::Client::send_timeout`]):
@@ -192,10 +199,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn send_timeout(&self, cmd: Cmd, timeout: std::time::Duration) -> Result<Value, Error> {
-        let span = self.inner.span(Op::Command(&cmd));
-        single(self.request(span, |w| {
-            Msg::Submit(Request::Command(cmd), Some(timeout), w)
-        })?)
+        self.lead.run(self.inner.send_timeout(cmd, timeout))
     }
 
     /// Run commands for any slots; results in order.
@@ -210,8 +214,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
-        let span = self.inner.span(Op::Pipeline(&cmds));
-        pipeline(self.request(span, |w| Msg::Submit(Request::Pipeline(cmds), None, w))?)
+        self.lead.run(self.inner.pipeline(cmds))
     }
 
     /// Run a command on one node; its own answer is the reply (no redirects followed).
@@ -224,9 +227,7 @@ impl Client {
     /// # let _ = info; Ok(()) }
     /// ```
     pub fn send_to(&self, node: &Addr, cmd: Cmd) -> Result<Value, Error> {
-        let node = node.clone();
-        let span = self.inner.span(Op::Command(&cmd));
-        single(self.request(span, |w| Msg::Submit(Request::ToNode(node, cmd), None, w))?)
+        self.lead.run(self.inner.send_to(node, cmd))
     }
 
     /// Run a script by its digest, loading it where a node lacks it.
@@ -239,8 +240,7 @@ impl Client {
     /// # let _ = n; Ok(()) }
     /// ```
     pub fn script(&self, call: ScriptCall) -> Result<Value, Error> {
-        let span = self.inner.span(Op::Script);
-        single(self.request(span, |w| Msg::Submit(Request::Script(call), None, w))?)
+        self.lead.run(self.inner.script(call))
     }
 
     /// Subscribe to channels; read the items with [`Subscription::blocking_next`].
@@ -310,10 +310,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn topology(&self) -> Result<Option<Topology>, Error> {
-        self.inner
-            .topology_request()?
-            .blocking_recv()
-            .map_err(|_| Error::Closed)
+        self.lead.run(self.inner.topology())
     }
 
     /// What the client saw of each node so far (see [`crate::Client::metrics`]).
@@ -326,10 +323,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn metrics(&self) -> Result<crate::Metrics, Error> {
-        self.inner
-            .metrics_request()?
-            .blocking_recv()
-            .map_err(|_| Error::Closed)
+        self.lead.run(self.inner.metrics())
     }
 
     /// Scan every key of the cluster; see [`crate::Client::scan`] for the guarantee. The
@@ -347,6 +341,7 @@ impl Client {
     pub fn scan(&self, opts: ScanOptions) -> Scan {
         Scan {
             inner: self.inner.scan(opts),
+            lead: self.lead.clone(),
             ready: VecDeque::new(),
         }
     }
@@ -364,8 +359,7 @@ impl Client {
     /// # let _ = replies; Ok(()) }
     /// ```
     pub fn transaction(&self, cmds: Vec<Cmd>) -> Result<Value, Error> {
-        let span = self.inner.span(Op::Transaction(&cmds));
-        single(self.request(span, |w| Msg::Submit(Request::Transaction(cmds), None, w))?)
+        self.lead.run(self.inner.transaction(cmds))
     }
 }
 
@@ -382,6 +376,7 @@ impl Client {
 #[derive(Debug)]
 pub struct Scan {
     inner: crate::Scan<Blocking>,
+    lead: std::sync::Arc<Lead>,
     ready: VecDeque<Bytes>,
 }
 
@@ -401,7 +396,7 @@ impl Scan {
         if !self.ready.is_empty() {
             return Some(Ok(self.ready.drain(..).collect()));
         }
-        async_io::block_on(self.inner.next_batch())
+        self.lead.run(self.inner.next_batch())
     }
 
     /// What the scan has done so far.

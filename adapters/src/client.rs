@@ -406,12 +406,6 @@ impl<R: Runtime> Client<R> {
             .map_err(|_| Error::Closed)
     }
 
-    /// The driver's channel.
-    #[cfg(feature = "blocking")]
-    pub(crate) fn sender(&self) -> &mpsc::UnboundedSender<Msg> {
-        &self.tx
-    }
-
     pub(crate) fn request(
         &self,
         span: RequestSpan,

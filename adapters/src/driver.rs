@@ -234,15 +234,16 @@ impl<R: Runtime> Driver<R> {
         }
     }
 
-    /// Take a message handed over directly, by a blocking caller about to drive.
+    /// Nothing under way, in the core or here (see `Cluster::is_quiet`).
     #[cfg(feature = "blocking")]
-    pub(crate) fn take_now(&mut self, msg: Msg) {
-        let now = self.now();
-        let taken = self.take(msg, now);
-        self.after_batch(
-            matches!(taken, Taken::Abandoned),
-            matches!(taken, Taken::Unsubscribed),
-        );
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.connecting.is_empty() && self.credentials.is_none() && self.cluster.is_quiet()
+    }
+
+    /// When the core wants its next timeout.
+    #[cfg(feature = "blocking")]
+    pub(crate) fn next_deadline(&self) -> Option<StdInstant> {
+        self.timer_at.map(|at| self.std_instant(at))
     }
 
     /// The driver's forwarding waker (see `wake.rs`).
@@ -251,9 +252,8 @@ impl<R: Runtime> Driver<R> {
         &self.task
     }
 
-    /// Take one message into the core (from the channel, or straight from a blocking caller
-    /// that drives the driver itself: `lead.rs`).
-    pub(crate) fn take(&mut self, msg: Msg, now: Instant) -> Taken {
+    /// Take one message into the core.
+    fn take(&mut self, msg: Msg, now: Instant) -> Taken {
         self.taken += 1;
         match msg {
             Msg::Submit(request, timeout, w) => {

@@ -223,6 +223,10 @@ async fn reshard_under_load<F: Flavor>(cluster: &RedisCluster) {
     let began = Instant::now();
     // A pause after each step lets traffic meet the slot in every state: migrating with some
     // keys moved (ASK, TRYAGAIN), owned by the target but not yet by the source, then moved.
+    // A TRYAGAIN needs an MGET to land while a batch has split its pair: until the client
+    // has met one, each batch waits for it a little longer (2 s in all at most), so that a
+    // fast client cannot slip through every split by chance.
+    let mut tryagain_budget = Duration::from_secs(2);
     let keys_moved = cluster
         .migrate_slots_with(
             first..=first + SLOTS_MOVED - 1,
@@ -236,6 +240,16 @@ async fn reshard_under_load<F: Flavor>(cluster: &RedisCluster) {
                     _ => 0,
                 };
                 std::thread::sleep(Duration::from_millis(pause));
+                if matches!(step, MigrationStep::Moved { .. }) {
+                    let waiting = Instant::now();
+                    while seen.tryagain.load(Ordering::Relaxed) == 0
+                        && waiting.elapsed() < Duration::from_millis(30)
+                        && waiting.elapsed() < tryagain_budget
+                    {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    tryagain_budget = tryagain_budget.saturating_sub(waiting.elapsed());
+                }
             },
         )
         .expect("the slots move");

@@ -7,6 +7,8 @@
 
 #[cfg(feature = "async-io-base")]
 pub(crate) mod async_io;
+#[cfg(feature = "blocking")]
+pub(crate) mod poller;
 #[cfg(feature = "tokio")]
 pub(crate) mod tokio;
 

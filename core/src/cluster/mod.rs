@@ -765,6 +765,28 @@ impl<T, S> Cluster<T, S> {
         self.conns.len()
     }
 
+    /// Nothing is under way: no request waits, no subscription is held, and every
+    /// connection is established, has written all it had and expects no reply. A driver may
+    /// then stop watching its sockets until the next deadline or input: nothing it could
+    /// read would be awaited (the blocking client's driver thread does, see its `lead.rs`).
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
+    /// assert!(!cluster.is_quiet()); // discovery is under way
+    /// ```
+    pub fn is_quiet(&self) -> bool {
+        self.requests.len() == 0
+            && self.pubsub.subs.is_empty()
+            && self.conns.iter().all(|(_, c)| {
+                c.state == conn::ConnState::Ready
+                    && c.inflight.is_empty()
+                    && c.pending_output().is_empty()
+            })
+    }
+
     /// Bytes held in connection buffers (output not yet written, input not yet decoded).
     ///
     /// ```
