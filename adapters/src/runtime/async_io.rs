@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use super::{BoxFuture, Stream, Timer, READ_CHUNK};
+use super::{BoxFuture, Stream, Timer};
 
 /// A TCP stream registered with the async-io reactor.
 pub struct AsyncIoStream(Async<TcpStream>);
@@ -46,16 +46,8 @@ impl Stream for AsyncIoStream {
         cx: &mut Context<'_>,
         buf: &mut BytesMut,
     ) -> Poll<io::Result<usize>> {
-        // futures' AsyncRead wants initialised memory: zero a chunk, read, keep what came.
-        let len = buf.len();
-        buf.resize(len + READ_CHUNK, 0);
-        let result = Pin::new(&mut self.0).poll_read(cx, &mut buf[len..]);
-        let n = match &result {
-            Poll::Ready(Ok(n)) => *n,
-            _ => 0,
-        };
-        buf.truncate(len + n);
-        result
+        // futures' AsyncRead wants initialised memory.
+        super::read_into_chunk(buf, |chunk| Pin::new(&mut self.0).poll_read(cx, chunk))
     }
 
     fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {

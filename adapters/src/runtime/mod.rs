@@ -162,3 +162,21 @@ pub trait Timer: Send + Unpin + 'static {
 
 /// How much room a read asks for at a time.
 pub(crate) const READ_CHUNK: usize = 16 * 1024;
+
+/// Read into the spare end of `buf` with a reader that wants initialised memory: zero a
+/// chunk, read into it, keep what came.
+#[cfg(feature = "async-io-base")]
+pub(crate) fn read_into_chunk(
+    buf: &mut BytesMut,
+    read: impl FnOnce(&mut [u8]) -> Poll<io::Result<usize>>,
+) -> Poll<io::Result<usize>> {
+    let len = buf.len();
+    buf.resize(len + READ_CHUNK, 0);
+    let result = read(&mut buf[len..]);
+    let n = match &result {
+        Poll::Ready(Ok(n)) => *n,
+        _ => 0,
+    };
+    buf.truncate(len + n);
+    result
+}

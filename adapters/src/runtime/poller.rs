@@ -28,7 +28,7 @@ use std::time::Instant;
 use bytes::BytesMut;
 use polling::{Event, Events, Poller};
 
-use super::{BoxFuture, Stream, Timer, READ_CHUNK};
+use super::{BoxFuture, Stream, Timer};
 
 /// A client's sockets and timers.
 pub(crate) struct Reactor {
@@ -342,28 +342,19 @@ impl Stream for PolledStream {
         cx: &mut Context<'_>,
         buf: &mut BytesMut,
     ) -> Poll<io::Result<usize>> {
-        let len = buf.len();
-        buf.resize(len + READ_CHUNK, 0);
-        loop {
-            match (&self.socket).read(&mut buf[len..]) {
-                Ok(n) => {
-                    buf.truncate(len + n);
-                    return Poll::Ready(Ok(n));
-                }
+        let (socket, reactor, key) = (&self.socket, &self.reactor, self.key);
+        super::read_into_chunk(buf, |chunk| loop {
+            match (&*socket).read(chunk) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    buf.truncate(len);
-                    return match self.reactor.want(self.key, false, cx.waker()) {
+                    return match reactor.want(key, false, cx.waker()) {
                         Ok(()) => Poll::Pending,
                         Err(e) => Poll::Ready(Err(e)),
                     };
                 }
-                Err(e) => {
-                    buf.truncate(len);
-                    return Poll::Ready(Err(e));
-                }
+                done => return Poll::Ready(done),
             }
-        }
+        })
     }
 
     fn poll_write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
