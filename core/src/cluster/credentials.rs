@@ -105,30 +105,8 @@ pub(crate) struct CredentialState {
 }
 
 impl<T, S> Cluster<T, S> {
-    /// Fresh credentials from the source (see [`Credentials`] for the rules): connections made
-    /// from now on present them, connections waiting for them start their handshake, and
-    /// every live connection re-authenticates with them.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::{Duration, Instant}, topology::Addr};
-    /// # use keyslot_core::{Cluster, Config, Output};
-    /// use keyslot_core::cluster::Credentials;
-    /// let now = Instant::from_micros(0);
-    /// let config = Config { credentials_from_source: true, protocol: Protocol::Resp2, ..Config::default() };
-    /// let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// let mut outputs = core::iter::from_fn(|| match cluster.poll_output() {
-    ///     Output::Timeout(_) => None,
-    ///     other => Some(other),
-    /// }).collect::<Vec<_>>();
-    /// assert!(outputs.contains(&Output::NeedCredentials));
-    /// # let conn = outputs.iter().find_map(|o| match o { Output::Connect { conn, .. } => Some(*conn), _ => None }).unwrap();
-    /// cluster.handle_connected(conn, now);
-    /// assert!(cluster.transmit(conn).is_empty(), "the handshake waits for credentials");
-    /// let expires = now + Duration::from_secs(900);
-    /// cluster.set_credentials(Credentials::new(Some("app".into()), "tok".into(), Some(expires)), now);
-    /// assert_eq!(cluster.transmit(conn), b"*3\r\n$4\r\nAUTH\r\n$3\r\napp\r\n$3\r\ntok\r\n");
-    /// ```
-    pub fn set_credentials(&mut self, credentials: Credentials, now: Instant) {
+    /// [`Cluster::set_credentials`]'s work.
+    pub(super) fn apply_credentials(&mut self, credentials: Credentials, now: Instant) {
         let Credentials {
             username,
             password,
@@ -169,28 +147,8 @@ impl<T, S> Cluster<T, S> {
         });
     }
 
-    /// The source could not give credentials (`reason` says why): the held ones stay in
-    /// use while valid, and the source is asked again after a backoff.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::{Duration, Instant}, topology::Addr, Cluster, Config, Output};
-    /// # use keyslot_core::cluster::Event;
-    /// let now = Instant::from_micros(0);
-    /// let config = Config { credentials_from_source: true, ..Config::default() };
-    /// let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// cluster.credentials_failed("the vault is down", now);
-    /// let event = Event::CredentialsUnavailable { reason: "the vault is down".into(), failures: 1 };
-    /// assert_eq!(cluster.poll_output(), Output::Event(event));
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// cluster.handle_timeout(now + Duration::from_secs(1));
-    /// let asked = core::iter::from_fn(|| match cluster.poll_output() {
-    ///     Output::Timeout(_) => None,
-    ///     other => Some(other),
-    /// });
-    /// assert!(asked.into_iter().any(|o| o == Output::NeedCredentials), "asked again after 1 s");
-    /// ```
-    pub fn credentials_failed(&mut self, reason: &str, now: Instant) {
+    /// [`Cluster::credentials_failed`]'s work.
+    pub(super) fn note_credentials_failure(&mut self, reason: &str, now: Instant) {
         let state = &mut self.credentials;
         state.failures = state.failures.saturating_add(1);
         let failures = state.failures;

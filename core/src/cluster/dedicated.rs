@@ -15,7 +15,7 @@ use crate::time::Instant;
 impl<T, S> Cluster<T, S> {
     /// A connection for one blocking command to `node`: an idle one, or a new one.
     pub(crate) fn dedicated_conn(&mut self, node: usize, now: Instant) -> Key {
-        while let Some(conn) = self.nodes[node].idle_blocking.pop() {
+        while let Some(conn) = self.routing.nodes[node].idle_blocking.pop() {
             if self.conns.get(conn).is_some_and(|c| c.dedicated) {
                 return conn;
             }
@@ -38,7 +38,7 @@ impl<T, S> Cluster<T, S> {
         }
         let kept = c
             .node
-            .is_some_and(|n| self.nodes[n].idle_blocking.contains(&conn));
+            .is_some_and(|n| self.routing.nodes[n].idle_blocking.contains(&conn));
         if kept {
             return; // kept while it opened (see `release_unopened_dedicated`)
         }
@@ -55,9 +55,10 @@ impl<T, S> Cluster<T, S> {
         let node = self.conns.get(conn).and_then(|c| c.node);
         match node {
             Some(n)
-                if self.nodes[n].idle_blocking.len() < self.config.idle_blocking_connections =>
+                if self.routing.nodes[n].idle_blocking.len()
+                    < self.config.idle_blocking_connections =>
             {
-                self.nodes[n].idle_blocking.push(conn);
+                self.routing.nodes[n].idle_blocking.push(conn);
             }
             _ => self.retire_conn(conn),
         }
@@ -103,7 +104,7 @@ impl<T, S> Cluster<T, S> {
             return;
         };
         if let Some(node) = c.node {
-            self.nodes[node].forget_conn(conn);
+            self.routing.nodes[node].forget_conn(conn);
         }
         self.emit(Output::Close { conn: ConnId(conn) });
     }

@@ -27,7 +27,7 @@ impl<T, S> Cluster<T, S> {
             (Some(node), _) => Some(node),
             (None, Target::Node(node)) => Some(node),
             (None, Target::Slot(slot)) => {
-                let owner = self.slots[slot as usize];
+                let owner = self.routing.slots[slot as usize];
                 (owner != NO_NODE).then_some(owner as usize)
             }
             (None, Target::AnyPrimary) => self.any_primary(),
@@ -61,7 +61,7 @@ impl<T, S> Cluster<T, S> {
     /// instant that backoff ends. Without this each queued job's retry opened a connection
     /// of its own to a node that refuses them: thousands a second to a crashed primary.
     fn connect_backoff(&self, node: usize, dedicated: bool, now: Instant) -> Option<Instant> {
-        let n = &self.nodes[node];
+        let n = &self.routing.nodes[node];
         let until = n.down_until.filter(|&t| t > now)?;
         let has_conn = if dedicated {
             n.idle_blocking.iter().any(|&c| self.conns.get(c).is_some())
@@ -85,7 +85,7 @@ impl<T, S> Cluster<T, S> {
     /// the job arrived already confirmed that its slot has no owner.
     fn park_unrouted(&mut self, key: Key, now: Instant) {
         let completed = self.refresh.completed;
-        let have_topology = self.topology.is_some();
+        let have_topology = self.routing.topology.is_some();
         let Some(job) = self.jobs.get_mut(key) else {
             return;
         };
@@ -105,19 +105,19 @@ impl<T, S> Cluster<T, S> {
 
     /// A primary chosen at random among those serving slots.
     fn any_primary(&mut self) -> Option<usize> {
-        if self.primaries.is_empty() {
+        if self.routing.primaries.is_empty() {
             return None;
         }
-        let i = self.rng.below(self.primaries.len());
-        Some(self.primaries[i])
+        let i = self.rng.below(self.routing.primaries.len());
+        Some(self.routing.primaries[i])
     }
 
     /// The node's connection, opening one if it has none.
     pub(crate) fn conn_for(&mut self, node: usize, now: Instant) -> Key {
-        if let Some(conn) = self.nodes[node].conn {
+        if let Some(conn) = self.routing.nodes[node].conn {
             if let Some(c) = self.conns.get_mut(conn) {
                 // A primary demoted since its connection opened: reads need READONLY now.
-                let demoted = Self::needs_readonly(self.nodes[node].role);
+                let demoted = Self::needs_readonly(self.routing.nodes[node].role);
                 if demoted && !c.readonly && c.state == ConnState::Ready {
                     c.readonly = true;
                     c.send(Expect::LateReadOnly, |out| Cmd::new("READONLY").encode(out));
@@ -127,14 +127,14 @@ impl<T, S> Cluster<T, S> {
             }
         }
         let conn = self.open_node_conn(node, now);
-        self.nodes[node].conn = Some(conn);
+        self.routing.nodes[node].conn = Some(conn);
         conn
     }
 
     /// Ask the driver for a new connection to `node`, with `READONLY` if it is a replica.
     pub(crate) fn open_node_conn(&mut self, node: usize, now: Instant) -> Key {
-        let readonly = Self::needs_readonly(self.nodes[node].role);
-        let addr = self.nodes[node].addr.clone();
+        let readonly = Self::needs_readonly(self.routing.nodes[node].role);
+        let addr = self.routing.nodes[node].addr.clone();
         self.open_conn(addr, Some(node), readonly, now)
     }
 
@@ -247,7 +247,7 @@ impl<T, S> Cluster<T, S> {
             let trail = job
                 .trail
                 .iter()
-                .filter_map(|&n| self.nodes.get(n as usize))
+                .filter_map(|&n| self.routing.nodes.get(n as usize))
                 .map(|n| n.addr.clone())
                 .collect();
             self.complete_job(key, Err(Error::TooManyRedirects { trail }));

@@ -63,7 +63,7 @@ impl<T, S> Cluster<T, S> {
             .iter()
             .filter(|(_, j)| j.conn.is_none())
             .filter(|(_, j)| match j.target {
-                Target::Node(n) => self.nodes.get(n).is_some_and(|n| !n.listed),
+                Target::Node(n) => self.routing.nodes.get(n).is_some_and(|n| !n.listed),
                 _ => false,
             })
             .filter(|(_, j)| {

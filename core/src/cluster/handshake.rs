@@ -16,40 +16,12 @@ use bytes::Bytes;
 use super::conn::{ConnState, Expect};
 use super::redirect::{classify, ErrorAction};
 use super::slab::Key;
-use super::{Cluster, ConnId, Error, Event};
+use super::{Cluster, Error, Event};
 use crate::resp::{Frame, Protocol};
 use crate::time::Instant;
 use crate::Cmd;
 
 impl<T, S> Cluster<T, S> {
-    /// The driver connected `conn`; the handshake starts.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// let config = Config { client_name: Some("app".into()), ..Config::default() };
-    /// let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// cluster.handle_connected(conn, now); // the driver's socket is open
-    /// assert_eq!(cluster.poll_output(), Output::Transmit { conn });
-    /// let hello = b"*4\r\n$5\r\nHELLO\r\n$1\r\n3\r\n$7\r\nSETNAME\r\n$3\r\napp\r\n";
-    /// assert_eq!(cluster.transmit(conn), hello);
-    /// ```
-    pub fn handle_connected(&mut self, conn: ConnId, now: Instant) {
-        let Some(c) = self.conns.get_mut(conn.0) else {
-            return;
-        };
-        if c.state != ConnState::Connecting {
-            return;
-        }
-        c.state = ConnState::Handshaking;
-        if self.handshake_may_begin(conn.0, now) {
-            self.begin_handshake(conn.0, now);
-        }
-    }
-
     /// `HELLO 3`, or the RESP2 login, with the credentials held now.
     pub(crate) fn begin_handshake(&mut self, conn: Key, now: Instant) {
         if self.config.protocol == Protocol::Resp3 {
@@ -208,15 +180,15 @@ impl<T, S> Cluster<T, S> {
         let addr = c.addr.clone();
         let node = c.node;
         // Unless the node said its zone in HELLO meanwhile.
-        let zone_known = node.is_some_and(|n| self.nodes[n].zone.is_some());
+        let zone_known = node.is_some_and(|n| self.routing.nodes[n].zone.is_some());
         if c.ask_zone && !zone_known {
             self.send_zone_query(conn);
         }
         if let Some(node) = node {
-            self.nodes[node].failures = 0;
-            self.nodes[node].down_until = None;
+            self.routing.nodes[node].failures = 0;
+            self.routing.nodes[node].down_until = None;
             // A connection that got through its handshake has heard the node.
-            self.nodes[node].stalled = false;
+            self.routing.nodes[node].stalled = false;
         }
         self.event(Event::NodeConnected { addr });
         for job in waiting {

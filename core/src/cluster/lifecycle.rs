@@ -10,92 +10,8 @@ use super::{Cluster, Error, Event, Output, RefreshTrigger, RequestId};
 use crate::time::Instant;
 
 impl<T, S> Cluster<T, S> {
-    /// The driver could not connect `conn` (refused, unreachable, DNS failure, TLS failure).
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # use keyslot_core::cluster::{Error, Reply};
-    /// cluster.submit(Cmd::new("GET").arg("k"), (), now); // waits for the cluster's view
-    /// cluster.handle_connect_failed(conn, "connection refused", now); // the only seed
-    /// let reply = loop {
-    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
-    /// };
-    /// let Reply::Single(Err(Error::NoReachableSeed { attempts })) = reply else { panic!() };
-    /// assert_eq!(attempts[0].reason, "connection refused");
-    /// ```
-    pub fn handle_connect_failed(&mut self, conn: ConnId, reason: &str, now: Instant) {
-        if self.conns.get(conn.0).is_none() {
-            return;
-        }
-        self.note_seed_failure(conn.0, reason);
-        self.count_failure_of(conn.0);
-        self.lose_conn(conn.0, None, false, now);
-    }
-
-    /// The connection closed or failed (reset, EOF, write error).
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// # use keyslot_core::cluster::Error;
-    /// cluster.submit(Cmd::new("SET").arg("k").arg("v"), (), now);
-    /// cluster.handle_written(conn, cluster.transmit(conn).len()); // the SET left
-    /// cluster.handle_closed(conn, now); // and the connection was reset before its answer
-    /// let reply = loop {
-    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
-    /// };
-    /// let addr = Addr::new("10.0.0.1", 7000);
-    /// assert_eq!(reply, Reply::Single(Err(Error::OutcomeUnknown { addr }))); // may have run
-    /// ```
-    pub fn handle_closed(&mut self, conn: ConnId, now: Instant) {
-        if self.conns.get(conn.0).is_none() {
-            return;
-        }
-        self.note_seed_failure(conn.0, "connection closed");
-        self.count_failure_of(conn.0);
-        self.lose_conn(conn.0, None, false, now);
-    }
-
-    /// Time passed: fire every timer due at `now`.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// // The seed's socket never opens. Drained, the machine names the instant to wake it at.
-    /// let at = loop {
-    ///     if let Output::Timeout(at) = cluster.poll_output() { break at; }
-    /// };
-    /// cluster.handle_timeout(at.expect("a timer is set")); // that instant has come
-    /// assert_eq!(cluster.poll_output(), Output::Close { conn }); // the seed attempt is given up
-    /// assert!(cluster.bootstrap_error().is_some());
-    /// ```
-    pub fn handle_timeout(&mut self, now: Instant) {
+    /// [`Cluster::handle_timeout`]'s work.
+    pub(super) fn fire_timers(&mut self, now: Instant) {
         while let Some(timer) = self.timers.pop_due(now) {
             match timer {
                 Timer::Request(id) => self.request_deadline(id, now),
@@ -204,8 +120,8 @@ impl<T, S> Cluster<T, S> {
         }
         let was_ready = c.state == ConnState::Ready;
         if let Some(node) = c.node {
-            self.nodes[node].forget_conn(conn);
-            let n = &mut self.nodes[node];
+            self.routing.nodes[node].forget_conn(conn);
+            let n = &mut self.routing.nodes[node];
             if !was_ready {
                 n.failures += 1;
                 let delay = backoff(
@@ -214,7 +130,7 @@ impl<T, S> Cluster<T, S> {
                     n.failures,
                     &mut self.rng,
                 );
-                self.nodes[node].down_until = Some(now + delay);
+                self.routing.nodes[node].down_until = Some(now + delay);
             }
         }
         if was_ready {
@@ -273,7 +189,7 @@ impl<T, S> Cluster<T, S> {
     /// When nothing can reach the cluster, requests fail with the seeds' errors rather than
     /// a bare timeout.
     fn unreachable_error(&self) -> Option<Error> {
-        if self.topology.is_some() || self.refresh.last_seed_failures.is_empty() {
+        if self.routing.topology.is_some() || self.refresh.last_seed_failures.is_empty() {
             return None;
         }
         Some(Error::NoReachableSeed {

@@ -46,9 +46,10 @@ pub(crate) enum Destination {
 impl<T, S> Cluster<T, S> {
     /// A seed, or a node the current view lists: connecting there is allowed.
     pub(crate) fn is_member(&self, addr: &Addr) -> bool {
-        self.node_index
+        self.routing
+            .node_index
             .get(addr)
-            .is_some_and(|&n| self.nodes[n].listed)
+            .is_some_and(|&n| self.routing.nodes[n].listed)
             || self.seeds.contains(addr)
     }
 
@@ -65,8 +66,10 @@ impl<T, S> Cluster<T, S> {
         match r.host {
             b"" => {
                 let same_host = Addr::new(c.addr.host.clone(), r.port);
-                match self.node_index.get(&same_host).copied() {
-                    Some(n) if self.nodes[n].listed && c.node != Some(n) => Destination::Node(n),
+                match self.routing.node_index.get(&same_host).copied() {
+                    Some(n) if self.routing.nodes[n].listed && c.node != Some(n) => {
+                        Destination::Node(n)
+                    }
                     _ => Destination::Rediscover { stranger: None },
                 }
             }
@@ -136,8 +139,8 @@ impl<T, S> Cluster<T, S> {
 impl<T, S> Cluster<T, S> {
     /// A new view was applied: let go of the nodes it does not list (see the module docs).
     pub(crate) fn prune_departed(&mut self) {
-        let departed: Vec<usize> = (0..self.nodes.len())
-            .filter(|&n| !self.nodes[n].listed && !self.nodes[n].vacant)
+        let departed: Vec<usize> = (0..self.routing.nodes.len())
+            .filter(|&n| !self.routing.nodes[n].listed && !self.routing.nodes[n].vacant)
             .collect();
         let conns = &self.conns;
         self.draining.retain(|&k| conns.get(k).is_some());
@@ -147,7 +150,7 @@ impl<T, S> Cluster<T, S> {
         let theirs: Vec<Key> = self
             .conns
             .iter()
-            .filter(|(_, c)| c.node.is_some_and(|n| !self.nodes[n].listed))
+            .filter(|(_, c)| c.node.is_some_and(|n| !self.routing.nodes[n].listed))
             .map(|(k, _)| k)
             .collect();
         for conn in theirs {
@@ -168,7 +171,7 @@ impl<T, S> Cluster<T, S> {
         };
         let idle = c.inflight.is_empty() && c.waiting.is_empty();
         if let Some(node) = c.node {
-            self.nodes[node].forget_conn(conn);
+            self.routing.nodes[node].forget_conn(conn);
         }
         if idle {
             self.retire_conn(conn);
@@ -192,7 +195,9 @@ impl<T, S> Cluster<T, S> {
         let node = c.node;
         self.draining.retain(|&k| k != conn);
         self.retire_conn(conn);
-        if let Some(n) = node.filter(|&n| !self.nodes[n].listed && !self.nodes[n].vacant) {
+        if let Some(n) =
+            node.filter(|&n| !self.routing.nodes[n].listed && !self.routing.nodes[n].vacant)
+        {
             if !self.referenced_nodes()[n] {
                 self.free_node(n);
             }
@@ -202,7 +207,7 @@ impl<T, S> Cluster<T, S> {
     /// Which node entries something still refers to by index (besides the slot table and
     /// the replica lists, which only name listed nodes).
     fn referenced_nodes(&self) -> Vec<bool> {
-        let mut referenced = alloc::vec![false; self.nodes.len()];
+        let mut referenced = alloc::vec![false; self.routing.nodes.len()];
         let mut mark = |n: usize| {
             if let Some(r) = referenced.get_mut(n) {
                 *r = true;
@@ -224,15 +229,15 @@ impl<T, S> Cluster<T, S> {
 
     /// Forget node `n` and keep its entry for reuse.
     fn free_node(&mut self, n: usize) {
-        let Some(node) = self.nodes.get_mut(n) else {
+        let Some(node) = self.routing.nodes.get_mut(n) else {
             return;
         };
         let addr = core::mem::replace(&mut node.addr, Addr::new("", 0));
         *node = super::Node::new(Addr::new("", 0), None);
         node.vacant = true;
-        if self.node_index.get(&addr) == Some(&n) {
-            self.node_index.remove(&addr);
+        if self.routing.node_index.get(&addr) == Some(&n) {
+            self.routing.node_index.remove(&addr);
         }
-        self.free_nodes.push(n);
+        self.routing.free_nodes.push(n);
     }
 }

@@ -189,18 +189,12 @@ pub(crate) struct NodeStats {
 }
 
 impl<T, S> Cluster<T, S> {
-    /// A snapshot of what the machine saw of each node (see [`Metrics`]).
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Config};
-    /// let cluster: Cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
-    /// assert_eq!(cluster.metrics().requests_in_flight, 0);
-    /// ```
-    pub fn metrics(&self) -> Metrics {
+    /// [`Cluster::metrics`]'s work.
+    pub(super) fn snapshot_metrics(&self) -> Metrics {
         // Where each node's entry is in the snapshot (vacant entries have none).
-        let mut at = Vec::with_capacity(self.nodes.len());
-        let mut nodes: Vec<NodeMetrics> = Vec::with_capacity(self.nodes.len());
-        for n in &self.nodes {
+        let mut at = Vec::with_capacity(self.routing.nodes.len());
+        let mut nodes: Vec<NodeMetrics> = Vec::with_capacity(self.routing.nodes.len());
+        for n in &self.routing.nodes {
             at.push((!n.vacant).then_some(nodes.len()));
             if n.vacant {
                 continue;
@@ -248,7 +242,7 @@ impl<T, S> Cluster<T, S> {
         let Some(node) = self.conns.get(conn).and_then(|c| c.node) else {
             return;
         };
-        let stats = &mut self.nodes[node].stats;
+        let stats = &mut self.routing.nodes[node].stats;
         stats.replies += 1;
         #[cfg(feature = "std")]
         if timed {
@@ -264,7 +258,7 @@ impl<T, S> Cluster<T, S> {
             return;
         };
         let error = ServerError::new(text.clone());
-        let stats = &mut self.nodes[node].stats;
+        let stats = &mut self.routing.nodes[node].stats;
         match (error.kind(), error.code()) {
             (ServerErrorKind::Redirect, "MOVED") => stats.moved += 1,
             (ServerErrorKind::Redirect, _) => stats.ask += 1,
@@ -278,7 +272,7 @@ impl<T, S> Cluster<T, S> {
     /// `conn` failed to open, or was lost.
     pub(crate) fn count_failure_of(&mut self, conn: Key) {
         if let Some(node) = self.conns.get(conn).and_then(|c| c.node) {
-            self.nodes[node].stats.connection_failures += 1;
+            self.routing.nodes[node].stats.connection_failures += 1;
         }
     }
 }

@@ -40,6 +40,12 @@
 //!
 //! # Method groups
 //!
+//! Every public method of [`Cluster`] is defined in `api.rs`, in this order; the state it
+//! works on has a part of its own (`routing.rs`: nodes and slot table; `conn.rs`: a
+//! connection's buffers and what is in flight on it; `job.rs`: requests and their commands;
+//! `refresh/`: rediscovery; `pubsub.rs`: subscriptions and their holders; `credentials.rs`;
+//! `timers.rs`).
+//!
 //! - construction: [`Cluster::new`];
 //! - requests: [`Cluster::submit`]; a submitted request's own deadline
 //!   [`Cluster::set_deadline`]; [`Cluster::report_served_for`] (trace one request);
@@ -56,7 +62,7 @@
 //! - state: [`Cluster::is_ready`], [`Cluster::bootstrap_error`], [`Cluster::topology`],
 //!   [`Cluster::slot_owner`], [`Cluster::slot_map_generation`],
 //!   [`Cluster::pending_requests`], [`Cluster::connection_count`],
-//!   [`Cluster::buffered_bytes`], [`Cluster::metrics`].
+//!   [`Cluster::buffered_bytes`], [`Cluster::is_quiet`], [`Cluster::metrics`].
 //!
 //! # Guarantees
 //!
@@ -93,6 +99,7 @@
 //! ```
 
 mod aggregate;
+mod api;
 mod backoff;
 mod blocking;
 mod config;
@@ -118,6 +125,7 @@ mod refresh;
 mod request;
 mod rng;
 pub(crate) mod route;
+mod routing;
 mod server_error;
 mod slab;
 mod split;
@@ -128,7 +136,7 @@ mod timers;
 #[cfg(test)]
 mod tests;
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use bytes::BytesMut;
 
@@ -150,10 +158,11 @@ pub use server_error::{ServerError, ServerErrorKind};
 use crate::command::KeyPositions;
 use crate::resp::Value;
 use crate::time::Instant;
-use crate::topology::{Addr, Role, Topology};
+use crate::topology::{Addr, Topology};
 use conn::Conn;
 use job::{Job, RequestState};
 use rng::Rng;
+pub(crate) use routing::{Node, Routing, NO_NODE};
 use slab::{Key, Slab};
 use timers::Timers;
 
@@ -288,84 +297,6 @@ pub enum Output<T = ()> {
     Timeout(Option<Instant>),
 }
 
-/// A node the machine knows of.
-#[derive(Debug)]
-pub(crate) struct Node {
-    pub(crate) addr: Addr,
-    pub(crate) conn: Option<Key>,
-    pub(crate) role: Role,
-    /// In the current topology.
-    pub(crate) listed: bool,
-    /// Connections failed in a row, and no new attempt before `down_until`.
-    pub(crate) failures: u32,
-    pub(crate) down_until: Option<Instant>,
-    /// On a primary: the replicas reads may go to, from the latest topology.
-    pub(crate) replicas: Vec<usize>,
-    /// Next replica for [`ReadFrom::RoundRobinReplicas`] and same-zone reads.
-    pub(crate) next_replica: usize,
-    /// The node's availability zone, when configured or reported.
-    pub(crate) zone: Option<alloc::string::String>,
-    /// `INFO SERVER` was asked for the zone (once per node).
-    pub(crate) zone_asked: bool,
-    /// Smoothed reply time of reads, for [`ReadFrom::LowestLatency`].
-    pub(crate) latency: Option<crate::time::Duration>,
-    /// Connections for blocking commands, handshaken and idle.
-    pub(crate) idle_blocking: Vec<Key>,
-    /// With RESP2: the connection in subscribed mode.
-    pub(crate) pubsub_conn: Option<Key>,
-    /// Its connection read nothing for the stall timeout with replies due (see `stall.rs`).
-    pub(crate) stalled: bool,
-    /// A free entry, waiting to be reused for a new node (see [`membership`]).
-    pub(crate) vacant: bool,
-    /// What [`Cluster::metrics`] reports of it.
-    pub(crate) stats: metrics::NodeStats,
-}
-
-impl Node {
-    fn new(addr: Addr, zone: Option<alloc::string::String>) -> Node {
-        Node {
-            addr,
-            conn: None,
-            role: Role::Primary,
-            listed: false,
-            failures: 0,
-            down_until: None,
-            replicas: Vec::new(),
-            next_replica: 0,
-            zone_asked: zone.is_some(),
-            zone,
-            latency: None,
-            idle_blocking: Vec::new(),
-            pubsub_conn: None,
-            stalled: false,
-            vacant: false,
-            stats: metrics::NodeStats::default(),
-        }
-    }
-
-    /// Failed recently (no new connection attempt before its backoff ends), or stalled.
-    pub(crate) fn is_down(&self, now: Instant) -> bool {
-        self.stalled || self.down_until.is_some_and(|t| t > now)
-    }
-
-    /// `conn` is gone: drop every reference the node holds to it.
-    pub(crate) fn forget_conn(&mut self, conn: Key) {
-        if self.conn == Some(conn) {
-            self.conn = None;
-            // The stall was that connection's; the next one is judged afresh (a node marked
-            // stalled with no connection left would stay out of every rediscovery).
-            self.stalled = false;
-        }
-        if self.pubsub_conn == Some(conn) {
-            self.pubsub_conn = None;
-        }
-        self.idle_blocking.retain(|k| *k != conn);
-    }
-}
-
-/// The slot table entry for "no owner".
-pub(crate) const NO_NODE: u32 = u32::MAX;
-
 /// A Redis Cluster client without I/O. See the [module docs](self).
 ///
 /// ```
@@ -402,21 +333,10 @@ pub struct Cluster<T = (), S = ()> {
     pub(crate) seeds: Vec<Addr>,
     pub(crate) rng: Rng,
     pub(crate) conns: Slab<Conn>,
-    /// Every node the machine keeps state for; indices are stable while anything refers to
-    /// them, and [`membership`] frees and reuses the entries of departed nodes.
-    pub(crate) nodes: Vec<Node>,
-    pub(crate) node_index: BTreeMap<Addr, usize>,
-    /// Vacant entries of `nodes`.
-    pub(crate) free_nodes: Vec<usize>,
+    /// The nodes, the slot table and the view they come from.
+    pub(crate) routing: Routing,
     /// Connections of departed nodes, closed once their last reply is read.
     pub(crate) draining: Vec<Key>,
-    /// The primary of each slot, as a node index, or [`NO_NODE`].
-    pub(crate) slots: Vec<u32>,
-    /// Bumped whenever `slots` may have changed ([`Cluster::slot_map_generation`]).
-    pub(crate) slots_generation: u64,
-    /// The nodes that own slots, for keyless commands.
-    pub(crate) primaries: Vec<usize>,
-    pub(crate) topology: Option<Topology>,
     pub(crate) requests: Slab<RequestState<T>>,
     pub(crate) jobs: Slab<Job>,
     /// Jobs that wait for a topology (bootstrap, uncovered slot, READONLY).
@@ -435,380 +355,6 @@ pub struct Cluster<T = (), S = ()> {
 }
 
 impl<T, S> Cluster<T, S> {
-    /// A machine that will discover the cluster from `seeds` (any one reachable seed is
-    /// enough). Discovery starts at once: drain [`Cluster::poll_output`] next.
-    ///
-    /// ```
-    /// use keyslot_core::{time::Instant, topology::Addr, Cluster, Config, Output};
-    /// let seeds = vec![Addr::new("10.0.0.1", 7000), Addr::new("10.0.0.2", 7000)];
-    /// let mut cluster: Cluster = Cluster::new(Config::default(), seeds, Instant::from_micros(0));
-    /// assert!(!cluster.is_ready()); // no view yet, but discovery has begun:
-    /// let first = loop {
-    ///     if let Output::Connect { addr, .. } = cluster.poll_output() { break addr; }
-    /// };
-    /// assert_eq!(first, Addr::new("10.0.0.1", 7000));
-    /// ```
-    pub fn new(config: Config, seeds: Vec<Addr>, now: Instant) -> Self {
-        let mut cluster = Cluster {
-            rng: Rng::new(config.rng_seed),
-            config,
-            seeds,
-            conns: Slab::default(),
-            nodes: Vec::new(),
-            node_index: BTreeMap::new(),
-            free_nodes: Vec::new(),
-            draining: Vec::new(),
-            slots: alloc::vec![NO_NODE; crate::SLOT_COUNT as usize],
-            slots_generation: 0,
-            primaries: Vec::new(),
-            topology: None,
-            requests: Slab::default(),
-            jobs: Slab::default(),
-            unrouted: Vec::new(),
-            timers: Timers::default(),
-            outputs: VecDeque::new(),
-            refresh: refresh::RefreshState::default(),
-            scratch: KeyPositions::new(),
-            pubsub: pubsub::Subscriptions::default(),
-            stall_check_at: None,
-            credentials: credentials::CredentialState::default(),
-            timed_out: 0,
-            topology_changes: 0,
-        };
-        cluster.request_refresh(RefreshTrigger::Bootstrap, now);
-        cluster.start_credentials(now);
-        cluster
-    }
-
-    /// The next thing to do. Call until it returns [`Output::Timeout`].
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # use keyslot_core::cluster::{Event, RefreshTrigger};
-    /// let started = Event::RefreshStarted { trigger: RefreshTrigger::Bootstrap };
-    /// assert_eq!(cluster.poll_output(), Output::Event(started));
-    /// assert!(matches!(cluster.poll_output(), Output::Connect { .. }));
-    /// // Drained: the instant to call `handle_timeout` at, unless I/O comes first.
-    /// assert!(matches!(cluster.poll_output(), Output::Timeout(Some(at)) if at > now));
-    /// ```
-    pub fn poll_output(&mut self) -> Output<T> {
-        match self.outputs.pop_front() {
-            Some(output) => output,
-            None => {
-                self.skip_dead_timers();
-                Output::Timeout(self.timers.next())
-            }
-        }
-    }
-
-    /// The bytes waiting to be written on `conn` (empty for an unknown connection).
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// cluster.handle_connected(conn, now);
-    /// // A new connection's handshake: RESP3 is asked for first.
-    /// assert_eq!(cluster.transmit(conn), b"*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n");
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// assert!(cluster.transmit(conn).is_empty());
-    /// ```
-    pub fn transmit(&self, conn: ConnId) -> &[u8] {
-        self.conns.get(conn.0).map_or(&[], |c| c.pending_output())
-    }
-
-    /// `n` bytes of [`Cluster::transmit`] were written.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// cluster.handle_connected(conn, now);
-    /// let pending = cluster.transmit(conn).len();
-    /// cluster.handle_written(conn, 4); // the socket took only 4 bytes
-    /// assert_eq!(cluster.transmit(conn).len(), pending - 4);
-    /// cluster.handle_written(conn, pending - 4);
-    /// assert!(cluster.transmit(conn).is_empty());
-    /// ```
-    pub fn handle_written(&mut self, conn: ConnId, n: usize) {
-        if let Some(c) = self.conns.get_mut(conn.0) {
-            c.written(n);
-        }
-    }
-
-    /// The buffer to read `conn`'s bytes into; call [`Cluster::handle_read`] after appending.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// cluster.handle_connected(conn, now); // RESP2: the topology query goes out at once
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// // An old server refuses CLUSTER SHARDS; a socket read appends its answer here.
-    /// let buffer = cluster.read_buffer(conn).expect("an open connection");
-    /// buffer.extend_from_slice(b"-ERR unknown subcommand 'SHARDS'. Try CLUSTER HELP.\r\n");
-    /// cluster.handle_read(conn, now);
-    /// assert_eq!(cluster.transmit(conn), b"*2\r\n$7\r\nCLUSTER\r\n$5\r\nSLOTS\r\n");
-    /// ```
-    pub fn read_buffer(&mut self, conn: ConnId) -> Option<&mut BytesMut> {
-        self.conns.get_mut(conn.0).map(|c| &mut *c.read)
-    }
-
-    /// Bytes arrived on `conn`: append them and process them.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// cluster.handle_connected(conn, now); // RESP2: CLUSTER SHARDS goes out at once
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.handle_data(conn, SHARDS, now); // the seed's reply, as read from its socket
-    /// assert!(cluster.is_ready());
-    /// assert_eq!(cluster.slot_owner(0), Some(&Addr::new("10.0.0.1", 7000)));
-    /// ```
-    pub fn handle_data(&mut self, conn: ConnId, data: &[u8], now: Instant) {
-        if let Some(buf) = self.read_buffer(conn) {
-            buf.extend_from_slice(data);
-        }
-        self.handle_read(conn, now);
-    }
-
-    /// The current view of the cluster, once discovered.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// let topology = cluster.topology().expect("discovered");
-    /// assert_eq!(topology.shards().len(), 1);
-    /// assert_eq!(topology.uncovered_slots(), 0);
-    /// assert_eq!(topology.primary_of_slot(42).unwrap().addr, Addr::new("10.0.0.1", 7000));
-    /// ```
-    pub fn topology(&self) -> Option<&Topology> {
-        self.topology.as_ref()
-    }
-
-    /// True once a view of the cluster exists.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// assert!(!cluster.is_ready());
-    /// cluster.handle_connected(conn, now);
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.handle_data(conn, SHARDS, now); // the seed's CLUSTER SHARDS reply
-    /// assert!(cluster.is_ready());
-    /// ```
-    pub fn is_ready(&self) -> bool {
-        self.topology.is_some()
-    }
-
-    /// While no view exists: why the last discovery round failed (every seed's reason, or
-    /// the authentication error). `None` once a view exists or before any round failed.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # use keyslot_core::cluster::Error;
-    /// assert_eq!(cluster.bootstrap_error(), None); // the first round is still running
-    /// cluster.handle_connect_failed(conn, "connection refused", now);
-    /// let Some(Error::NoReachableSeed { attempts }) = cluster.bootstrap_error() else { panic!() };
-    /// assert_eq!(attempts[0].addr, Addr::new("10.0.0.1", 7000));
-    /// assert_eq!(attempts[0].reason, "connection refused");
-    /// ```
-    pub fn bootstrap_error(&self) -> Option<&Error> {
-        self.refresh.bootstrap_error.as_ref()
-    }
-
-    /// Requests submitted and not yet replied to.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// cluster.submit(Cmd::new("GET").arg("k"), (), now); // waits for the cluster's view
-    /// cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), (), now); // cross-slot: answered at once
-    /// assert_eq!(cluster.pending_requests(), 1);
-    /// ```
-    pub fn pending_requests(&self) -> usize {
-        self.requests.len()
-    }
-
-    /// Where the machine would send a command for `slot` now (after MOVED updates).
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// let slot = keyslot_core::key_slot(b"greeting");
-    /// assert_eq!(cluster.slot_owner(slot), Some(&Addr::new("10.0.0.1", 7000)));
-    /// assert_eq!(cluster.slot_owner(16384), None); // not a slot
-    /// ```
-    pub fn slot_owner(&self, slot: u16) -> Option<&Addr> {
-        let node = *self.slots.get(slot as usize)?;
-        self.nodes.get(node as usize).map(|n| &n.addr)
-    }
-
-    /// A number that changes whenever the slot map ([`slot_owner`](Self::slot_owner)) may
-    /// have changed: an observer comparing the map against something can skip the
-    /// comparison while neither side changed.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// let before = cluster.slot_map_generation();
-    /// cluster.handle_connected(conn, now);
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// cluster.handle_data(conn, SHARDS, now); // the first view fills the slot map
-    /// let after = cluster.slot_map_generation();
-    /// assert_ne!(before, after);
-    /// assert_eq!(cluster.slot_map_generation(), after); // unchanged while the map is
-    /// ```
-    pub fn slot_map_generation(&self) -> u64 {
-        self.slots_generation
-    }
-
-    /// Connections currently open or opening.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// assert_eq!(cluster.connection_count(), 1); // the seed's, still opening
-    /// cluster.handle_connect_failed(conn, "connection refused", now);
-    /// assert_eq!(cluster.connection_count(), 0);
-    /// ```
-    pub fn connection_count(&self) -> usize {
-        self.conns.len()
-    }
-
-    /// Nothing is under way: no request waits, no subscription is held, and every
-    /// connection is established, has written all it had and expects no reply. A driver may
-    /// then stop watching its sockets until the next deadline or input: nothing it could
-    /// read would be awaited (the blocking client's driver thread does, see its `lead.rs`).
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// assert!(!cluster.is_quiet()); // discovery is under way
-    /// ```
-    pub fn is_quiet(&self) -> bool {
-        self.requests.len() == 0
-            && self.pubsub.subs.is_empty()
-            && self.conns.iter().all(|(_, c)| {
-                c.state == conn::ConnState::Ready
-                    && c.inflight.is_empty()
-                    && c.pending_output().is_empty()
-            })
-    }
-
-    /// Bytes held in connection buffers (output not yet written, input not yet decoded).
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// cluster.handle_connected(conn, now); // the handshake is queued for writing
-    /// assert_eq!(cluster.buffered_bytes(), cluster.transmit(conn).len());
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// assert_eq!(cluster.buffered_bytes(), 0);
-    /// ```
-    pub fn buffered_bytes(&self) -> usize {
-        self.conns
-            .iter()
-            .map(|(_, c)| c.pending_output().len() + c.read.len())
-            .sum()
-    }
-
     pub(crate) fn emit(&mut self, output: Output<T>) {
         self.outputs.push_back(output);
     }
@@ -817,30 +363,8 @@ impl<T, S> Cluster<T, S> {
         self.outputs.push_back(Output::Event(event));
     }
 
-    /// The node index for `addr`, adding the node when it is new (in a vacant entry when
-    /// there is one).
+    /// The node index for `addr`, adding the node when it is new.
     pub(crate) fn node_for(&mut self, addr: &Addr) -> usize {
-        if let Some(&i) = self.node_index.get(addr) {
-            return i;
-        }
-        let zone = self
-            .config
-            .node_zones
-            .iter()
-            .find(|(a, _)| a == addr)
-            .map(|(_, zone)| zone.clone());
-        let node = Node::new(addr.clone(), zone);
-        let i = match self.free_nodes.pop() {
-            Some(i) => {
-                self.nodes[i] = node;
-                i
-            }
-            None => {
-                self.nodes.push(node);
-                self.nodes.len() - 1
-            }
-        };
-        self.node_index.insert(addr.clone(), i);
-        i
+        self.routing.node_for(addr, &self.config.node_zones)
     }
 }

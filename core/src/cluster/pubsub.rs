@@ -281,41 +281,25 @@ impl<S> Default for Subscriptions<S> {
     }
 }
 
+impl<S> Subscriptions<S> {
+    /// The subscribers whose token `wanted` picks.
+    pub(super) fn subscribers_where(
+        &self,
+        mut wanted: impl FnMut(&S) -> bool,
+    ) -> Vec<SubscriberId> {
+        let keys = self.holders.keys_where(|h| wanted(&h.token));
+        keys.into_iter().map(SubscriberId).collect()
+    }
+
+    /// Subscriber `id`'s token, while it holds subscriptions.
+    pub(super) fn token(&self, id: SubscriberId) -> Option<&S> {
+        self.holders.get(id.0).map(|h| &h.token)
+    }
+}
+
 impl<T, S> Cluster<T, S> {
-    /// A new subscriber of `channels` (or patterns) of `kind`, with its caller's token.
-    /// Confirmations and messages come as [`Output::PubSub`] for it, and the subscriptions
-    /// follow the cluster until [`Cluster::unsubscribe`]. Subscribers of the same channel
-    /// share one subscription on the server and each get every item; one joining a channel
-    /// already confirmed is told so at once, with no gap.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # cluster.handle_connected(conn, now);
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// # cluster.handle_data(conn, SHARDS, now);
-    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
-    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// # use keyslot_core::cluster::SubscriptionKind;
-    /// cluster.subscribe(SubscriptionKind::Channel, vec!["news".into()], (), now);
-    /// // With RESP2 the node gets a connection for subscriptions; it sends SUBSCRIBE once open.
-    /// let sub = loop {
-    ///     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// };
-    /// cluster.handle_connected(sub, now);
-    /// assert_eq!(cluster.transmit(sub), b"*2\r\n$9\r\nSUBSCRIBE\r\n$4\r\nnews\r\n");
-    /// ```
-    pub fn subscribe(
+    /// [`Cluster::subscribe`]'s work.
+    pub(super) fn add_subscriber(
         &mut self,
         kind: SubscriptionKind,
         mut channels: Vec<Bytes>,
@@ -356,25 +340,8 @@ impl<T, S> Cluster<T, S> {
         id
     }
 
-    /// Subscriber `id` leaves: no more items for it, and the channels nobody else holds are
-    /// unsubscribed. Returns its token (`None` for an unknown or departed subscriber).
-    /// (`_now` keeps the shape every input has; nothing here waits on time.)
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster<(), u8> = Cluster::new(Config::default(), seeds, now);
-    /// # use keyslot_core::cluster::SubscriptionKind;
-    /// let events = vec!["{user:1}:events".into()];
-    /// let first = cluster.subscribe(SubscriptionKind::Shard, events.clone(), 1, now);
-    /// let second = cluster.subscribe(SubscriptionKind::Shard, events, 2, now);
-    /// assert_eq!(cluster.unsubscribe(first, now), Some(1));
-    /// assert_eq!(cluster.subscription_count(), 1); // the second still holds it
-    /// assert_eq!(cluster.unsubscribe(second, now), Some(2));
-    /// assert_eq!(cluster.subscription_count(), 0);
-    /// ```
-    pub fn unsubscribe(&mut self, id: SubscriberId, now: Instant) -> Option<S> {
+    /// [`Cluster::unsubscribe`]'s work.
+    pub(super) fn remove_subscriber(&mut self, id: SubscriberId, now: Instant) -> Option<S> {
         let holder = self.pubsub.holders.remove(id.0)?;
         let mut unheld = Vec::new();
         for channel in holder.channels {
@@ -390,50 +357,6 @@ impl<T, S> Cluster<T, S> {
             self.drop_subscriptions(holder.kind, unheld, now);
         }
         Some(holder.token)
-    }
-
-    /// Every subscriber whose token `gone` says its holder went away (a driver's closed
-    /// item streams) leaves, as [`Cluster::unsubscribe`] does each; returns their tokens.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # use keyslot_core::cluster::SubscriptionKind;
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// let mut cluster: Cluster<(), bool> = Cluster::new(Config::default(), seeds, now);
-    /// cluster.subscribe(SubscriptionKind::Channel, vec!["a".into()], false, now);
-    /// cluster.subscribe(SubscriptionKind::Channel, vec!["b".into()], true, now); // dropped
-    /// assert_eq!(cluster.unsubscribe_where(|dropped| *dropped, now), vec![true]);
-    /// assert_eq!(cluster.subscription_count(), 1); // "b" is unsubscribed
-    /// ```
-    pub fn unsubscribe_where(&mut self, mut gone: impl FnMut(&S) -> bool, now: Instant) -> Vec<S> {
-        let ids: Vec<SubscriberId> = self
-            .pubsub
-            .holders
-            .iter()
-            .filter(|(_, h)| gone(&h.token))
-            .map(|(key, _)| SubscriberId(key))
-            .collect();
-        ids.into_iter()
-            .filter_map(|id| self.unsubscribe(id, now))
-            .collect()
-    }
-
-    /// The token subscriber `id` was created with, while it holds its subscriptions.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # use keyslot_core::cluster::SubscriptionKind;
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// let mut cluster: Cluster<(), String> = Cluster::new(Config::default(), seeds, now);
-    /// let id = cluster.subscribe(SubscriptionKind::Pattern, vec!["log.*".into()], "tail".into(), now);
-    /// assert_eq!(cluster.subscriber(id).map(String::as_str), Some("tail"));
-    /// cluster.unsubscribe(id, now);
-    /// assert_eq!(cluster.subscriber(id), None);
-    /// ```
-    pub fn subscriber(&self, id: SubscriberId) -> Option<&S> {
-        self.pubsub.holders.get(id.0).map(|h| &h.token)
     }
 
     /// Drop subscriptions nobody holds any more; no more of their messages are delivered.
@@ -457,22 +380,6 @@ impl<T, S> Cluster<T, S> {
                 self.send_unsubscribe(conn, kind, &channels);
             }
         }
-    }
-
-    /// The subscriptions wanted (placed or not).
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # use keyslot_core::cluster::SubscriptionKind;
-    /// assert_eq!(cluster.subscription_count(), 0);
-    /// cluster.subscribe(SubscriptionKind::Channel, vec!["a".into(), "b".into()], (), now);
-    /// assert_eq!(cluster.subscription_count(), 2); // wanted, though not placed yet
-    /// ```
-    pub fn subscription_count(&self) -> usize {
-        self.pubsub.subs.len()
     }
 
     /// The `(UN)SUBSCRIBE` confirmations are push frames: no reply is expected in the FIFO.
@@ -520,7 +427,7 @@ impl<T, S> Cluster<T, S> {
             let (node, slot) = match kind {
                 SubscriptionKind::Shard => {
                     let slot = crate::key_slot(&channel);
-                    let owner = self.slots[slot as usize];
+                    let owner = self.routing.slots[slot as usize];
                     if owner == NO_NODE {
                         need_view = true;
                         continue;
@@ -535,7 +442,7 @@ impl<T, S> Cluster<T, S> {
                     }
                 },
             };
-            if let Some(until) = self.nodes[node].down_until.filter(|&t| t > now) {
+            if let Some(until) = self.routing.nodes[node].down_until.filter(|&t| t > now) {
                 wake = Some(wake.map_or(until, |w| w.min(until)));
                 continue;
             }
@@ -587,20 +494,23 @@ impl<T, S> Cluster<T, S> {
     /// Where channel and pattern subscriptions live: the current home while it is a live,
     /// listed node; otherwise a primary, preferring one already connected.
     fn home_node(&mut self, now: Instant) -> Option<usize> {
-        let alive =
-            |cluster: &Self, n: usize| cluster.nodes[n].listed && !cluster.nodes[n].is_down(now);
+        let alive = |cluster: &Self, n: usize| {
+            cluster.routing.nodes[n].listed && !cluster.routing.nodes[n].is_down(now)
+        };
         if let Some(home) = self.pubsub.home.filter(|&h| alive(self, h)) {
             return Some(home);
         }
         let connected = self
+            .routing
             .primaries
             .iter()
             .copied()
-            .find(|&p| alive(self, p) && self.nodes[p].conn.is_some());
+            .find(|&p| alive(self, p) && self.routing.nodes[p].conn.is_some());
         let home = match connected {
             Some(p) => p,
             None => {
                 let live: Vec<usize> = self
+                    .routing
                     .primaries
                     .iter()
                     .copied()
@@ -627,17 +537,17 @@ impl<T, S> Cluster<T, S> {
         if self.config.protocol == Protocol::Resp3 && !shared_is_resp2 {
             return shared;
         }
-        if let Some(conn) = self.nodes[node].pubsub_conn {
+        if let Some(conn) = self.routing.nodes[node].pubsub_conn {
             if self.conns.get(conn).is_some() {
                 return conn;
             }
         }
-        let addr = self.nodes[node].addr.clone();
+        let addr = self.routing.nodes[node].addr.clone();
         let conn = self.open_conn(addr, Some(node), false, now);
         if let Some(c) = self.conns.get_mut(conn) {
             c.pubsub = true;
         }
-        self.nodes[node].pubsub_conn = Some(conn);
+        self.routing.nodes[node].pubsub_conn = Some(conn);
         conn
     }
 
@@ -658,16 +568,16 @@ impl<T, S> Cluster<T, S> {
             let on = c.node;
             let belongs = match kind {
                 SubscriptionKind::Shard => {
-                    let owner = self.slots[crate::key_slot(channel) as usize];
+                    let owner = self.routing.slots[crate::key_slot(channel) as usize];
                     (owner != NO_NODE).then_some(owner as usize)
                 }
-                _ => home.filter(|&h| self.nodes[h].listed),
+                _ => home.filter(|&h| self.routing.nodes[h].listed),
             };
             if belongs.is_none() || on != belongs {
                 misplaced.push((*kind, channel.clone(), conn));
             }
         }
-        if home.is_some_and(|h| !self.nodes[h].listed) {
+        if home.is_some_and(|h| !self.routing.nodes[h].listed) {
             self.pubsub.home = None;
         }
         for (kind, channel, conn) in misplaced {

@@ -16,33 +16,8 @@ use crate::topology::Addr;
 const LARGE_FRAME: usize = 64 * 1024;
 
 impl<T, S> Cluster<T, S> {
-    /// Bytes were appended to `conn`'s [`read_buffer`](Cluster::read_buffer): process every
-    /// complete reply.
-    ///
-    /// ```
-    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # use keyslot_core::Output;
-    /// # let now = Instant::from_micros(0);
-    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
-    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # let conn = loop {
-    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
-    /// # };
-    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
-    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
-    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
-    /// # $6\r\nmaster\r\n";
-    /// cluster.handle_connected(conn, now); // RESP2: CLUSTER SHARDS goes out at once
-    /// cluster.handle_written(conn, cluster.transmit(conn).len());
-    /// let (head, tail) = SHARDS.split_at(20); // the reply arrives in two reads
-    /// cluster.read_buffer(conn).unwrap().extend_from_slice(head);
-    /// cluster.handle_read(conn, now);
-    /// assert!(!cluster.is_ready()); // an incomplete reply waits for the rest
-    /// cluster.read_buffer(conn).unwrap().extend_from_slice(tail);
-    /// cluster.handle_read(conn, now);
-    /// assert!(cluster.is_ready());
-    /// ```
-    pub fn handle_read(&mut self, conn: ConnId, now: Instant) {
+    /// [`Cluster::handle_read`]'s work.
+    pub(super) fn read_received(&mut self, conn: ConnId, now: Instant) {
         let key = conn.0;
         let Some(c) = self.conns.get_mut(key) else {
             return;
@@ -95,7 +70,7 @@ impl<T, S> Cluster<T, S> {
         }
         c.quiet_since = now;
         if let Some(node) = c.node {
-            self.nodes[node].stalled = false;
+            self.routing.nodes[node].stalled = false;
         }
         let Some(c) = self.conns.get_mut(conn) else {
             return false;
@@ -133,6 +108,7 @@ impl<T, S> Cluster<T, S> {
         self.conns.get(conn).is_some()
     }
 
+    /// A reply (or a part of a transaction's) for the job `key`, read on `conn`.
     fn on_job_reply(&mut self, conn: Key, key: Key, part: Part, frame: &Frame<'_>, now: Instant) {
         let Some(job) = self.jobs.get_mut(key) else {
             return; // the request is gone (deadline): read and dropped
@@ -163,24 +139,39 @@ impl<T, S> Cluster<T, S> {
             }
             Part::Single | Part::Exec => {}
         }
-        // EXEC aborted because of a queued command's error, or NOSCRIPT right after a failed
-        // load: act on the error that caused it.
+        let Some(text) = Self::error_to_act_on(job, conn, part, frame) else {
+            return self.complete_job(key, Ok(frame.to_value()));
+        };
+        self.on_job_error(conn, key, text, now);
+    }
+
+    /// The error a job's reply makes it act on, if any: the reply's own, or for an EXEC that
+    /// aborted the first queued command's error, or for a NOSCRIPT right after a failed
+    /// load the load's error.
+    fn error_to_act_on(
+        job: &mut super::job::Job,
+        conn: Key,
+        part: Part,
+        frame: &Frame<'_>,
+    ) -> Option<Bytes> {
         let load_error = job
             .script_load_error
             .take()
             .filter(|(on, _)| *on == conn)
             .map(|(_, text)| text);
-        let error = match (part, frame.error_text(), job.queued_error.take()) {
+        match (part, frame.error_text(), job.queued_error.take()) {
             (Part::Exec, Some(_), Some(queued)) => Some(queued),
             (_, Some(text), _) if text.starts_with(b"NOSCRIPT") && load_error.is_some() => {
                 load_error
             }
             (_, Some(text), _) => Some(Bytes::copy_from_slice(text)),
             (_, None, _) => None,
-        };
-        let Some(text) = error else {
-            return self.complete_job(key, Ok(frame.to_value()));
-        };
+        }
+    }
+
+    /// A job's reply was an error: retry, redirect, wait for a new view, or give it to the
+    /// caller, as the error says.
+    fn on_job_error(&mut self, conn: Key, key: Key, text: Bytes, now: Instant) {
         self.count_error(conn, &text);
         if text.starts_with(b"NOSCRIPT") && self.load_script_and_retry(conn, key, now) {
             return;
@@ -206,27 +197,7 @@ impl<T, S> Cluster<T, S> {
             }
             ErrorAction::Moved(r) => self.on_moved(conn, key, r, now),
             ErrorAction::Ask(r) => self.on_ask(conn, key, r, now),
-            ErrorAction::Retry(reason) => {
-                if matches!(
-                    reason,
-                    super::RetryReason::Loading | super::RetryReason::MasterDown
-                ) {
-                    self.set_aside_replica(conn, now);
-                }
-                if matches!(
-                    reason,
-                    super::RetryReason::ClusterDown | super::RetryReason::MasterDown
-                ) {
-                    self.request_refresh(RefreshTrigger::ClusterDown, now);
-                }
-                let delay = self.retry_later(key, now);
-                let addr = self.conn_addr(conn);
-                self.event(Event::Retrying {
-                    reason,
-                    addr,
-                    delay,
-                });
-            }
+            ErrorAction::Retry(reason) => self.retry_job(conn, key, reason, now),
             ErrorAction::Demoted => {
                 if !self.count_redirect(key) {
                     return;
@@ -250,6 +221,31 @@ impl<T, S> Cluster<T, S> {
                 self.complete_job(key, Err(Error::Server(text.into())))
             }
         }
+    }
+
+    /// The server asked for the job to be tried again later (LOADING, TRYAGAIN,
+    /// CLUSTERDOWN, MASTERDOWN): set aside a replica that cannot serve, ask for a new view
+    /// when the cluster is down, and send the job again after a backoff.
+    fn retry_job(&mut self, conn: Key, key: Key, reason: super::RetryReason, now: Instant) {
+        if matches!(
+            reason,
+            super::RetryReason::Loading | super::RetryReason::MasterDown
+        ) {
+            self.set_aside_replica(conn, now);
+        }
+        if matches!(
+            reason,
+            super::RetryReason::ClusterDown | super::RetryReason::MasterDown
+        ) {
+            self.request_refresh(RefreshTrigger::ClusterDown, now);
+        }
+        let delay = self.retry_later(key, now);
+        let addr = self.conn_addr(conn);
+        self.event(Event::Retrying {
+            reason,
+            addr,
+            delay,
+        });
     }
 
     /// `NOSCRIPT` for an `EVALSHA` whose body the job carries: load the script on the same
@@ -306,12 +302,15 @@ impl<T, S> Cluster<T, S> {
             Destination::Node(target) => target,
             elsewhere => return elsewhere,
         };
-        self.slots[r.slot as usize] = target as u32;
-        self.slots_generation += 1;
-        if !self.primaries.contains(&target) {
-            self.primaries.push(target);
+        self.routing.slots[r.slot as usize] = target as u32;
+        self.routing.slots_generation += 1;
+        if !self.routing.primaries.contains(&target) {
+            self.routing.primaries.push(target);
         }
-        let (from, to) = (self.conn_addr(conn), self.nodes[target].addr.clone());
+        let (from, to) = (
+            self.conn_addr(conn),
+            self.routing.nodes[target].addr.clone(),
+        );
         self.event(Event::Redirected {
             ask: false,
             slot: r.slot,
@@ -360,10 +359,13 @@ impl<T, S> Cluster<T, S> {
         // The simulator's planted bug (see core/Cargo.toml): ASK must never touch the map.
         #[cfg(feature = "plant-ask-updates-map")]
         {
-            self.slots[r.slot as usize] = target as u32;
-            self.slots_generation += 1;
+            self.routing.slots[r.slot as usize] = target as u32;
+            self.routing.slots_generation += 1;
         }
-        let (from, to) = (self.conn_addr(conn), self.nodes[target].addr.clone());
+        let (from, to) = (
+            self.conn_addr(conn),
+            self.routing.nodes[target].addr.clone(),
+        );
         self.event(Event::Redirected {
             ask: true,
             slot: r.slot,

@@ -34,18 +34,18 @@ impl<T, S> Cluster<T, S> {
     }
 
     fn usable(&self, node: usize, now: Instant) -> bool {
-        !self.nodes[node].is_down(now)
+        !self.routing.nodes[node].is_down(now)
     }
 
     fn in_client_zone(&self, node: usize) -> bool {
-        match (&self.config.client_zone, &self.nodes[node].zone) {
+        match (&self.config.client_zone, &self.routing.nodes[node].zone) {
             (Some(client), Some(zone)) => client == zone,
             _ => false,
         }
     }
 
     fn random_replica(&mut self, primary: usize, now: Instant) -> Option<usize> {
-        let usable: smallvec::SmallVec<[usize; 4]> = self.nodes[primary]
+        let usable: smallvec::SmallVec<[usize; 4]> = self.routing.nodes[primary]
             .replicas
             .iter()
             .copied()
@@ -59,12 +59,12 @@ impl<T, S> Cluster<T, S> {
 
     /// The next usable replica in turn (in the client's zone only, when asked).
     fn next_replica(&mut self, primary: usize, now: Instant, same_zone: bool) -> Option<usize> {
-        let count = self.nodes[primary].replicas.len();
-        let start = self.nodes[primary].next_replica;
+        let count = self.routing.nodes[primary].replicas.len();
+        let start = self.routing.nodes[primary].next_replica;
         for i in 0..count {
-            let replica = self.nodes[primary].replicas[(start + i) % count];
+            let replica = self.routing.nodes[primary].replicas[(start + i) % count];
             if self.usable(replica, now) && (!same_zone || self.in_client_zone(replica)) {
-                self.nodes[primary].next_replica = (start + i + 1) % count;
+                self.routing.nodes[primary].next_replica = (start + i + 1) % count;
                 return Some(replica);
             }
         }
@@ -74,7 +74,7 @@ impl<T, S> Cluster<T, S> {
     /// The primary or replica with the lowest smoothed reply time; unmeasured ones first.
     fn fastest(&mut self, primary: usize, now: Instant) -> usize {
         let candidates: SmallVec<[usize; 8]> = core::iter::once(primary)
-            .chain(self.nodes[primary].replicas.iter().copied())
+            .chain(self.routing.nodes[primary].replicas.iter().copied())
             .filter(|&n| self.usable(n, now))
             .collect();
         if candidates.len() > 1 && self.rng.below(EXPLORE_ONE_IN) == 0 {
@@ -83,7 +83,11 @@ impl<T, S> Cluster<T, S> {
         candidates
             .iter()
             .copied()
-            .min_by_key(|&n| self.nodes[n].latency.map_or(0, |d| d.as_micros() + 1))
+            .min_by_key(|&n| {
+                self.routing.nodes[n]
+                    .latency
+                    .map_or(0, |d| d.as_micros() + 1)
+            })
             .unwrap_or(primary)
     }
 
@@ -91,8 +95,8 @@ impl<T, S> Cluster<T, S> {
     /// Nodes whose zone is not known yet are asked for it, once; until they answer, reads
     /// go by what is known.
     fn same_zone(&mut self, primary: usize, now: Instant) -> usize {
-        for i in 0..self.nodes[primary].replicas.len() {
-            let node = self.nodes[primary].replicas[i];
+        for i in 0..self.routing.nodes[primary].replicas.len() {
+            let node = self.routing.nodes[primary].replicas[i];
             self.learn_zone(node, now);
         }
         self.learn_zone(primary, now);
@@ -107,10 +111,10 @@ impl<T, S> Cluster<T, S> {
 
     /// Ask a node of unknown zone for its `INFO SERVER`, on its connection.
     fn learn_zone(&mut self, node: usize, now: Instant) {
-        if self.nodes[node].zone_asked || !self.usable(node, now) {
+        if self.routing.nodes[node].zone_asked || !self.usable(node, now) {
             return;
         }
-        self.nodes[node].zone_asked = true;
+        self.routing.nodes[node].zone_asked = true;
         let conn = self.conn_for(node, now);
         let Some(c) = self.conns.get_mut(conn) else {
             return;
@@ -135,11 +139,11 @@ impl<T, S> Cluster<T, S> {
     /// A node reported its zone (HELLO, the topology): taken unless the configuration names
     /// the node's zone itself. No `INFO SERVER` is needed for it then.
     pub(crate) fn learn_reported_zone(&mut self, node: usize, zone: alloc::string::String) {
-        let addr = &self.nodes[node].addr;
+        let addr = &self.routing.nodes[node].addr;
         let configured = self.config.node_zones.iter().any(|(a, _)| a == addr);
         if !configured && !zone.is_empty() {
-            self.nodes[node].zone = Some(zone);
-            self.nodes[node].zone_asked = true;
+            self.routing.nodes[node].zone = Some(zone);
+            self.routing.nodes[node].zone_asked = true;
         }
     }
 
@@ -158,7 +162,8 @@ impl<T, S> Cluster<T, S> {
             .map(|z| z.strip_suffix(b"\r").unwrap_or(z))
             .filter(|z| !z.is_empty());
         if let Some(zone) = zone {
-            self.nodes[node].zone = Some(alloc::string::String::from_utf8_lossy(zone).into_owned());
+            self.routing.nodes[node].zone =
+                Some(alloc::string::String::from_utf8_lossy(zone).into_owned());
         }
     }
 
@@ -171,11 +176,11 @@ impl<T, S> Cluster<T, S> {
             return;
         };
         let sample = now - sent_at;
-        let smoothed = match self.nodes[node].latency {
+        let smoothed = match self.routing.nodes[node].latency {
             None => sample,
             Some(old) => Duration::from_micros((old.as_micros() * 7 + sample.as_micros()) / 8),
         };
-        self.nodes[node].latency = Some(smoothed);
+        self.routing.nodes[node].latency = Some(smoothed);
     }
 
     /// A replica answered LOADING or MASTERDOWN: read elsewhere for a while.
@@ -183,7 +188,7 @@ impl<T, S> Cluster<T, S> {
         let Some(node) = self.conns.get(conn).and_then(|c| c.node) else {
             return;
         };
-        if self.nodes[node].role != crate::topology::Role::Replica {
+        if self.routing.nodes[node].role != crate::topology::Role::Replica {
             return;
         }
         // The third step of the backoff: long enough for a burst of reads to go elsewhere.
@@ -193,6 +198,6 @@ impl<T, S> Cluster<T, S> {
             3,
             &mut self.rng,
         );
-        self.nodes[node].down_until = Some(now + delay);
+        self.routing.nodes[node].down_until = Some(now + delay);
     }
 }

@@ -133,6 +133,14 @@ impl<T> Slab<T> {
         })
     }
 
+    /// The keys of the values `wanted` picks.
+    pub(crate) fn keys_where(&self, mut wanted: impl FnMut(&T) -> bool) -> Vec<Key> {
+        self.iter()
+            .filter(|(_, v)| wanted(v))
+            .map(|(key, _)| key)
+            .collect()
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Key, &T)> {
         self.entries.iter().enumerate().filter_map(|(i, e)| {
             e.value.as_ref().map(|v| {

@@ -92,12 +92,12 @@ impl<T, S> Cluster<T, S> {
         let Some(node) = self.conns.get(conn).and_then(|c| c.node) else {
             return;
         };
-        if !self.nodes[node].stalled {
-            self.nodes[node].stalled = true;
-            let addr = self.nodes[node].addr.clone();
+        if !self.routing.nodes[node].stalled {
+            self.routing.nodes[node].stalled = true;
+            let addr = self.routing.nodes[node].addr.clone();
             self.event(Event::NodeStalled { addr });
         }
-        if !self.primaries.contains(&node) {
+        if !self.routing.primaries.contains(&node) {
             // Nothing waits on its promotion: reads go elsewhere now.
             return self.drop_conn(conn, None, now);
         }
@@ -107,17 +107,21 @@ impl<T, S> Cluster<T, S> {
 
     /// A primary of the current view is stalled.
     pub(crate) fn stalled_primary(&self) -> bool {
-        self.primaries.iter().any(|&n| self.nodes[n].stalled)
+        self.routing
+            .primaries
+            .iter()
+            .any(|&n| self.routing.nodes[n].stalled)
     }
 
     /// A new view applied: close the connections of stalled nodes it no longer makes a
     /// slot's primary.
     pub(crate) fn leave_stalled_nodes(&mut self, now: Instant) {
         let demoted: Vec<Key> = self
+            .routing
             .nodes
             .iter()
             .enumerate()
-            .filter(|(i, n)| n.stalled && !self.primaries.contains(i))
+            .filter(|(i, n)| n.stalled && !self.routing.primaries.contains(i))
             .filter_map(|(_, n)| n.conn)
             .collect();
         for conn in demoted {

@@ -5,7 +5,6 @@ use alloc::vec::Vec;
 use super::blocking::Blocking;
 use super::conn::Withdrawal;
 use super::job::{Collect, Entry, Job, Leg, Payload, RequestState, Target};
-use super::request::Request;
 use super::route::{route, Route, Routed};
 use super::timers::Timer;
 use super::{Cluster, Error, Output, Reply, RequestId};
@@ -18,34 +17,7 @@ use crate::{Cmd, ScriptCall};
 const NEVER: Instant = Instant::from_micros(u64::MAX);
 
 impl<T, S> Cluster<T, S> {
-    /// Submit a request; `token` comes back with its [`Output::Reply`], which arrives by the
-    /// request's deadline at the latest (the configured request timeout, or a blocking
-    /// command's own timeout plus it). An invalid request (cross-slot keys, a client-managed
-    /// command) is answered at once without sending anything. See [`Request`] for each kind,
-    /// with an example.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// let mut cluster: Cluster<&str> = Cluster::new(Config::default(), seeds, now);
-    /// let id = cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), "caller 7", now);
-    /// let (replied, token) = loop {
-    ///     if let Output::Reply { id, token, .. } = cluster.poll_output() { break (id, token); }
-    /// };
-    /// assert_eq!((replied, token), (id, "caller 7")); // cross-slot: refused at once
-    /// ```
-    pub fn submit(&mut self, request: impl Into<Request>, token: T, now: Instant) -> RequestId {
-        match request.into() {
-            Request::Command(cmd) => self.submit_command(cmd, token, now),
-            Request::Pipeline(cmds) => self.submit_pipeline(cmds, token, now),
-            Request::Transaction(cmds) => self.submit_transaction(cmds, token, now),
-            Request::ToNode(addr, cmd) => self.submit_to(&addr, cmd, token, now),
-            Request::Script(call) => self.submit_script(call, token, now),
-        }
-    }
-
-    fn submit_command(&mut self, cmd: Cmd, token: T, now: Instant) -> RequestId {
+    pub(super) fn submit_command(&mut self, cmd: Cmd, token: T, now: Instant) -> RequestId {
         if let Some((parts, combine)) = super::split::plan(&cmd) {
             let (id, key) = self.new_request(parts.len(), false, token, now);
             if let Some(req) = self.requests.get_mut(key) {
@@ -63,7 +35,7 @@ impl<T, S> Cluster<T, S> {
         id
     }
 
-    fn submit_pipeline(&mut self, cmds: Vec<Cmd>, token: T, now: Instant) -> RequestId {
+    pub(super) fn submit_pipeline(&mut self, cmds: Vec<Cmd>, token: T, now: Instant) -> RequestId {
         let (id, key) = self.new_request(cmds.len(), true, token, now);
         for (i, cmd) in cmds.into_iter().enumerate() {
             self.add_command(key, i, cmd, None, now);
@@ -72,7 +44,7 @@ impl<T, S> Cluster<T, S> {
         id
     }
 
-    fn submit_script(&mut self, call: ScriptCall, token: T, now: Instant) -> RequestId {
+    pub(super) fn submit_script(&mut self, call: ScriptCall, token: T, now: Instant) -> RequestId {
         let (cmd, body) = call.into_parts();
         let (id, key) = self.new_request(1, false, token, now);
         self.add_command(key, 0, cmd, Some(body), now);
@@ -80,7 +52,7 @@ impl<T, S> Cluster<T, S> {
         id
     }
 
-    fn submit_to(&mut self, node: &Addr, cmd: Cmd, token: T, now: Instant) -> RequestId {
+    pub(super) fn submit_to(&mut self, node: &Addr, cmd: Cmd, token: T, now: Instant) -> RequestId {
         let (id, key) = self.new_request(1, false, token, now);
         match route(&cmd, &mut self.scratch) {
             Ok(_) | Err(Error::CrossSlot) => {
@@ -105,7 +77,12 @@ impl<T, S> Cluster<T, S> {
         id
     }
 
-    fn submit_transaction(&mut self, cmds: Vec<Cmd>, token: T, now: Instant) -> RequestId {
+    pub(super) fn submit_transaction(
+        &mut self,
+        cmds: Vec<Cmd>,
+        token: T,
+        now: Instant,
+    ) -> RequestId {
         let (id, key) = self.new_request(1, false, token, now);
         match self.route_transaction(&cmds) {
             Ok((target, retry_safe)) => {
@@ -307,7 +284,7 @@ impl<T, S> Cluster<T, S> {
         }
         let nodes = targets
             .iter()
-            .map(|&n| self.nodes[n].addr.clone())
+            .map(|&n| self.routing.nodes[n].addr.clone())
             .collect();
         if let Some(e) = self.entry_mut(request, entry) {
             e.collect = Collect::FanOut {
@@ -333,7 +310,7 @@ impl<T, S> Cluster<T, S> {
     /// The nodes a fan-out asks, per the current topology: every primary that serves slots,
     /// or every node when `all_nodes`; online ones only.
     pub(crate) fn fan_out_addrs(&self, all_nodes: bool) -> Vec<Addr> {
-        let Some(topology) = &self.topology else {
+        let Some(topology) = &self.routing.topology else {
             return Vec::new();
         };
         topology
@@ -400,48 +377,7 @@ impl<T, S> Cluster<T, S> {
         self.emit(Output::Reply { id, token, reply });
     }
 
-    /// Give request `id` a deadline of its own (a caller's per-call timeout), earlier or
-    /// later than the one it was given at submission (the request timeout, or a blocking
-    /// command's own timeout plus it). At that instant it ends as every deadline does:
-    /// `Timeout` when nothing of it was written, `OutcomeUnknown` for a write that was.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # use keyslot_core::{cluster::{Error, Reply}, time::Duration};
-    /// let id = cluster.submit(Cmd::new("GET").arg("k"), (), now); // waits for the cluster's view
-    /// let deadline = now + Duration::from_millis(100); // instead of the 5 s request timeout
-    /// cluster.set_deadline(id, deadline);
-    /// cluster.handle_timeout(deadline);
-    /// let reply = loop {
-    ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
-    /// };
-    /// assert_eq!(reply, Reply::Single(Err(Error::Timeout))); // nothing of it was sent
-    /// ```
-    pub fn set_deadline(&mut self, id: RequestId, deadline: Instant) {
-        self.set_deadline_of(id, deadline)
-    }
-
-    /// Report [`Event::Served`](super::Event::Served) for request `id`'s commands as they
-    /// complete, as [`Config::report_served`](super::Config::report_served) does for all:
-    /// for a driver that traces some requests only.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config};
-    /// # let now = Instant::from_micros(0);
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), vec![Addr::new("10.0.0.1", 7000)], now);
-    /// let id = cluster.submit(Cmd::new("GET").arg("k"), (), now);
-    /// cluster.report_served_for(id); // this one is traced: say which node answers it
-    /// ```
-    pub fn report_served_for(&mut self, id: RequestId) {
-        if let Some(r) = self.requests.get_mut(id.0) {
-            r.report_served = true;
-        }
-    }
-
-    fn set_deadline_of(&mut self, id: RequestId, deadline: Instant) {
+    pub(super) fn set_deadline_of(&mut self, id: RequestId, deadline: Instant) {
         let Some(req) = self.requests.get_mut(id.0) else {
             return;
         };
@@ -450,103 +386,14 @@ impl<T, S> Cluster<T, S> {
         self.timers.schedule(deadline, Timer::Request(id.as_u64()));
     }
 
-    /// The caller stopped waiting for request `id` (its future was dropped): forget it, with
-    /// no [`Output::Reply`]. What has not started leaving is withdrawn, so it never runs; a
-    /// blocking command parked on a connection of its own has that connection closed, which
-    /// unblocks it on the server before it can take anything. A command already (partly)
-    /// written may still run; its reply is read and discarded. Unknown or finished ids are
-    /// ignored (a reply already queued is still handed out).
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// let id = cluster.submit(Cmd::new("GET").arg("k"), (), now);
-    /// assert_eq!(cluster.pending_requests(), 1);
-    /// cluster.cancel(id, now); // the caller went away
-    /// assert_eq!(cluster.pending_requests(), 0);
-    /// let mut replies = 0;
-    /// loop {
-    ///     match cluster.poll_output() {
-    ///         Output::Reply { .. } => replies += 1,
-    ///         Output::Timeout(_) => break,
-    ///         _ => {}
-    ///     }
-    /// }
-    /// assert_eq!(replies, 0); // a cancelled request gets none
-    /// ```
-    pub fn cancel(&mut self, id: RequestId, now: Instant) -> Option<T> {
-        let _ = now;
-        let req = self.requests.remove(id.0)?;
-        let (token, _) = self.close_request(req, None);
-        Some(token)
-    }
-
-    /// Cancel every request whose token `abandoned` says its caller has stopped waiting
-    /// for (a driver's closed reply channels), as [`Cluster::cancel`] does each; returns
-    /// their tokens. One pass however many callers gave up.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// let mut cluster: Cluster<u32> = Cluster::new(Config::default(), seeds, now);
-    /// for caller in 0..4 {
-    ///     cluster.submit(Cmd::new("GET").arg("k"), caller, now); // all wait for a view
-    /// }
-    /// let gone = cluster.cancel_where(|caller| caller % 2 == 1, now);
-    /// assert_eq!(gone, vec![1, 3]);
-    /// assert_eq!(cluster.pending_requests(), 2);
-    /// ```
-    pub fn cancel_where(&mut self, mut abandoned: impl FnMut(&T) -> bool, now: Instant) -> Vec<T> {
-        let gone: Vec<RequestId> = self
-            .requests
-            .iter()
-            .filter(|(_, r)| abandoned(&r.token))
-            .map(|(key, _)| RequestId(key))
-            .collect();
-        gone.into_iter()
-            .filter_map(|id| self.cancel(id, now))
-            .collect()
-    }
-
-    /// The token of a request still waiting for its reply.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// let mut cluster: Cluster<Vec<&str>> = Cluster::new(Config::default(), seeds, now);
-    /// let id = cluster.submit(Cmd::new("GET").arg("k"), vec![], now);
-    /// if let Some(notes) = cluster.token_mut(id) {
-    ///     notes.push("served by 10.0.0.1:7000"); // e.g. what an `Event::Served` said
-    /// }
-    /// assert_eq!(cluster.token_mut(id).map(|n| n.len()), Some(1));
-    /// ```
-    pub fn token_mut(&mut self, id: RequestId) -> Option<&mut T> {
-        self.requests.get_mut(id.0).map(|r| &mut r.token)
-    }
-
-    /// The tokens of every request still waiting for its reply.
-    ///
-    /// ```
-    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-    /// # let now = Instant::from_micros(0);
-    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-    /// let mut cluster: Cluster<char> = Cluster::new(Config::default(), seeds, now);
-    /// cluster.submit(Cmd::new("GET").arg("k"), 'a', now); // waits for a view
-    /// cluster.submit(Cmd::new("SELECT").arg("1"), 'b', now); // refused at once
-    /// assert_eq!(cluster.tokens().collect::<Vec<_>>(), [&'a']);
-    /// ```
-    pub fn tokens(&self) -> impl Iterator<Item = &T> {
-        self.requests.iter().map(|(_, r)| &r.token)
-    }
-
     /// End a request taken out of the table: drop its jobs, taking back what was not
     /// written, and form its reply. An open entry gets `fill`, or `Timeout` — unless a job
     /// of it that may write was (partly) written: it may have run, so `OutcomeUnknown`.
-    fn close_request(&mut self, req: RequestState<T>, fill: Option<Error>) -> (T, Reply) {
+    pub(super) fn close_request(
+        &mut self,
+        req: RequestState<T>,
+        fill: Option<Error>,
+    ) -> (T, Reply) {
         let mut results = Vec::with_capacity(req.entries.len());
         for entry in req.entries {
             let mut maybe_ran = None;
@@ -601,7 +448,7 @@ impl<T, S> Cluster<T, S> {
         }
     }
 
-    /// [`Event::Served`] for `job`, about to complete.
+    /// [`Event::Served`](super::Event::Served) for `job`, about to complete.
     fn report_served(&mut self, job: super::slab::Key) {
         let Some(j) = self.jobs.get(job) else {
             return;
@@ -613,7 +460,7 @@ impl<T, S> Cluster<T, S> {
         };
         let event = super::Event::Served {
             request: RequestId(j.request),
-            addr: node.map(|n| self.nodes[n].addr.clone()),
+            addr: node.map(|n| self.routing.nodes[n].addr.clone()),
             slot,
             redirects: j.redirects,
         };

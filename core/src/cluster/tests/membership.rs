@@ -398,11 +398,11 @@ fn a_departed_node_s_idle_connection_closes_with_the_new_view() {
     assert!(net.closed.contains(&conns[2]), "idle: closed with the view");
     for gone in ["10.0.0.3:7000", "10.0.0.6:7000"] {
         assert!(
-            !net.cluster.node_index.contains_key(&addr(gone)),
+            !net.cluster.routing.node_index.contains_key(&addr(gone)),
             "{gone} is forgotten"
         );
     }
-    assert_eq!(net.cluster.free_nodes.len(), 2);
+    assert_eq!(net.cluster.routing.free_nodes.len(), 2);
     // Bounded by the nodes listed (4) plus the seed.
     assert!(net.cluster.connection_count() <= 4 + 1);
     assert_eq!(net.cluster.connection_count(), 2);
@@ -422,10 +422,17 @@ fn a_departed_node_s_connection_serves_its_requests_in_flight_then_closes() {
         "a request is in flight on it"
     );
     assert!(
-        net.cluster.node_index.contains_key(&addr("10.0.0.3:7000")),
+        net.cluster
+            .routing
+            .node_index
+            .contains_key(&addr("10.0.0.3:7000")),
         "its node's entry stays while its connection does"
     );
-    assert!(!net.cluster.node_index.contains_key(&addr("10.0.0.6:7000")));
+    assert!(!net
+        .cluster
+        .routing
+        .node_index
+        .contains_key(&addr("10.0.0.6:7000")));
     // Nothing new goes there: a command for its old slots goes to the new owner.
     let other = net.submit(Cmd::new("GET").arg("foo"));
     assert!(took_get_foo(&mut net, conns[1]));
@@ -437,11 +444,15 @@ fn a_departed_node_s_connection_serves_its_requests_in_flight_then_closes() {
     assert!(!net.closed.contains(&conns[2]), "one more reply expected");
     net.reply(conns[2], &scaled_in());
     assert!(net.closed.contains(&conns[2]));
-    assert!(!net.cluster.node_index.contains_key(&addr("10.0.0.3:7000")));
+    assert!(!net
+        .cluster
+        .routing
+        .node_index
+        .contains_key(&addr("10.0.0.3:7000")));
     assert_eq!(net.cluster.connection_count(), 2);
 
     // A node that joins later takes a freed entry, and is routed to as itself.
-    let vacant = net.cluster.free_nodes.len();
+    let vacant = net.cluster.routing.free_nodes.len();
     let joined = cluster_slots(&[
         (0, 5460, "10.0.0.1:7000", &["10.0.0.4:7000"]),
         (5461, 10922, "10.0.0.2:7000", &["10.0.0.5:7000"]),
@@ -451,7 +462,7 @@ fn a_departed_node_s_connection_serves_its_requests_in_flight_then_closes() {
     assert!(took_get_foo(&mut net, conns[1]));
     net.reply(conns[1], &error("MOVED 12182 10.0.0.8:7000"));
     rediscover(&mut net, &joined);
-    assert_eq!(net.cluster.free_nodes.len(), vacant - 1);
+    assert_eq!(net.cluster.routing.free_nodes.len(), vacant - 1);
     let new = net.ensure_accepted("10.0.0.8:7000");
     assert!(took_get_foo(&mut net, new));
     net.data(new, b"$1\r\nx\r\n");

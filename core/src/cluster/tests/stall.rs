@@ -193,11 +193,11 @@ fn a_stall_ends_with_its_connection() {
         net.advance(Duration::from_millis(250));
     }
     assert_eq!(stalled_events(&net), 1);
-    let node = net.cluster.node_index[&addr("10.0.0.3:7000")];
-    assert!(net.cluster.nodes[node].stalled);
+    let node = net.cluster.routing.node_index[&addr("10.0.0.3:7000")];
+    assert!(net.cluster.routing.nodes[node].stalled);
     // The connection goes (reset, or closed for a new view): the next one is judged afresh,
     // or a node left with no connection would stay out of every rediscovery for ever.
     net.cluster.handle_closed(frozen, net.now);
     net.drain();
-    assert!(!net.cluster.nodes[node].stalled);
+    assert!(!net.cluster.routing.nodes[node].stalled);
 }

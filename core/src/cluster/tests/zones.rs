@@ -90,7 +90,7 @@ fn a_zone_said_in_hello_is_the_nodes_zone() {
         "the zone came with HELLO: {sent:?}"
     );
     assert_eq!(
-        net.cluster.nodes[net.cluster.node_index[&addr("10.0.0.7:7000")]]
+        net.cluster.routing.nodes[net.cluster.routing.node_index[&addr("10.0.0.7:7000")]]
             .zone
             .as_deref(),
         Some("az-a")
