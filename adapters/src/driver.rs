@@ -149,6 +149,11 @@ struct Conn<R: Runtime> {
     waker: Waker,
     /// Written since the last flush (TLS buffers records).
     unflushed: bool,
+    /// Look at what the core holds for this connection in the next round of writes: the
+    /// core said it has bytes (`Output::Transmit`, said once until they are all written),
+    /// the connection is new, or its socket took less than all of them. Cleared once the
+    /// core's buffer is empty: what is left to write is only ever the core's to know.
+    write_due: bool,
 }
 
 impl<R: Runtime> Driver<R> {
@@ -320,6 +325,7 @@ impl<R: Runtime> Driver<R> {
                                 wake,
                                 waker,
                                 unflushed: false,
+                                write_due: true,
                             };
                             self.conns.push((conn, io));
                             self.cluster.handle_connected(conn, now);
@@ -364,9 +370,9 @@ impl<R: Runtime> Driver<R> {
         progress | self.close_conns(closed)
     }
 
-    /// Write what the core has for each connection: its buffer is the only record of what is
-    /// left to write (a socket that took part of it is tried again on the next round, or
-    /// when it wakes the driver as writable).
+    /// Write what the core has for each connection whose write is due: its buffer is the only
+    /// record of what is left to write (a socket that took part of it is tried again on the
+    /// next round, or when it wakes the driver as writable).
     fn poll_writes(&mut self) -> bool {
         let mut progress = false;
         let mut closed = Vec::new();
@@ -374,11 +380,13 @@ impl<R: Runtime> Driver<R> {
             let id = *id;
             let mut cx = Context::from_waker(&conn.waker);
             let cx = &mut cx;
-            loop {
+            while conn.write_due {
                 let data = self.cluster.transmit(id);
                 if data.is_empty() {
+                    conn.write_due = false;
                     break;
                 }
+                let len = data.len();
                 match conn.stream.poll_write(cx, data) {
                     Poll::Ready(Ok(0)) | Poll::Ready(Err(_)) => {
                         closed.push(id);
@@ -388,6 +396,9 @@ impl<R: Runtime> Driver<R> {
                         self.cluster.handle_written(id, n);
                         conn.unflushed = true;
                         progress = true;
+                        // All of it: the core's buffer is empty, and bytes it gets from now
+                        // on come with a new `Output::Transmit`.
+                        conn.write_due = n < len;
                     }
                     Poll::Pending => break,
                 }
@@ -430,8 +441,11 @@ impl<R: Runtime> Driver<R> {
                     self.connecting.push((conn, fut));
                     started = true;
                 }
-                // Every round writes whatever the core holds for each connection.
-                Output::Transmit { .. } => {}
+                Output::Transmit { conn } => {
+                    if let Some((_, io)) = self.conns.iter_mut().find(|(c, _)| *c == conn) {
+                        io.write_due = true;
+                    }
+                }
                 Output::Close { conn } => {
                     self.forget_conn(conn);
                     self.connecting.retain(|(c, _)| *c != conn);
@@ -604,8 +618,10 @@ impl<R: Runtime> Future for Driver<R> {
             progress |= this.poll_reads();
             progress |= this.drain_outputs();
             progress |= this.poll_writes();
-            progress |= this.poll_timer(cx);
-            progress |= this.drain_outputs();
+            if this.poll_timer(cx) {
+                progress = true;
+                this.drain_outputs();
+            }
             if this.finished() {
                 return Poll::Ready(());
             }
