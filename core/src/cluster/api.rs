@@ -31,9 +31,7 @@ impl<T, S> Cluster<T, S> {
             conns: Slab::default(),
             routing: Routing::new(),
             draining: Vec::new(),
-            requests: Slab::default(),
-            jobs: Slab::default(),
-            unrouted: Vec::new(),
+            requests: job::Requests::default(),
             timers: Timers::default(),
             outputs: VecDeque::new(),
             refresh: refresh::RefreshState::default(),
@@ -41,7 +39,6 @@ impl<T, S> Cluster<T, S> {
             pubsub: pubsub::Subscriptions::default(),
             stall_check_at: None,
             credentials: credentials::CredentialState::default(),
-            timed_out: 0,
             topology_changes: 0,
         };
         cluster.request_refresh(RefreshTrigger::Bootstrap, now);
@@ -114,7 +111,7 @@ impl<T, S> Cluster<T, S> {
     /// cluster.report_served_for(id); // this one is traced: say which node answers it
     /// ```
     pub fn report_served_for(&mut self, id: RequestId) {
-        if let Some(r) = self.requests.get_mut(id.0) {
+        if let Some(r) = self.requests.all.get_mut(id.0) {
             r.report_served = true;
         }
     }
@@ -147,7 +144,7 @@ impl<T, S> Cluster<T, S> {
     /// ```
     pub fn cancel(&mut self, id: RequestId, now: Instant) -> Option<T> {
         let _ = now;
-        let req = self.requests.remove(id.0)?;
+        let req = self.requests.all.remove(id.0)?;
         let (token, _) = self.close_request(req, None);
         Some(token)
     }
@@ -169,7 +166,7 @@ impl<T, S> Cluster<T, S> {
     /// assert_eq!(cluster.pending_requests(), 2);
     /// ```
     pub fn cancel_where(&mut self, mut abandoned: impl FnMut(&T) -> bool, now: Instant) -> Vec<T> {
-        let gone = self.requests.keys_where(|r| abandoned(&r.token));
+        let gone = self.requests.all.keys_where(|r| abandoned(&r.token));
         gone.into_iter()
             .filter_map(|key| self.cancel(RequestId(key), now))
             .collect()
@@ -189,7 +186,7 @@ impl<T, S> Cluster<T, S> {
     /// assert_eq!(cluster.token_mut(id).map(|n| n.len()), Some(1));
     /// ```
     pub fn token_mut(&mut self, id: RequestId) -> Option<&mut T> {
-        self.requests.get_mut(id.0).map(|r| &mut r.token)
+        self.requests.all.get_mut(id.0).map(|r| &mut r.token)
     }
 
     /// The tokens of every request still waiting for its reply.
@@ -204,7 +201,7 @@ impl<T, S> Cluster<T, S> {
     /// assert_eq!(cluster.tokens().collect::<Vec<_>>(), [&'a']);
     /// ```
     pub fn tokens(&self) -> impl Iterator<Item = &T> {
-        self.requests.iter().map(|(_, r)| &r.token)
+        self.requests.all.iter().map(|(_, r)| &r.token)
     }
 
     // Subscriptions.
@@ -799,7 +796,7 @@ impl<T, S> Cluster<T, S> {
     /// assert_eq!(cluster.pending_requests(), 1);
     /// ```
     pub fn pending_requests(&self) -> usize {
-        self.requests.len()
+        self.requests.all.len()
     }
 
     /// Connections currently open or opening.
@@ -855,7 +852,7 @@ impl<T, S> Cluster<T, S> {
     /// assert!(!cluster.is_quiet()); // discovery is under way
     /// ```
     pub fn is_quiet(&self) -> bool {
-        self.requests.len() == 0
+        self.requests.all.len() == 0
             && self.pubsub.subs.is_empty()
             && self.conns.iter().all(|(_, c)| {
                 c.state == conn::ConnState::Ready

@@ -16,7 +16,7 @@ use crate::Cmd;
 impl<T, S> Cluster<T, S> {
     /// Route a job and write it, or park it until it can be.
     pub(crate) fn dispatch(&mut self, key: Key, now: Instant) {
-        let Some(job) = self.jobs.get_mut(key) else {
+        let Some(job) = self.requests.jobs.get_mut(key) else {
             return;
         };
         job.delayed = false;
@@ -74,7 +74,7 @@ impl<T, S> Cluster<T, S> {
     /// Park the job until `until` (or until a new view re-routes it), without counting an
     /// attempt: it was never sent.
     fn wait_for_backoff(&mut self, key: Key, until: Instant) {
-        if let Some(job) = self.jobs.get_mut(key) {
+        if let Some(job) = self.requests.jobs.get_mut(key) {
             job.conn = None;
             job.delayed = true;
             self.timers.schedule(until, Timer::Retry(key));
@@ -86,7 +86,7 @@ impl<T, S> Cluster<T, S> {
     fn park_unrouted(&mut self, key: Key, now: Instant) {
         let completed = self.refresh.completed;
         let have_topology = self.routing.topology.is_some();
-        let Some(job) = self.jobs.get_mut(key) else {
+        let Some(job) = self.requests.jobs.get_mut(key) else {
             return;
         };
         if let (Target::Slot(slot), true) = (job.target, have_topology) {
@@ -97,10 +97,10 @@ impl<T, S> Cluster<T, S> {
                 Some(_) => {}
                 None => job.uncovered_since = Some(completed),
             }
-            self.unrouted.push(key);
+            self.requests.unrouted.push(key);
             return self.request_refresh(RefreshTrigger::UncoveredSlot, now);
         }
-        self.unrouted.push(key);
+        self.requests.unrouted.push(key);
     }
 
     /// A primary chosen at random among those serving slots.
@@ -174,7 +174,7 @@ impl<T, S> Cluster<T, S> {
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
-        let Some(job) = self.jobs.get_mut(key) else {
+        let Some(job) = self.requests.jobs.get_mut(key) else {
             return;
         };
         if c.inflight.is_empty() {
@@ -238,7 +238,7 @@ impl<T, S> Cluster<T, S> {
     /// Returns false when the job is gone.
     pub(crate) fn count_redirect(&mut self, key: Key) -> bool {
         let max = self.config.max_redirects;
-        let Some(job) = self.jobs.get_mut(key) else {
+        let Some(job) = self.requests.jobs.get_mut(key) else {
             return false;
         };
         job.conn = None;
@@ -260,7 +260,7 @@ impl<T, S> Cluster<T, S> {
     /// not by the redirect limit: a failover can take seconds of CLUSTERDOWN and refused
     /// connections, and a read should ride it out.
     pub(crate) fn retry_later(&mut self, key: Key, now: Instant) -> Duration {
-        let Some(job) = self.jobs.get_mut(key) else {
+        let Some(job) = self.requests.jobs.get_mut(key) else {
             return Duration::ZERO;
         };
         job.conn = None;
@@ -279,8 +279,9 @@ impl<T, S> Cluster<T, S> {
 
     /// Re-route every job that waits for a topology or a backoff (after the view changed).
     pub(crate) fn redispatch_waiting(&mut self, now: Instant) {
-        let parked = core::mem::take(&mut self.unrouted);
+        let parked = core::mem::take(&mut self.requests.unrouted);
         let delayed: Vec<Key> = self
+            .requests
             .jobs
             .iter()
             .filter(|(_, j)| j.delayed)

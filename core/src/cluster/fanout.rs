@@ -59,6 +59,7 @@ impl<T, S> Cluster<T, S> {
     /// The topology changed: withdraw unsent fan-out legs to nodes it no longer lists.
     pub(crate) fn withdraw_departed_legs(&mut self, now: Instant) {
         let departed: Vec<Key> = self
+            .requests
             .jobs
             .iter()
             .filter(|(_, j)| j.conn.is_none())
@@ -68,6 +69,7 @@ impl<T, S> Cluster<T, S> {
             })
             .filter(|(_, j)| {
                 self.requests
+                    .all
                     .get(j.request)
                     .and_then(|r| r.entries.get(j.entry))
                     .is_some_and(|e| matches!(e.collect, Collect::FanOut { .. }))
@@ -80,7 +82,7 @@ impl<T, S> Cluster<T, S> {
     }
 
     fn withdraw_leg(&mut self, key: Key, now: Instant) {
-        let Some(job) = self.jobs.remove(key) else {
+        let Some(job) = self.requests.jobs.remove(key) else {
             return;
         };
         let Payload::Command(cmd) = job.payload else {
@@ -143,6 +145,7 @@ impl<T, S> Cluster<T, S> {
         index: usize,
     ) -> Option<&mut super::job::Entry> {
         self.requests
+            .all
             .get_mut(request)
             .and_then(|r| r.entries.get_mut(index))
     }

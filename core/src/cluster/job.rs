@@ -9,7 +9,7 @@
 use alloc::vec::Vec;
 use smallvec::SmallVec;
 
-use super::slab::Key;
+use super::slab::{Key, Slab};
 use super::Error;
 use crate::command::ResponsePolicy;
 use crate::resp::Value;
@@ -18,6 +18,30 @@ use crate::topology::Addr;
 use crate::Cmd;
 
 /// Which node a job must reach.
+/// Every request the machine holds and the jobs that carry them out: a request is what a
+/// caller submitted, a job one command (or transaction) of it bound for one node.
+#[derive(Debug)]
+pub(crate) struct Requests<T> {
+    /// The submitted requests still waiting for their reply.
+    pub(crate) all: Slab<RequestState<T>>,
+    pub(crate) jobs: Slab<Job>,
+    /// Jobs that wait for a topology (bootstrap, uncovered slot, READONLY).
+    pub(crate) unrouted: Vec<Key>,
+    /// Requests that ended at their deadline (for `metrics`).
+    pub(crate) timed_out: u64,
+}
+
+impl<T> Default for Requests<T> {
+    fn default() -> Self {
+        Requests {
+            all: Slab::default(),
+            jobs: Slab::default(),
+            unrouted: Vec::new(),
+            timed_out: 0,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Target {
     /// The slot's primary.

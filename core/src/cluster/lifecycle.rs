@@ -26,7 +26,7 @@ impl<T, S> Cluster<T, S> {
                     }
                 }
                 Timer::Retry(job) => {
-                    if self.jobs.get(job).is_some_and(|j| j.delayed) {
+                    if self.requests.jobs.get(job).is_some_and(|j| j.delayed) {
                         self.dispatch(job, now);
                     }
                 }
@@ -45,7 +45,7 @@ impl<T, S> Cluster<T, S> {
     /// answer can never turn back: a finished request, an established or gone connection,
     /// a finished job.
     pub(crate) fn compact_timers_if_bloated(&mut self) {
-        let live = self.requests.len() + self.jobs.len() + self.conns.len();
+        let live = self.requests.all.len() + self.requests.jobs.len() + self.conns.len();
         if !self.timers.wants_compaction(live) {
             return;
         }
@@ -72,6 +72,7 @@ impl<T, S> Cluster<T, S> {
         match timer {
             Timer::Request(id) => self
                 .requests
+                .all
                 .get(request_key(id))
                 .is_some_and(|r| r.deadline <= at),
             Timer::Connect(conn) => self
@@ -80,7 +81,7 @@ impl<T, S> Cluster<T, S> {
                 .is_some_and(|c| c.state != ConnState::Ready),
             // Not `delayed` alone: a job dispatched early may be delayed again later, and
             // its earlier timer would then fire first.
-            Timer::Retry(job) => self.jobs.get(job).is_some(),
+            Timer::Retry(job) => self.requests.jobs.get(job).is_some(),
             Timer::RefreshQuery(_)
             | Timer::Refresh
             | Timer::Bootstrap
@@ -92,14 +93,14 @@ impl<T, S> Cluster<T, S> {
 
     fn request_deadline(&mut self, id: u64, now: Instant) {
         let key = request_key(id);
-        let Some(req) = self.requests.get(key) else {
+        let Some(req) = self.requests.all.get(key) else {
             return;
         };
         if req.deadline > now {
             return;
         }
         let error = self.unreachable_error().unwrap_or(Error::Timeout);
-        self.timed_out += 1;
+        self.requests.timed_out += 1;
         self.finish_request(RequestId(key), Some(error));
         self.request_refresh(RefreshTrigger::DeadlineMissed, now);
     }
@@ -151,7 +152,7 @@ impl<T, S> Cluster<T, S> {
         }
         affected.extend(c.waiting.iter().map(|&job| (job, false)));
         for (job, maybe_sent) in affected {
-            let Some(j) = self.jobs.get_mut(job) else {
+            let Some(j) = self.requests.jobs.get_mut(job) else {
                 continue;
             };
             if j.conn.is_some() && j.conn != Some(conn) {

@@ -108,7 +108,7 @@ impl<T, S> Cluster<T, S> {
             from: from.clone(),
             to: to.clone(),
         });
-        let Some(seen) = self.jobs.get(key).map(|j| j.stranger_round) else {
+        let Some(seen) = self.requests.jobs.get(key).map(|j| j.stranger_round) else {
             return;
         };
         // Only `CLUSTER SHARDS` lists every member: `CLUSTER SLOTS` leaves out a node that owns
@@ -122,7 +122,7 @@ impl<T, S> Cluster<T, S> {
                 Some(_) => {}
                 None => {
                     let round = self.next_round();
-                    if let Some(job) = self.jobs.get_mut(key) {
+                    if let Some(job) = self.requests.jobs.get_mut(key) {
                         job.stranger_round = Some(round);
                     }
                 }
@@ -131,7 +131,7 @@ impl<T, S> Cluster<T, S> {
         if !self.count_redirect(key) {
             return;
         }
-        self.unrouted.push(key);
+        self.requests.unrouted.push(key);
         self.request_refresh(RefreshTrigger::UnknownNode, now);
     }
 }
@@ -216,7 +216,7 @@ impl<T, S> Cluster<T, S> {
         for (_, c) in self.conns.iter() {
             c.node.into_iter().for_each(&mut mark);
         }
-        for (_, j) in self.jobs.iter() {
+        for (_, j) in self.requests.jobs.iter() {
             if let Target::Node(n) = j.target {
                 mark(n);
             }

@@ -230,8 +230,8 @@ impl<T, S> Cluster<T, S> {
         }
         Metrics {
             nodes,
-            requests_in_flight: self.requests.len(),
-            requests_timed_out: self.timed_out,
+            requests_in_flight: self.requests.all.len(),
+            requests_timed_out: self.requests.timed_out,
             topology_changes: self.topology_changes,
         }
     }

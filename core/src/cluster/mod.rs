@@ -160,7 +160,6 @@ use crate::resp::Value;
 use crate::time::Instant;
 use crate::topology::{Addr, Topology};
 use conn::Conn;
-use job::{Job, RequestState};
 use rng::Rng;
 pub(crate) use routing::{Node, Routing, NO_NODE};
 use slab::{Key, Slab};
@@ -337,10 +336,8 @@ pub struct Cluster<T = (), S = ()> {
     pub(crate) routing: Routing,
     /// Connections of departed nodes, closed once their last reply is read.
     pub(crate) draining: Vec<Key>,
-    pub(crate) requests: Slab<RequestState<T>>,
-    pub(crate) jobs: Slab<Job>,
-    /// Jobs that wait for a topology (bootstrap, uncovered slot, READONLY).
-    pub(crate) unrouted: Vec<Key>,
+    /// The submitted requests and the jobs that carry them out.
+    pub(crate) requests: job::Requests<T>,
     pub(crate) timers: Timers,
     pub(crate) outputs: VecDeque<Output<T>>,
     pub(crate) refresh: refresh::RefreshState,
@@ -349,8 +346,7 @@ pub struct Cluster<T = (), S = ()> {
     /// When the stall check runs next, while it is armed (see `stall.rs`).
     pub(crate) stall_check_at: Option<Instant>,
     pub(crate) credentials: credentials::CredentialState,
-    /// Requests that ended at their deadline, and views that took effect (for `metrics`).
-    pub(crate) timed_out: u64,
+    /// Views that took effect (for `metrics`).
     pub(crate) topology_changes: u64,
 }
 

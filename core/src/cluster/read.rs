@@ -110,7 +110,7 @@ impl<T, S> Cluster<T, S> {
 
     /// A reply (or a part of a transaction's) for the job `key`, read on `conn`.
     fn on_job_reply(&mut self, conn: Key, key: Key, part: Part, frame: &Frame<'_>, now: Instant) {
-        let Some(job) = self.jobs.get_mut(key) else {
+        let Some(job) = self.requests.jobs.get_mut(key) else {
             return; // the request is gone (deadline): read and dropped
         };
         if job.conn != Some(conn) {
@@ -124,7 +124,7 @@ impl<T, S> Cluster<T, S> {
         if matches!(part, Part::Single | Part::Exec) {
             self.count_reply(conn, sent_at, now, timed);
         }
-        let Some(job) = self.jobs.get_mut(key) else {
+        let Some(job) = self.requests.jobs.get_mut(key) else {
             return;
         };
         match part {
@@ -177,13 +177,14 @@ impl<T, S> Cluster<T, S> {
             return;
         }
         let pinned = self
+            .requests
             .jobs
             .get(key)
             .is_some_and(|j| matches!(j.target, Target::Node(_)));
         let action = match classify(&text) {
             // The server closes the connection after this reply: never reuse it. Only a pop
             // on a connection of its own goes to the new primary (see `ErrorAction`).
-            ErrorAction::Unblocked if self.jobs.get(key).is_some_and(|j| j.dedicated) => {
+            ErrorAction::Unblocked if self.requests.jobs.get(key).is_some_and(|j| j.dedicated) => {
                 self.retire_conn(conn);
                 ErrorAction::Demoted
             }
@@ -203,7 +204,7 @@ impl<T, S> Cluster<T, S> {
                     return;
                 }
                 // Our primary became a replica: wait for the new view, then route again.
-                self.unrouted.push(key);
+                self.requests.unrouted.push(key);
                 self.request_refresh(RefreshTrigger::ReadOnly, now);
             }
             ErrorAction::Auth => {
@@ -255,7 +256,7 @@ impl<T, S> Cluster<T, S> {
     /// Returns false when the job carries no body, or already loaded it on this connection
     /// (the script vanished again at once): the error goes to the caller.
     fn load_script_and_retry(&mut self, conn: Key, key: Key, now: Instant) -> bool {
-        let Some(job) = self.jobs.get_mut(key) else {
+        let Some(job) = self.requests.jobs.get_mut(key) else {
             return false;
         };
         if job.script_loaded_on == Some(conn) {
@@ -281,7 +282,7 @@ impl<T, S> Cluster<T, S> {
         let Some(text) = frame.error_text() else {
             return;
         };
-        if let Some(j) = self.jobs.get_mut(job) {
+        if let Some(j) = self.requests.jobs.get_mut(job) {
             j.script_load_error = Some((conn, Bytes::copy_from_slice(text)));
             j.script_loaded_on = None;
         }
@@ -324,7 +325,7 @@ impl<T, S> Cluster<T, S> {
     fn on_moved(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
         // A replica that redirects a read will not serve it (it follows another primary,
         // or missed READONLY): the read goes to the primary named, not to another replica.
-        if let Some(job) = self.jobs.get_mut(key) {
+        if let Some(job) = self.requests.jobs.get_mut(key) {
             job.replica_read = false;
         }
         let target = match self.learn_moved(conn, &r, now) {
@@ -337,6 +338,7 @@ impl<T, S> Cluster<T, S> {
         // the slot (gossip has not converged after a migration or failover): bouncing at
         // once would burn the redirect limit in a few round trips, so wait a backoff first.
         let bounced = self
+            .requests
             .jobs
             .get(key)
             .is_some_and(|j| j.trail.contains(&(target as u32)));
@@ -373,7 +375,7 @@ impl<T, S> Cluster<T, S> {
             to,
         });
         if self.count_redirect(key) {
-            if let Some(job) = self.jobs.get_mut(key) {
+            if let Some(job) = self.requests.jobs.get_mut(key) {
                 job.ask = Some(target);
             }
             self.dispatch(key, now);

@@ -57,7 +57,7 @@ impl<T, S> Cluster<T, S> {
         let timeout = self.config.effective_stall_timeout();
         let mut busy = false;
         let mut stalled: Vec<Key> = Vec::new();
-        let jobs = &self.jobs;
+        let jobs = &self.requests.jobs;
         for (key, c) in self.conns.iter_mut() {
             // Commands wait on it; topology queries alone have their own deadline.
             let watched = c.node.is_some()

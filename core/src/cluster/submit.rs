@@ -20,7 +20,7 @@ impl<T, S> Cluster<T, S> {
     pub(super) fn submit_command(&mut self, cmd: Cmd, token: T, now: Instant) -> RequestId {
         if let Some((parts, combine)) = super::split::plan(&cmd) {
             let (id, key) = self.new_request(parts.len(), false, token, now);
-            if let Some(req) = self.requests.get_mut(key) {
+            if let Some(req) = self.requests.all.get_mut(key) {
                 req.split = Some(combine);
             }
             for (i, part) in parts.into_iter().enumerate() {
@@ -138,7 +138,7 @@ impl<T, S> Cluster<T, S> {
             })
             .collect::<smallvec::SmallVec<_>>();
         let open = entries.len();
-        let key = self.requests.insert(RequestState {
+        let key = self.requests.all.insert(RequestState {
             token,
             deadline,
             entries,
@@ -230,7 +230,7 @@ impl<T, S> Cluster<T, S> {
             .map(|e| e.jobs.to_vec())
             .unwrap_or_default();
         for leg in legs {
-            if let Some(job) = self.jobs.get_mut(leg) {
+            if let Some(job) = self.requests.jobs.get_mut(leg) {
                 job.server_waits = true;
             }
         }
@@ -242,7 +242,7 @@ impl<T, S> Cluster<T, S> {
         let deadline = blocking
             .timeout
             .map_or(NEVER, |t| now + t + self.config.request_timeout);
-        let Some(req) = self.requests.get_mut(request) else {
+        let Some(req) = self.requests.all.get_mut(request) else {
             return;
         };
         if deadline <= req.deadline {
@@ -333,7 +333,7 @@ impl<T, S> Cluster<T, S> {
         job: Job,
         now: Instant,
     ) {
-        let key = self.jobs.insert(job);
+        let key = self.requests.jobs.insert(job);
         if let Some(e) = self.entry_mut(request, entry) {
             e.jobs.push(key);
         }
@@ -347,7 +347,7 @@ impl<T, S> Cluster<T, S> {
         entry: usize,
         result: Result<super::Value, Error>,
     ) {
-        let Some(req) = self.requests.get_mut(request) else {
+        let Some(req) = self.requests.all.get_mut(request) else {
             return;
         };
         let Some(e) = req.entries.get_mut(entry) else {
@@ -361,7 +361,7 @@ impl<T, S> Cluster<T, S> {
 
     /// Reply to the request if every entry has its result.
     pub(crate) fn finish_if_done(&mut self, id: RequestId) {
-        if self.requests.get(id.0).is_some_and(|r| r.open == 0) {
+        if self.requests.all.get(id.0).is_some_and(|r| r.open == 0) {
             self.finish_request(id, None);
         }
     }
@@ -370,7 +370,7 @@ impl<T, S> Cluster<T, S> {
     /// dropped (replies still in flight for them will be read and discarded).
     pub(crate) fn finish_request(&mut self, id: RequestId, fill: Option<Error>) {
         // The caller's token leaves with the reply: nothing of the request stays behind.
-        let Some(req) = self.requests.remove(id.0) else {
+        let Some(req) = self.requests.all.remove(id.0) else {
             return;
         };
         let (token, reply) = self.close_request(req, fill);
@@ -378,7 +378,7 @@ impl<T, S> Cluster<T, S> {
     }
 
     pub(super) fn set_deadline_of(&mut self, id: RequestId, deadline: Instant) {
-        let Some(req) = self.requests.get_mut(id.0) else {
+        let Some(req) = self.requests.all.get_mut(id.0) else {
             return;
         };
         // A timer set for the old deadline finds it moved and does nothing.
@@ -422,7 +422,7 @@ impl<T, S> Cluster<T, S> {
     /// ones then, and is closed when the command may be parked on the server. Returns the
     /// node's address when the job may write and may have reached it.
     fn drop_job(&mut self, key: super::slab::Key) -> Option<Addr> {
-        let job = self.jobs.remove(key)?;
+        let job = self.requests.jobs.remove(key)?;
         let Some(conn) = job.conn else {
             if job.dedicated {
                 self.release_unopened_dedicated(key);
@@ -450,7 +450,7 @@ impl<T, S> Cluster<T, S> {
 
     /// [`Event::Served`](super::Event::Served) for `job`, about to complete.
     fn report_served(&mut self, job: super::slab::Key) {
-        let Some(j) = self.jobs.get(job) else {
+        let Some(j) = self.requests.jobs.get(job) else {
             return;
         };
         let node = j.conn.and_then(|c| self.conns.get(c)).and_then(|c| c.node);
@@ -478,15 +478,19 @@ impl<T, S> Cluster<T, S> {
             entry: entry_index,
             leg,
             ..
-        }) = self.jobs.get(job)
+        }) = self.requests.jobs.get(job)
         else {
             return;
         };
-        let traced = self.requests.get(request).is_some_and(|r| r.report_served);
+        let traced = self
+            .requests
+            .all
+            .get(request)
+            .is_some_and(|r| r.report_served);
         if self.config.report_served || traced {
             self.report_served(job);
         }
-        self.jobs.discard(job);
+        self.requests.jobs.discard(job);
         let Some(entry) = self.entry_mut(request, entry_index) else {
             return;
         };

@@ -75,7 +75,7 @@ impl<T, S> Cluster<T, S> {
                         .unwrap_or(Error::NoReachableSeed {
                             attempts: refresh.failures.clone(),
                         });
-                    for job in core::mem::take(&mut self.unrouted) {
+                    for job in core::mem::take(&mut self.requests.unrouted) {
                         self.complete_job(job, Err(error.clone()));
                     }
                     self.refresh.bootstrap_error = Some(error.clone());
