@@ -26,6 +26,7 @@ impl<T, S> Cluster<T, S> {
     pub fn new(config: Config, seeds: Vec<Addr>, now: Instant) -> Self {
         let mut cluster = Cluster {
             rng: Rng::new(config.rng_seed),
+            cache: config.cache.map(super::cache::Cache::new),
             config,
             seeds,
             conns: Slab::default(),

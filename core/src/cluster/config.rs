@@ -145,6 +145,17 @@ pub struct Config {
     /// the asking connection; `CLUSTER SLOTS` and MOVED already give the port of its kind).
     /// The keyslot adapters set it when TLS is on (default false).
     pub tls: bool,
+    /// A client-side cache of read-only single-key commands' replies, kept correct by the
+    /// servers' key tracking (default: none). Needs RESP3 ([`Config::protocol`]): on a
+    /// connection that cannot track keys (a server without RESP3 or `CLIENT TRACKING`),
+    /// nothing read is cached. See [`CacheConfig`] for the bounds and `caching.rs` for what
+    /// is cached and when it is dropped.
+    ///
+    /// A cached reply is never older than the last invalidation the client received for its
+    /// key, and never outlives the connection it was read on, a move of its slot, or a change
+    /// of its node's place in the cluster; this client's own writes drop what they change
+    /// when they are submitted.
+    pub cache: Option<super::CacheConfig>,
 }
 
 impl Config {
@@ -197,6 +208,7 @@ impl Default for Config {
             limits: Limits::default(),
             rng_seed: 0x006b_6579_736c_6f74,
             tls: false,
+            cache: None,
         }
     }
 }
@@ -231,6 +243,7 @@ impl fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("rng_seed", &self.rng_seed)
             .field("tls", &self.tls)
+            .field("cache", &self.cache)
             .finish()
     }
 }

@@ -109,6 +109,8 @@ pub(crate) enum Expect {
     /// `SELECT n` of [`Config::database`](super::Config).
     Select,
     ReadOnly,
+    /// `CLIENT TRACKING ON`, for the client-side cache.
+    Tracking,
     /// `INFO SERVER`, for the node's availability zone.
     Zone,
     /// `READONLY` on a ready connection to a node demoted to replica; its reply changes
@@ -188,6 +190,8 @@ pub(crate) struct Conn {
     /// A RESP2 connection in subscribed mode: every reply is a pub/sub frame.
     pub(crate) pubsub: bool,
     pub(crate) protocol: Protocol,
+    /// The server tracks the keys read here and pushes their invalidations.
+    pub(crate) tracking: bool,
     /// Bytes not yet acknowledged as written start at `out_start` (the handshake's
     /// credentials among them: `Debug` shows the length only).
     pub(crate) out: Redacted<Vec<u8>>,
@@ -228,6 +232,7 @@ impl Conn {
             dedicated: false,
             pubsub: false,
             protocol: Protocol::Resp2,
+            tracking: false,
             out: Redacted(Vec::new()),
             out_start: 0,
             queued: 0,

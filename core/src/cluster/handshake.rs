@@ -4,7 +4,7 @@
 //! authenticates in one round trip. A server without HELLO (older than 6) answers with an
 //! error; the client then falls back to RESP2 with `AUTH` and `CLIENT SETNAME`. Connections
 //! to replicas send `READONLY` once authenticated. Commands routed to the connection wait
-//! until all of this is done. A credentials error ends the connection and fails what waits
+//! until all of this is done. With a client-side cache, `CLIENT TRACKING ON` comes last. A credentials error ends the connection and fails what waits
 //! on it: it is not retried, since it would fail the same way again. Any other refusal
 //! (LOADING, a client name with a space) drops the connection for a retry after a backoff,
 //! and its text becomes the reason a failed bootstrap reports for that seed.
@@ -98,15 +98,25 @@ impl<T, S> Cluster<T, S> {
             });
             self.signal_transmit(conn);
         }
+        let track = self.cache.is_some();
         let Some(c) = self.conns.get_mut(conn) else {
             return;
         };
         if c.readonly {
             c.handshake_pending += 1;
             c.send(Expect::ReadOnly, |out| Cmd::new("READONLY").encode(out));
-            self.signal_transmit(conn);
-        } else if c.handshake_pending == 0 {
+        }
+        // Invalidations come as pushes, which only RESP3 carries on the same connection.
+        if track && c.protocol == Protocol::Resp3 {
+            c.handshake_pending += 1;
+            c.send(Expect::Tracking, |out| {
+                Cmd::new("CLIENT").arg("TRACKING").arg("ON").encode(out)
+            });
+        }
+        if c.handshake_pending == 0 {
             self.conn_ready(conn, now);
+        } else {
+            self.signal_transmit(conn);
         }
     }
 
@@ -163,6 +173,14 @@ impl<T, S> Cluster<T, S> {
                 }
             }
             (Expect::Select, Some(text)) => self.database_refused(conn, text, now),
+            // A refusal (an ACL without CLIENT, a server without tracking) leaves the
+            // connection useful; only nothing read on it is cached.
+            (Expect::Tracking, error) => {
+                c.tracking = error.is_none();
+                if c.handshake_pending == 0 {
+                    self.conn_ready(conn, now);
+                }
+            }
             (Expect::ReadOnly | Expect::Select, None) if c.handshake_pending == 0 => {
                 self.conn_ready(conn, now)
             }

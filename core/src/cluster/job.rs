@@ -106,6 +106,8 @@ pub(crate) struct Job {
     /// Why the last `SCRIPT LOAD` failed, and on which connection: the `NOSCRIPT` right
     /// behind it there means that, not a missing script.
     pub(crate) script_load_error: Option<(Key, bytes::Bytes)>,
+    /// A cacheable read: its reply may fill the client-side cache.
+    pub(crate) cache_fill: Option<super::caching::CacheFill>,
 }
 
 impl Job {
@@ -141,6 +143,7 @@ impl Job {
             script: None,
             script_loaded_on: None,
             script_load_error: None,
+            cache_fill: None,
         }
     }
 }

@@ -116,6 +116,9 @@ impl<T, S> Cluster<T, S> {
         let Some(c) = self.conns.remove(conn) else {
             return;
         };
+        if c.tracking {
+            self.cache_lost_conn(conn);
+        }
         if close {
             self.emit(Output::Close { conn: ConnId(conn) });
         }

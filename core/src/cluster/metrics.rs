@@ -76,6 +76,8 @@ pub struct Metrics {
     pub requests_timed_out: u64,
     /// Views of the cluster that took effect.
     pub topology_changes: u64,
+    /// The client-side cache's counters, when there is one.
+    pub cache: Option<super::CacheMetrics>,
 }
 
 /// Reply-time percentiles of one node, from an HDR histogram (microsecond resolution, two
@@ -233,6 +235,7 @@ impl<T, S> Cluster<T, S> {
             requests_in_flight: self.requests.all.len(),
             requests_timed_out: self.requests.timed_out,
             topology_changes: self.topology_changes,
+            cache: self.cache.as_ref().map(super::cache::Cache::metrics),
         }
     }
 

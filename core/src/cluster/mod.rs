@@ -102,6 +102,8 @@ mod aggregate;
 mod api;
 mod backoff;
 mod blocking;
+mod cache;
+mod caching;
 mod config;
 mod conn;
 mod credentials;
@@ -141,6 +143,7 @@ use alloc::vec::Vec;
 use bytes::BytesMut;
 
 pub use blocking::Blocking;
+pub use cache::{CacheConfig, CacheMetrics};
 pub use config::{Config, ReadFrom};
 pub use conn::ConnId;
 pub use credentials::Credentials;
@@ -348,6 +351,8 @@ pub struct Cluster<T = (), S = ()> {
     pub(crate) credentials: credentials::CredentialState,
     /// Views that took effect (for `metrics`).
     pub(crate) topology_changes: u64,
+    /// The client-side cache, when configured (see `caching.rs`).
+    pub(crate) cache: Option<cache::Cache>,
 }
 
 impl<T, S> Cluster<T, S> {

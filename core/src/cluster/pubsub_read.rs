@@ -45,7 +45,7 @@ impl<T, S> Cluster<T, S> {
             b"unsubscribe" => self.taken_down(conn, Channel, text_at(items, 1), now),
             b"punsubscribe" => self.taken_down(conn, Pattern, text_at(items, 1), now),
             b"sunsubscribe" => self.taken_down(conn, Shard, text_at(items, 1), now),
-            // Client-side caching invalidations and the like: not ours.
+            b"invalidate" => self.on_invalidate(conn, items.get(1)),
             _ => {}
         }
     }

@@ -64,7 +64,7 @@ impl<T, S> Cluster<T, S> {
         };
         let pubsub_reply = c.pubsub && c.state == ConnState::Ready && !frame.is_error();
         if frame.is_push() || pubsub_reply {
-            // Out-of-band messages: pub/sub (and invalidations, ignored) answer no request.
+            // Out-of-band messages: pub/sub and the cache's invalidations answer no request.
             self.on_pubsub_frame(conn, frame, now);
             return self.conns.get(conn).is_some();
         }
@@ -86,9 +86,12 @@ impl<T, S> Cluster<T, S> {
             return false;
         };
         match entry.expect {
-            Expect::Hello | Expect::Auth | Expect::SetName | Expect::Select | Expect::ReadOnly => {
-                self.on_handshake_reply(conn, entry.expect, frame, now)
-            }
+            Expect::Hello
+            | Expect::Auth
+            | Expect::SetName
+            | Expect::Select
+            | Expect::ReadOnly
+            | Expect::Tracking => self.on_handshake_reply(conn, entry.expect, frame, now),
             Expect::Asking | Expect::LateReadOnly => {}
             Expect::Reauth => self.on_reauth_reply(conn, frame.error_text()),
             Expect::ScriptLoad { job } => self.on_script_load_reply(conn, job, frame),
@@ -140,7 +143,9 @@ impl<T, S> Cluster<T, S> {
             Part::Single | Part::Exec => {}
         }
         let Some(text) = Self::error_to_act_on(job, conn, part, frame) else {
-            return self.complete_job(key, Ok(frame.to_value()));
+            let value = frame.to_value();
+            self.fill_cache(conn, key, &value, frame.wire().len(), now);
+            return self.complete_job(key, Ok(value));
         };
         self.on_job_error(conn, key, text, now);
     }
@@ -305,6 +310,7 @@ impl<T, S> Cluster<T, S> {
         };
         self.routing.slots[r.slot as usize] = target as u32;
         self.routing.slots_generation += 1;
+        self.cache_slot_moved(r.slot);
         if !self.routing.primaries.contains(&target) {
             self.routing.primaries.push(target);
         }
@@ -364,6 +370,8 @@ impl<T, S> Cluster<T, S> {
             self.routing.slots[r.slot as usize] = target as u32;
             self.routing.slots_generation += 1;
         }
+        // Keys of a migrating slot leave its node one by one.
+        self.cache_slot_moved(r.slot);
         let (from, to) = (
             self.conn_addr(conn),
             self.routing.nodes[target].addr.clone(),

@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use super::blocking::Blocking;
+use super::caching::Consult;
 use super::conn::Withdrawal;
 use super::job::{Collect, Entry, Job, Leg, Payload, RequestState, Target};
 use super::route::{route, Route, Routed};
@@ -57,6 +58,10 @@ impl<T, S> Cluster<T, S> {
         match route(&cmd, &mut self.scratch) {
             Ok(_) | Err(Error::CrossSlot) => {
                 let spec = lookup(&cmd);
+                // Only its own writes matter here: a read aimed at a node is not cached.
+                if spec.is_none_or(|s| !s.is_readonly()) {
+                    self.consult_cache(&cmd, spec, None, now);
+                }
                 let retry_safe = super::route::runs_twice_harmlessly(&cmd, spec);
                 let blocking = spec.and_then(|s| super::blocking::blocking(&cmd, s));
                 let node = self.node_for(node);
@@ -84,7 +89,7 @@ impl<T, S> Cluster<T, S> {
         now: Instant,
     ) -> RequestId {
         let (id, key) = self.new_request(1, false, token, now);
-        match self.route_transaction(&cmds) {
+        match self.route_transaction(&cmds, now) {
             Ok((target, retry_safe)) => {
                 let job = Job::new(key, 0, 0, Payload::Transaction(cmds), target, retry_safe);
                 self.spawn_job(key, 0, job, now);
@@ -95,7 +100,7 @@ impl<T, S> Cluster<T, S> {
         id
     }
 
-    fn route_transaction(&mut self, cmds: &[Cmd]) -> Result<(Target, bool), Error> {
+    fn route_transaction(&mut self, cmds: &[Cmd], now: Instant) -> Result<(Target, bool), Error> {
         if cmds.is_empty() {
             return Err(Error::Transaction(
                 "a transaction needs at least one command",
@@ -105,6 +110,10 @@ impl<T, S> Cluster<T, S> {
         let mut readonly = true;
         for cmd in cmds {
             let routed = route(cmd, &mut self.scratch)?;
+            // A transaction's reads are not cached; its writes drop what they change.
+            if routed.spec.is_none_or(|s| !s.is_readonly()) {
+                self.consult_cache(cmd, routed.spec, None, now);
+            }
             readonly &= routed.retry_safe;
             match routed.route {
                 Route::Slot(s) if slot.is_some_and(|first| first != s) => {
@@ -172,6 +181,15 @@ impl<T, S> Cluster<T, S> {
             Ok(routed) => routed,
             Err(e) => return self.set_entry_result(request, entry, Err(e)),
         };
+        let slot = match r {
+            Route::Slot(s) => Some(s),
+            _ => None,
+        };
+        let cache_fill = match self.consult_cache(&cmd, spec, slot, now) {
+            Consult::Hit(value) => return self.set_entry_result(request, entry, Ok(value)),
+            Consult::Miss(fill) => Some(fill),
+            Consult::Pass => None,
+        };
         let target = match r {
             Route::Slot(s) => Target::Slot(s),
             Route::AnyPrimary => Target::AnyPrimary,
@@ -198,6 +216,7 @@ impl<T, S> Cluster<T, S> {
         };
         let mut job = Job::new(request, entry, 0, Payload::Command(cmd), target, retry_safe);
         job.replica_read = retry_safe;
+        job.cache_fill = cache_fill;
         self.mark_blocking(request, &mut job, blocking, now);
         job.script = script;
         self.spawn_job(request, entry, job, now);

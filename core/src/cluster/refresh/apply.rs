@@ -168,6 +168,7 @@ impl<T, S> Cluster<T, S> {
         let primaries_after = self.routing.primaries.len();
         self.routing.topology = Some(topology);
         if changed {
+            self.cache_after_new_view();
             self.topology_changes += 1;
             self.event(Event::TopologyChanged {
                 slots_moved,

@@ -7,6 +7,7 @@
 
 mod blocking;
 mod bootstrap;
+mod cache;
 mod cancel;
 mod credentials;
 mod database;

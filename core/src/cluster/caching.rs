@@ -1,0 +1,210 @@
+//! Client-side caching: which reads the cache answers, which replies fill it, and every
+//! event that makes what it holds untrustworthy.
+//!
+//! With [`Config::cache`](super::Config::cache), every connection turns on the server's key
+//! tracking (`CLIENT TRACKING ON`, the default mode, RESP3) in its handshake: the node
+//! remembers the keys each connection read and pushes `invalidate` when one changes. A read
+//! is cacheable when the command table says it is read-only, not blocking, of deterministic
+//! output (the order of a set's members may vary) and has exactly one key, found without
+//! parsing (no movable keys): `GET`, `HGET`, `HGETALL`, `SMEMBERS`, `ZRANGE`, ... but not
+//! `TTL`, `SRANDMEMBER` or `SORT_RO`.
+//!
+//! What the cache holds is dropped:
+//! - for a key, when a push names it, and when this client submits a command that may
+//!   write it (so that a client reads its own writes before the server's push arrives);
+//! - for a connection, when it is lost (its pushes are lost with it), and when its node says
+//!   its data was flushed (`invalidate` with no keys);
+//! - for a slot, when MOVED or ASK says it moved or is moving;
+//! - wherever a new view of the cluster changes the slot's primary or the node's place in
+//!   its shard (failover, demotion, a replica that follows another primary);
+//! - entirely, when this client submits a write without keys (`FLUSHALL`, `SWAPDB`) or a
+//!   command the table does not know.
+//!
+//! A reply fills the cache only if it came on a tracking connection and nothing covering it
+//! was invalidated while it was on its way (see `cache.rs`). So a cached read is never
+//! older than the last invalidation the client received, and never survives a connection
+//! loss or a slot move.
+
+use alloc::vec::Vec;
+
+use super::cache::{Origin, Ticket};
+use super::job::Payload;
+use super::slab::Key;
+use super::Cluster;
+use crate::command::CommandSpec;
+use crate::resp::Value;
+use crate::time::Instant;
+use crate::Cmd;
+
+/// What the cache says about a command about to be sent.
+pub(crate) enum Consult {
+    /// Answer it with this.
+    Hit(Value),
+    /// Send it; its reply may fill the cache.
+    Miss(CacheFill),
+    /// Send it; the cache has nothing to do with it.
+    Pass,
+}
+
+/// A read whose reply may fill the cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CacheFill {
+    /// Taken when the read was submitted.
+    ticket: Ticket,
+    /// The key's place among the command's arguments.
+    key_at: usize,
+    slot: u16,
+}
+
+/// Whether a reply to `spec`'s command may be cached (it still needs exactly one key).
+fn cacheable(spec: &CommandSpec) -> bool {
+    spec.is_readonly()
+        && !spec.is_blocking()
+        && !spec.is_nondeterministic_output()
+        && !spec.has_movable_keys()
+}
+
+impl<T, S> Cluster<T, S> {
+    /// Consult the cache for `cmd`, just routed (its key positions are in `self.scratch`),
+    /// and drop what this client's own write will change.
+    pub(crate) fn consult_cache(
+        &mut self,
+        cmd: &Cmd,
+        spec: Option<&'static CommandSpec>,
+        slot: Option<u16>,
+        now: Instant,
+    ) -> Consult {
+        let Some(cache) = &mut self.cache else {
+            return Consult::Pass;
+        };
+        let Some(spec) = spec else {
+            cache.invalidate_all();
+            return Consult::Pass;
+        };
+        if !spec.is_readonly() {
+            let positions = self.scratch.as_slice();
+            if spec.is_write() && positions.is_empty() {
+                cache.invalidate_all();
+            }
+            for &at in positions {
+                if let Some(key) = cmd.get(at) {
+                    cache.invalidate_key(key);
+                }
+            }
+            return Consult::Pass;
+        }
+        let (&[key_at], Some(slot)) = (self.scratch.as_slice(), slot) else {
+            return Consult::Pass;
+        };
+        let Some(key) = cmd.get(key_at).filter(|_| cacheable(spec)) else {
+            return Consult::Pass;
+        };
+        match cache.lookup(key, cmd, now) {
+            Some(value) => Consult::Hit(value),
+            None => Consult::Miss(CacheFill {
+                ticket: cache.ticket(),
+                key_at,
+                slot,
+            }),
+        }
+    }
+
+    /// The reply `value` (`wire` bytes) to the job `job`, read on `conn`: keep it if it may be.
+    pub(crate) fn fill_cache(
+        &mut self,
+        conn: Key,
+        job: Key,
+        value: &Value,
+        wire: usize,
+        now: Instant,
+    ) {
+        let Some(cache) = &mut self.cache else {
+            return;
+        };
+        let Some(j) = self.requests.jobs.get(job) else {
+            return;
+        };
+        let (Some(fill), Payload::Command(cmd)) = (j.cache_fill, &j.payload) else {
+            return;
+        };
+        let (Some(c), Some(key)) = (self.conns.get(conn), cmd.get(fill.key_at)) else {
+            return;
+        };
+        let (Some(node), true) = (c.node, c.tracking) else {
+            return cache.refuse_fill();
+        };
+        let origin = Origin {
+            conn,
+            node,
+            slot: fill.slot,
+            owner: self.routing.slots[usize::from(fill.slot)],
+        };
+        cache.fill(
+            key,
+            cmd.clone(),
+            value.clone(),
+            wire,
+            origin,
+            fill.ticket,
+            now,
+        );
+    }
+
+    /// An `invalidate` push on `conn`: the keys it names, or (none) everything read there.
+    pub(crate) fn on_invalidate(&mut self, conn: Key, keys: Option<&Value>) {
+        let Some(cache) = &mut self.cache else {
+            return;
+        };
+        match keys.and_then(Value::as_slice) {
+            Some(keys) => {
+                for key in keys.iter().filter_map(Value::as_bytes) {
+                    cache.invalidate_key(key);
+                }
+            }
+            None => cache.invalidate_conn(conn),
+        }
+    }
+
+    /// `conn` is gone, and the invalidations it would have carried with it.
+    pub(crate) fn cache_lost_conn(&mut self, conn: Key) {
+        if let Some(cache) = &mut self.cache {
+            cache.invalidate_conn(conn);
+        }
+    }
+
+    /// A redirect said `slot` moved or is moving.
+    pub(crate) fn cache_slot_moved(&mut self, slot: u16) {
+        if let Some(cache) = &mut self.cache {
+            cache.invalidate_slot(slot);
+        }
+    }
+
+    /// A new view took effect (the slot table is rebuilt): keep what was read from a node
+    /// that is still the slot's primary, or still a replica of it.
+    pub(crate) fn cache_after_new_view(&mut self) {
+        let Some(cache) = &mut self.cache else {
+            return;
+        };
+        let Some(topology) = &self.routing.topology else {
+            return cache.invalidate_all();
+        };
+        let index = |addr| self.routing.node_index.get(addr).copied();
+        // (node, the primary it serves or is) for every node of the view.
+        let mut serves: Vec<(usize, u32)> = Vec::new();
+        for shard in topology.shards() {
+            let Some(primary) = shard.primary.as_ref().and_then(|p| index(&p.addr)) else {
+                continue;
+            };
+            serves.push((primary, primary as u32));
+            for replica in &shard.replicas {
+                if let Some(r) = index(&replica.addr) {
+                    serves.push((r, primary as u32));
+                }
+            }
+        }
+        let slots = &self.routing.slots;
+        cache.invalidate_unless(|o| {
+            slots[usize::from(o.slot)] == o.owner && serves.contains(&(o.node, o.owner))
+        });
+    }
+}
