@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use keyslot_core::cluster::{Config, Error, Event, ReadFrom};
+use keyslot_core::cluster::{CacheConfig, Config, Error, Event, ReadFrom};
 use keyslot_core::resp::{Limits, Protocol};
 use keyslot_core::time::Instant;
 use keyslot_core::topology::Addr;
@@ -326,6 +326,31 @@ impl<R: Runtime> Builder<R> {
         self.config.idle_blocking_connections = n;
         self
     }
+    /// A client-side cache of read-only single-key commands' replies (`GET`, `HGET`,
+    /// `HGETALL`, `SMEMBERS`, `ZRANGE`, ...), kept correct by the servers' key tracking:
+    /// every connection sends `CLIENT TRACKING ON`, and the servers push an invalidation
+    /// when a key read through them changes. Needs RESP3 (the default protocol).
+    ///
+    /// A cached read is never older than the last invalidation the client received for its
+    /// key, and never survives the loss of the connection it was read on, a move of its slot
+    /// (MOVED, ASK, a new view), or a failover of its node; this client's own writes drop
+    /// what they change as they are submitted. Reads from replicas are as fresh as the
+    /// replica was. [`Client::metrics`](crate::Client::metrics) counts hits, misses and
+    /// bytes held.
+    ///
+    /// ```
+    /// use keyslot::CacheConfig;
+    /// use std::time::Duration;
+    /// let builder = keyslot::tokio::Client::builder(["127.0.0.1:7000"]).cache(CacheConfig {
+    ///     max_entries: 100_000,
+    ///     max_bytes: 256 << 20,
+    ///     ttl: Some(Duration::from_secs(60).into()),
+    /// });
+    /// ```
+    pub fn cache(mut self, cache: CacheConfig) -> Self {
+        self.config.cache = Some(cache);
+        self
+    }
     /// Decoder bounds on replies.
     ///
     /// ```
@@ -447,6 +472,11 @@ impl<R: Runtime> Builder<R> {
         }
         if let Some(database) = seeds.iter().find_map(|s| s.database) {
             self.config.database.get_or_insert(database);
+        }
+        if self.config.cache.is_some() && self.config.protocol == Protocol::Resp2 {
+            return Err(Error::Config(
+                "the client-side cache needs RESP3: its invalidations are pushes".into(),
+            ));
         }
         self.config.rng_seed = self.chosen_rng_seed();
         self.config.credentials_from_source = self.credentials.is_some();

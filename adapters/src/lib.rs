@@ -90,11 +90,11 @@ pub use builder::{Builder, DEFAULT_MAX_PENDING_REQUESTS};
 pub use client::Client;
 pub use credentials::{Credentials, CredentialsError, CredentialsProvider};
 pub use keyslot_core::cluster::Config;
+pub use keyslot_core::cluster::{CacheConfig, CacheMetrics, Latency, Metrics, NodeMetrics};
 pub use keyslot_core::cluster::{
     Error, Event, PubSub, ReadFrom, RefreshOutcome, RefreshTrigger, SeedFailure, ServerError,
     ServerErrorKind, SubscriptionKind,
 };
-pub use keyslot_core::cluster::{Latency, Metrics, NodeMetrics};
 pub use keyslot_core::convert::{FromValue, ToArgs};
 pub use keyslot_core::resp::ValueKind;
 pub use keyslot_core::resp::{Limits, Protocol, Value};

@@ -17,6 +17,12 @@
 //! | `keyslot_requests_in_flight` | gauge | |
 //! | `keyslot_requests_timed_out_total` | counter | |
 //! | `keyslot_topology_changes_total` | counter | |
+//! | `keyslot_cache_reads_total` | counter | `result` (`hit`, `miss`) |
+//! | `keyslot_cache_dropped_total` | counter | `reason` (`invalidated`, `evicted`) |
+//! | `keyslot_cache_entries` | gauge | |
+//! | `keyslot_cache_bytes` | gauge | |
+//!
+//! The `keyslot_cache_*` series appear only with a client-side cache ([`crate::CacheConfig`]).
 //!
 //! ```no_run
 //! # async fn demo(client: keyslot::tokio::Client) -> Result<(), keyslot::Error> {
@@ -80,4 +86,17 @@ pub fn publish(snapshot: &Metrics) {
     metrics::gauge!("keyslot_requests_in_flight").set(snapshot.requests_in_flight as f64);
     metrics::counter!("keyslot_requests_timed_out_total").absolute(snapshot.requests_timed_out);
     metrics::counter!("keyslot_topology_changes_total").absolute(snapshot.topology_changes);
+    if let Some(cache) = &snapshot.cache {
+        for (result, n) in [("hit", cache.hits), ("miss", cache.misses)] {
+            metrics::counter!("keyslot_cache_reads_total", "result" => result).absolute(n);
+        }
+        for (reason, n) in [
+            ("invalidated", cache.invalidated),
+            ("evicted", cache.evicted),
+        ] {
+            metrics::counter!("keyslot_cache_dropped_total", "reason" => reason).absolute(n);
+        }
+        metrics::gauge!("keyslot_cache_entries").set(cache.entries as f64);
+        metrics::gauge!("keyslot_cache_bytes").set(cache.bytes as f64);
+    }
 }
