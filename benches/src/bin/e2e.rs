@@ -3,10 +3,14 @@
 //! ```text
 //! cargo run --release -p keyslot-benches --bin e2e -- --seed 127.0.0.1:7000 [--seconds 5]
 //!     [--concurrency 1,50,1000]
-//!     [--clients raw-socket,keyslot-tokio,keyslot-tokio-typed,keyslot-smol,keyslot-blocking,redis-rs,fred]
+//!     [--clients raw-socket,keyslot-tokio,keyslot-tokio-typed,keyslot-tokio-cache,keyslot-smol,keyslot-blocking,redis-rs,fred]
+//!     [--workloads setget,pipeline,zipf]
 //!     (built with `--features tracing`, also keyslot-tokio-info: a subscriber at INFO)
 //!     [--csv results.csv]
 //! ```
+//!
+//! `keyslot-tokio-cache` is keyslot on tokio with its client-side cache
+//! (`CacheConfig::default()`), for the `zipf` workload (not run by default).
 //!
 //! `raw-socket` is not a client but the floor: one blocking socket to the seed node, one
 //! round trip per operation (see `keyslot_benches::e2e::floor`), at concurrency 1 only.
@@ -21,6 +25,7 @@ use std::time::{Duration, Instant};
 use keyslot_benches::e2e::clients::{blocking_loop, task_loop, KvClient, TaskResult, WARMUP};
 use keyslot_benches::e2e::floor::Floor;
 use keyslot_benches::e2e::measure::{cpu_us, peak_rss_kb, redis_server_cpu_us, take_all, Baseline};
+use keyslot_benches::e2e::zipf::zipf_loop;
 use keyslot_benches::e2e::{RunResult, RunSpec};
 
 const ALL_CLIENTS: &str = "raw-socket,keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred";
@@ -73,15 +78,28 @@ fn parent(args: &[String]) {
         .collect();
     let exe = std::env::current_exe().expect("own path");
     let mut rows = Vec::new();
-    let mut runs: Vec<(String, usize)> =
-        levels.iter().map(|&c| ("setget".to_string(), c)).collect();
-    runs.push(("pipeline".to_string(), 10));
+    let workloads: Vec<&str> = flag(args, "--workloads")
+        .unwrap_or("setget,pipeline")
+        .split(',')
+        .collect();
+    let mut runs: Vec<(String, usize)> = Vec::new();
+    for w in ["setget", "zipf"] {
+        if workloads.contains(&w) {
+            runs.extend(levels.iter().map(|&c| (w.to_string(), c)));
+        }
+    }
+    if workloads.contains(&"pipeline") {
+        runs.push(("pipeline".to_string(), 10));
+    }
     for (workload, concurrency) in &runs {
         for client in &clients {
-            if *client == "keyslot-blocking" && (*concurrency > 50 || workload == "pipeline") {
+            let zipf = workload == "zipf";
+            if *client == "keyslot-blocking"
+                && (*concurrency > 50 || workload == "pipeline" || zipf)
+            {
                 continue; // a thread per task stops making sense here
             }
-            if *client == "raw-socket" && (*concurrency != 1 || workload == "pipeline") {
+            if *client == "raw-socket" && (*concurrency != 1 || workload == "pipeline" || zipf) {
                 continue; // the floor of one round trip at a time
             }
             eprint!("{client:<18} {workload:<8} c={concurrency:<5} ... ");
@@ -109,6 +127,10 @@ fn parent(args: &[String]) {
                             r.errors
                         ),
                         None => eprintln!("{:.0} ops/s", r.ops_per_sec()),
+                    }
+                    let notes = String::from_utf8_lossy(&out.stderr);
+                    for line in notes.lines().filter(|l| l.starts_with("cache:")) {
+                        eprintln!("    {line}");
                     }
                     rows.push((client.to_string(), workload.clone(), *concurrency, r));
                 }
@@ -182,6 +204,32 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
                 keyslot::tokio::Client::connect([spec.seed.as_str()])
                     .await
                     .map_err(|e| e.to_string())
+            })
+        }
+        // The same client with its client-side cache.
+        // Its hit ratio goes to stderr, which the parent shows beside the run.
+        "keyslot-tokio-cache" => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(async {
+                let client = keyslot::tokio::Client::builder([spec.seed.as_str()])
+                    .cache(keyslot::CacheConfig::default())
+                    .connect()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let r = measure(spec, pipeline, client.clone(), |f| tokio::spawn(f)).await;
+                if let Some(m) = client.metrics().await.ok().and_then(|m| m.cache) {
+                    eprintln!(
+                        "cache: {:.1} % hits, {} entries, {:.1} MiB, {} fills refused",
+                        m.hit_ratio() * 100.0,
+                        m.entries,
+                        m.bytes as f64 / (1 << 20) as f64,
+                        m.fills_refused
+                    );
+                }
+                Ok(r)
             })
         }
         // The same client through its typed methods.
@@ -278,13 +326,30 @@ where
     H: std::future::Future,
     H::Output: IntoTask,
 {
-    let _ = task_loop(client.clone(), 0, false, Instant::now() + WARMUP).await;
+    let zipf = spec.workload == "zipf";
+    if zipf {
+        if let Err(e) = keyslot_benches::e2e::zipf::preload(&client).await {
+            eprintln!("preloading the zipf keys failed: {e}");
+        }
+        let _ = zipf_loop(client.clone(), 0, Instant::now() + WARMUP).await;
+    } else {
+        let _ = task_loop(client.clone(), 0, false, Instant::now() + WARMUP).await;
+    }
     let _ = take_all();
     let base = Baseline::now();
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(spec.seconds);
     let handles: Vec<H> = (0..spec.concurrency)
-        .map(|t| spawn(Box::pin(task_loop(client.clone(), t, pipeline, deadline))))
+        .map(|t| {
+            let c = client.clone();
+            let task: std::pin::Pin<Box<dyn std::future::Future<Output = TaskResult> + Send>> =
+                if zipf {
+                    Box::pin(zipf_loop(c, t, deadline))
+                } else {
+                    Box::pin(task_loop(c, t, pipeline, deadline))
+                };
+            spawn(task)
+        })
         .collect();
     let mut results = Vec::new();
     for h in handles {

@@ -8,6 +8,7 @@
 pub mod clients;
 pub mod floor;
 pub mod measure;
+pub mod zipf;
 
 use serde_json::{json, Value as Json};
 
@@ -16,8 +17,9 @@ use serde_json::{json, Value as Json};
 pub struct RunSpec {
     pub client: String,
     pub concurrency: usize,
-    /// `setget` (SET then GET of the task's own keys) or `pipeline` (100-command
-    /// cross-slot pipelines).
+    /// `setget` (SET then GET of the task's own keys), `pipeline` (100-command
+    /// cross-slot pipelines) or `zipf` (90 % reads of shared Zipf-popular keys, see
+    /// [`zipf`]).
     pub workload: String,
     pub seed: String,
     pub seconds: f64,

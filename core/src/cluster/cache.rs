@@ -235,7 +235,7 @@ impl Cache {
         }
         let entry = Entry {
             cmd,
-            value,
+            value: detached(&value),
             origin,
             bytes,
             expires: self.config.ttl.map(|ttl| now + ttl),
@@ -325,15 +325,18 @@ impl Cache {
         if self.history.front().is_none_or(|&(n, _)| n > since + 1) {
             return false;
         }
-        !self.history.iter().any(|&(n, scope)| {
-            n > since
-                && match scope {
-                    Scope::Key(h) => h == hash,
-                    Scope::Slot(s) => s == origin.slot,
-                    Scope::Conn(c) => c == origin.conn,
-                    Scope::All => true,
-                }
-        })
+        // Newest first, back to the ticket: a read crosses few invalidations.
+        !self
+            .history
+            .iter()
+            .rev()
+            .take_while(|&&(n, _)| n > since)
+            .any(|&(_, scope)| match scope {
+                Scope::Key(h) => h == hash,
+                Scope::Slot(s) => s == origin.slot,
+                Scope::Conn(c) => c == origin.conn,
+                Scope::All => true,
+            })
     }
 
     fn drop_where(&mut self, gone: impl Fn(&Origin) -> bool) {
@@ -371,6 +374,38 @@ impl Cache {
     fn forget(&mut self, bytes: usize, entries: usize) {
         self.metrics.bytes -= bytes;
         self.metrics.entries -= entries;
+    }
+}
+
+/// `value` in memory of its own. A decoded reply shares the buffer its frame was read into,
+/// with the frames around it; an entry that lives on must not keep that buffer alive.
+fn detached(value: &Value) -> Value {
+    let copy = |b: &bytes::Bytes| bytes::Bytes::copy_from_slice(b);
+    let all = |items: &[Value]| items.iter().map(detached).collect();
+    let pairs = |pairs: &[(Value, Value)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (detached(k), detached(v)))
+            .collect()
+    };
+    match value {
+        Value::SimpleString(b) => Value::SimpleString(copy(b)),
+        Value::Error(b) => Value::Error(copy(b)),
+        Value::BulkString(b) => Value::BulkString(copy(b)),
+        Value::BigNumber(b) => Value::BigNumber(copy(b)),
+        Value::Verbatim { format, text } => Value::Verbatim {
+            format: *format,
+            text: copy(text),
+        },
+        Value::Array(items) => Value::Array(all(items)),
+        Value::Set(items) => Value::Set(all(items)),
+        Value::Push(items) => Value::Push(all(items)),
+        Value::Map(entries) => Value::Map(pairs(entries)),
+        Value::Attribute { attributes, value } => Value::Attribute {
+            attributes: pairs(attributes),
+            value: alloc::boxed::Box::new(detached(value)),
+        },
+        Value::Integer(_) | Value::Null | Value::Double(_) | Value::Boolean(_) => value.clone(),
     }
 }
 

@@ -219,3 +219,22 @@ fn refilling_the_same_command_replaces_its_entry() {
     assert_eq!(cache.lookup(b"k", &get("k"), NOW), Some(text("v2")));
     assert_eq!(cache.metrics().entries, 1);
 }
+
+#[test]
+fn an_entry_keeps_no_part_of_the_buffer_its_reply_was_read_into() {
+    let c = conns(1);
+    let mut cache = Cache::new(CacheConfig::default());
+    let buffer = Bytes::from(alloc::vec![b'x'; 64 * 1024]);
+    let value = Value::Array(alloc::vec![Value::BulkString(buffer.slice(10..15))]);
+    let t = cache.ticket();
+    cache.fill(b"k", get("k"), value.clone(), 20, origin(c[0], 1), t, NOW);
+    let Some(Value::Array(items)) = cache.lookup(b"k", &get("k"), NOW) else {
+        panic!("cached");
+    };
+    let Value::BulkString(b) = &items[0] else {
+        panic!("a string");
+    };
+    assert_eq!(&b[..], b"xxxxx");
+    let inside = buffer.as_ptr_range();
+    assert!(!inside.contains(&b.as_ptr()), "the entry points into the read buffer");
+}
