@@ -110,6 +110,15 @@ struct Group {
 }
 
 /// Counters of the cache, for [`Metrics`](super::Metrics).
+///
+/// ```
+/// use keyslot_core::cluster::CacheConfig;
+/// use keyslot_core::{time::Instant, topology::Addr, Cluster, Config};
+/// let config = Config { cache: Some(CacheConfig::default()), ..Config::default() };
+/// let cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], Instant::ZERO);
+/// let cache = cluster.metrics().cache.expect("a cache is configured");
+/// assert_eq!((cache.hits, cache.misses, cache.entries), (0, 0, 0));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CacheMetrics {
     /// Reads answered from the cache.

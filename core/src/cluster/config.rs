@@ -148,7 +148,7 @@ pub struct Config {
     /// A client-side cache of read-only single-key commands' replies, kept correct by the
     /// servers' key tracking (default: none). Needs RESP3 ([`Config::protocol`]): on a
     /// connection that cannot track keys (a server without RESP3 or `CLIENT TRACKING`),
-    /// nothing read is cached. See [`CacheConfig`] for the bounds and `caching.rs` for what
+    /// nothing read is cached. See [`CacheConfig`](super::CacheConfig) for the bounds and `caching.rs` for what
     /// is cached and when it is dropped.
     ///
     /// A cached reply is never older than the last invalidation the client received for its

@@ -236,5 +236,8 @@ fn an_entry_keeps_no_part_of_the_buffer_its_reply_was_read_into() {
     };
     assert_eq!(&b[..], b"xxxxx");
     let inside = buffer.as_ptr_range();
-    assert!(!inside.contains(&b.as_ptr()), "the entry points into the read buffer");
+    assert!(
+        !inside.contains(&b.as_ptr()),
+        "the entry points into the read buffer"
+    );
 }
