@@ -227,8 +227,8 @@ impl Cache {
     pub(crate) fn fill(
         &mut self,
         key: &[u8],
-        cmd: Cmd,
-        value: Value,
+        cmd: &Cmd,
+        value: &Value,
         wire: usize,
         origin: Origin,
         ticket: Ticket,
@@ -243,8 +243,8 @@ impl Cache {
             return false;
         }
         let entry = Entry {
-            cmd,
-            value: detached(&value),
+            cmd: cmd.clone(),
+            value: detached(value),
             origin,
             bytes,
             expires: self.config.ttl.map(|ttl| now + ttl),

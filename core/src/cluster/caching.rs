@@ -20,6 +20,11 @@
 //! - entirely, when this client submits a write without keys (`FLUSHALL`, `SWAPDB`) or a
 //!   command the table does not know.
 //!
+//! Tracking is turned on without `NOLOOP`: the server also tells a connection about the
+//! writes this client made itself. The client drops what its own commands name before
+//! sending them, but a script or function may write keys it does not declare, and only
+//! the server's push says so.
+//!
 //! A reply fills the cache only if it came on a tracking connection and nothing covering it
 //! was invalidated while it was on its way (see `cache.rs`). So a cached read is never
 //! older than the last invalidation the client received, and never survives a connection
@@ -74,25 +79,13 @@ impl<T, S> Cluster<T, S> {
         slot: Option<u16>,
         now: Instant,
     ) -> Consult {
+        let Some(spec) = spec.filter(|s| s.is_readonly()) else {
+            self.note_own_write(cmd, spec);
+            return Consult::Pass;
+        };
         let Some(cache) = &mut self.cache else {
             return Consult::Pass;
         };
-        let Some(spec) = spec else {
-            cache.invalidate_all();
-            return Consult::Pass;
-        };
-        if !spec.is_readonly() {
-            let positions = self.scratch.as_slice();
-            if spec.is_write() && positions.is_empty() {
-                cache.invalidate_all();
-            }
-            for &at in positions {
-                if let Some(key) = cmd.get(at) {
-                    cache.invalidate_key(key);
-                }
-            }
-            return Consult::Pass;
-        }
         let (&[key_at], Some(slot)) = (self.scratch.as_slice(), slot) else {
             return Consult::Pass;
         };
@@ -106,6 +99,31 @@ impl<T, S> Cluster<T, S> {
                 key_at,
                 slot,
             }),
+        }
+    }
+
+    /// `cmd`, just routed (its key positions are in `self.scratch`), is about to be sent: if
+    /// it may write, drop what it will change, so that this client reads its own writes
+    /// before the server's push arrives. A command the table does not know may write
+    /// anything; so may a write without keys (`FLUSHALL`, `SWAPDB`).
+    pub(crate) fn note_own_write(&mut self, cmd: &Cmd, spec: Option<&'static CommandSpec>) {
+        let Some(cache) = &mut self.cache else {
+            return;
+        };
+        let Some(spec) = spec else {
+            return cache.invalidate_all();
+        };
+        if spec.is_readonly() {
+            return;
+        }
+        let positions = self.scratch.as_slice();
+        if spec.is_write() && positions.is_empty() {
+            cache.invalidate_all();
+        }
+        for &at in positions {
+            if let Some(key) = cmd.get(at) {
+                cache.invalidate_key(key);
+            }
         }
     }
 
@@ -139,15 +157,7 @@ impl<T, S> Cluster<T, S> {
             slot: fill.slot,
             owner: self.routing.slots[usize::from(fill.slot)],
         };
-        cache.fill(
-            key,
-            cmd.clone(),
-            value.clone(),
-            wire,
-            origin,
-            fill.ticket,
-            now,
-        );
+        cache.fill(key, cmd, value, wire, origin, fill.ticket, now);
     }
 
     /// An `invalidate` push on `conn`: the keys it names, or (none) everything read there.

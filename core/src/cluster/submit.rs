@@ -59,9 +59,7 @@ impl<T, S> Cluster<T, S> {
             Ok(_) | Err(Error::CrossSlot) => {
                 let spec = lookup(&cmd);
                 // Only its own writes matter here: a read aimed at a node is not cached.
-                if spec.is_none_or(|s| !s.is_readonly()) {
-                    self.consult_cache(&cmd, spec, None, now);
-                }
+                self.note_own_write(&cmd, spec);
                 let retry_safe = super::route::runs_twice_harmlessly(&cmd, spec);
                 let blocking = spec.and_then(|s| super::blocking::blocking(&cmd, s));
                 let node = self.node_for(node);
@@ -89,7 +87,7 @@ impl<T, S> Cluster<T, S> {
         now: Instant,
     ) -> RequestId {
         let (id, key) = self.new_request(1, false, token, now);
-        match self.route_transaction(&cmds, now) {
+        match self.route_transaction(&cmds) {
             Ok((target, retry_safe)) => {
                 let job = Job::new(key, 0, 0, Payload::Transaction(cmds), target, retry_safe);
                 self.spawn_job(key, 0, job, now);
@@ -100,7 +98,7 @@ impl<T, S> Cluster<T, S> {
         id
     }
 
-    fn route_transaction(&mut self, cmds: &[Cmd], now: Instant) -> Result<(Target, bool), Error> {
+    fn route_transaction(&mut self, cmds: &[Cmd]) -> Result<(Target, bool), Error> {
         if cmds.is_empty() {
             return Err(Error::Transaction(
                 "a transaction needs at least one command",
@@ -111,9 +109,7 @@ impl<T, S> Cluster<T, S> {
         for cmd in cmds {
             let routed = route(cmd, &mut self.scratch)?;
             // A transaction's reads are not cached; its writes drop what they change.
-            if routed.spec.is_none_or(|s| !s.is_readonly()) {
-                self.consult_cache(cmd, routed.spec, None, now);
-            }
+            self.note_own_write(cmd, routed.spec);
             readonly &= routed.retry_safe;
             match routed.route {
                 Route::Slot(s) if slot.is_some_and(|first| first != s) => {

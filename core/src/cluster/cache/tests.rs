@@ -32,8 +32,8 @@ fn fill(cache: &mut Cache, key: &str, value: &str, origin: Origin) -> bool {
     let ticket = cache.ticket();
     cache.fill(
         key.as_bytes(),
-        get(key),
-        text(value),
+        &get(key),
+        &text(value),
         value.len() + 10,
         origin,
         ticket,
@@ -61,7 +61,7 @@ fn an_invalidated_key_loses_every_command_on_it() {
     fill(&mut cache, "k", "v", origin(c[0], 1));
     let hget = Cmd::new("HGET").arg("k").arg("f");
     let t = cache.ticket();
-    assert!(cache.fill(b"k", hget.clone(), text("x"), 5, origin(c[0], 1), t, NOW));
+    assert!(cache.fill(b"k", &hget, &text("x"), 5, origin(c[0], 1), t, NOW));
     fill(&mut cache, "other", "w", origin(c[0], 1));
     cache.invalidate_key(b"k");
     assert_eq!(cache.lookup(b"k", &get("k"), NOW), None);
@@ -77,12 +77,28 @@ fn a_fill_that_crossed_an_invalidation_of_its_key_is_refused() {
     let mut cache = Cache::new(CacheConfig::default());
     let ticket = cache.ticket(); // the read is sent
     cache.invalidate_key(b"k"); // the key changes before its reply arrives
-    assert!(!cache.fill(b"k", get("k"), text("old"), 8, origin(c[0], 1), ticket, NOW));
+    assert!(!cache.fill(
+        b"k",
+        &get("k"),
+        &text("old"),
+        8,
+        origin(c[0], 1),
+        ticket,
+        NOW
+    ));
     assert_eq!(cache.lookup(b"k", &get("k"), NOW), None);
     // Another key's invalidation does not refuse it.
     let ticket = cache.ticket();
     cache.invalidate_key(b"unrelated");
-    assert!(cache.fill(b"k", get("k"), text("new"), 8, origin(c[0], 1), ticket, NOW));
+    assert!(cache.fill(
+        b"k",
+        &get("k"),
+        &text("new"),
+        8,
+        origin(c[0], 1),
+        ticket,
+        NOW
+    ));
     assert_eq!(cache.metrics().fills_refused, 1);
 }
 
@@ -93,12 +109,12 @@ fn slot_and_connection_invalidations_refuse_the_fills_they_cover() {
     let ticket = cache.ticket();
     cache.invalidate_slot(7);
     cache.invalidate_conn(c[1]);
-    assert!(!cache.fill(b"a", get("a"), text("1"), 5, origin(c[0], 7), ticket, NOW));
-    assert!(!cache.fill(b"b", get("b"), text("1"), 5, origin(c[1], 8), ticket, NOW));
-    assert!(cache.fill(b"c", get("c"), text("1"), 5, origin(c[0], 8), ticket, NOW));
+    assert!(!cache.fill(b"a", &get("a"), &text("1"), 5, origin(c[0], 7), ticket, NOW));
+    assert!(!cache.fill(b"b", &get("b"), &text("1"), 5, origin(c[1], 8), ticket, NOW));
+    assert!(cache.fill(b"c", &get("c"), &text("1"), 5, origin(c[0], 8), ticket, NOW));
     let ticket = cache.ticket();
     cache.invalidate_all();
-    assert!(!cache.fill(b"d", get("d"), text("1"), 5, origin(c[0], 9), ticket, NOW));
+    assert!(!cache.fill(b"d", &get("d"), &text("1"), 5, origin(c[0], 9), ticket, NOW));
 }
 
 #[test]
@@ -109,12 +125,12 @@ fn a_fill_older_than_the_invalidation_record_is_refused() {
     for i in 0..HISTORY + 1 {
         cache.invalidate_key(alloc::format!("other{i}").as_bytes());
     }
-    assert!(!cache.fill(b"k", get("k"), text("v"), 5, origin(c[0], 1), ticket, NOW));
+    assert!(!cache.fill(b"k", &get("k"), &text("v"), 5, origin(c[0], 1), ticket, NOW));
     let ticket = cache.ticket();
     for i in 0..HISTORY - 1 {
         cache.invalidate_key(alloc::format!("other{i}").as_bytes());
     }
-    assert!(cache.fill(b"k", get("k"), text("v"), 5, origin(c[0], 1), ticket, NOW));
+    assert!(cache.fill(b"k", &get("k"), &text("v"), 5, origin(c[0], 1), ticket, NOW));
 }
 
 #[test]
@@ -167,8 +183,8 @@ fn entries_and_bytes_stay_within_bounds_least_recently_used_first() {
         let t = cache.ticket();
         cache.fill(
             k.as_bytes(),
-            get(k),
-            text("v"),
+            &get(k),
+            &text("v"),
             100,
             origin(c[0], 1),
             t,
@@ -181,8 +197,8 @@ fn entries_and_bytes_stay_within_bounds_least_recently_used_first() {
     assert!(
         !cache.fill(
             b"big",
-            get("big"),
-            text("v"),
+            &get("big"),
+            &text("v"),
             3 * one,
             origin(c[0], 1),
             t,
@@ -227,7 +243,7 @@ fn an_entry_keeps_no_part_of_the_buffer_its_reply_was_read_into() {
     let buffer = Bytes::from(alloc::vec![b'x'; 64 * 1024]);
     let value = Value::Array(alloc::vec![Value::BulkString(buffer.slice(10..15))]);
     let t = cache.ticket();
-    cache.fill(b"k", get("k"), value.clone(), 20, origin(c[0], 1), t, NOW);
+    cache.fill(b"k", &get("k"), &value, 20, origin(c[0], 1), t, NOW);
     let Some(Value::Array(items)) = cache.lookup(b"k", &get("k"), NOW) else {
         panic!("cached");
     };
