@@ -11,7 +11,9 @@
 //!
 //! What the cache holds is dropped:
 //! - for a key, when a push names it, and when this client submits a command that may
-//!   write it (so that a client reads its own writes before the server's push arrives);
+//!   write it (so that a client reads its own writes before the server's push arrives),
+//!   and again when that command's reply arrives (a read sent meanwhile may have been
+//!   answered by a node that had not seen the write);
 //! - for a connection, when it is lost (its pushes are lost with it), and when its node says
 //!   its data was flushed (`invalidate` with no keys);
 //! - for a slot, when MOVED or ASK says it moved or is moving;
@@ -32,11 +34,12 @@
 
 use alloc::vec::Vec;
 
-use super::cache::{Origin, Ticket};
+use super::cache::{Cache, Origin, Ticket};
 use super::job::Payload;
+use super::route::route;
 use super::slab::Key;
 use super::Cluster;
-use crate::command::CommandSpec;
+use crate::command::{lookup, CommandSpec};
 use crate::resp::Value;
 use crate::time::Instant;
 use crate::Cmd;
@@ -59,6 +62,30 @@ pub(crate) struct CacheFill {
     /// The key's place among the command's arguments.
     key_at: usize,
     slot: u16,
+}
+
+/// Drop from `cache` what `cmd` (its keys at `positions`) may write: its keys; everything
+/// for a write without keys or a command the table does not know.
+fn drop_what_it_writes(
+    cache: &mut Cache,
+    cmd: &Cmd,
+    spec: Option<&'static CommandSpec>,
+    positions: &[usize],
+) {
+    let Some(spec) = spec else {
+        return cache.invalidate_all();
+    };
+    if spec.is_readonly() {
+        return;
+    }
+    if spec.is_write() && positions.is_empty() {
+        cache.invalidate_all();
+    }
+    for &at in positions {
+        if let Some(key) = cmd.get(at) {
+            cache.invalidate_key(key);
+        }
+    }
 }
 
 /// Whether a reply to `spec`'s command may be cached (it still needs exactly one key).
@@ -107,23 +134,35 @@ impl<T, S> Cluster<T, S> {
     /// before the server's push arrives. A command the table does not know may write
     /// anything; so may a write without keys (`FLUSHALL`, `SWAPDB`).
     pub(crate) fn note_own_write(&mut self, cmd: &Cmd, spec: Option<&'static CommandSpec>) {
-        let Some(cache) = &mut self.cache else {
+        if let Some(cache) = &mut self.cache {
+            drop_what_it_writes(cache, cmd, spec, self.scratch.as_slice());
+        }
+    }
+
+    /// The job `job` was answered: if it is one of this client's writes, drop what it
+    /// names once more. A read sent after the write and answered before it ran (by a node
+    /// that had not seen it yet: a deposed primary, a replica) may have filled the cache in
+    /// between; after this, no read the caller makes once it holds the write's reply is
+    /// answered with what the write replaced.
+    pub(crate) fn cache_after_own_write(&mut self, job: Key) {
+        let (Some(cache), Some(j)) = (&mut self.cache, self.requests.jobs.get(job)) else {
             return;
         };
-        let Some(spec) = spec else {
-            return cache.invalidate_all();
+        if j.cache_fill.is_some() {
+            return; // a read
+        }
+        let cmds = match &j.payload {
+            Payload::Command(cmd) => core::slice::from_ref(cmd),
+            Payload::Transaction(cmds) => cmds.as_slice(),
         };
-        if spec.is_readonly() {
-            return;
-        }
-        let positions = self.scratch.as_slice();
-        if spec.is_write() && positions.is_empty() {
-            cache.invalidate_all();
-        }
-        for &at in positions {
-            if let Some(key) = cmd.get(at) {
-                cache.invalidate_key(key);
-            }
+        for cmd in cmds {
+            let spec = match route(cmd, &mut self.scratch) {
+                Ok(routed) => routed.spec,
+                // Sent to a node whatever its keys' slots: the positions are still found.
+                Err(crate::cluster::Error::CrossSlot) => lookup(cmd),
+                Err(_) => continue,
+            };
+            drop_what_it_writes(cache, cmd, spec, self.scratch.as_slice());
         }
     }
 

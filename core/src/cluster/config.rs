@@ -154,7 +154,7 @@ pub struct Config {
     /// A cached reply is never older than the last invalidation the client received for its
     /// key, and never outlives the connection it was read on, a move of its slot, or a change
     /// of its node's place in the cluster; this client's own writes drop what they change
-    /// when they are submitted.
+    /// when they are submitted and again when their reply arrives.
     pub cache: Option<super::CacheConfig>,
 }
 

@@ -145,6 +145,7 @@ impl<T, S> Cluster<T, S> {
         let Some(text) = Self::error_to_act_on(job, conn, part, frame) else {
             let value = frame.to_value();
             self.fill_cache(conn, key, &value, frame.wire().len(), now);
+            self.cache_after_own_write(key);
             return self.complete_job(key, Ok(value));
         };
         self.on_job_error(conn, key, text, now);
@@ -304,13 +305,14 @@ impl<T, S> Cluster<T, S> {
     /// the machine may connect to yet (see [`super::membership`]) — nowhere yet, and then
     /// nothing is learnt.
     pub(crate) fn learn_moved(&mut self, conn: Key, r: &Redirect<'_>, now: Instant) -> Destination {
+        // Whether or not the target is known yet, what was read of the slot is suspect.
+        self.cache_slot_moved(r.slot);
         let target = match self.redirect_destination(conn, r) {
             Destination::Node(target) => target,
             elsewhere => return elsewhere,
         };
         self.routing.slots[r.slot as usize] = target as u32;
         self.routing.slots_generation += 1;
-        self.cache_slot_moved(r.slot);
         if !self.routing.primaries.contains(&target) {
             self.routing.primaries.push(target);
         }
@@ -358,6 +360,9 @@ impl<T, S> Cluster<T, S> {
     }
 
     fn on_ask(&mut self, conn: Key, key: Key, r: Redirect<'_>, now: Instant) {
+        // Keys of a migrating slot leave its node one by one: what was read of it is suspect,
+        // whether or not the target is known yet.
+        self.cache_slot_moved(r.slot);
         let target = match self.redirect_destination(conn, &r) {
             Destination::Node(target) => target,
             Destination::Rediscover { stranger } => {
@@ -370,8 +375,6 @@ impl<T, S> Cluster<T, S> {
             self.routing.slots[r.slot as usize] = target as u32;
             self.routing.slots_generation += 1;
         }
-        // Keys of a migrating slot leave its node one by one.
-        self.cache_slot_moved(r.slot);
         let (from, to) = (
             self.conn_addr(conn),
             self.routing.nodes[target].addr.clone(),

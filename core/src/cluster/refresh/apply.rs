@@ -120,6 +120,9 @@ impl<T, S> Cluster<T, S> {
             p.slot_owner_changes(&topology)
         });
         let primaries_before = self.routing.primaries.len();
+        // The same view can still move slots back from where a MOVED had put them: the
+        // cache must hear of that too.
+        let table_before = (self.cache.is_some() && !changed).then(|| self.routing.slots.clone());
         for n in &mut self.routing.nodes {
             n.listed = false;
         }
@@ -167,8 +170,11 @@ impl<T, S> Cluster<T, S> {
         self.note_readable_replicas(&topology);
         let primaries_after = self.routing.primaries.len();
         self.routing.topology = Some(topology);
-        if changed {
+        let table_moved = table_before.is_some_and(|before| before != self.routing.slots);
+        if changed || table_moved {
             self.cache_after_new_view();
+        }
+        if changed {
             self.topology_changes += 1;
             self.event(Event::TopologyChanged {
                 slots_moved,

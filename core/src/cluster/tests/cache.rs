@@ -136,6 +136,9 @@ fn writes_in_a_transaction_or_to_a_node_drop_their_keys_too() {
     net.reply(conn, &Value::SimpleString(Bytes::from_static(b"QUEUED")));
     net.reply(conn, &Value::Array(alloc::vec![Value::Integer(2)]));
     net.reply(conn, &bulk("v1"));
+    // The read was on its way when the transaction's reply dropped foo again: not kept.
+    assert!(get_foo_is_sent(&mut net, conn));
+    net.reply(conn, &bulk("v1"));
     assert!(!get_foo_is_sent(&mut net, conn));
     net.cluster.submit(
         Request::ToNode(addr(FOO), Cmd::new("DEL").arg("foo")),
@@ -178,7 +181,15 @@ fn a_lost_connection_takes_what_was_read_on_it() {
 
 #[test]
 fn a_redirect_for_the_slot_drops_its_keys() {
-    for redirect in ["MOVED", "ASK"] {
+    // To a node of the view, and to one it does not list yet (a rediscovery must find it
+    // first, but the slot's entries are suspect at once).
+    let redirects = [
+        ("MOVED", "10.0.0.1:7000"),
+        ("ASK", "10.0.0.1:7000"),
+        ("MOVED", "10.0.0.9:7000"),
+        ("ASK", "10.0.0.9:7000"),
+    ];
+    for (redirect, target) in redirects {
         let (mut net, conn) = foo_cached();
         let bar = key_where(true); // another slot's entry, on the same node
         net.submit(Cmd::new("GET").arg(bar));
@@ -187,16 +198,13 @@ fn a_redirect_for_the_slot_drops_its_keys() {
         // `{foo}x` shares foo's slot, 12182.
         net.submit(Cmd::new("GET").arg("{foo}x"));
         assert_eq!(net.take_sent(conn), [["GET", "{foo}x"]]);
-        net.reply(
-            conn,
-            &error(&alloc::format!("{redirect} 12182 10.0.0.1:7000")),
-        );
+        net.reply(conn, &error(&alloc::format!("{redirect} 12182 {target}")));
         let m = net.cluster.metrics().cache.unwrap();
-        assert_eq!(m.entries, 1, "{redirect}: foo is gone, bar stays");
+        assert_eq!(m.entries, 1, "{redirect} {target}: foo is gone, bar stays");
         let id = net.submit(Cmd::new("GET").arg("foo"));
         assert!(
             !net.replies.contains_key(&id),
-            "{redirect}: not answered from the cache"
+            "{redirect} {target}: not answered from the cache"
         );
     }
 }
@@ -253,6 +261,30 @@ fn a_new_view_keeps_only_what_its_nodes_still_serve() {
 }
 
 #[test]
+fn a_view_that_puts_a_slot_back_where_it_was_before_a_moved_drops_its_keys() {
+    let (mut net, conn) = foo_cached();
+    net.submit(Cmd::new("GET").arg("{foo}x"));
+    assert_eq!(net.take_sent(conn), [["GET", "{foo}x"]]);
+    net.reply(conn, &error("MOVED 12182 10.0.0.1:7000"));
+    let one = accept_tracking(&mut net, "10.0.0.1:7000");
+    assert_eq!(net.take_sent(one), [["GET", "{foo}x"]]);
+    net.reply(one, &bulk("x"));
+    // Read again, from where the MOVED pointed.
+    net.submit(Cmd::new("GET").arg("foo"));
+    assert_eq!(net.take_sent(one), [["GET", "foo"]]);
+    net.reply(one, &bulk("v1"));
+    assert!(!get_foo_is_sent(&mut net, one), "cached from 10.0.0.1");
+    // The cluster's view never changed: a rediscovery puts the slot back on 10.0.0.3.
+    rediscover(&mut net, &three_shards());
+    assert_eq!(net.cluster.slot_owner(12182), Some(&addr(FOO)));
+    let m = net.cluster.metrics().cache.unwrap();
+    assert_eq!(
+        m.entries, 0,
+        "read from a node that no longer serves the slot"
+    );
+}
+
+#[test]
 fn reads_the_table_does_not_call_deterministic_single_key_are_never_cached() {
     let mut net = cached_client();
     let reads = [
@@ -304,8 +336,8 @@ fn resp2_connections_do_not_ask_for_tracking() {
     assert_eq!(net.take_sent(seed), [["CLUSTER", "SHARDS"]]);
 }
 
-#[test]
-fn replicas_track_after_readonly_and_their_reads_are_cached() {
+/// A caching client on [`three_shards`] that reads from replicas.
+fn replica_reading_client() -> Net {
     let config = Config {
         read_from: ReadFrom::RoundRobinReplicas,
         ..caching()
@@ -313,6 +345,12 @@ fn replicas_track_after_readonly_and_their_reads_are_cached() {
     let mut net = Net::new(config, &["seed:6379"]);
     let seed = accept_tracking(&mut net, "seed:6379");
     learn_three_shards(&mut net, seed);
+    net
+}
+
+#[test]
+fn replicas_track_after_readonly_and_their_reads_are_cached() {
+    let mut net = replica_reading_client();
     let first = net.submit(Cmd::new("GET").arg("foo"));
     let replica = net.accept("10.0.0.6:7000");
     assert_eq!(
@@ -328,4 +366,30 @@ fn replicas_track_after_readonly_and_their_reads_are_cached() {
     net.reply(replica, &bulk("v1"));
     assert_eq!(net.single(first), &Ok(bulk("v1")));
     assert!(!get_foo_is_sent(&mut net, replica));
+}
+
+#[test]
+fn a_read_answered_before_this_clients_write_ran_does_not_outlive_the_writes_reply() {
+    let mut net = replica_reading_client();
+    let set = net.submit(Cmd::new("SET").arg("foo").arg("v2"));
+    let primary = accept_tracking(&mut net, FOO);
+    assert_eq!(net.take_sent(primary), [["SET", "foo", "v2"]]);
+    // Sent after the write, answered by a replica that has not seen it yet.
+    let read = net.submit(Cmd::new("GET").arg("foo"));
+    let replica = net.accept("10.0.0.6:7000");
+    net.take_sent(replica);
+    net.reply(replica, &ok());
+    net.reply(replica, &ok());
+    assert_eq!(net.take_sent(replica), [["GET", "foo"]]);
+    net.reply(replica, &bulk("v1"));
+    assert_eq!(net.single(read), &Ok(bulk("v1")), "a read racing a write");
+    net.reply(primary, &ok());
+    assert_eq!(net.single(set), &Ok(ok()));
+    // The caller holds the write's reply: its next read must not be the old value.
+    let again = net.submit(Cmd::new("GET").arg("foo"));
+    assert!(
+        !net.replies.contains_key(&again),
+        "not answered from the cache"
+    );
+    assert_eq!(net.take_sent(replica), [["GET", "foo"]]);
 }
