@@ -7,6 +7,7 @@
 //! cargo run --release -p keyslot-tests --bin sim -- --script FILE...  # cluster_machine inputs
 //! cargo run --release -p keyslot-tests --bin sim -- --pubsub --seeds 1..2000  # pub/sub runs
 //! cargo run --release -p keyslot-tests --bin sim -- --blocking --seeds 1..2000  # pops, scripts
+//! cargo run --release -p keyslot-tests --bin sim -- --cache --seeds 1..10000  # client-side cache
 //! ```
 //!
 //! `KEYSLOT_SIM_SEED=N` is the same as `--seed N`. Prints every failure in full, then a
@@ -21,7 +22,7 @@ fn usage() -> ExitCode {
     eprintln!(
         "usage: sim --seeds A..B [--threads N] [--verbose] | --seed N | \
          --scale [--shards N] [--clients N] [--seed N] | --script FILE... | \
-         (--pubsub | --blocking) (--seeds A..B | --seed N)"
+         (--pubsub | --blocking | --cache) (--seeds A..B | --seed N)"
     );
     ExitCode::from(2)
 }
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
     let mut scale = false;
     let mut pubsub = false;
     let mut blocking = false;
+    let mut cache = false;
     let mut shards = 500usize;
     let mut clients = 10_000usize;
     let mut scripts: Vec<String> = Vec::new();
@@ -95,6 +97,11 @@ fn main() -> ExitCode {
             }
             "--blocking" => {
                 blocking = true;
+                i += 1;
+                continue;
+            }
+            "--cache" => {
+                cache = true;
                 i += 1;
                 continue;
             }
@@ -155,6 +162,10 @@ fn main() -> ExitCode {
     if blocking {
         let run = sim::run_blocking_seed;
         return run_scenario("--blocking", run, one, seeds, threads, verbose);
+    }
+    if cache {
+        let run = sim::run_cache_seed;
+        return run_scenario("--cache", run, one, seeds, threads, verbose);
     }
     if let Some(seed) = one {
         let r = sim::run_seed(seed);

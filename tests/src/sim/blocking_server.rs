@@ -311,7 +311,7 @@ impl World {
             self.model.executed(
                 canonical(&parked.args),
                 self.now,
-                node,
+                (node, conn),
                 false,
                 reply.clone(),
             );

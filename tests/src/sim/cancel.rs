@@ -243,6 +243,7 @@ impl World {
         self.stats.cancels.cancelled += 1;
         self.trace.mix(b"cancel");
         self.trace_note(format!("cancel request {key}"));
+        self.cache_abandoned(key, &p.kind, p.at);
         let all_ops: Vec<Op> = match &p.kind {
             Kind::Single(op) => vec![op.clone()],
             Kind::Pipeline(ops) | Kind::Tx(ops) => ops.clone(),

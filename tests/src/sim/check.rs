@@ -26,6 +26,7 @@ use keyslot_core::resp::Value;
 use keyslot_core::time::{Duration, Instant};
 use keyslot_core::topology::Addr;
 
+use super::cache_check::Answered;
 use super::cluster::NodeId;
 use super::model::token_of;
 use super::workload::{Kind, Op, Pending};
@@ -198,9 +199,13 @@ impl World {
 
     fn check_op(&mut self, id: u64, p: &Pending, op: &Op, r: Result<Value, Error>) {
         let (from, to) = (p.at, self.now);
+        let ticket = self.cache_ticket(id, op);
         let v = match r {
             Err(e) if self.script_flush_raced(op, &e) => return,
             Err(e) => {
+                if let (Op::Get(k), Some((seq, _))) = (op, ticket) {
+                    self.cache_orphan(k, seq, from);
+                }
                 self.check_error(id, p, op.is_read_only(), &e, &format!("{op:?}"));
                 self.note_pop_abandoned(op, false);
                 if let Some(why) = Self::never_ran_because(&e).filter(|_| op.is_write()) {
@@ -226,6 +231,33 @@ impl World {
             }
             _ => {}
         }
+        match (op, ticket) {
+            (Op::Get(k), Some((seq, Answered::Cache))) => {
+                if !self.cache_hit(id, k, &v, seq, from) {
+                    self.violation(format!(
+                        "request {id}: the cache answered {op:?} with {v:?}"
+                    ));
+                }
+                return;
+            }
+            // Which of a pipeline's reads the cache answered is not known: one that a node
+            // may have answered is taken for that (without claiming the execution, which
+            // may be another request's), any other for a hit.
+            (Op::Get(k), Some((seq, Answered::Mixed))) => {
+                let runs = self.model.runs_of(&op.canonical(), from, to, &v);
+                if runs.is_empty() {
+                    if !self.cache_hit(id, k, &v, seq, from) {
+                        self.violation(format!("request {id}: {op:?} answered {v:?}"));
+                    }
+                    return;
+                }
+                let stale_ok = runs.iter().any(|r| r.2);
+                self.check_values(id, op, &v, from, to, stale_ok);
+                self.cache_fill_seen(k, &v, seq, (from, to));
+                return;
+            }
+            _ => {}
+        }
         let Some(exec) = self.model.match_exec(&op.canonical(), from, to, &v) else {
             let hint = match op {
                 Op::Get(k) | Op::Incr(k) | Op::Del(k) | Op::Expire(k, _) => {
@@ -242,6 +274,12 @@ impl World {
             return;
         };
         self.check_values(id, op, &v, from, to, exec.stale_ok);
+        if op.is_write() {
+            self.cache_write_acked(op, exec.at);
+        }
+        if let (Op::Get(k), Some((seq, _))) = (op, ticket) {
+            self.cache_fill_seen(k, &v, seq, (from, to));
+        }
     }
 
     /// The values in a successful reply were held by their keys in the window, and writes
@@ -393,6 +431,9 @@ impl World {
         };
         for (op, item) in ops.iter().zip(items) {
             self.check_values(id, op, item, from, to, exec.stale_ok);
+            if op.is_write() {
+                self.cache_write_acked(op, exec.at);
+            }
         }
     }
 
@@ -447,6 +488,11 @@ impl World {
             return;
         }
         let events = std::mem::take(&mut self.checks.step_events);
+        for e in &events {
+            if let Event::Redirected { slot, .. } = e {
+                self.cache_slot_moved(*slot);
+            }
+        }
         if events.iter().any(|e| {
             matches!(
                 e,
@@ -488,7 +534,11 @@ impl World {
     pub fn refresh_shadow(&mut self) {
         for slot in self.work.tag_slots() {
             let owner = self.client.slot_owner(slot).cloned();
-            self.checks.shadow.insert(slot, owner);
+            if let Some(before) = self.checks.shadow.insert(slot, owner.clone()) {
+                if before != owner {
+                    self.cache_slot_moved(slot);
+                }
+            }
         }
     }
 

@@ -482,6 +482,7 @@ impl World {
             self.sched.at(at, Ev::Expire { key: key.clone() });
         }
         self.c.nodes[node].store.put(key.clone(), entry.clone());
+        self.tracked_key_changed(node, &key);
         let shard = self.c.nodes[node].shard;
         self.c.shards[shard].log.push(ReplOp {
             key: key.clone(),
@@ -535,11 +536,11 @@ impl World {
             return;
         }
         let ops: Vec<ReplOp> = s.log[from..upto].to_vec();
-        let n = &mut self.c.nodes[node];
         for op in &ops {
-            n.store.apply(op);
+            self.c.nodes[node].store.apply(op);
+            self.tracked_key_changed(node, &op.key);
         }
-        n.applied = upto;
+        self.c.nodes[node].applied = upto;
     }
 
     /// Make `node` an exact copy of its shard's primary (full resynchronisation).
@@ -555,10 +556,12 @@ impl World {
         n.store = store;
         n.epoch = epoch;
         n.applied = len;
+        self.tracked_node_flushed(node);
     }
 
     /// A TTL passes: the key may now read as absent.
     pub fn on_expire(&mut self, key: Bytes) {
+        self.tracked_expiry(&key);
         self.refresh_visible(&key, Cause::Expiry);
     }
 

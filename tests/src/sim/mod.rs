@@ -36,6 +36,8 @@
 //! | [`blocking_server`] | lists and blocked clients on the nodes (`BLPOP`) |
 //! | [`script_server`] | each node's script cache, `SCRIPT LOAD` and `EVALSHA` |
 //! | [`blocking_check`] | the blocking scenario: pushes, pops, script calls, accounting |
+//! | [`tracking_server`] | key tracking on the nodes: invalidation pushes (cache runs) |
+//! | [`cache_check`] | the client-side cache scenario: every cached read explained and bounded |
 //! | [`scenario_run`] | running pub/sub and blocking seeds (opt-in; the default runs are untouched) |
 //! | [`runner`] | running seeds and ranges of seeds, reports |
 //! | [`script`] | runs driven by arbitrary operation sequences (the fuzz target) |
@@ -48,6 +50,7 @@
 pub mod atomic_migration;
 pub mod blocking_check;
 pub mod blocking_server;
+pub mod cache_check;
 pub mod cancel;
 pub mod check;
 pub mod clock;
@@ -71,10 +74,13 @@ pub mod server;
 pub mod shards_bug;
 pub mod store;
 pub mod trace;
+pub mod tracking_server;
 pub mod workload;
 pub mod world;
 
 pub use profile::Profile;
 pub use runner::{profile_for, replay_seed, run_range, run_seed, run_with, RunReport, Totals};
-pub use scenario_run::{run_blocking_seed, run_pubsub_seed, BlockingRun, PubSubRun};
+pub use scenario_run::{
+    run_blocking_seed, run_cache_seed, run_pubsub_seed, BlockingRun, CacheRun, PubSubRun,
+};
 pub use world::{Driver, World};

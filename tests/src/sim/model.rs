@@ -58,6 +58,8 @@ pub struct Exec {
     pub at: Instant,
     /// The node that ran it.
     pub node: usize,
+    /// The connection it came on.
+    pub conn: u64,
     /// Served from a copy that may differ from the visible value: a replica's (after
     /// READONLY), or either copy of a key that both ends of a migration hold (a failover on
     /// either side during a migration can leave two copies, as in a real cluster).
@@ -67,6 +69,10 @@ pub struct Exec {
     /// Already matched to a request's reply.
     pub used: bool,
 }
+
+/// One execution as the cache check needs it: (connection, when, from a copy that may be
+/// stale).
+pub type Run = (u64, Instant, bool);
 
 /// The record of a write token.
 #[derive(Clone, Debug, Default)]
@@ -206,13 +212,14 @@ impl Model {
         &mut self,
         cmd: Vec<u8>,
         at: Instant,
-        node: usize,
+        (node, conn): (usize, u64),
         stale_ok: bool,
         reply: Value,
     ) {
         self.execs.entry(cmd).or_default().push(Exec {
             at,
             node,
+            conn,
             stale_ok,
             reply,
             used: false,
@@ -234,6 +241,25 @@ impl Model {
             .find(|e| !e.used && e.at >= from && e.at <= to && e.reply == *reply)?;
         e.used = true;
         Some(e.clone())
+    }
+
+    /// Every execution of `cmd` in `from..=to` that replied `reply`, used or not: (its
+    /// connection, when, from a copy that may be stale).
+    pub fn runs_of(&self, cmd: &[u8], from: Instant, to: Instant, reply: &Value) -> Vec<Run> {
+        self.execs
+            .get(cmd)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.at >= from && e.at <= to && e.reply == *reply)
+            .map(|e| (e.conn, e.at, e.stale_ok))
+            .collect()
+    }
+
+    /// The key's visible value at `at`, per the history.
+    pub fn current_at(&self, key: &[u8], at: Instant) -> Option<&[u8]> {
+        let h = self.history.get(key)?;
+        let i = h.partition_point(|c| c.at <= at);
+        h[..i].last().and_then(|c| c.value.as_deref())
     }
 
     /// Forget executions before `before`: no open request can match them.
@@ -298,7 +324,7 @@ mod tests {
     fn executions_match_once() {
         let mut m = Model::default();
         let cmd = canonical(&["GET", "k"]);
-        m.executed(cmd.clone(), t(5), 0, false, Value::Null);
+        m.executed(cmd.clone(), t(5), (0, 0), false, Value::Null);
         assert!(m.match_exec(&cmd, t(0), t(10), &Value::Null).is_some());
         assert!(m.match_exec(&cmd, t(0), t(10), &Value::Null).is_none());
         assert_eq!(token_of(b"k#17"), Some(17));

@@ -386,6 +386,7 @@ impl World {
     /// Bytes leave a node toward the client.
     pub fn send_to_client(&mut self, key: u64, bytes: Vec<u8>) {
         self.pubsub_sent_bytes(key, bytes.len());
+        self.cache_sent_bytes(key, bytes.len());
         for piece in self.pieces(bytes) {
             let at = self.delivery_time(key, false);
             self.sched.at(
@@ -409,6 +410,7 @@ impl World {
         let id = c.id;
         self.trace_io(b'r', key, bytes.len());
         self.pubsub_reading(Some((key, bytes.len())));
+        self.cache_reading(key, bytes.len());
         self.client.handle_data(id, &bytes, self.now);
         self.drain();
         self.pubsub_reading(None);
@@ -422,6 +424,7 @@ impl World {
         let at = c.c2s_at.max(self.now + us(c.latency));
         c.state = State::ClosedByClient;
         self.sched.at(at, Ev::ServerClosed { conn: key });
+        self.cache_conn_lost(key);
     }
 
     /// The client's close reaches the server.
@@ -472,6 +475,7 @@ impl World {
         }
         let id = c.id;
         self.net.conns.remove(&key);
+        self.cache_conn_lost(key);
         self.client.handle_closed(id, self.now);
         self.drain();
     }

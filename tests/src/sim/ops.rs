@@ -392,6 +392,7 @@ impl World {
                 let ops = self.c.shards[shard].log[self.c.nodes[r].applied..].to_vec();
                 for op in &ops {
                     self.c.nodes[r].store.apply(op);
+                    self.tracked_key_changed(r, &op.key);
                 }
                 self.c.nodes[r].applied = self.c.shards[shard].log.len();
                 self.promote(shard, r);

@@ -150,6 +150,9 @@ pub struct Profile {
     pub own_deadline_chance: f64,
     /// The server release the nodes behave as.
     pub flavour: Flavour,
+    /// The client keeps a client-side cache and the nodes track keys (never drawn: the
+    /// cache scenario sets it, see [`super::cache_check`]).
+    pub cache: bool,
 }
 
 impl Profile {
@@ -257,6 +260,7 @@ impl Profile {
                 2..=4 => Flavour::Valkey9,
                 _ => Flavour::Redis70,
             },
+            cache: false,
         }
     }
 
@@ -307,6 +311,7 @@ impl Profile {
             cancel_chance: 0.0,
             own_deadline_chance: 0.0,
             flavour: Flavour::Redis70,
+            cache: false,
         }
     }
 
@@ -358,12 +363,13 @@ impl Profile {
             }
         }
         format!(
-            "{}x{} {:?} {:?} {} runs={} reads={:?} {:?} faults=[{}] {}s",
+            "{}x{} {:?} {:?} {}{} runs={} reads={:?} {:?} faults=[{}] {}s",
             self.shards,
             self.replicas + 1,
             self.endpoints,
             self.seeds,
             if self.resp3 { "resp3" } else { "resp2" },
+            if self.cache { " cache" } else { "" },
             self.slot_runs,
             self.read_from,
             self.flavour,

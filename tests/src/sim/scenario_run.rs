@@ -8,6 +8,8 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use super::blocking_check::BlockingStats;
+use super::cache_check::CacheStats;
+use super::profile::Profile;
 use super::pubsub_check::PubSubStats;
 use super::runner::{profile_for, replay_seed, run_parallel, run_with, RunReport, Totals};
 use super::world::{Driver, World};
@@ -25,6 +27,8 @@ pub struct ScenarioRun<S> {
 pub type PubSubRun = ScenarioRun<PubSubStats>;
 /// One blocking run.
 pub type BlockingRun = ScenarioRun<BlockingStats>;
+/// One client-side cache run.
+pub type CacheRun = ScenarioRun<CacheStats>;
 
 /// What a scenario measures: per seed, and summed over a range.
 pub trait ScenarioStats: Default + Clone + Send {
@@ -68,6 +72,15 @@ impl ScenarioStats for BlockingStats {
     }
 }
 
+impl ScenarioStats for CacheStats {
+    fn add(&mut self, other: &Self) {
+        CacheStats::add(self, other);
+    }
+    fn summary(&self) -> String {
+        CacheStats::summary(self)
+    }
+}
+
 impl<S: ScenarioStats> ScenarioRun<S> {
     /// One line: the run's, then the scenario's numbers.
     pub fn line(&self) -> String {
@@ -84,7 +97,18 @@ fn run_scenario<S: Default>(
     after_step: fn(&mut World),
     finish: fn(&mut World) -> S,
 ) -> ScenarioRun<S> {
-    let profile = profile_for(seed);
+    run_scenario_as(seed, profile_for(seed), what, enable, after_step, finish)
+}
+
+/// [`run_scenario`] with `profile` instead of the seed's own.
+fn run_scenario_as<S: Default>(
+    seed: u64,
+    profile: Profile,
+    what: &str,
+    enable: fn(&mut World),
+    after_step: fn(&mut World),
+    finish: fn(&mut World) -> S,
+) -> ScenarioRun<S> {
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut w = World::new(seed, profile.clone(), Driver::Random);
         enable(&mut w);
@@ -131,6 +155,32 @@ pub fn run_blocking_seed(seed: u64) -> BlockingRun {
         |w| {
             w.blocking_finish();
             w.blocking_stats().unwrap_or_default()
+        },
+    )
+}
+
+/// The profile of seed `seed`'s cache run: its own, over RESP3 on servers that have it,
+/// with the cache on (the faults, the shape and the rates stay the seed's).
+pub fn cache_profile_for(seed: u64) -> Profile {
+    Profile {
+        resp3: true,
+        legacy: false,
+        cache: true,
+        ..profile_for(seed)
+    }
+}
+
+/// Run seed `seed` as a client-side cache run ([`super::cache_check`]).
+pub fn run_cache_seed(seed: u64) -> CacheRun {
+    run_scenario_as(
+        seed,
+        cache_profile_for(seed),
+        "cache",
+        |_| {},
+        |_| {},
+        |w| {
+            w.cache_finish();
+            w.cache_stats().unwrap_or_default()
         },
     )
 }

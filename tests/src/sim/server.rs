@@ -62,6 +62,12 @@ pub struct Session {
     pub carried_plain: bool,
     /// When `SCRIPT LOAD` last ran on this connection.
     pub script_loaded_at: Option<keyslot_core::time::Instant>,
+    /// `CLIENT TRACKING ON` (see [`super::tracking_server`]).
+    pub tracking: bool,
+    /// The keys read here that the node will announce changes of.
+    pub tracked: std::collections::BTreeSet<Bytes>,
+    /// Changes this connection's own command made to keys it tracks, pushed after its reply.
+    pub owed: Vec<Bytes>,
 }
 
 impl Session {
@@ -255,6 +261,7 @@ impl World {
             }
             // After the command: HELLO answers in the protocol it chose.
             keyslot_core::resp::encode_as(&reply, sess.protocol(), &mut out);
+            self.pay_own_changes(&mut sess, &mut out);
         }
         self.net.sessions.insert(conn, sess);
         if !out.is_empty() {
@@ -287,6 +294,7 @@ impl World {
     /// Run one command; returns its reply.
     fn execute(&mut self, sess: &mut Session, args: &[Bytes]) -> Value {
         let name = upper(&args[0]);
+        self.start_own_changes();
         let reply = self.execute_inner(sess, &name, args);
         if name != "ASKING" && sess.multi.is_none() {
             sess.asking = false;
@@ -324,6 +332,7 @@ impl World {
             "CLIENT" => {
                 return match args.get(1).map(|a| upper(a)).as_deref() {
                     Some("SETNAME") if args.len() == 3 => ok(),
+                    Some("TRACKING") => self.client_tracking(sess, args),
                     _ => err("ERR unknown subcommand or wrong number of arguments"),
                 }
             }
@@ -429,8 +438,22 @@ impl World {
             if self.trace.echo {
                 self.trace_exec(node, stale_ok, args, &reply);
             }
-            self.model
-                .executed(canonical(args), self.now, node, stale_ok, reply.clone());
+            self.model.executed(
+                canonical(args),
+                self.now,
+                (node, sess.conn),
+                stale_ok,
+                reply.clone(),
+            );
+        }
+        if name == "GET" {
+            self.cache_get_ran(&args[1], sess.conn, &reply, stale_ok);
+        }
+        if let Some((keys, write)) = &data {
+            self.owe_own_changes(sess);
+            if !write {
+                self.track_read(sess, keys);
+            }
         }
         reply
     }
@@ -601,7 +624,12 @@ impl World {
         let mut replies = Vec::with_capacity(m.cmds.len());
         let mut whole = Vec::new();
         for cmd in &m.cmds {
-            replies.push(self.run_data(node, &upper(&cmd[0]), cmd));
+            let name = upper(&cmd[0]);
+            replies.push(self.run_data(node, &name, cmd));
+            self.owe_own_changes(sess);
+            if let Some((keys, false)) = data_command(&name, cmd) {
+                self.track_read(sess, &keys);
+            }
             whole.extend(canonical(cmd));
         }
         whole.extend(canonical(&["EXEC"]));
@@ -614,7 +642,7 @@ impl World {
             self.trace_exec(node, stale_ok, &all, &reply);
         }
         self.model
-            .executed(whole, self.now, node, stale_ok, reply.clone());
+            .executed(whole, self.now, (node, sess.conn), stale_ok, reply.clone());
         reply
     }
 

@@ -202,6 +202,8 @@ pub struct Workload {
     pub ok: u64,
     /// Replies that failed (per command), by error kind.
     pub errors: BTreeMap<&'static str, u64>,
+    /// Percent of commands made `GET`s on top of the usual mix (cache runs; 0 draws nothing).
+    pub read_bias: u32,
 }
 
 impl Workload {
@@ -242,6 +244,13 @@ impl Workload {
     pub fn op(&mut self, rng: &mut Rng, tag: usize, keyless: bool) -> Op {
         let roll = rng.below(if keyless { 100 } else { 90 });
         let sk = |w: &Workload, rng: &mut Rng| w.string_key(tag, rng.below(4));
+        if self.read_bias > 0 && rng.below(100) < u64::from(self.read_bias) {
+            return if rng.below(4) == 0 {
+                Op::Get(self.counter_key(tag, rng.below(2)))
+            } else {
+                Op::Get(sk(self, rng))
+            };
+        }
         match roll {
             0..=19 => Op::Get(sk(self, rng)),
             20..=27 => Op::Get(self.counter_key(tag, rng.below(2))),
@@ -317,6 +326,8 @@ impl World {
         }
         let now = self.now;
         let full_deadline = now + self.request_deadline(&kind);
+        let tickets = self.cache_before_submit(&kind);
+        let hits_before = self.cache_core_hits();
         let id = match &kind {
             Kind::Single(Op::Script(k, v)) => {
                 let call = Op::script().call().key(&k[..]).arg(&v[..]);
@@ -336,6 +347,8 @@ impl World {
         };
         self.work.submitted += 1;
         let key = id.as_u64();
+        let hits = self.cache_core_hits() - hits_before;
+        self.cache_after_submit(key, tickets, hits);
         self.trace_submit(key, &kind);
         // A caller's own deadline may end it before it could succeed.
         let (deadline, must_succeed) = match self.maybe_own_deadline(id, full_deadline) {

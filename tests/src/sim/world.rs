@@ -283,6 +283,9 @@ pub struct World {
     pub pubsub: Option<Box<super::pubsub_check::PubSubSim>>,
     /// The blocking scenario, in runs that enable it ([`World::enable_blocking`]).
     pub blocking: Option<Box<super::blocking_check::BlockingSim>>,
+    /// The client-side cache scenario, in runs whose profile asks for it
+    /// ([`super::cache_check`]).
+    pub cache: Option<Box<super::cache_check::CacheWatch>>,
     /// Each node's script cache (see [`super::script_server`]).
     pub scripts: std::collections::BTreeMap<NodeId, std::collections::BTreeSet<Bytes>>,
     /// When an operator last flushed each node's script cache.
@@ -370,6 +373,7 @@ impl World {
             tap: None,
             pubsub: None,
             blocking: None,
+            cache: None,
             scripts: Default::default(),
             scripts_flushed_at: Default::default(),
             same_instant_steps: 0,
@@ -390,6 +394,11 @@ impl World {
             read_from: w.profile.read_from,
             ..Config::default()
         };
+        if w.profile.cache {
+            w.config.cache = Some(super::cache_check::cache_config(seed));
+            w.cache = Some(Box::default());
+            w.work.read_bias = super::cache_check::READ_BIAS;
+        }
         w.client = Cluster::new(w.config.clone(), w.seeds.clone(), START);
         w.refresh_shadow();
         w.rotate_dns();
