@@ -148,8 +148,10 @@ impl<T, S> Cluster<T, S> {
         let (Some(cache), Some(j)) = (&mut self.cache, self.requests.jobs.get(job)) else {
             return;
         };
-        if j.cache_fill.is_some() {
-            return; // a read
+        // Reads (every cacheable one among them) change nothing: only a write is routed
+        // again, to find the keys its job does not keep.
+        if j.retry_safe {
+            return;
         }
         let cmds = match &j.payload {
             Payload::Command(cmd) => core::slice::from_ref(cmd),

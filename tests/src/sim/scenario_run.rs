@@ -88,20 +88,10 @@ impl<S: ScenarioStats> ScenarioRun<S> {
     }
 }
 
-/// Run seed `seed` with a scenario: `enable` switches it on, `after_step` checks after each
-/// step, `finish` checks the end and returns what it measured. A panic fails the seed.
+/// Run seed `seed` with `profile` (the seed's own, or a scenario's variant of it) and a
+/// scenario: `enable` switches it on, `after_step` checks after each step, `finish` checks
+/// the end and returns what it measured. A panic fails the seed.
 fn run_scenario<S: Default>(
-    seed: u64,
-    what: &str,
-    enable: fn(&mut World),
-    after_step: fn(&mut World),
-    finish: fn(&mut World) -> S,
-) -> ScenarioRun<S> {
-    run_scenario_as(seed, profile_for(seed), what, enable, after_step, finish)
-}
-
-/// [`run_scenario`] with `profile` instead of the seed's own.
-fn run_scenario_as<S: Default>(
     seed: u64,
     profile: Profile,
     what: &str,
@@ -135,6 +125,7 @@ fn run_scenario_as<S: Default>(
 pub fn run_pubsub_seed(seed: u64) -> PubSubRun {
     run_scenario(
         seed,
+        profile_for(seed),
         "pub/sub",
         World::enable_pubsub,
         World::pubsub_step,
@@ -149,6 +140,7 @@ pub fn run_pubsub_seed(seed: u64) -> PubSubRun {
 pub fn run_blocking_seed(seed: u64) -> BlockingRun {
     run_scenario(
         seed,
+        profile_for(seed),
         "blocking",
         World::enable_blocking,
         |_| {},
@@ -172,7 +164,7 @@ pub fn cache_profile_for(seed: u64) -> Profile {
 
 /// Run seed `seed` as a client-side cache run ([`super::cache_check`]).
 pub fn run_cache_seed(seed: u64) -> CacheRun {
-    run_scenario_as(
+    run_scenario(
         seed,
         cache_profile_for(seed),
         "cache",

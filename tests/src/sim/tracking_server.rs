@@ -118,7 +118,7 @@ impl World {
         }
     }
 
-    /// Before `sess` runs a command: forget changes made by others.
+    /// Before a connection runs a command: forget the changes made before it, by others.
     pub(super) fn start_own_changes(&mut self) {
         if let Some(watch) = self.cache.as_mut() {
             watch.changed_now.clear();
