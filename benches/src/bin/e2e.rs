@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p keyslot-benches --bin e2e -- --seed 127.0.0.1:7000 [--seconds 5]
 //!     [--concurrency 1,50,1000]
-//!     [--clients raw-socket,keyslot-tokio,keyslot-tokio-typed,keyslot-tokio-cache,keyslot-smol,keyslot-blocking,redis-rs,fred]
+//!     [--clients raw-socket,raw-pipelined,keyslot-tokio,keyslot-tokio-typed,keyslot-tokio-cache,keyslot-smol,keyslot-blocking,redis-rs,fred]
 //!     [--workloads setget,pipeline,zipf]
 //!     (built with `--features tracing`, also keyslot-tokio-info: a subscriber at INFO)
 //!     [--csv results.csv]
@@ -14,6 +14,9 @@
 //!
 //! `raw-socket` is not a client but the floor: one blocking socket to the seed node, one
 //! round trip per operation (see `keyslot_benches::e2e::floor`), at concurrency 1 only.
+//! `raw-pipelined` is the floor above one caller: the same callers in lock step over one
+//! blocking socket per primary, every batch as deep as the concurrency allows (see
+//! `keyslot_benches::e2e::pipelined_floor`); `setget` only.
 //!
 //! Every client connects from the ONE seed address. Each run is a child process (see
 //! `keyslot_benches::e2e`), so CPU time and peak RSS are the client's own.
@@ -25,10 +28,12 @@ use std::time::{Duration, Instant};
 use keyslot_benches::e2e::clients::{blocking_loop, task_loop, KvClient, TaskResult, WARMUP};
 use keyslot_benches::e2e::floor::Floor;
 use keyslot_benches::e2e::measure::{cpu_us, peak_rss_kb, redis_server_cpu_us, take_all, Baseline};
+use keyslot_benches::e2e::pipelined_floor::PipelinedFloor;
 use keyslot_benches::e2e::zipf::zipf_loop;
 use keyslot_benches::e2e::{RunResult, RunSpec};
 
-const ALL_CLIENTS: &str = "raw-socket,keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred";
+const ALL_CLIENTS: &str =
+    "raw-socket,raw-pipelined,keyslot-tokio,keyslot-smol,keyslot-blocking,redis-rs,fred";
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -101,6 +106,9 @@ fn parent(args: &[String]) {
             }
             if *client == "raw-socket" && (*concurrency != 1 || workload == "pipeline" || zipf) {
                 continue; // the floor of one round trip at a time
+            }
+            if *client == "raw-pipelined" && (*concurrency == 1 || workload != "setget") {
+                continue; // the floor of callers in lock step
             }
             eprint!("{client:<18} {workload:<8} c={concurrency:<5} ... ");
             let out = Command::new(&exe)
@@ -290,6 +298,16 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
             let deadline = start + Duration::from_secs_f64(spec.seconds);
             let result = floor.run(deadline);
             Ok(finish(vec![result], start, base))
+        }
+        "raw-pipelined" => {
+            let floor = PipelinedFloor::connect(&spec.seed, spec.concurrency)?;
+            floor.run(Instant::now() + WARMUP);
+            let _ = take_all();
+            let base = Baseline::now();
+            let start = Instant::now();
+            let deadline = start + Duration::from_secs_f64(spec.seconds);
+            let results = floor.run(deadline);
+            Ok(finish(results, start, base))
         }
         other => Err(format!("unknown client {other}")),
     }

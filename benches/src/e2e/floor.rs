@@ -44,25 +44,14 @@ impl Floor {
 
     /// Write one command, read its whole reply (a simple string or a bulk string).
     fn round_trip(&mut self, args: &[&str]) -> Result<Vec<u8>, String> {
-        let mut out = format!("*{}\r\n", args.len());
-        for a in args {
-            out.push_str(&format!("${}\r\n{a}\r\n", a.len()));
-        }
+        let mut out = String::new();
+        encode(&mut out, args);
         self.stream
             .write_all(out.as_bytes())
             .map_err(|e| e.to_string())?;
         self.buf.clear();
-        let mut chunk = [0u8; 4096];
-        loop {
-            if let Some(end) = reply_end(&self.buf) {
-                return Ok(self.buf[..end].to_vec());
-            }
-            let n = self.stream.read(&mut chunk).map_err(|e| e.to_string())?;
-            if n == 0 {
-                return Err("the node closed the connection".into());
-            }
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
+        let ends = read_replies(&mut self.stream, &mut self.buf, 1)?;
+        Ok(self.buf[..ends[0]].to_vec())
     }
 
     /// SET then GET of this task's keys until `deadline`, checking every value.
@@ -86,6 +75,42 @@ impl Floor {
             }
         }
         r
+    }
+}
+
+/// Append one command to `out` as literal RESP.
+pub(crate) fn encode(out: &mut String, args: &[&str]) {
+    out.push_str(&format!("*{}\r\n", args.len()));
+    for a in args {
+        out.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+    }
+}
+
+/// Read from `stream` into `buf` until it holds `count` complete replies; the offsets where
+/// each ends.
+pub(crate) fn read_replies(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    count: usize,
+) -> Result<Vec<usize>, String> {
+    let mut ends = Vec::with_capacity(count);
+    let mut chunk = [0u8; 16384];
+    loop {
+        while ends.len() < count {
+            let at = ends.last().copied().unwrap_or(0);
+            match reply_end(&buf[at..]) {
+                Some(len) => ends.push(at + len),
+                None => break,
+            }
+        }
+        if ends.len() == count {
+            return Ok(ends);
+        }
+        let n = stream.read(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("the node closed the connection".into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod clients;
 pub mod floor;
 pub mod measure;
+pub mod pipelined_floor;
 pub mod zipf;
 
 use serde_json::{json, Value as Json};

@@ -1,0 +1,203 @@
+//! The decode comparison in interleaved rounds, for judging ratios on a noisy machine.
+//!
+//! `benches/decode.rs` (criterion) runs each variant for seconds on end, so the machine's
+//! drift (±30 % between runs here) lands on one variant and not the others. This runs every
+//! variant of a workload once per round, in turn, and reports the median of each variant's
+//! times and the median of the per-round ratios that keyslot's goals are stated in:
+//!
+//! - `oneshot/values`: the one-shot `resp::decode(&[u8])` against the streaming `Decoder`;
+//! - `rp-best/values`: redis-protocol's fastest owned-value mode against keyslot's values;
+//! - `rp-range/frames`: redis-protocol's offsets-only `decode_range` against keyslot's frames;
+//! - `rp-best/floor`: how much faster than redis-protocol any decoder handing out owned
+//!   values of zero-copy `Bytes` could be at most (see `floor-owned-values` in the criterion
+//!   bench).
+//!
+//! ```text
+//! cargo run --release -p keyslot-benches --example decode_rounds -- [ROUNDS] [ITERATIONS]
+//! ```
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use bytes::{Buf, Bytes, BytesMut};
+use keyslot_benches::{decode_workloads, Workload};
+use keyslot_core::resp::{Decoder, Frames, Value};
+
+const VARIANTS: [&str; 7] = [
+    "frames",
+    "values",
+    "oneshot",
+    "rp-range",
+    "rp-bytes",
+    "rp-bytes-mut",
+    "floor",
+];
+
+fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let rounds = args.first().copied().unwrap_or(31);
+    let iterations = args.get(1).copied().unwrap_or(20);
+    for w in decode_workloads()
+        .into_iter()
+        .filter(|w| w.bytes.len() < 500_000)
+    {
+        let decoded = decode_all(&w.bytes);
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
+        for _ in 0..rounds {
+            for (v, name) in VARIANTS.iter().enumerate() {
+                let t = run(name, &w, &decoded, iterations);
+                times[v].push(t.as_secs_f64() * 1e6 / iterations as f64);
+            }
+        }
+        report(&w, &times);
+    }
+}
+
+/// The time of `iterations` decodes of the whole workload, each from a fresh buffer made
+/// before the clock starts.
+fn run(variant: &str, w: &Workload, decoded: &[Value], iterations: usize) -> Duration {
+    match variant {
+        "frames" => {
+            let (mut decoder, mut frames) = (Decoder::new(), Frames::new());
+            timed(
+                iterations,
+                || BytesMut::from(&w.bytes[..]),
+                |mut buf| {
+                    let n = decoder.decode_frames(&mut buf, &mut frames).expect("valid");
+                    assert_eq!(n, w.frames);
+                    for frame in frames.iter() {
+                        black_box(frame.is_error());
+                    }
+                },
+            )
+        }
+        "values" => {
+            let mut decoder = Decoder::new();
+            timed(
+                iterations,
+                || BytesMut::from(&w.bytes[..]),
+                |mut buf| {
+                    let mut n = 0;
+                    while let Some(v) = decoder.decode(&mut buf).expect("valid") {
+                        black_box(v);
+                        n += 1;
+                    }
+                    assert_eq!(n, w.frames);
+                },
+            )
+        }
+        "oneshot" => timed(
+            iterations,
+            || w.bytes.clone(),
+            |buf| {
+                let (mut at, mut n) = (0, 0);
+                while let Some((v, len)) = keyslot_core::resp::decode(&buf[at..]).expect("valid") {
+                    black_box(v);
+                    at += len;
+                    n += 1;
+                }
+                assert_eq!(n, w.frames);
+            },
+        ),
+        "rp-range" => timed(
+            iterations,
+            || w.bytes.clone(),
+            |buf| {
+                let (mut at, mut n) = (0, 0);
+                while let Some((frame, len)) =
+                    redis_protocol::resp2::decode::decode_range(&buf[at..]).expect("valid")
+                {
+                    black_box(frame);
+                    at += len;
+                    n += 1;
+                }
+                assert_eq!(n, w.frames);
+            },
+        ),
+        "rp-bytes" => timed(
+            iterations,
+            || Bytes::copy_from_slice(&w.bytes),
+            |mut buf| {
+                let mut n = 0;
+                while let Some((frame, len)) =
+                    redis_protocol::resp2::decode::decode_bytes(&buf).expect("valid")
+                {
+                    black_box(frame);
+                    buf.advance(len);
+                    n += 1;
+                }
+                assert_eq!(n, w.frames);
+            },
+        ),
+        "rp-bytes-mut" => timed(
+            iterations,
+            || BytesMut::from(&w.bytes[..]),
+            |mut buf| {
+                let mut n = 0;
+                while let Some((frame, _, _)) =
+                    redis_protocol::resp2::decode::decode_bytes_mut(&mut buf).expect("valid")
+                {
+                    black_box(frame);
+                    n += 1;
+                }
+                assert_eq!(n, w.frames);
+            },
+        ),
+        "floor" => timed(
+            iterations,
+            || (),
+            |()| {
+                for value in decoded {
+                    black_box(value.clone());
+                }
+            },
+        ),
+        other => unreachable!("no variant {other}"),
+    }
+}
+
+fn timed<I, S: FnMut() -> I, F: FnMut(I)>(iterations: usize, mut setup: S, mut f: F) -> Duration {
+    let inputs: Vec<I> = (0..iterations).map(|_| setup()).collect();
+    let start = Instant::now();
+    for input in inputs {
+        f(input);
+    }
+    start.elapsed()
+}
+
+/// Every frame of `bytes`, decoded.
+fn decode_all(bytes: &[u8]) -> Vec<Value> {
+    let mut buf = BytesMut::from(bytes);
+    let mut decoder = Decoder::new();
+    std::iter::from_fn(|| decoder.decode(&mut buf).expect("valid")).collect()
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn report(w: &Workload, times: &[Vec<f64>]) {
+    let at = |name: &str| VARIANTS.iter().position(|v| *v == name).unwrap_or(0);
+    let per_round = |f: &dyn Fn(usize) -> f64| median((0..times[0].len()).map(f).collect());
+    let t = |name: &str, r: usize| times[at(name)][r];
+    let rp_best = |r: usize| t("rp-bytes", r).min(t("rp-bytes-mut", r));
+    println!(
+        "{} (µs per workload, medians of {} rounds)",
+        w.name,
+        times[0].len()
+    );
+    for (v, name) in VARIANTS.iter().enumerate() {
+        println!("  {name:13} {:9.1}", median(times[v].clone()));
+    }
+    println!(
+        "  oneshot/values {:.2}x   rp-best/values {:.2}x   rp-range/frames {:.2}x   rp-best/floor {:.2}x",
+        per_round(&|r| t("oneshot", r) / t("values", r)),
+        per_round(&|r| rp_best(r) / t("values", r)),
+        per_round(&|r| t("rp-range", r) / t("frames", r)),
+        per_round(&|r| rp_best(r) / t("floor", r)),
+    );
+}
