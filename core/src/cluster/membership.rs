@@ -142,8 +142,6 @@ impl<T, S> Cluster<T, S> {
         let departed: Vec<usize> = (0..self.routing.nodes.len())
             .filter(|&n| !self.routing.nodes[n].listed && !self.routing.nodes[n].vacant)
             .collect();
-        let conns = &self.conns;
-        self.draining.retain(|&k| conns.get(k).is_some());
         if departed.is_empty() {
             return;
         }
@@ -175,25 +173,25 @@ impl<T, S> Cluster<T, S> {
         }
         if idle {
             self.retire_conn(conn);
-        } else if !self.draining.contains(&conn) {
-            self.draining.push(conn);
+        } else {
+            self.conns.drain(conn);
         }
     }
 
     /// A reply was read on `conn`: a drained connection of a departed node closes once it
     /// has nothing left to answer, and its node's entry goes when nothing names it any more.
     pub(crate) fn close_if_drained(&mut self, conn: Key) {
-        if !self.draining.contains(&conn) {
+        if !self.conns.is_draining(conn) {
             return;
         }
         let Some(c) = self.conns.get(conn) else {
-            return self.draining.retain(|&k| k != conn);
+            return;
         };
         if !c.inflight.is_empty() || !c.waiting.is_empty() {
             return;
         }
         let node = c.node;
-        self.draining.retain(|&k| k != conn);
+        self.conns.stop_draining(conn);
         self.retire_conn(conn);
         if let Some(n) =
             node.filter(|&n| !self.routing.nodes[n].listed && !self.routing.nodes[n].vacant)

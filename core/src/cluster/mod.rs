@@ -41,7 +41,8 @@
 //! # Method groups
 //!
 //! Every public method of [`Cluster`] is defined in `api.rs`, in this order; the state it
-//! works on has a part of its own (`routing.rs`: nodes and slot table; `conn.rs`: a
+//! works on has a part of its own (`routing.rs`: nodes and slot table; `connections.rs`:
+//! the connections, the ones being drained and the stall check's schedule; `conn.rs`: a
 //! connection's buffers and what is in flight on it; `job.rs`: requests and their commands;
 //! `refresh/`: rediscovery; `pubsub.rs`: subscriptions and their holders; `credentials.rs`;
 //! `timers.rs`).
@@ -106,6 +107,7 @@ mod cache;
 mod caching;
 mod config;
 mod conn;
+mod connections;
 mod credentials;
 mod dedicated;
 mod dispatch;
@@ -162,10 +164,9 @@ use crate::command::KeyPositions;
 use crate::resp::Value;
 use crate::time::Instant;
 use crate::topology::{Addr, Topology};
-use conn::Conn;
 use rng::Rng;
 pub(crate) use routing::{Node, Routing, NO_NODE};
-use slab::{Key, Slab};
+use slab::Key;
 use timers::Timers;
 
 /// Identifies a submitted request in its [`Output::Reply`].
@@ -334,11 +335,10 @@ pub struct Cluster<T = (), S = ()> {
     pub(crate) config: Config,
     pub(crate) seeds: Vec<Addr>,
     pub(crate) rng: Rng,
-    pub(crate) conns: Slab<Conn>,
+    /// The connections, the ones being drained, and the stall check's schedule.
+    pub(crate) conns: connections::Connections,
     /// The nodes, the slot table and the view they come from.
     pub(crate) routing: Routing,
-    /// Connections of departed nodes, closed once their last reply is read.
-    pub(crate) draining: Vec<Key>,
     /// The submitted requests and the jobs that carry them out.
     pub(crate) requests: job::Requests<T>,
     pub(crate) timers: Timers,
@@ -346,8 +346,6 @@ pub struct Cluster<T = (), S = ()> {
     pub(crate) refresh: refresh::RefreshState,
     pub(crate) scratch: KeyPositions,
     pub(crate) pubsub: pubsub::Subscriptions<S>,
-    /// When the stall check runs next, while it is armed (see `stall.rs`).
-    pub(crate) stall_check_at: Option<Instant>,
     pub(crate) credentials: credentials::CredentialState,
     /// Views that took effect (for `metrics`).
     pub(crate) topology_changes: u64,

@@ -41,19 +41,19 @@ impl<T, S> Cluster<T, S> {
 
     /// A job was written: make sure the check runs.
     pub(crate) fn arm_stall_check(&mut self, now: Instant) {
-        if self.stall_check_at.is_none() {
+        if self.conns.stall_check_at.is_none() {
             let at = now + self.stall_check_period();
-            self.stall_check_at = Some(at);
+            self.conns.stall_check_at = Some(at);
             self.timers.schedule(at, Timer::StallCheck);
         }
     }
 
     /// `Timer::StallCheck` fired.
     pub(crate) fn stall_check(&mut self, now: Instant) {
-        if self.stall_check_at.is_none_or(|at| at > now) {
+        if self.conns.stall_check_at.is_none_or(|at| at > now) {
             return;
         }
-        self.stall_check_at = None;
+        self.conns.stall_check_at = None;
         let timeout = self.config.effective_stall_timeout();
         let mut busy = false;
         let mut stalled: Vec<Key> = Vec::new();

@@ -181,7 +181,7 @@ fn a_wait_at_the_head_of_the_queue_is_no_stall() {
 fn an_idle_client_has_no_stall_timer() {
     let mut net = all_connected();
     net.advance(Duration::from_secs(2));
-    assert!(net.cluster.stall_check_at.is_none());
+    assert!(net.cluster.conns.stall_check_at.is_none());
 }
 
 #[test]
