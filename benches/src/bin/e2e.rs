@@ -291,23 +291,11 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
         }
         "raw-socket" => {
             let mut floor = Floor::connect(&spec.seed)?;
-            floor.run(Instant::now() + WARMUP);
-            let _ = take_all();
-            let base = Baseline::now();
-            let start = Instant::now();
-            let deadline = start + Duration::from_secs_f64(spec.seconds);
-            let result = floor.run(deadline);
-            Ok(finish(vec![result], start, base))
+            Ok(warmed_run(spec, |deadline| vec![floor.run(deadline)]))
         }
         "raw-pipelined" => {
             let floor = PipelinedFloor::connect(&spec.seed, spec.concurrency)?;
-            floor.run(Instant::now() + WARMUP);
-            let _ = take_all();
-            let base = Baseline::now();
-            let start = Instant::now();
-            let deadline = start + Duration::from_secs_f64(spec.seconds);
-            let results = floor.run(deadline);
-            Ok(finish(results, start, base))
+            Ok(warmed_run(spec, |deadline| floor.run(deadline)))
         }
         other => Err(format!("unknown client {other}")),
     }
@@ -391,6 +379,16 @@ impl IntoTask for Result<TaskResult, tokio::task::JoinError> {
     fn into_task(self) -> Option<TaskResult> {
         self.ok()
     }
+}
+
+/// A floor's run: `run` until the warm-up's end, then, measured, until the run's.
+fn warmed_run(spec: &RunSpec, mut run: impl FnMut(Instant) -> Vec<TaskResult>) -> RunResult {
+    run(Instant::now() + WARMUP);
+    let _ = take_all();
+    let base = Baseline::now();
+    let start = Instant::now();
+    let results = run(start + Duration::from_secs_f64(spec.seconds));
+    finish(results, start, base)
 }
 
 fn finish(results: Vec<TaskResult>, start: Instant, base: Baseline) -> RunResult {
