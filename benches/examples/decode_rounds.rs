@@ -93,12 +93,7 @@ fn run(variant: &str, w: &Workload, decoded: &[Value], iterations: usize) -> Dur
             iterations,
             || w.bytes.clone(),
             |buf| {
-                let (mut at, mut n) = (0, 0);
-                while let Some((v, len)) = keyslot_core::resp::decode(&buf[at..]).expect("valid") {
-                    black_box(v);
-                    at += len;
-                    n += 1;
-                }
+                let n = each_in_slice(&buf, |b| keyslot_core::resp::decode(b).expect("valid"));
                 assert_eq!(n, w.frames);
             },
         ),
@@ -106,14 +101,9 @@ fn run(variant: &str, w: &Workload, decoded: &[Value], iterations: usize) -> Dur
             iterations,
             || w.bytes.clone(),
             |buf| {
-                let (mut at, mut n) = (0, 0);
-                while let Some((frame, len)) =
-                    redis_protocol::resp2::decode::decode_range(&buf[at..]).expect("valid")
-                {
-                    black_box(frame);
-                    at += len;
-                    n += 1;
-                }
+                let n = each_in_slice(&buf, |b| {
+                    redis_protocol::resp2::decode::decode_range(b).expect("valid")
+                });
                 assert_eq!(n, w.frames);
             },
         ),
@@ -172,6 +162,18 @@ fn timed<I, S: FnMut() -> I, F: FnMut(I)>(iterations: usize, mut setup: S, mut f
     start.elapsed()
 }
 
+/// Decode frame after frame of `buf` with a decoder that reads a slice and returns what it
+/// decoded and its length; how many frames there were.
+fn each_in_slice<V>(buf: &[u8], mut decode: impl FnMut(&[u8]) -> Option<(V, usize)>) -> usize {
+    let (mut at, mut n) = (0, 0);
+    while let Some((v, len)) = decode(&buf[at..]) {
+        black_box(v);
+        at += len;
+        n += 1;
+    }
+    n
+}
+
 /// Every frame of `bytes`, decoded.
 fn decode_all(bytes: &[u8]) -> Vec<Value> {
     let mut buf = BytesMut::from(bytes);
@@ -185,7 +187,12 @@ fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 fn report(w: &Workload, times: &[Vec<f64>]) {
-    let at = |name: &str| VARIANTS.iter().position(|v| *v == name).unwrap_or(0);
+    let at = |name: &str| {
+        VARIANTS
+            .iter()
+            .position(|v| *v == name)
+            .unwrap_or_else(|| unreachable!("no variant {name}"))
+    };
     let per_round = |f: &dyn Fn(usize) -> f64| median((0..times[0].len()).map(f).collect());
     let t = |name: &str, r: usize| times[at(name)][r];
     let rp_best = |r: usize| t("rp-bytes", r).min(t("rp-bytes-mut", r));

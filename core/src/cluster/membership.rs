@@ -191,7 +191,7 @@ impl<T, S> Cluster<T, S> {
             return;
         }
         let node = c.node;
-        self.conns.stop_draining(conn);
+        // Retiring removes the connection, which takes it off the draining list.
         self.retire_conn(conn);
         if let Some(n) =
             node.filter(|&n| !self.routing.nodes[n].listed && !self.routing.nodes[n].vacant)
