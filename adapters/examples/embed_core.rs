@@ -15,7 +15,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant as StdInstant};
 
-use keyslot_core::cluster::{Config, Output, PubSub, Reply, SubscriptionKind};
+use keyslot_core::cluster::{Config, Output, PubSub, SubscriptionKind};
 use keyslot_core::time::Instant;
 use keyslot_core::topology::Addr;
 use keyslot_core::{Cluster, Cmd};
@@ -74,11 +74,10 @@ fn main() {
                 Output::Close { conn } => drop(sockets.remove(&conn)),
                 Output::Reply { token, reply, .. } => {
                     replies += 1;
-                    match reply {
-                        Reply::Single(result) => println!("{token} -> {result:?}"),
-                        Reply::Pipeline(results) => println!("{token} -> {results:?}"),
-                    }
+                    println!("{token} -> {reply:?}");
                 }
+                // What `cluster.submit_pipeline` would be answered with (this example has none).
+                Output::PipelineReply { token, results, .. } => println!("{token} -> {results:?}"),
                 Output::PubSub { subscriber, item } => {
                     let who = cluster.subscriber(subscriber).copied().unwrap_or("?");
                     println!("{who}: {item:?}");

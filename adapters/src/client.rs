@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::time::Duration;
 
-use keyslot_core::cluster::{Error, Reply, Request, SubscriptionKind};
+use keyslot_core::cluster::{Error, Request, SubscriptionKind};
 use keyslot_core::resp::Value;
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::{Cmd, ScriptCall};
@@ -12,11 +12,12 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 
 use crate::builder::Builder;
-use crate::driver::{Msg, Waiter};
+use crate::driver::Msg;
 use crate::pending::PendingReply;
 use crate::runtime::Runtime;
 use crate::subscription::Subscription;
 use crate::trace::{Op, RequestSpan, Spans};
+use crate::waiter::{Results, Single, Waiter};
 
 /// A Redis Cluster client on runtime `R`. Clones share one driver (one connection per node);
 /// the driver stops when the last clone is dropped and its requests are answered.
@@ -178,7 +179,7 @@ impl<R: Runtime> Client<R> {
     pub async fn pipeline(&self, cmds: Vec<Cmd>) -> Result<Vec<Result<Value, Error>>, Error> {
         let span = self.span(Op::Pipeline(&cmds));
         pipeline(
-            self.wait(span, |w| Msg::Submit(Request::Pipeline(cmds), None, w))
+            self.wait(span, |w| Msg::Pipeline(cmds, w))
                 .await?
                 .await
                 .ok(),
@@ -384,11 +385,11 @@ impl<R: Runtime> Client<R> {
 
     /// Submit a request, once the bound on requests in flight allows, and wait for its
     /// reply; dropping the wait cancels it.
-    pub(crate) async fn wait(
+    pub(crate) async fn wait<A>(
         &self,
         span: RequestSpan,
-        msg: impl FnOnce(Waiter) -> Msg,
-    ) -> Result<PendingReply<'_>, Error> {
+        msg: impl FnOnce(Waiter<A>) -> Msg,
+    ) -> Result<PendingReply<'_, A>, Error> {
         let permit = self.permit().await?;
         Ok(PendingReply::new(
             self.request(span, msg)?,
@@ -406,11 +407,11 @@ impl<R: Runtime> Client<R> {
             .map_err(|_| Error::Closed)
     }
 
-    pub(crate) fn request(
+    pub(crate) fn request<A>(
         &self,
         span: RequestSpan,
-        msg: impl FnOnce(Waiter) -> Msg,
-    ) -> Result<oneshot::Receiver<Reply>, Error> {
+        msg: impl FnOnce(Waiter<A>) -> Msg,
+    ) -> Result<oneshot::Receiver<A>, Error> {
         let (tx, rx) = oneshot::channel();
         self.tx
             .send(msg(Waiter { tx, span }))
@@ -446,18 +447,11 @@ where
 }
 
 /// A single request's result; `None` when the driver went away without a reply.
-pub(crate) fn single(reply: Option<Reply>) -> Result<Value, Error> {
-    match reply {
-        Some(Reply::Single(result)) => result,
-        Some(Reply::Pipeline(_)) | None => Err(Error::Closed),
-    }
+pub(crate) fn single(reply: Option<Single>) -> Result<Value, Error> {
+    reply.unwrap_or(Err(Error::Closed))
 }
 
 /// A pipeline's results; `None` when the driver went away without a reply.
-pub(crate) fn pipeline(reply: Option<Reply>) -> Result<Vec<Result<Value, Error>>, Error> {
-    match reply {
-        Some(Reply::Pipeline(results)) => Ok(results),
-        Some(Reply::Single(Err(e))) => Err(e),
-        Some(Reply::Single(Ok(_))) | None => Err(Error::Closed),
-    }
+pub(crate) fn pipeline(reply: Option<Results>) -> Result<Results, Error> {
+    reply.ok_or(Error::Closed)
 }

@@ -22,35 +22,33 @@ use std::time::Instant as StdInstant;
 
 use bytes::Bytes;
 use keyslot_core::cluster::{
-    ConnId, Error, Event, Output, PubSub, Reply, Request, SubscriptionKind,
+    ConnId, Error, Event, Output, PubSub, Request, RequestId, SubscriptionKind,
 };
 use keyslot_core::time::Instant;
 use keyslot_core::topology::{Addr, Topology};
 use keyslot_core::Cluster;
+use keyslot_core::Cmd;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::resolve::Resolve;
 use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
 use crate::trace::RequestSpan;
+use crate::waiter::{self, Results, Single, Waiter};
 use crate::wake::{ConnWake, TaskWaker};
-
-/// Where a request's reply goes, with the request's span (zero-sized without the `tracing`
-/// feature; see `trace.rs`): the token the core hands back with the reply.
-pub(crate) struct Waiter {
-    pub(crate) tx: oneshot::Sender<Reply>,
-    pub(crate) span: RequestSpan,
-}
 
 /// A subscriber's token: its item stream.
 pub(crate) type Items = mpsc::UnboundedSender<PubSub>;
 
-/// The core as the driver runs it: callers' waiters and subscribers' streams as tokens.
-pub(crate) type Machine = Cluster<Waiter, Items>;
+/// The core as the driver runs it: callers' waiters (a command's, a pipeline's) and
+/// subscribers' streams as tokens.
+pub(crate) type Machine = Cluster<Waiter<Single>, Items, Waiter<Results>>;
 
 /// What a client handle asks of the driver.
 pub(crate) enum Msg {
     /// A request, with the caller's own timeout when it gave one.
-    Submit(Request, Option<std::time::Duration>, Waiter),
+    Submit(Request, Option<std::time::Duration>, Waiter<Single>),
+    /// A pipeline.
+    Pipeline(Vec<Cmd>, Waiter<Results>),
     /// A new subscriber: its kind, channels and item stream.
     Subscribe(SubscriptionKind, Vec<Bytes>, Items),
     /// A subscriber dropped its stream: unsubscribe, in the core, the subscribers whose
@@ -113,12 +111,7 @@ pub(crate) struct Driver<R: Runtime> {
     /// `Event::Served` of requests that ended with that command, for their reply's span: the
     /// reply follows in the same drain of outputs (emptied at its end).
     #[cfg(feature = "tracing")]
-    served_last: Vec<(
-        keyslot_core::cluster::RequestId,
-        Option<Addr>,
-        Option<u16>,
-        u32,
-    )>,
+    served_last: Vec<(RequestId, Option<Addr>, Option<u16>, u32)>,
     /// Callers waiting for the first view (answered on `Output::Ready`).
     ready: Vec<oneshot::Sender<Result<(), Error>>>,
     /// The open sockets, by the core's connection id (a handful: found by a scan).
@@ -228,8 +221,8 @@ impl<R: Runtime> Driver<R> {
     fn after_batch(&mut self, abandoned: bool, unsubscribed: bool) {
         if abandoned {
             let now = self.now();
-            for w in self.cluster.cancel_where(|w| w.tx.is_closed(), now) {
-                w.span.cancelled();
+            for w in self.cluster.cancel_where(waiter::is_abandoned, now) {
+                waiter::into_span(w).cancelled();
             }
         }
         if unsubscribed {
@@ -262,7 +255,6 @@ impl<R: Runtime> Driver<R> {
         self.taken += 1;
         match msg {
             Msg::Submit(request, timeout, w) => {
-                #[cfg(feature = "tracing")]
                 let traced = w.span.is_enabled();
                 let id = self.cluster.submit(request, w, now);
                 if let Some(t) = timeout {
@@ -270,11 +262,12 @@ impl<R: Runtime> Driver<R> {
                     let at = now + keyslot_core::time::Duration::from_micros(micros);
                     self.cluster.set_deadline(id, at);
                 }
-                // A traced request has the machine say which node served it.
-                #[cfg(feature = "tracing")]
-                if traced {
-                    self.cluster.report_served_for(id);
-                }
+                self.trace_if(traced, id);
+            }
+            Msg::Pipeline(cmds, w) => {
+                let traced = w.span.is_enabled();
+                let id = self.cluster.submit_pipeline(cmds, w, now);
+                self.trace_if(traced, id);
             }
             Msg::Subscribe(kind, channels, items) => {
                 self.cluster.subscribe(kind, channels, items, now);
@@ -290,6 +283,13 @@ impl<R: Runtime> Driver<R> {
             Msg::Cancelled => return Taken::Abandoned,
         }
         Taken::Done
+    }
+
+    /// A traced request has the machine say which node served it.
+    fn trace_if(&mut self, traced: bool, id: RequestId) {
+        if traced {
+            self.cluster.report_served_for(id);
+        }
     }
 
     /// Answer a caller waiting for the first view now, if the core can say; else keep it
@@ -456,14 +456,23 @@ impl<R: Runtime> Driver<R> {
                     mut token,
                     reply,
                 } => {
-                    #[cfg(feature = "tracing")]
-                    for (_, addr, slot, redirects) in self.served_last.iter().filter(|s| s.0 == id)
-                    {
-                        token.span.served(addr.as_ref(), *slot, *redirects);
-                    }
+                    self.served_last_to(id, &mut token.span);
                     // The span closes before the caller can see the reply.
-                    token.span.finish(&reply);
+                    token.span.finish(reply.as_ref().err());
                     let _ = token.tx.send(reply);
+                    self.delivered += 1;
+                }
+                #[cfg_attr(not(feature = "tracing"), allow(unused_mut))]
+                Output::PipelineReply {
+                    id,
+                    mut token,
+                    results,
+                } => {
+                    self.served_last_to(id, &mut token.span);
+                    token
+                        .span
+                        .finish(results.iter().find_map(|r| r.as_ref().err()));
+                    let _ = token.tx.send(results);
                     self.delivered += 1;
                 }
                 Output::Event(event) => self.event(&event),
@@ -506,6 +515,15 @@ impl<R: Runtime> Driver<R> {
         started
     }
 
+    /// Give a finished request's span the `Served` events of its last commands.
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+    fn served_last_to(&self, id: RequestId, span: &mut RequestSpan) {
+        #[cfg(feature = "tracing")]
+        for (_, addr, slot, redirects) in self.served_last.iter().filter(|s| s.0 == id) {
+            span.served(addr.as_ref(), *slot, *redirects);
+        }
+    }
+
     /// Tell the machine's event to `tracing` (feature `tracing`; a request's `Served` goes to
     /// its span) and to the user's hook.
     fn event(&mut self, event: &Event) {
@@ -520,7 +538,7 @@ impl<R: Runtime> Driver<R> {
             } = event
             {
                 match self.cluster.token_mut(*request) {
-                    Some(w) => w.span.served(addr.as_ref(), *slot, *redirects),
+                    Some(w) => waiter::span_mut(w).served(addr.as_ref(), *slot, *redirects),
                     // Its last command: the request is done, its reply queued behind this.
                     None => self
                         .served_last
@@ -577,7 +595,7 @@ impl<R: Runtime> Driver<R> {
     /// Every client handle is gone and no caller still waits: a request whose caller gave up
     /// (a cancelled `BLPOP q 0`, which has no deadline) must not keep the driver alive.
     fn finished(&self) -> bool {
-        !self.rx_open && self.cluster.tokens().all(|w| w.tx.is_closed())
+        !self.rx_open && self.cluster.tokens().all(waiter::is_abandoned)
     }
 }
 

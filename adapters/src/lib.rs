@@ -81,6 +81,7 @@ pub mod trace;
 mod trace;
 pub mod typed;
 mod url;
+mod waiter;
 mod wake;
 
 #[cfg(feature = "blocking")]

@@ -10,24 +10,22 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
-
-use keyslot_core::cluster::Reply;
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit};
 
 use crate::driver::Msg;
 
-/// The future of one request's reply.
-pub(crate) struct PendingReply<'a> {
-    rx: oneshot::Receiver<Reply>,
+/// The future of one request's reply (`R`: one result, or a pipeline's list).
+pub(crate) struct PendingReply<'a, R> {
+    rx: oneshot::Receiver<R>,
     driver: &'a mpsc::UnboundedSender<Msg>,
     answered: bool,
     /// The request's place among those in flight, given back with the wait.
     _permit: OwnedSemaphorePermit,
 }
 
-impl<'a> PendingReply<'a> {
+impl<'a, R> PendingReply<'a, R> {
     pub(crate) fn new(
-        rx: oneshot::Receiver<Reply>,
+        rx: oneshot::Receiver<R>,
         driver: &'a mpsc::UnboundedSender<Msg>,
         permit: OwnedSemaphorePermit,
     ) -> Self {
@@ -40,8 +38,8 @@ impl<'a> PendingReply<'a> {
     }
 }
 
-impl Future for PendingReply<'_> {
-    type Output = Result<Reply, oneshot::error::RecvError>;
+impl<R> Future for PendingReply<'_, R> {
+    type Output = Result<R, oneshot::error::RecvError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let reply = ready!(Pin::new(&mut self.rx).poll(cx));
@@ -50,7 +48,7 @@ impl Future for PendingReply<'_> {
     }
 }
 
-impl Drop for PendingReply<'_> {
+impl<R> Drop for PendingReply<'_, R> {
     fn drop(&mut self) {
         if !self.answered {
             // Closed first, so the driver finds it closed when the message wakes it.

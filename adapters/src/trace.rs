@@ -118,7 +118,7 @@ mod enabled {
     use std::fmt;
     use std::sync::Arc;
 
-    use keyslot_core::cluster::{Error, Event, RefreshOutcome, Reply};
+    use keyslot_core::cluster::{Error, Event, RefreshOutcome};
     use keyslot_core::topology::Addr;
     use tracing::field::Empty;
     use tracing::Span;
@@ -285,7 +285,8 @@ mod enabled {
         }
 
         /// The reply is about to be handed over: record the outcome and close the span.
-        pub(crate) fn finish(self, reply: &Reply) {
+        /// `failure`: the request's error, or a pipeline's first.
+        pub(crate) fn finish(self, failure: Option<&Error>) {
             let Some(active) = self.0 else {
                 return;
             };
@@ -300,10 +301,6 @@ mod enabled {
             if active.parts > 0 {
                 span.record("keyslot.redirects", active.redirects);
             }
-            let failure = match reply {
-                Reply::Single(result) => result.as_ref().err(),
-                Reply::Pipeline(results) => results.iter().find_map(|r| r.as_ref().err()),
-            };
             if let Some(e) = failure {
                 if let Error::Server(server) = e {
                     if !server.code().is_empty() {
@@ -481,7 +478,12 @@ mod disabled {
 
     impl RequestSpan {
         #[inline(always)]
-        pub(crate) fn finish(self, _reply: &keyslot_core::cluster::Reply) {}
+        pub(crate) fn finish(self, _failure: Option<&keyslot_core::cluster::Error>) {}
+
+        #[inline(always)]
+        pub(crate) fn is_enabled(&self) -> bool {
+            false
+        }
 
         #[inline(always)]
         pub(crate) fn cancelled(self) {}

@@ -4,9 +4,10 @@
 //! (The ASK check is proven against the real client by tests/tests/sim_plant.rs.)
 
 use bytes::Bytes;
-use keyslot_core::cluster::{Error, Reply};
+use keyslot_core::cluster::Error;
 use keyslot_core::resp::Value;
 use keyslot_core::time::Duration;
+use keyslot_tests::sim::workload::Reply;
 use keyslot_tests::sim::workload::{Kind, Op};
 use keyslot_tests::sim::{Driver, Profile, World};
 

@@ -6,8 +6,9 @@ use bytes::Bytes;
 
 use super::conn::ConnState;
 use super::*;
+use crate::Cmd;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     // Construction.
 
     /// A machine that will discover the cluster from `seeds` (any one reachable seed is
@@ -67,11 +68,44 @@ impl<T, S> Cluster<T, S> {
     pub fn submit(&mut self, request: impl Into<Request>, token: T, now: Instant) -> RequestId {
         match request.into() {
             Request::Command(cmd) => self.submit_command(cmd, token, now),
-            Request::Pipeline(cmds) => self.submit_pipeline(cmds, token, now),
             Request::Transaction(cmds) => self.submit_transaction(cmds, token, now),
             Request::ToNode(addr, cmd) => self.submit_to(&addr, cmd, token, now),
             Request::Script(call) => self.submit_script(call, token, now),
         }
+    }
+
+    /// Submit commands for any slots as one pipeline: each is routed, redirected and retried
+    /// on its own, and the [`Output::PipelineReply`] that brings `token` back lists their
+    /// results in the order given, by the pipeline's deadline at the latest.
+    ///
+    /// ```
+    /// # use keyslot_core::{resp::Protocol, time::Instant, topology::Addr, Cluster, Cmd, Config};
+    /// # use keyslot_core::Output;
+    /// # let now = Instant::from_micros(0);
+    /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
+    /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
+    /// # use keyslot_core::resp::Value;
+    /// # let conn = loop {
+    /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
+    /// # };
+    /// # cluster.handle_connected(conn, now);
+    /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
+    /// # const SHARDS: &[u8] = b"*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n\
+    /// # *1\r\n*6\r\n$8\r\nendpoint\r\n$8\r\n10.0.0.1\r\n$4\r\nport\r\n:7000\r\n$4\r\nrole\r\n\
+    /// # $6\r\nmaster\r\n";
+    /// # cluster.handle_data(conn, SHARDS, now);
+    /// # while !matches!(cluster.poll_output(), Output::Timeout(_)) {}
+    /// # cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.submit_pipeline(vec![Cmd::new("GET").arg("a"), Cmd::new("GET").arg("b")], (), now);
+    /// cluster.handle_written(conn, cluster.transmit(conn).len());
+    /// cluster.handle_data(conn, b"$1\r\n1\r\n$-1\r\n", now); // "1", and no value for b
+    /// let results = loop {
+    ///     if let Output::PipelineReply { results, .. } = cluster.poll_output() { break results; }
+    /// };
+    /// assert_eq!(results, vec![Ok(Value::BulkString("1".into())), Ok(Value::Null)]);
+    /// ```
+    pub fn submit_pipeline(&mut self, cmds: Vec<Cmd>, token: P, now: Instant) -> RequestId {
+        self.submit_commands(cmds, token, now)
     }
 
     /// Give request `id` a deadline of its own (a caller's per-call timeout), earlier or
@@ -84,7 +118,7 @@ impl<T, S> Cluster<T, S> {
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
     /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-    /// # use keyslot_core::{cluster::{Error, Reply}, time::Duration};
+    /// # use keyslot_core::{cluster::Error, time::Duration};
     /// let id = cluster.submit(Cmd::new("GET").arg("k"), (), now); // waits for the cluster's view
     /// let deadline = now + Duration::from_millis(100); // instead of the 5 s request timeout
     /// cluster.set_deadline(id, deadline);
@@ -92,7 +126,7 @@ impl<T, S> Cluster<T, S> {
     /// let reply = loop {
     ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
     /// };
-    /// assert_eq!(reply, Reply::Single(Err(Error::Timeout))); // nothing of it was sent
+    /// assert_eq!(reply, Err(Error::Timeout)); // nothing of it was sent
     /// ```
     pub fn set_deadline(&mut self, id: RequestId, deadline: Instant) {
         self.set_deadline_of(id, deadline)
@@ -116,7 +150,7 @@ impl<T, S> Cluster<T, S> {
     }
 
     /// The caller stopped waiting for request `id` (its future was dropped): forget it, with
-    /// no [`Output::Reply`]. What has not started leaving is withdrawn, so it never runs; a
+    /// no reply; returns its token. What has not started leaving is withdrawn, so it never runs; a
     /// blocking command parked on a connection of its own has that connection closed, which
     /// unblocks it on the server before it can take anything. A command already (partly)
     /// written may still run; its reply is read and discarded. Unknown or finished ids are
@@ -141,7 +175,7 @@ impl<T, S> Cluster<T, S> {
     /// }
     /// assert_eq!(replies, 0); // a cancelled request gets none
     /// ```
-    pub fn cancel(&mut self, id: RequestId, now: Instant) -> Option<T> {
+    pub fn cancel(&mut self, id: RequestId, now: Instant) -> Option<Token<T, P>> {
         let _ = now;
         let req = self.requests.all.remove(id.0)?;
         let (token, _) = self.close_request(req, None);
@@ -156,22 +190,31 @@ impl<T, S> Cluster<T, S> {
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
     /// # let now = Instant::from_micros(0);
     /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// # use keyslot_core::cluster::Token;
     /// let mut cluster: Cluster<u32> = Cluster::new(Config::default(), seeds, now);
     /// for caller in 0..4 {
     ///     cluster.submit(Cmd::new("GET").arg("k"), caller, now); // all wait for a view
     /// }
-    /// let gone = cluster.cancel_where(|caller| caller % 2 == 1, now);
-    /// assert_eq!(gone, vec![1, 3]);
+    /// let gone = cluster.cancel_where(|caller| *caller.into_inner() % 2 == 1, now);
+    /// assert_eq!(gone, vec![Token::Single(1), Token::Single(3)]);
     /// assert_eq!(cluster.pending_requests(), 2);
     /// ```
-    pub fn cancel_where(&mut self, mut abandoned: impl FnMut(&T) -> bool, now: Instant) -> Vec<T> {
-        let gone = self.requests.all.keys_where(|r| abandoned(&r.token));
+    pub fn cancel_where(
+        &mut self,
+        mut abandoned: impl FnMut(Token<&T, &P>) -> bool,
+        now: Instant,
+    ) -> Vec<Token<T, P>> {
+        let gone = self
+            .requests
+            .all
+            .keys_where(|r| abandoned(r.token.as_ref()));
         gone.into_iter()
             .filter_map(|key| self.cancel(RequestId(key), now))
             .collect()
     }
 
-    /// The token of a request still waiting for its reply.
+    /// The token of a request (or pipeline: [`Token`] says which) still waiting for its
+    /// reply.
     ///
     /// ```
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
@@ -180,15 +223,15 @@ impl<T, S> Cluster<T, S> {
     /// let mut cluster: Cluster<Vec<&str>> = Cluster::new(Config::default(), seeds, now);
     /// let id = cluster.submit(Cmd::new("GET").arg("k"), vec![], now);
     /// if let Some(notes) = cluster.token_mut(id) {
-    ///     notes.push("served by 10.0.0.1:7000"); // e.g. what an `Event::Served` said
+    ///     notes.into_inner().push("served by 10.0.0.1:7000"); // e.g. what an `Event::Served` said
     /// }
-    /// assert_eq!(cluster.token_mut(id).map(|n| n.len()), Some(1));
+    /// assert_eq!(cluster.token_mut(id).map(|n| n.into_inner().len()), Some(1));
     /// ```
-    pub fn token_mut(&mut self, id: RequestId) -> Option<&mut T> {
-        self.requests.all.get_mut(id.0).map(|r| &mut r.token)
+    pub fn token_mut(&mut self, id: RequestId) -> Option<Token<&mut T, &mut P>> {
+        self.requests.all.get_mut(id.0).map(|r| r.token.as_mut())
     }
 
-    /// The tokens of every request still waiting for its reply.
+    /// The tokens of every request and pipeline still waiting for its reply.
     ///
     /// ```
     /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
@@ -197,10 +240,10 @@ impl<T, S> Cluster<T, S> {
     /// let mut cluster: Cluster<char> = Cluster::new(Config::default(), seeds, now);
     /// cluster.submit(Cmd::new("GET").arg("k"), 'a', now); // waits for a view
     /// cluster.submit(Cmd::new("SELECT").arg("1"), 'b', now); // refused at once
-    /// assert_eq!(cluster.tokens().collect::<Vec<_>>(), [&'a']);
+    /// assert_eq!(cluster.tokens().map(|t| *t.into_inner()).collect::<Vec<_>>(), ['a']);
     /// ```
-    pub fn tokens(&self) -> impl Iterator<Item = &T> {
-        self.requests.all.iter().map(|(_, r)| &r.token)
+    pub fn tokens(&self) -> impl Iterator<Item = Token<&T, &P>> {
+        self.requests.all.iter().map(|(_, r)| r.token.as_ref())
     }
 
     // Subscriptions.
@@ -217,7 +260,7 @@ impl<T, S> Cluster<T, S> {
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
     /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # use keyslot_core::resp::Value;
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -364,13 +407,13 @@ impl<T, S> Cluster<T, S> {
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
-    /// # use keyslot_core::cluster::{Error, Reply};
+    /// # use keyslot_core::cluster::Error;
     /// cluster.submit(Cmd::new("GET").arg("k"), (), now); // waits for the cluster's view
     /// cluster.handle_connect_failed(conn, "connection refused", now); // the only seed
     /// let reply = loop {
     ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
     /// };
-    /// let Reply::Single(Err(Error::NoReachableSeed { attempts })) = reply else { panic!() };
+    /// let Err(Error::NoReachableSeed { attempts }) = reply else { panic!() };
     /// assert_eq!(attempts[0].reason, "connection refused");
     /// ```
     pub fn handle_connect_failed(&mut self, conn: ConnId, reason: &str, now: Instant) {
@@ -471,7 +514,7 @@ impl<T, S> Cluster<T, S> {
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
     /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # use keyslot_core::resp::Value;
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -491,7 +534,7 @@ impl<T, S> Cluster<T, S> {
     ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
     /// };
     /// let addr = Addr::new("10.0.0.1", 7000);
-    /// assert_eq!(reply, Reply::Single(Err(Error::OutcomeUnknown { addr }))); // may have run
+    /// assert_eq!(reply, Err(Error::OutcomeUnknown { addr })); // may have run
     /// ```
     pub fn handle_closed(&mut self, conn: ConnId, now: Instant) {
         if self.conns.get(conn.0).is_none() {
@@ -594,7 +637,7 @@ impl<T, S> Cluster<T, S> {
     /// // Drained: the instant to call `handle_timeout` at, unless I/O comes first.
     /// assert!(matches!(cluster.poll_output(), Output::Timeout(Some(at)) if at > now));
     /// ```
-    pub fn poll_output(&mut self) -> Output<T> {
+    pub fn poll_output(&mut self) -> Output<T, P> {
         match self.outputs.pop_front() {
             Some(output) => output,
             None => {
@@ -704,7 +747,7 @@ impl<T, S> Cluster<T, S> {
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
     /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # use keyslot_core::resp::Value;
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };
@@ -733,7 +776,7 @@ impl<T, S> Cluster<T, S> {
     /// # let now = Instant::from_micros(0);
     /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
     /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-    /// # use keyslot_core::{cluster::Reply, resp::Value};
+    /// # use keyslot_core::resp::Value;
     /// # let conn = loop {
     /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
     /// # };

@@ -96,7 +96,7 @@ fn cacheable(spec: &CommandSpec) -> bool {
         && !spec.has_movable_keys()
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// Consult the cache for `cmd`, just routed (its key positions are in `self.scratch`),
     /// and drop what this client's own write will change.
     pub(crate) fn consult_cache(

@@ -104,7 +104,7 @@ pub(crate) struct CredentialState {
     waiting: Vec<Key>,
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// [`Cluster::set_credentials`]'s work.
     pub(super) fn apply_credentials(&mut self, credentials: Credentials, now: Instant) {
         let Credentials {

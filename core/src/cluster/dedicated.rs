@@ -12,7 +12,7 @@ use super::slab::Key;
 use super::{Cluster, Output};
 use crate::time::Instant;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// A connection for one blocking command to `node`: an idle one, or a new one.
     pub(crate) fn dedicated_conn(&mut self, node: usize, now: Instant) -> Key {
         while let Some(conn) = self.routing.nodes[node].idle_blocking.pop() {

@@ -13,7 +13,7 @@ use crate::command::lookup;
 use crate::time::{Duration, Instant};
 use crate::Cmd;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// Route a job and write it, or park it until it can be.
     pub(crate) fn dispatch(&mut self, key: Key, now: Instant) {
         let Some(job) = self.requests.jobs.get_mut(key) else {

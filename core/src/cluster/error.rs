@@ -17,12 +17,12 @@ use crate::topology::Addr;
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
 /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-/// # use keyslot_core::cluster::{Error, Reply};
+/// # use keyslot_core::cluster::Error;
 /// cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), (), now); // keys in two slots
 /// let reply = loop {
 ///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
 /// };
-/// let Reply::Single(Err(error)) = reply else { panic!() };
+/// let Err(error) = reply else { panic!() };
 /// assert_eq!(error, Error::CrossSlot);
 /// assert!(error.retry_is_safe()); // nothing was sent
 /// assert_eq!(error.to_string(), "CROSSSLOT: the command's keys map to different slots");

@@ -80,7 +80,7 @@ pub enum RefreshOutcome {
 /// # let now = Instant::from_micros(0);
 /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
 /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-/// # use keyslot_core::{cluster::Reply, resp::Value};
+/// # use keyslot_core::resp::Value;
 /// # let conn = loop {
 /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
 /// # };

@@ -55,7 +55,7 @@ pub(crate) fn combined(collect: &mut Collect) -> Option<Result<Value, Error>> {
     Some(super::aggregate::aggregate(*policy, nodes, replies))
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// The topology changed: withdraw unsent fan-out legs to nodes it no longer lists.
     pub(crate) fn withdraw_departed_legs(&mut self, now: Instant) {
         let departed: Vec<Key> = self

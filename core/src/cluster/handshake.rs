@@ -21,7 +21,7 @@ use crate::resp::{Frame, Protocol};
 use crate::time::Instant;
 use crate::Cmd;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// `HELLO 3`, or the RESP2 login, with the credentials held now.
     pub(crate) fn begin_handshake(&mut self, conn: Key, now: Instant) {
         if self.config.protocol == Protocol::Resp3 {

@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use smallvec::SmallVec;
 
 use super::slab::{Key, Slab};
-use super::Error;
+use super::{Error, Token};
 use crate::command::ResponsePolicy;
 use crate::resp::Value;
 use crate::time::Instant;
@@ -21,9 +21,9 @@ use crate::Cmd;
 /// Every request the machine holds and the jobs that carry them out: a request is what a
 /// caller submitted, a job one command (or transaction) of it bound for one node.
 #[derive(Debug)]
-pub(crate) struct Requests<T> {
+pub(crate) struct Requests<T, P> {
     /// The submitted requests still waiting for their reply.
-    pub(crate) all: Slab<RequestState<T>>,
+    pub(crate) all: Slab<RequestState<T, P>>,
     pub(crate) jobs: Slab<Job>,
     /// Jobs that wait for a topology (bootstrap, uncovered slot, READONLY).
     pub(crate) unrouted: Vec<Key>,
@@ -31,7 +31,7 @@ pub(crate) struct Requests<T> {
     pub(crate) timed_out: u64,
 }
 
-impl<T> Default for Requests<T> {
+impl<T, P> Default for Requests<T, P> {
     fn default() -> Self {
         Requests {
             all: Slab::default(),
@@ -185,15 +185,14 @@ pub(crate) struct Entry {
 
 /// A submitted request until its reply: the caller's token, its deadline and entries.
 #[derive(Debug)]
-pub(crate) struct RequestState<T> {
-    /// What the caller gave to find its reply again; handed back with it.
-    pub(crate) token: T,
+pub(crate) struct RequestState<T, P> {
+    /// What the caller gave to find its reply again; handed back with it. Its kind is the
+    /// reply's shape: one result, or a pipeline's list.
+    pub(crate) token: Token<T, P>,
     pub(crate) deadline: Instant,
     pub(crate) entries: SmallVec<[Entry; 1]>,
     /// Entries without a result yet.
     pub(crate) open: usize,
-    /// Reply as a pipeline (a list of results) rather than one result.
-    pub(crate) pipeline: bool,
     /// A command split by slot: its entries are the parts, combined into one reply.
     pub(crate) split: Option<super::split::Combine>,
     /// Report [`Event::Served`](super::Event::Served) for its commands (a traced request).

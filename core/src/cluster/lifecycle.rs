@@ -9,7 +9,7 @@ use super::timers::Timer;
 use super::{Cluster, Error, Event, Output, RefreshTrigger, RequestId};
 use crate::time::Instant;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// [`Cluster::handle_timeout`]'s work.
     pub(super) fn fire_timers(&mut self, now: Instant) {
         while let Some(timer) = self.timers.pop_due(now) {

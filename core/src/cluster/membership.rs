@@ -43,7 +43,7 @@ pub(crate) enum Destination {
     Rediscover { stranger: Option<Addr> },
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// A seed, or a node the current view lists: connecting there is allowed.
     pub(crate) fn is_member(&self, addr: &Addr) -> bool {
         self.routing
@@ -136,7 +136,7 @@ impl<T, S> Cluster<T, S> {
     }
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// A new view was applied: let go of the nodes it does not list (see the module docs).
     pub(crate) fn prune_departed(&mut self) {
         let departed: Vec<usize> = (0..self.routing.nodes.len())

@@ -190,7 +190,7 @@ pub(crate) struct NodeStats {
     latency: Latency,
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// [`Cluster::metrics`]'s work.
     pub(super) fn snapshot_metrics(&self) -> Metrics {
         // Where each node's entry is in the snapshot (vacant entries have none).

@@ -16,7 +16,9 @@
 //!
 //! The driver keeps nothing the machine knows. A request is data ([`Request`]) submitted
 //! with a token of the driver's choosing (`T`, say a reply channel), which comes back in the
-//! request's `Output::Reply`; a subscriber is made with a token (`S`, say an item stream)
+//! request's `Output::Reply`; a pipeline, whose reply is a list of results, has a token type
+//! of its own (`P`, which is `T` unless said otherwise) and comes back in
+//! `Output::PipelineReply`, so that a reply always fits its caller; a subscriber is made with a token (`S`, say an item stream)
 //! that [`Cluster::subscriber`] gives back for each of its `Output::PubSub`s. The bytes a
 //! connection has to write are the connection's buffer in the machine, read with
 //! [`Cluster::transmit`]: a driver may write them when told (`Output::Transmit`) or check
@@ -31,6 +33,7 @@
 //!   with [`Cluster::handle_data`]); report closes with [`Cluster::handle_closed`].
 //! - `Output::Close { conn }`: the machine is done with the connection; close it.
 //! - `Output::Reply { id, token, reply }`: a request finished; `token` is the caller's.
+//! - `Output::PipelineReply { id, token, results }`: a pipeline finished.
 //! - `Output::PubSub { subscriber, item }`: a subscription's message or change of state, for
 //!   one of its subscribers (see [`Cluster::subscribe`]).
 //! - `Output::Ready(..)`: the first view took effect, or discovery failed without one.
@@ -48,7 +51,7 @@
 //! `timers.rs`).
 //!
 //! - construction: [`Cluster::new`];
-//! - requests: [`Cluster::submit`]; a submitted request's own deadline
+//! - requests: [`Cluster::submit`], [`Cluster::submit_pipeline`]; a submitted request's own deadline
 //!   [`Cluster::set_deadline`]; [`Cluster::report_served_for`] (trace one request);
 //!   [`Cluster::cancel`] and [`Cluster::cancel_where`] (its caller stopped waiting);
 //!   [`Cluster::token_mut`], [`Cluster::tokens`];
@@ -67,7 +70,7 @@
 //!
 //! # Guarantees
 //!
-//! - Every submitted request gets exactly one `Reply`, by its deadline at the latest — unless
+//! - Every submitted request gets exactly one reply, by its deadline at the latest — unless
 //!   it is cancelled first, when it gets none.
 //! - At a deadline, or on [`Cluster::cancel`], a command none of whose bytes were written is
 //!   taken back out of the connection's buffer: it never runs, and the deadline's error is
@@ -156,7 +159,7 @@ pub use metrics::Latency;
 pub use metrics::{Metrics, NodeMetrics};
 pub use pubsub::{PubSub, SubscriberId, SubscriptionKind};
 pub use redirect::RetryReason;
-pub use request::Request;
+pub use request::{Request, Token};
 pub use route::{route, Route, Routed};
 pub use server_error::{ServerError, ServerErrorKind};
 
@@ -169,20 +172,21 @@ pub(crate) use routing::{Node, Routing, NO_NODE};
 use slab::Key;
 use timers::Timers;
 
-/// Identifies a submitted request in its [`Output::Reply`].
+/// Identifies a submitted request in its [`Output::Reply`] (or a pipeline in its
+/// [`Output::PipelineReply`]).
 ///
 /// ```
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # let now = Instant::from_micros(0);
 /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
 /// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-/// # use keyslot_core::cluster::{Error, Reply};
+/// # use keyslot_core::cluster::Error;
 /// let id = cluster.submit(Cmd::new("RENAME").arg("a").arg("b"), (), now); // keys in two slots
 /// let (replied, reply) = loop {
 ///     if let Output::Reply { id, reply, .. } = cluster.poll_output() { break (id, reply); }
 /// };
 /// assert_eq!(replied, id); // the reply names the request it answers
-/// assert_eq!(reply, Reply::Single(Err(Error::CrossSlot)));
+/// assert_eq!(reply, Err(Error::CrossSlot));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RequestId(Key);
@@ -204,34 +208,6 @@ impl RequestId {
     }
 }
 
-/// A finished request's result.
-///
-/// ```
-/// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
-/// # let now = Instant::from_micros(0);
-/// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
-/// # let mut cluster: Cluster = Cluster::new(Config::default(), seeds, now);
-/// # use keyslot_core::cluster::{Error, Reply};
-/// # use keyslot_core::cluster::Request;
-/// let pipeline = vec![Cmd::new("RENAME").arg("a").arg("b"), Cmd::new("SELECT").arg("1")];
-/// cluster.submit(Request::Pipeline(pipeline), (), now); // both are refused without a round trip
-/// let reply = loop {
-///     if let Output::Reply { reply, .. } = cluster.poll_output() { break reply; }
-/// };
-/// let Reply::Pipeline(results) = reply else { panic!("a pipeline gets Reply::Pipeline") };
-/// assert_eq!(results.len(), 2);
-/// assert_eq!(results[0], Err(Error::CrossSlot));
-/// assert!(matches!(results[1], Err(Error::Unsupported { .. })));
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-pub enum Reply {
-    /// The result of every [`Request`] but a pipeline: a transaction's is an array of the
-    /// transaction's replies.
-    Single(Result<Value, Error>),
-    /// The results of a [`Request::Pipeline`], in submission order.
-    Pipeline(alloc::vec::Vec<Result<Value, Error>>),
-}
-
 /// What the machine asks of its driver. See the [module docs](self) for each.
 ///
 /// ```
@@ -250,7 +226,7 @@ pub enum Reply {
 /// assert_eq!(connects[0].1, Addr::new("10.0.0.1", 7000));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub enum Output<T = ()> {
+pub enum Output<T = (), P = T> {
     /// Open a connection.
     Connect {
         /// The handle to report back with.
@@ -268,14 +244,43 @@ pub enum Output<T = ()> {
         /// Which connection.
         conn: ConnId,
     },
-    /// A request finished.
+    /// A request finished: its one result (a transaction's is an array of the
+    /// transaction's replies).
     Reply {
         /// The request (no longer known to the machine: its id is for logs).
         id: RequestId,
         /// What the caller gave [`Cluster::submit`] with it.
         token: T,
-        /// Its result, in the request's shape.
-        reply: Reply,
+        /// Its result.
+        reply: Result<Value, Error>,
+    },
+    /// A pipeline finished: one result per command, in submission order.
+    ///
+    /// ```
+    /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
+    /// # use keyslot_core::cluster::Error;
+    /// # let now = Instant::from_micros(0);
+    /// # let seeds = vec![Addr::new("10.0.0.1", 7000)];
+    /// // Pipelines get tokens of their own type: here a name, where a command's is ().
+    /// let mut cluster: Cluster<(), (), &str> = Cluster::new(Config::default(), seeds, now);
+    /// let pipeline = vec![Cmd::new("RENAME").arg("a").arg("b"), Cmd::new("SELECT").arg("1")];
+    /// cluster.submit_pipeline(pipeline, "batch 1", now); // both refused without a round trip
+    /// let (token, results) = loop {
+    ///     if let Output::PipelineReply { token, results, .. } = cluster.poll_output() {
+    ///         break (token, results);
+    ///     }
+    /// };
+    /// assert_eq!(token, "batch 1");
+    /// assert_eq!(results[0], Err(Error::CrossSlot));
+    /// assert!(matches!(results[1], Err(Error::Unsupported { .. })));
+    /// ```
+    PipelineReply {
+        /// The pipeline (no longer known to the machine: its id is for logs).
+        id: RequestId,
+        /// What the caller gave [`Cluster::submit_pipeline`] with it.
+        token: P,
+        /// Each command's result, in the order the commands were given.
+        results: Vec<Result<Value, Error>>,
     },
     /// A subscription's message, confirmation, loss or refusal, for one of the subscribers
     /// holding its channel (see [`Cluster::subscribe`]); each holder gets its own.
@@ -303,7 +308,6 @@ pub enum Output<T = ()> {
 /// A Redis Cluster client without I/O. See the [module docs](self).
 ///
 /// ```
-/// # use keyslot_core::cluster::Reply;
 /// # use keyslot_core::resp::{Protocol, Value};
 /// # use keyslot_core::{time::Instant, topology::Addr, Cluster, Cmd, Config, Output};
 /// # // The seed's CLUSTER SHARDS reply: one shard, every slot, its primary at 10.0.0.1:7000.
@@ -328,10 +332,10 @@ pub enum Output<T = ()> {
 ///     if let Output::Reply { id, reply, .. } = cluster.poll_output() { break (id, reply); }
 /// };
 /// assert_eq!(id, get);
-/// assert_eq!(reply, Reply::Single(Ok(Value::BulkString("hello".into()))));
+/// assert_eq!(reply, Ok(Value::BulkString("hello".into())));
 /// ```
 #[derive(Debug)]
-pub struct Cluster<T = (), S = ()> {
+pub struct Cluster<T = (), S = (), P = T> {
     pub(crate) config: Config,
     pub(crate) seeds: Vec<Addr>,
     pub(crate) rng: Rng,
@@ -340,9 +344,9 @@ pub struct Cluster<T = (), S = ()> {
     /// The nodes, the slot table and the view they come from.
     pub(crate) routing: Routing,
     /// The submitted requests and the jobs that carry them out.
-    pub(crate) requests: job::Requests<T>,
+    pub(crate) requests: job::Requests<T, P>,
     pub(crate) timers: Timers,
-    pub(crate) outputs: VecDeque<Output<T>>,
+    pub(crate) outputs: VecDeque<Output<T, P>>,
     pub(crate) refresh: refresh::RefreshState,
     pub(crate) scratch: KeyPositions,
     pub(crate) pubsub: pubsub::Subscriptions<S>,
@@ -353,8 +357,8 @@ pub struct Cluster<T = (), S = ()> {
     pub(crate) cache: Option<cache::Cache>,
 }
 
-impl<T, S> Cluster<T, S> {
-    pub(crate) fn emit(&mut self, output: Output<T>) {
+impl<T, S, P> Cluster<T, S, P> {
+    pub(crate) fn emit(&mut self, output: Output<T, P>) {
         self.outputs.push_back(output);
     }
 

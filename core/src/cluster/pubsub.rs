@@ -91,7 +91,7 @@ impl SubscriptionKind {
 /// # let now = Instant::from_micros(0);
 /// # let config = Config { protocol: Protocol::Resp2, ..Config::default() };
 /// # let mut cluster: Cluster = Cluster::new(config, vec![Addr::new("10.0.0.1", 7000)], now);
-/// # use keyslot_core::{cluster::Reply, resp::Value};
+/// # use keyslot_core::resp::Value;
 /// # let conn = loop {
 /// #     if let Output::Connect { conn, .. } = cluster.poll_output() { break conn; }
 /// # };
@@ -297,7 +297,7 @@ impl<S> Subscriptions<S> {
     }
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// [`Cluster::subscribe`]'s work.
     pub(super) fn add_subscriber(
         &mut self,

@@ -21,7 +21,7 @@ fn text_at(items: &[Value], i: usize) -> Option<Bytes> {
     }
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// A RESP3 push frame, or any non-error reply on a RESP2 subscription connection.
     pub(crate) fn on_pubsub_frame(&mut self, conn: Key, frame: &Frame<'_>, now: Instant) {
         let value = frame.to_value();

@@ -15,7 +15,7 @@ use crate::topology::Addr;
 /// Frames above this size (bytes) leave no scratch memory behind on their connection.
 const LARGE_FRAME: usize = 64 * 1024;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// [`Cluster::handle_read`]'s work.
     pub(super) fn read_received(&mut self, conn: ConnId, now: Instant) {
         let key = conn.0;

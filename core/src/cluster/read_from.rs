@@ -19,7 +19,7 @@ use smallvec::SmallVec;
 /// the reply times of the others stay measured.
 const EXPLORE_ONE_IN: usize = 32;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// The node a read of `primary`'s slots goes to.
     pub(crate) fn read_node(&mut self, primary: usize, now: Instant) -> usize {
         match self.config.read_from {

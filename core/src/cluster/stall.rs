@@ -32,7 +32,7 @@ use super::timers::Timer;
 use super::{Cluster, Event, RefreshTrigger};
 use crate::time::{Duration, Instant};
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// The check's period: a quarter of the stall timeout.
     fn stall_check_period(&self) -> Duration {
         let timeout = self.config.effective_stall_timeout();

@@ -8,8 +8,9 @@ use super::conn::Withdrawal;
 use super::job::{Collect, Entry, Job, Leg, Payload, RequestState, Target};
 use super::route::{route, Route, Routed};
 use super::timers::Timer;
-use super::{Cluster, Error, Output, Reply, RequestId};
+use super::{Cluster, Error, Output, RequestId, Token};
 use crate::command::{lookup, ResponsePolicy};
+use crate::resp::Value;
 use crate::time::Instant;
 use crate::topology::{Addr, Role};
 use crate::{Cmd, ScriptCall};
@@ -17,10 +18,10 @@ use crate::{Cmd, ScriptCall};
 /// The deadline of a request that may wait forever (a blocking command with timeout 0).
 const NEVER: Instant = Instant::from_micros(u64::MAX);
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     pub(super) fn submit_command(&mut self, cmd: Cmd, token: T, now: Instant) -> RequestId {
         if let Some((parts, combine)) = super::split::plan(&cmd) {
-            let (id, key) = self.new_request(parts.len(), false, token, now);
+            let (id, key) = self.new_request(parts.len(), Token::Single(token), now);
             if let Some(req) = self.requests.all.get_mut(key) {
                 req.split = Some(combine);
             }
@@ -30,14 +31,14 @@ impl<T, S> Cluster<T, S> {
             self.finish_if_done(id);
             return id;
         }
-        let (id, key) = self.new_request(1, false, token, now);
+        let (id, key) = self.new_request(1, Token::Single(token), now);
         self.add_command(key, 0, cmd, None, now);
         self.finish_if_done(id);
         id
     }
 
-    pub(super) fn submit_pipeline(&mut self, cmds: Vec<Cmd>, token: T, now: Instant) -> RequestId {
-        let (id, key) = self.new_request(cmds.len(), true, token, now);
+    pub(super) fn submit_commands(&mut self, cmds: Vec<Cmd>, token: P, now: Instant) -> RequestId {
+        let (id, key) = self.new_request(cmds.len(), Token::Pipeline(token), now);
         for (i, cmd) in cmds.into_iter().enumerate() {
             self.add_command(key, i, cmd, None, now);
         }
@@ -47,14 +48,14 @@ impl<T, S> Cluster<T, S> {
 
     pub(super) fn submit_script(&mut self, call: ScriptCall, token: T, now: Instant) -> RequestId {
         let (cmd, body) = call.into_parts();
-        let (id, key) = self.new_request(1, false, token, now);
+        let (id, key) = self.new_request(1, Token::Single(token), now);
         self.add_command(key, 0, cmd, Some(body), now);
         self.finish_if_done(id);
         id
     }
 
     pub(super) fn submit_to(&mut self, node: &Addr, cmd: Cmd, token: T, now: Instant) -> RequestId {
-        let (id, key) = self.new_request(1, false, token, now);
+        let (id, key) = self.new_request(1, Token::Single(token), now);
         match route(&cmd, &mut self.scratch) {
             Ok(_) | Err(Error::CrossSlot) => {
                 let spec = lookup(&cmd);
@@ -86,7 +87,7 @@ impl<T, S> Cluster<T, S> {
         token: T,
         now: Instant,
     ) -> RequestId {
-        let (id, key) = self.new_request(1, false, token, now);
+        let (id, key) = self.new_request(1, Token::Single(token), now);
         match self.route_transaction(&cmds) {
             Ok((target, retry_safe)) => {
                 let job = Job::new(key, 0, 0, Payload::Transaction(cmds), target, retry_safe);
@@ -130,8 +131,7 @@ impl<T, S> Cluster<T, S> {
     fn new_request(
         &mut self,
         entries: usize,
-        pipeline: bool,
-        token: T,
+        token: Token<T, P>,
         now: Instant,
     ) -> (RequestId, super::slab::Key) {
         let deadline = now + self.config.request_timeout;
@@ -148,7 +148,6 @@ impl<T, S> Cluster<T, S> {
             deadline,
             entries,
             open,
-            pipeline,
             split: None,
             report_served: false,
         });
@@ -388,8 +387,16 @@ impl<T, S> Cluster<T, S> {
         let Some(req) = self.requests.all.remove(id.0) else {
             return;
         };
-        let (token, reply) = self.close_request(req, fill);
-        self.emit(Output::Reply { id, token, reply });
+        let (token, mut results) = self.close_request(req, fill);
+        self.emit(match token {
+            Token::Pipeline(token) => Output::PipelineReply { id, token, results },
+            // A request that is not a pipeline has one entry, or its parts combined in one.
+            Token::Single(token) => Output::Reply {
+                id,
+                token,
+                reply: results.pop().unwrap_or(Err(Error::Closed)),
+            },
+        });
     }
 
     pub(super) fn set_deadline_of(&mut self, id: RequestId, deadline: Instant) {
@@ -402,13 +409,14 @@ impl<T, S> Cluster<T, S> {
     }
 
     /// End a request taken out of the table: drop its jobs, taking back what was not
-    /// written, and form its reply. An open entry gets `fill`, or `Timeout` — unless a job
-    /// of it that may write was (partly) written: it may have run, so `OutcomeUnknown`.
+    /// written, and form its results (a split command's parts combined in one). An open
+    /// entry gets `fill`, or `Timeout` — unless a job of it that may write was (partly)
+    /// written: it may have run, so `OutcomeUnknown`.
     pub(super) fn close_request(
         &mut self,
-        req: RequestState<T>,
+        req: RequestState<T, P>,
         fill: Option<Error>,
-    ) -> (T, Reply) {
+    ) -> (Token<T, P>, Vec<Result<Value, Error>>) {
         let mut results = Vec::with_capacity(req.entries.len());
         for entry in req.entries {
             let mut maybe_ran = None;
@@ -422,14 +430,10 @@ impl<T, S> Cluster<T, S> {
                 None => Err(fill.clone().unwrap_or(Error::Timeout)),
             }));
         }
-        let reply = if let Some(combine) = req.split {
-            Reply::Single(combine.apply(results))
-        } else if req.pipeline {
-            Reply::Pipeline(results)
-        } else {
-            Reply::Single(results.pop().unwrap_or(Err(Error::Closed)))
-        };
-        (req.token, reply)
+        if let Some(combine) = req.split {
+            results = alloc::vec![combine.apply(results)];
+        }
+        (req.token, results)
     }
 
     /// Drop a job whose request ended. Bytes it has on a connection and none of which was

@@ -421,7 +421,7 @@ mod tests {
         // The client says Timeout while the command is on its way to the node.
         w.on_reply(
             id.as_u64(),
-            keyslot_core::cluster::Reply::Single(Err(keyslot_core::cluster::Error::Timeout)),
+            crate::sim::workload::Reply::Single(Err(keyslot_core::cluster::Error::Timeout)),
         );
         let t = w.now + Duration::from_secs(1);
         w.run_until(t);

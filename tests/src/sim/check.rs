@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use keyslot_core::cluster::{Error, Event, Reply};
+use keyslot_core::cluster::{Error, Event};
 use keyslot_core::resp::Value;
 use keyslot_core::time::{Duration, Instant};
 use keyslot_core::topology::Addr;
@@ -29,7 +29,7 @@ use keyslot_core::topology::Addr;
 use super::cache_check::Answered;
 use super::cluster::NodeId;
 use super::model::token_of;
-use super::workload::{Kind, Op, Pending};
+use super::workload::{Kind, Op, Pending, Reply};
 use super::world::World;
 
 /// Bytes the client may hold in buffers beyond what its pending requests explain.

@@ -30,7 +30,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use bytes::{Bytes, BytesMut};
-use keyslot_core::cluster::{Cluster, Config, ConnId, Output, Reply};
+use keyslot_core::cluster::{Cluster, Config, ConnId, Output};
 use keyslot_core::resp::{encode_as, Decoder, Protocol, Value};
 use keyslot_core::time::{Duration, Instant};
 use keyslot_core::topology::Addr;
@@ -608,9 +608,15 @@ impl<'a> Group<'a> {
                     let cl = &mut self.clients[i];
                     cl.pending = cl.pending.saturating_sub(1);
                     match reply {
-                        Reply::Single(Ok(_)) => self.counts.ok += 1,
-                        _ => self.counts.failed += 1,
+                        Ok(_) => self.counts.ok += 1,
+                        Err(_) => self.counts.failed += 1,
                     }
+                }
+                // The scale run sends single commands only.
+                Output::PipelineReply { .. } => {
+                    let cl = &mut self.clients[i];
+                    cl.pending = cl.pending.saturating_sub(1);
+                    self.counts.failed += 1;
                 }
                 Output::Event(keyslot_core::cluster::Event::RefreshStarted { .. }) => {
                     self.counts.refreshes += 1;

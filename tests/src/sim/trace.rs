@@ -7,12 +7,12 @@
 use std::collections::VecDeque;
 use std::fmt;
 
-use keyslot_core::cluster::{ConnId, Error, Event, Reply};
+use keyslot_core::cluster::{ConnId, Error, Event};
 use keyslot_core::resp::Value;
 use keyslot_core::time::Instant;
 use keyslot_core::topology::Addr;
 
-use super::workload::Kind;
+use super::workload::{Kind, Reply};
 
 /// One remembered event, formatted only when a report needs it.
 #[derive(Debug)]

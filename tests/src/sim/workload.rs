@@ -9,13 +9,22 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
-use keyslot_core::cluster::{Reply, Request, RequestId};
+use keyslot_core::cluster::{Error, Request, RequestId};
+use keyslot_core::resp::Value;
 use keyslot_core::time::Instant;
 use keyslot_core::{key_slot, Cmd};
 
 use super::model::canonical;
 use super::rng::Rng;
 use super::world::World;
+
+/// What the client answered a request with, as the checks see it: one result
+/// (`Output::Reply`) or a pipeline's list (`Output::PipelineReply`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    Single(Result<Value, Error>),
+    Pipeline(Vec<Result<Value, Error>>),
+}
 
 /// One command of the workload.
 #[derive(Clone, Debug)]
@@ -334,11 +343,10 @@ impl World {
                 self.client.submit(call, (), now)
             }
             Kind::Single(op) => self.client.submit(op.cmd(), (), now),
-            Kind::Pipeline(ops) => self.client.submit(
-                Request::Pipeline(ops.iter().map(Op::cmd).collect()),
-                (),
-                now,
-            ),
+            Kind::Pipeline(ops) => {
+                self.client
+                    .submit_pipeline(ops.iter().map(Op::cmd).collect(), (), now)
+            }
             Kind::Tx(ops) => self.client.submit(
                 Request::Transaction(ops.iter().map(Op::cmd).collect()),
                 (),

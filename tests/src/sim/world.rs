@@ -51,6 +51,7 @@ use super::profile::{Endpoints, Profile, Seeds};
 use super::rng::Rng;
 use super::server::PASSWORD;
 use super::trace::{Line, Trace};
+use super::workload::Reply;
 use super::workload::{Kind, Workload};
 
 /// Requests submitted this long after the cluster went quiet must succeed.
@@ -466,6 +467,17 @@ impl World {
         self.stats.quiet_at.unwrap_or(self.now).as_micros()
     }
 
+    /// A request's reply, of either shape, into the trace and the checks.
+    fn on_output_reply(&mut self, id: keyslot_core::cluster::RequestId, reply: Reply) {
+        let id = id.as_u64();
+        self.trace.mix_u64(id);
+        self.trace.mix_reply(&reply);
+        if self.trace.keep_ring {
+            self.trace.note(self.now, Line::Reply(id, reply.clone()));
+        }
+        self.on_reply(id, reply);
+    }
+
     /// Drain the client's outputs until it reports its next deadline.
     pub fn drain(&mut self) {
         loop {
@@ -486,14 +498,9 @@ impl World {
                     self.trace.note(self.now, Line::Close(conn));
                     self.client_close(conn.as_u64());
                 }
-                Output::Reply { id, reply, .. } => {
-                    let id = id.as_u64();
-                    self.trace.mix_u64(id);
-                    self.trace.mix_reply(&reply);
-                    if self.trace.keep_ring {
-                        self.trace.note(self.now, Line::Reply(id, reply.clone()));
-                    }
-                    self.on_reply(id, reply);
+                Output::Reply { id, reply, .. } => self.on_output_reply(id, Reply::Single(reply)),
+                Output::PipelineReply { id, results, .. } => {
+                    self.on_output_reply(id, Reply::Pipeline(results))
                 }
                 // Only pub/sub runs subscribe.
                 Output::PubSub { item, .. } => self.on_pubsub_output(item),

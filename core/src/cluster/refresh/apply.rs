@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// Adopt a view once a majority agrees (or everyone has answered); move on to the seeds
     /// when no one could answer.
     pub(super) fn decide(&mut self, now: Instant) {

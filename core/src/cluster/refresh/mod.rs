@@ -99,7 +99,7 @@ struct View {
     votes: usize,
 }
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     /// Ask for a rediscovery; it runs now or as soon as the rate limit allows.
     pub(crate) fn request_refresh(&mut self, trigger: RefreshTrigger, now: Instant) {
         let state = &mut self.refresh;

@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl<T, S> Cluster<T, S> {
+impl<T, S, P> Cluster<T, S, P> {
     pub(super) fn add_query(&mut self, conn: Key, _now: Instant) {
         let Some(addr) = self.conns.get(conn).map(|c| c.addr.clone()) else {
             return;

@@ -231,11 +231,11 @@ fn cancelling_a_finished_or_unknown_request_changes_nothing() {
 fn a_cancelled_pipeline_withdraws_every_unsent_command() {
     let mut net = ready_client(Config::default());
     let owner = frozen_owner(&mut net);
-    let id = net.cluster.submit(
-        Request::Pipeline(alloc::vec![
+    let id = net.cluster.submit_pipeline(
+        alloc::vec![
             Cmd::new("SET").arg("foo").arg("1"),
             Cmd::new("INCR").arg("foo"),
-        ]),
+        ],
         (),
         net.now,
     );
@@ -244,6 +244,10 @@ fn a_cancelled_pipeline_withdraws_every_unsent_command() {
     net.drain();
     assert!(net.cluster.transmit(owner).is_empty());
     assert_eq!(net.cluster.pending_requests(), 0);
+    assert!(
+        !net.pipelines.contains_key(&id),
+        "a cancelled pipeline gets no reply"
+    );
 }
 
 #[test]

@@ -47,7 +47,9 @@ pub(crate) struct Net {
     /// Commands each connection sent, not yet looked at by the test.
     pub(crate) sent: BTreeMap<ConnId, Vec<Vec<String>>>,
     pub(crate) closed: Vec<ConnId>,
-    pub(crate) replies: BTreeMap<RequestId, Reply>,
+    pub(crate) replies: BTreeMap<RequestId, Result<Value, Error>>,
+    /// The pipelines' replies.
+    pub(crate) pipelines: BTreeMap<RequestId, Vec<Result<Value, Error>>>,
     pub(crate) events: Vec<Event>,
     pub(crate) pubsub: Vec<PubSub>,
     /// Whom each item of `pubsub` was for.
@@ -81,6 +83,7 @@ impl Net {
             sent: BTreeMap::new(),
             closed: Vec::new(),
             replies: BTreeMap::new(),
+            pipelines: BTreeMap::new(),
             events: Vec::new(),
             pubsub: Vec::new(),
             subscribers: Vec::new(),
@@ -107,8 +110,16 @@ impl Net {
                 Output::Close { conn } => self.closed.push(conn),
                 Output::Reply { id, reply, .. } => {
                     assert!(
-                        self.replies.insert(id, reply).is_none(),
+                        self.replies.insert(id, reply).is_none()
+                            && !self.pipelines.contains_key(&id),
                         "one reply per request"
+                    );
+                }
+                Output::PipelineReply { id, results, .. } => {
+                    assert!(
+                        self.pipelines.insert(id, results).is_none()
+                            && !self.replies.contains_key(&id),
+                        "one reply per pipeline"
                     );
                 }
                 Output::Event(e) => self.events.push(e),
@@ -204,8 +215,8 @@ impl Net {
 
     pub(crate) fn single(&self, id: RequestId) -> &Result<Value, Error> {
         match self.replies.get(&id) {
-            Some(Reply::Single(r)) => r,
-            other => panic!("no single reply for {id:?}: {other:?}"),
+            Some(r) => r,
+            None => panic!("no single reply for {id:?}"),
         }
     }
 

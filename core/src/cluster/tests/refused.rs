@@ -11,20 +11,18 @@ fn every_path(net: &mut Net, cmd: Cmd) -> Vec<(&'static str, Result<Value, Error
     let to_node = net
         .cluster
         .submit(Request::ToNode(node.clone(), cmd.clone()), (), now);
-    let pipeline = net.cluster.submit(
-        Request::Pipeline(alloc::vec![cmd.clone(), cmd.clone()]),
-        (),
-        now,
-    );
+    let pipeline = net
+        .cluster
+        .submit_pipeline(alloc::vec![cmd.clone(), cmd.clone()], (), now);
     let transaction = net.cluster.submit(
         Request::Transaction(alloc::vec![Cmd::new("GET").arg("foo"), cmd]),
         (),
         now,
     );
     net.drain();
-    let pipelined = match net.replies.get(&pipeline) {
-        Some(Reply::Pipeline(results)) => results.first().cloned(),
-        other => panic!("no pipeline reply: {other:?}"),
+    let pipelined = match net.pipelines.get(&pipeline) {
+        Some(results) => results.first().cloned(),
+        None => panic!("no pipeline reply"),
     };
     alloc::vec![
         ("submit", net.single(single).clone()),

@@ -96,7 +96,7 @@ fn pipelines_split_per_node_and_come_back_in_order() {
         Cmd::new("MGET").arg("a").arg("b"),  // cross-slot: fails alone
         Cmd::new("SET").arg("foo").arg("x"), // 10.0.0.3
     ];
-    let id = net.cluster.submit(Request::Pipeline(cmds), (), net.now);
+    let id = net.cluster.submit_pipeline(cmds, (), net.now);
     net.drain();
     let n3 = net.accept("10.0.0.3:7000");
     let n1 = net.accept("10.0.0.1:7000");
@@ -107,8 +107,8 @@ fn pipelines_split_per_node_and_come_back_in_order() {
     assert_eq!(net.take_sent(n1), [["GET", "bar"]]);
     net.data(n1, b"$1\r\nB\r\n");
     net.data(n3, b"$1\r\nF\r\n+OK\r\n");
-    let Some(Reply::Pipeline(results)) = net.replies.get(&id) else {
-        panic!()
+    let Some(results) = net.pipelines.get(&id) else {
+        panic!("no pipeline reply")
     };
     assert_eq!(
         results,
@@ -412,12 +412,12 @@ fn a_refused_request_s_token_comes_back_with_its_own_reply() {
             _ => {}
         }
     }
+    assert_eq!(replies, [(refused, "refused", Err(Error::CrossSlot))]);
     assert_eq!(
-        replies,
-        [(refused, "refused", Reply::Single(Err(Error::CrossSlot)))]
+        cluster.tokens().collect::<Vec<_>>(),
+        [Token::Single(&"waiting")]
     );
-    assert_eq!(cluster.tokens().collect::<Vec<_>>(), [&"waiting"]);
-    assert_eq!(cluster.cancel(next, now), Some("waiting"));
+    assert_eq!(cluster.cancel(next, now), Some(Token::Single("waiting")));
     assert_eq!(cluster.cancel(refused, now), None, "answered already");
 }
 
