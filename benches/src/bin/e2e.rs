@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release -p keyslot-benches --bin e2e -- --seed 127.0.0.1:7000 [--seconds 5]
 //!     [--concurrency 1,50,1000]
-//!     [--clients raw-socket,raw-pipelined,keyslot-tokio,keyslot-tokio-typed,keyslot-tokio-cache,keyslot-smol,keyslot-blocking,redis-rs,fred]
+//!     [--clients raw-socket,raw-pipelined,raw-tokio,keyslot-tokio,keyslot-tokio-typed,keyslot-tokio-cache,keyslot-smol,keyslot-blocking,redis-rs,fred]
 //!     [--workloads setget,pipeline,zipf]
 //!     (built with `--features tracing`, also keyslot-tokio-info: a subscriber at INFO)
 //!     [--csv results.csv]
@@ -16,7 +16,9 @@
 //! round trip per operation (see `keyslot_benches::e2e::floor`), at concurrency 1 only.
 //! `raw-pipelined` is the floor above one caller: the same callers in lock step over one
 //! blocking socket per primary, every batch as deep as the concurrency allows (see
-//! `keyslot_benches::e2e::pipelined_floor`); `setget` only.
+//! `keyslot_benches::e2e::pipelined_floor`); `setget` only. `raw-tokio` is the floor of a
+//! multiplexing tokio client: the clients' own callers, routed by slot to one connection per
+//! primary with nothing else done (see `keyslot_benches::e2e::async_floor`); `setget` only.
 //!
 //! Every client connects from the ONE seed address. Each run is a child process (see
 //! `keyslot_benches::e2e`), so CPU time and peak RSS are the client's own.
@@ -25,6 +27,7 @@ use std::io::Write;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use keyslot_benches::e2e::async_floor::RawTokio;
 use keyslot_benches::e2e::clients::{blocking_loop, task_loop, KvClient, TaskResult, WARMUP};
 use keyslot_benches::e2e::floor::Floor;
 use keyslot_benches::e2e::measure::{cpu_us, peak_rss_kb, redis_server_cpu_us, take_all, Baseline};
@@ -109,6 +112,9 @@ fn parent(args: &[String]) {
             }
             if *client == "raw-pipelined" && (*concurrency == 1 || workload != "setget") {
                 continue; // the floor of callers in lock step
+            }
+            if *client == "raw-tokio" && workload != "setget" {
+                continue; // the floor of a multiplexing tokio client
             }
             eprint!("{client:<18} {workload:<8} c={concurrency:<5} ... ");
             let out = Command::new(&exe)
@@ -297,6 +303,7 @@ fn child(spec: &RunSpec) -> Result<RunResult, String> {
             let floor = PipelinedFloor::connect(&spec.seed, spec.concurrency)?;
             Ok(warmed_run(spec, |deadline| floor.run(deadline)))
         }
+        "raw-tokio" => tokio_run(spec, pipeline, || RawTokio::connect(&spec.seed)),
         other => Err(format!("unknown client {other}")),
     }
 }

@@ -115,7 +115,7 @@ pub(crate) fn read_replies(
 }
 
 /// Where the first complete `+...` or `$len` reply in `buf` ends, if it is all there.
-fn reply_end(buf: &[u8]) -> Option<usize> {
+pub(crate) fn reply_end(buf: &[u8]) -> Option<usize> {
     let line = buf.windows(2).position(|w| w == b"\r\n")? + 2;
     match buf.first()? {
         b'$' => {

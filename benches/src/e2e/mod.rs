@@ -5,6 +5,7 @@
 //! `--child`, and the child prints one JSON line of results. Every reply is checked against
 //! what was written; a client that returns wrong values fails the run.
 
+pub mod async_floor;
 pub mod clients;
 pub mod floor;
 pub mod measure;
