@@ -17,7 +17,7 @@ use crate::pending::PendingReply;
 use crate::runtime::Runtime;
 use crate::subscription::Subscription;
 use crate::trace::{Op, RequestSpan, Spans};
-use crate::waiter::{Results, Single, Waiter};
+use crate::waiter::{OneResult, PipelineResults, Waiter};
 
 /// A Redis Cluster client on runtime `R`. Clones share one driver (one connection per node);
 /// the driver stops when the last clone is dropped and its requests are answered.
@@ -447,11 +447,11 @@ where
 }
 
 /// A single request's result; `None` when the driver went away without a reply.
-pub(crate) fn single(reply: Option<Single>) -> Result<Value, Error> {
+pub(crate) fn single(reply: Option<OneResult>) -> Result<Value, Error> {
     reply.unwrap_or(Err(Error::Closed))
 }
 
 /// A pipeline's results; `None` when the driver went away without a reply.
-pub(crate) fn pipeline(reply: Option<Results>) -> Result<Results, Error> {
+pub(crate) fn pipeline(reply: Option<PipelineResults>) -> Result<PipelineResults, Error> {
     reply.ok_or(Error::Closed)
 }

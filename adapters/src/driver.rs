@@ -33,7 +33,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::resolve::Resolve;
 use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
 use crate::trace::RequestSpan;
-use crate::waiter::{self, Results, Single, Waiter};
+use crate::waiter::{self, OneResult, PipelineResults, Waiter};
 use crate::wake::{ConnWake, TaskWaker};
 
 /// A subscriber's token: its item stream.
@@ -41,14 +41,14 @@ pub(crate) type Items = mpsc::UnboundedSender<PubSub>;
 
 /// The core as the driver runs it: callers' waiters (a command's, a pipeline's) and
 /// subscribers' streams as tokens.
-pub(crate) type Machine = Cluster<Waiter<Single>, Items, Waiter<Results>>;
+pub(crate) type Machine = Cluster<Waiter<OneResult>, Items, Waiter<PipelineResults>>;
 
 /// What a client handle asks of the driver.
 pub(crate) enum Msg {
     /// A request, with the caller's own timeout when it gave one.
-    Submit(Request, Option<std::time::Duration>, Waiter<Single>),
+    Submit(Request, Option<std::time::Duration>, Waiter<OneResult>),
     /// A pipeline.
-    Pipeline(Vec<Cmd>, Waiter<Results>),
+    Pipeline(Vec<Cmd>, Waiter<PipelineResults>),
     /// A new subscriber: its kind, channels and item stream.
     Subscribe(SubscriptionKind, Vec<Bytes>, Items),
     /// A subscriber dropped its stream: unsubscribe, in the core, the subscribers whose
@@ -262,12 +262,12 @@ impl<R: Runtime> Driver<R> {
                     let at = now + keyslot_core::time::Duration::from_micros(micros);
                     self.cluster.set_deadline(id, at);
                 }
-                self.trace_if(traced, id);
+                self.report_served_if(traced, id);
             }
             Msg::Pipeline(cmds, w) => {
                 let traced = w.span.is_enabled();
                 let id = self.cluster.submit_pipeline(cmds, w, now);
-                self.trace_if(traced, id);
+                self.report_served_if(traced, id);
             }
             Msg::Subscribe(kind, channels, items) => {
                 self.cluster.subscribe(kind, channels, items, now);
@@ -286,7 +286,7 @@ impl<R: Runtime> Driver<R> {
     }
 
     /// A traced request has the machine say which node served it.
-    fn trace_if(&mut self, traced: bool, id: RequestId) {
+    fn report_served_if(&mut self, traced: bool, id: RequestId) {
         if traced {
             self.cluster.report_served_for(id);
         }
@@ -450,7 +450,6 @@ impl<R: Runtime> Driver<R> {
                     self.forget_conn(conn);
                     self.connecting.retain(|(c, _)| *c != conn);
                 }
-                #[cfg_attr(not(feature = "tracing"), allow(unused_mut, unused_variables))]
                 Output::Reply {
                     id,
                     mut token,
@@ -462,7 +461,6 @@ impl<R: Runtime> Driver<R> {
                     let _ = token.tx.send(reply);
                     self.delivered += 1;
                 }
-                #[cfg_attr(not(feature = "tracing"), allow(unused_mut))]
                 Output::PipelineReply {
                     id,
                     mut token,

@@ -19,34 +19,36 @@ pub(crate) struct Waiter<R> {
 }
 
 /// What a command, transaction, script or node command is answered with.
-pub(crate) type Single = Result<Value, Error>;
+pub(crate) type OneResult = Result<Value, Error>;
 
 /// What a pipeline is answered with: each command's result, in order.
-pub(crate) type Results = Vec<Result<Value, Error>>;
+pub(crate) type PipelineResults = Vec<Result<Value, Error>>;
+
+/// The same expression for a waiter of either kind (their reply types differ, so one arm
+/// cannot bind both).
+macro_rules! either {
+    ($token:expr, $w:ident => $e:expr) => {
+        match $token {
+            Token::Single($w) => $e,
+            Token::Pipeline($w) => $e,
+        }
+    };
+}
 
 /// Whether the caller stopped waiting (dropped its end of the channel).
-pub(crate) fn is_abandoned(token: Token<&Waiter<Single>, &Waiter<Results>>) -> bool {
-    match token {
-        Token::Single(w) => w.tx.is_closed(),
-        Token::Pipeline(w) => w.tx.is_closed(),
-    }
+pub(crate) fn is_abandoned(token: Token<&Waiter<OneResult>, &Waiter<PipelineResults>>) -> bool {
+    either!(token, w => w.tx.is_closed())
 }
 
 /// The request's span, whichever kind it is.
 #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 pub(crate) fn span_mut<'a>(
-    token: Token<&'a mut Waiter<Single>, &'a mut Waiter<Results>>,
+    token: Token<&'a mut Waiter<OneResult>, &'a mut Waiter<PipelineResults>>,
 ) -> &'a mut RequestSpan {
-    match token {
-        Token::Single(w) => &mut w.span,
-        Token::Pipeline(w) => &mut w.span,
-    }
+    either!(token, w => &mut w.span)
 }
 
 /// The span of a request whose caller left.
-pub(crate) fn into_span(token: Token<Waiter<Single>, Waiter<Results>>) -> RequestSpan {
-    match token {
-        Token::Single(w) => w.span,
-        Token::Pipeline(w) => w.span,
-    }
+pub(crate) fn into_span(token: Token<Waiter<OneResult>, Waiter<PipelineResults>>) -> RequestSpan {
+    either!(token, w => w.span)
 }

@@ -37,7 +37,8 @@
 //!
 //! 1. after every input, drain [`Cluster::poll_output`] until it returns
 //!    [`Output::Timeout`]: open connections it asks for (`Connect`; resolve the name anew
-//!    each time), close the ones it drops (`Close`), hand replies to their callers (`Reply`);
+//!    each time), close the ones it drops (`Close`), hand replies to their callers (`Reply`,
+//!    `PipelineReply`);
 //! 2. write [`Cluster::transmit`] for each connection with pending bytes and acknowledge
 //!    with [`Cluster::handle_written`];
 //! 3. read into [`Cluster::read_buffer`] and call [`Cluster::handle_read`]; report

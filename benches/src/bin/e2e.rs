@@ -16,9 +16,9 @@
 //! round trip per operation (see `keyslot_benches::e2e::floor`), at concurrency 1 only.
 //! `raw-pipelined` is the floor above one caller: the same callers in lock step over one
 //! blocking socket per primary, every batch as deep as the concurrency allows (see
-//! `keyslot_benches::e2e::pipelined_floor`); `setget` only. `raw-tokio` is the floor of a
-//! multiplexing tokio client: the clients' own callers, routed by slot to one connection per
-//! primary with nothing else done (see `keyslot_benches::e2e::async_floor`); `setget` only.
+//! `keyslot_benches::e2e::pipelined_floor`); `setget` only. `raw-tokio` is a reference for
+//! keyslot on tokio: the clients' own callers, routed by slot to one connection per primary
+//! with next to nothing else done (see `keyslot_benches::e2e::async_floor`); `setget` only.
 //!
 //! Every client connects from the ONE seed address. Each run is a child process (see
 //! `keyslot_benches::e2e`), so CPU time and peak RSS are the client's own.
@@ -114,7 +114,7 @@ fn parent(args: &[String]) {
                 continue; // the floor of callers in lock step
             }
             if *client == "raw-tokio" && workload != "setget" {
-                continue; // the floor of a multiplexing tokio client
+                continue; // a multiplexing tokio client with next to no work
             }
             eprint!("{client:<18} {workload:<8} c={concurrency:<5} ... ");
             let out = Command::new(&exe)

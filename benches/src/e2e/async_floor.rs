@@ -1,23 +1,24 @@
-//! The async floor: what the least a multiplexing client on tokio can do costs, with the
-//! callers every client has.
+//! A reference for keyslot on tokio: a multiplexing tokio client with next to no work of
+//! its own, serving the callers every client has.
 //!
 //! `raw-pipelined` keeps each primary's callers in lock step, and their keys on that
 //! primary: no client serving independent callers can batch like that. `raw-tokio` serves
 //! the same callers as the clients do (`task_loop`'s tasks on the multi-thread runtime, each
-//! SET then GET of its own keys over all slots), with nothing but the multiplexing:
+//! SET then GET of its own keys over all slots), with little more than the multiplexing:
 //!
 //! - each key goes by its slot to the primary the seed's `CLUSTER SLOTS` names;
 //! - a primary has one connection, with a writer task that, woken by a command, steps aside
-//!   once (as keyslot's driver does, so that the callers woken with the first queue theirs
-//!   too) and then writes every command queued at once, and a reader task that finds each
-//!   reply's end and hands it to the caller next in line;
-//! - no redirects, retries, deadlines or topology changes, and no parsing beyond a reply's end.
+//!   once (so that the callers woken with the first queue theirs too) and then writes every
+//!   command queued at once, and a reader task that finds each reply's end and hands it to
+//!   the caller next in line;
+//! - no redirects, retries, deadlines or topology changes, and no parsing beyond a reply's
+//!   end (it does format each command and copy each reply, as the bench's floors do).
 //!
-//! So its CPU per operation is what the runtime's tasks and wake-ups and the sockets cost at
-//! the batch depth that independent callers give, and its ops/s what a tokio client can reach
-//! on this machine when its own work is nil. (Holding a connection's next write until its
-//! last one is answered was tried too: it made the servers' batches no deeper, 7.2 commands
-//! per read against 8.0, and the figures no better.)
+//! So what it costs is mostly the runtime's tasks and wake-ups and the sockets at the batch
+//! depth that independent callers give: what keyslot does beyond that is the difference.
+//! (Holding a connection's next write until its last one is answered was tried too: it made
+//! the servers' batches no deeper, 7.2 commands per read against 8.0 in one run of 3 s each,
+//! and the figures no better.)
 
 use std::sync::Arc;
 
@@ -138,6 +139,9 @@ fn slot_range(range: &Value, seed_host: &str) -> Result<(usize, usize, String), 
     };
     let slot = |n: i64| usize::try_from(n).ok().filter(|s| *s < 16384);
     match (slot(*start), slot(*end)) {
+        (Some(s), Some(e)) if s <= e && host.contains(':') => {
+            Ok((s, e, format!("[{host}]:{port}")))
+        }
         (Some(s), Some(e)) if s <= e => Ok((s, e, format!("{host}:{port}"))),
         _ => Err(malformed()),
     }
@@ -256,5 +260,11 @@ mod tests {
             Value::Array(vec![Value::from("h"), Value::Integer(1)]),
         ]);
         assert!(slot_range(&reversed, "x").is_err());
+        let v6 = Value::Array(vec![
+            Value::Integer(0),
+            Value::Integer(1),
+            Value::Array(vec![Value::from("::1"), Value::Integer(7000)]),
+        ]);
+        assert_eq!(slot_range(&v6, "x"), Ok((0, 1, "[::1]:7000".to_string())));
     }
 }

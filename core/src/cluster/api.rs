@@ -105,7 +105,7 @@ impl<T, S, P> Cluster<T, S, P> {
     /// assert_eq!(results, vec![Ok(Value::BulkString("1".into())), Ok(Value::Null)]);
     /// ```
     pub fn submit_pipeline(&mut self, cmds: Vec<Cmd>, token: P, now: Instant) -> RequestId {
-        self.submit_commands(cmds, token, now)
+        self.new_pipeline(cmds, token, now)
     }
 
     /// Give request `id` a deadline of its own (a caller's per-call timeout), earlier or

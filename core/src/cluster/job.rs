@@ -1,7 +1,8 @@
 //! Requests as callers see them, and jobs: the pieces sent to single nodes.
 //!
-//! A request is what one `submit*` call asked for: one command, a pipeline, or a
-//! transaction. It has entries (one per pipelined command) and a deadline. Each entry is
+//! A request is what one `submit` or `submit_pipeline` call asked for: one command, a
+//! pipeline, a transaction, a script call or a command for one node. It has entries (one per
+//! pipelined command, or per part of a command split by slot) and a deadline. Each entry is
 //! carried out by one job, or by one job per node for commands fanned out to all primaries.
 //! A job is what travels: it is routed, written to a connection, redirected and retried on
 //! its own, and reports its result to its entry.

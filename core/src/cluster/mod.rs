@@ -18,8 +18,9 @@
 //! with a token of the driver's choosing (`T`, say a reply channel), which comes back in the
 //! request's `Output::Reply`; a pipeline, whose reply is a list of results, has a token type
 //! of its own (`P`, which is `T` unless said otherwise) and comes back in
-//! `Output::PipelineReply`, so that a reply always fits its caller; a subscriber is made with a token (`S`, say an item stream)
-//! that [`Cluster::subscriber`] gives back for each of its `Output::PubSub`s. The bytes a
+//! `Output::PipelineReply`, so that a reply always fits its caller. A subscriber is made
+//! with a token (`S`, say an item stream) that [`Cluster::subscriber`] gives back for each
+//! of its `Output::PubSub`s. The bytes a
 //! connection has to write are the connection's buffer in the machine, read with
 //! [`Cluster::transmit`]: a driver may write them when told (`Output::Transmit`) or check
 //! every connection each round.
@@ -51,8 +52,8 @@
 //! `timers.rs`).
 //!
 //! - construction: [`Cluster::new`];
-//! - requests: [`Cluster::submit`], [`Cluster::submit_pipeline`]; a submitted request's own deadline
-//!   [`Cluster::set_deadline`]; [`Cluster::report_served_for`] (trace one request);
+//! - requests: [`Cluster::submit`], [`Cluster::submit_pipeline`]; a submitted request's
+//!   own deadline [`Cluster::set_deadline`]; [`Cluster::report_served_for`] (trace one request);
 //!   [`Cluster::cancel`] and [`Cluster::cancel_where`] (its caller stopped waiting);
 //!   [`Cluster::token_mut`], [`Cluster::tokens`];
 //! - subscriptions: [`Cluster::subscribe`], [`Cluster::unsubscribe`],

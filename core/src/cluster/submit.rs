@@ -37,7 +37,7 @@ impl<T, S, P> Cluster<T, S, P> {
         id
     }
 
-    pub(super) fn submit_commands(&mut self, cmds: Vec<Cmd>, token: P, now: Instant) -> RequestId {
+    pub(super) fn new_pipeline(&mut self, cmds: Vec<Cmd>, token: P, now: Instant) -> RequestId {
         let (id, key) = self.new_request(cmds.len(), Token::Pipeline(token), now);
         for (i, cmd) in cmds.into_iter().enumerate() {
             self.add_command(key, i, cmd, None, now);

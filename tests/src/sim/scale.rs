@@ -612,11 +612,10 @@ impl<'a> Group<'a> {
                         Err(_) => self.counts.failed += 1,
                     }
                 }
-                // The scale run sends single commands only.
-                Output::PipelineReply { .. } => {
-                    let cl = &mut self.clients[i];
-                    cl.pending = cl.pending.saturating_sub(1);
-                    self.counts.failed += 1;
+                Output::PipelineReply { id, .. } => {
+                    unreachable!(
+                        "the scale run submits no pipeline, yet {id:?} got a pipeline's reply"
+                    )
                 }
                 Output::Event(keyslot_core::cluster::Event::RefreshStarted { .. }) => {
                     self.counts.refreshes += 1;

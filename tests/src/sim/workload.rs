@@ -398,14 +398,4 @@ impl World {
         let kind = self.work.request(&mut self.rng_work);
         self.submit(kind, must_succeed);
     }
-
-    /// The reply type matches the request type (a pipeline gets a list).
-    pub fn reply_shape_ok(kind: &Kind, reply: &Reply) -> bool {
-        matches!(
-            (kind, reply),
-            (Kind::Single(_), Reply::Single(_))
-                | (Kind::Tx(_), Reply::Single(_))
-                | (Kind::Pipeline(_), Reply::Pipeline(_))
-        )
-    }
 }
