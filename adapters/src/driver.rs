@@ -32,7 +32,6 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::resolve::Resolve;
 use crate::runtime::{BoxFuture, Runtime, Stream, Timer};
-use crate::trace::RequestSpan;
 use crate::waiter::{self, OneResult, PipelineResults, Waiter};
 use crate::wake::{ConnWake, TaskWaker};
 
@@ -450,28 +449,13 @@ impl<R: Runtime> Driver<R> {
                     self.forget_conn(conn);
                     self.connecting.retain(|(c, _)| *c != conn);
                 }
-                Output::Reply {
-                    id,
-                    mut token,
-                    reply,
-                } => {
-                    self.served_last_to(id, &mut token.span);
-                    // The span closes before the caller can see the reply.
-                    token.span.finish(reply.as_ref().err());
-                    let _ = token.tx.send(reply);
-                    self.delivered += 1;
+                Output::Reply { id, token, reply } => {
+                    self.deliver(id, token, reply, |r| r.as_ref().err());
                 }
-                Output::PipelineReply {
-                    id,
-                    mut token,
-                    results,
-                } => {
-                    self.served_last_to(id, &mut token.span);
-                    token
-                        .span
-                        .finish(results.iter().find_map(|r| r.as_ref().err()));
-                    let _ = token.tx.send(results);
-                    self.delivered += 1;
+                Output::PipelineReply { id, token, results } => {
+                    self.deliver(id, token, results, |rs| {
+                        rs.iter().find_map(|r| r.as_ref().err())
+                    });
                 }
                 Output::Event(event) => self.event(&event),
                 Output::PubSub { subscriber, item } => {
@@ -513,13 +497,24 @@ impl<R: Runtime> Driver<R> {
         started
     }
 
-    /// Give a finished request's span the `Served` events of its last commands.
-    #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-    fn served_last_to(&self, id: RequestId, span: &mut RequestSpan) {
+    /// Hand a finished request's reply to its caller, of either shape. Its span gets the
+    /// `Served` events of its last commands and `failure`'s error (a pipeline's first), and
+    /// closes before the caller can see the reply.
+    #[cfg_attr(not(feature = "tracing"), allow(unused_variables, unused_mut))]
+    fn deliver<A>(
+        &mut self,
+        id: RequestId,
+        mut waiter: Waiter<A>,
+        reply: A,
+        failure: impl FnOnce(&A) -> Option<&Error>,
+    ) {
         #[cfg(feature = "tracing")]
         for (_, addr, slot, redirects) in self.served_last.iter().filter(|s| s.0 == id) {
-            span.served(addr.as_ref(), *slot, *redirects);
+            waiter.span.served(addr.as_ref(), *slot, *redirects);
         }
+        waiter.span.finish(failure(&reply));
+        let _ = waiter.tx.send(reply);
+        self.delivered += 1;
     }
 
     /// Tell the machine's event to `tracing` (feature `tracing`; a request's `Served` goes to

@@ -313,6 +313,23 @@ async fn spans_and_events<F: Flavor>(cluster: &RedisCluster) {
         Some(owner_addr.host.as_str())
     );
 
+    // A pipeline's span carries the error of its first failed command; the others still
+    // answer.
+    let (results, spans) = traced(
+        "pipeline with a wrongtype",
+        client.pipeline(vec![
+            Cmd::new("GET").arg(&key),
+            Cmd::new("LPUSH").arg(&key).arg("x"),
+        ]),
+    )
+    .await;
+    let results = results.expect("the pipeline ran");
+    assert_eq!(results[0], Ok(bulk("v")));
+    assert!(results[1].is_err(), "{results:?}");
+    let span = only("pipeline with a wrongtype", spans);
+    assert_eq!(span.field("error.type"), Some("WRONGTYPE"), "{span:#?}");
+    assert_eq!(span.field("otel.status_code"), Some("error"));
+
     // Batches: one command run by all is named with it, otherwise the batch's kind alone;
     // names are upper-cased whatever the caller wrote.
     let same = vec![Cmd::new("get").arg(&key), Cmd::new("GET").arg(&key)];
