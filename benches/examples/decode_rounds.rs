@@ -13,8 +13,10 @@
 //!   bench).
 //!
 //! ```text
-//! cargo run --release -p keyslot-benches --example decode_rounds -- [ROUNDS] [ITERATIONS]
+//! cargo run --release -p keyslot-benches --example decode_rounds -- [ROUNDS] [ITERATIONS] [WORKLOAD]
 //! ```
+//!
+//! `WORKLOAD` keeps only the workloads whose name contains it (`ok`, `get16`, `array`).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -34,15 +36,15 @@ const VARIANTS: [&str; 7] = [
 ];
 
 fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let words: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<usize> = words.iter().filter_map(|a| a.parse().ok()).collect();
+    let only = words.iter().find(|a| a.parse::<usize>().is_err());
     let rounds = args.first().copied().unwrap_or(31);
     let iterations = args.get(1).copied().unwrap_or(20);
     for w in decode_workloads()
         .into_iter()
         .filter(|w| w.bytes.len() < 500_000)
+        .filter(|w| only.is_none_or(|o| w.name.contains(o.as_str())))
     {
         let decoded = decode_all(&w.bytes);
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];

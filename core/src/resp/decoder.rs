@@ -185,10 +185,11 @@ impl Decoder {
                 Some(self.skip(len, Value::SimpleString(bytes::Bytes::from_static(b"OK"))))
             }
             Node::Bulk { start, end } => {
-                // One advance past everything before the payload, one split for the payload;
-                // the trailing CRLF is skipped lazily.
-                buf.advance(self.consumed + start);
-                let payload = buf.split_to(end - start).freeze();
+                // One split through the payload, the buffer's only bookkeeping; the frozen
+                // piece then drops what precedes the payload, which is pointer arithmetic.
+                // The trailing CRLF is skipped lazily.
+                let mut payload = buf.split_to(self.consumed + end).freeze();
+                payload.advance(self.consumed + start);
                 self.consumed = len - end;
                 Some(Value::BulkString(payload))
             }

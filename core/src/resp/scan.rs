@@ -285,20 +285,23 @@ pub(crate) fn parse_element(
     line_from: usize,
     limits: &Limits,
 ) -> Result<Result<Element, usize>, ProtocolError> {
+    // `+OK` is the most common reply of all: recognised by one comparison, before the
+    // dispatch on the type byte.
+    if buf.get(pos..pos + 5) == Some(b"+OK\r\n") {
+        return Ok(Ok((
+            Node::Simple {
+                start: pos + 1,
+                end: pos + 3,
+            },
+            pos + 5,
+        )));
+    }
     let Some(&ty) = buf.get(pos) else {
         return Ok(Err(pos + 1));
     };
     let body = pos + 1;
     let element =
         match ty {
-            // `+OK` is the most common reply of all: recognised without a line search.
-            b'+' if buf.get(body..body + 4) == Some(b"OK\r\n") => Ok((
-                Node::Simple {
-                    start: body,
-                    end: body + 2,
-                },
-                body + 4,
-            )),
             b'+' => line(buf, body, line_from)?
                 .map(|(start, end)| (Node::Simple { start, end }, end + 2)),
             b'-' => line(buf, body, line_from)?
