@@ -166,10 +166,40 @@ fn pairs(items: Vec<Value>) -> Vec<(Value, Value)> {
 pub(crate) fn build(tape: &[Node], frame_len: usize, src: &mut impl Source) -> Value {
     let value = match tape {
         [single] if !matches!(single, Node::Aggregate { .. }) => leaf(*single, src),
+        // An aggregate whose children have none of their own, such as an array of bulks
+        // (MGET, LRANGE, HGETALL): one pass that fills the list in place.
+        [Node::Aggregate { kind, children }, items @ ..] if items.len() == *children => Open {
+            kind: *kind,
+            items: items.iter().map(|&node| flat(node, src)).collect(),
+            remaining: 0,
+        }
+        .finish(),
         _ => build_nested(tape, src),
     };
     src.finish(frame_len);
     value
+}
+
+/// A node with no children: a leaf, or an empty aggregate.
+///
+/// Inlined into the loops that fill a list, with the bulk's arm first: returned from
+/// `leaf`, which is not inlined there, each value came back through memory and was re-read
+/// in other pieces than `leaf` had stored (a stalled load per element, 85 % of the loop's
+/// samples in `perf annotate`). Owned values of 100-bulk arrays went from 1.95x
+/// redis-protocol's best mode to 2.36x (medians of 10 processes of
+/// `examples/decode_rounds.rs 11 20 array` each, interleaved).
+#[inline(always)]
+fn flat(node: Node, src: &mut impl Source) -> Value {
+    match node {
+        Node::Bulk { start, end } => Value::BulkString(src.take(start, end)),
+        Node::Aggregate { kind, .. } => Open {
+            kind,
+            items: Vec::new(),
+            remaining: 0,
+        }
+        .finish(),
+        leaf_node => leaf(leaf_node, src),
+    }
 }
 
 fn build_nested(tape: &[Node], src: &mut impl Source) -> Value {
@@ -262,6 +292,44 @@ mod tests {
             assert_eq!(copied, sliced, "{wire:?}");
             assert_eq!(copied, taken, "{wire:?}");
             assert_eq!(&buf[..], b"!", "exactly the frame is consumed: {wire:?}");
+        }
+    }
+
+    #[test]
+    fn aggregates_of_childless_nodes_build_as_the_general_way_does() {
+        for wire in [
+            &b"*3\r\n$1\r\na\r\n$0\r\n\r\n$2\r\nbc\r\n"[..],
+            b"*4\r\n$1\r\na\r\n:7\r\n_\r\n+ok\r\n",
+            b"%2\r\n+a\r\n:1\r\n$1\r\nb\r\n#f\r\n",
+            b"~2\r\n*0\r\n%0\r\n",
+            b">2\r\n$7\r\nmessage\r\n=7\r\ntxt:abc\r\n",
+            b"|1\r\n+ttl\r\n:3\r\n$5\r\nvalue\r\n",
+            b"*1\r\n-ERR x\r\n",
+        ] {
+            let mut scanner = Scanner::default();
+            let Ok(Scan::Complete { len }) = scanner.scan(wire, &Limits::default()) else {
+                panic!("{wire:?} is one frame");
+            };
+            let frozen = Bytes::copy_from_slice(wire);
+            let source = || SliceSource {
+                bytes: &frozen,
+                base: 0,
+            };
+            let Node::Aggregate { children, .. } = scanner.tape[0] else {
+                panic!("{wire:?} is an aggregate");
+            };
+            assert_eq!(children, scanner.tape.len() - 1, "{wire:?} has no nesting");
+            let general = build_nested(&scanner.tape, &mut source());
+            assert_eq!(
+                build(&scanner.tape, len, &mut source()),
+                general,
+                "{wire:?}"
+            );
+            assert_eq!(
+                build(&scanner.tape, len, &mut CopySource(wire)),
+                general,
+                "{wire:?}"
+            );
         }
     }
 
