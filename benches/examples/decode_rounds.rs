@@ -10,7 +10,11 @@
 //! - `rp-range/frames`: redis-protocol's offsets-only `decode_range` against keyslot's frames;
 //! - `rp-best/floor`: how much faster than redis-protocol any decoder handing out owned
 //!   values of zero-copy `Bytes` could be at most (see `floor-owned-values` in the criterion
-//!   bench).
+//!   bench);
+//! - for workloads of bulk replies only, `values/split-floor`: keyslot's values against the
+//!   least a streaming decoder over a `BytesMut` does, which is to split each reply off the
+//!   buffer and keep its payload (the lengths known beforehand, nothing parsed), and
+//!   `rp-best/split-floor`, what that leaves redis-protocol's best mode.
 //!
 //! ```text
 //! cargo run --release -p keyslot-benches --example decode_rounds -- [ROUNDS] [ITERATIONS] [WORKLOAD]
@@ -25,7 +29,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use keyslot_benches::{decode_workloads, Workload};
 use keyslot_core::resp::{Decoder, Frames, Value};
 
-const VARIANTS: [&str; 7] = [
+const VARIANTS: [&str; 8] = [
     "frames",
     "values",
     "oneshot",
@@ -33,7 +37,16 @@ const VARIANTS: [&str; 7] = [
     "rp-bytes",
     "rp-bytes-mut",
     "floor",
+    "split-floor",
 ];
+
+/// Where a bulk reply lies in its workload: its length on the wire, and its payload within.
+#[derive(Clone, Copy)]
+struct Piece {
+    wire_len: usize,
+    payload_start: usize,
+    payload_len: usize,
+}
 
 fn main() {
     let words: Vec<String> = std::env::args().skip(1).collect();
@@ -47,14 +60,19 @@ fn main() {
         .filter(|w| only.is_none_or(|o| w.name.contains(o.as_str())))
     {
         let decoded = decode_all(&w.bytes);
+        let pieces = bulk_pieces(&w.bytes);
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
         for _ in 0..rounds {
             for (v, name) in VARIANTS.iter().enumerate() {
-                let t = run(name, &w, &decoded, iterations);
+                let t = match (*name, &pieces) {
+                    ("split-floor", Some(pieces)) => split_floor(&w, pieces, iterations),
+                    ("split-floor", None) => Duration::ZERO,
+                    _ => run(name, &w, &decoded, iterations),
+                };
                 times[v].push(t.as_secs_f64() * 1e6 / iterations as f64);
             }
         }
-        report(&w, &times);
+        report(&w, &times, pieces.is_some());
     }
 }
 
@@ -151,6 +169,50 @@ fn run(variant: &str, w: &Workload, decoded: &[Value], iterations: usize) -> Dur
     }
 }
 
+/// The layout of every frame of `bytes` when all of them are bulk replies.
+fn bulk_pieces(bytes: &[u8]) -> Option<Vec<Piece>> {
+    let mut frames = Frames::new();
+    Decoder::new()
+        .decode_frames(&mut BytesMut::from(bytes), &mut frames)
+        .expect("valid");
+    frames
+        .iter()
+        .map(|frame| match frame.to_value() {
+            Value::BulkString(_) => {
+                let wire = frame.wire();
+                let payload = frame.as_bytes()?;
+                Some(Piece {
+                    wire_len: wire.len(),
+                    payload_start: payload.as_ptr() as usize - wire.as_ptr() as usize,
+                    payload_len: payload.len(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Each reply split off a fresh buffer and its payload kept as a value, as a streaming
+/// decoder must at the least; nothing is parsed.
+fn split_floor(w: &Workload, pieces: &[Piece], iterations: usize) -> Duration {
+    timed(
+        iterations,
+        || BytesMut::from(&w.bytes[..]),
+        |mut buf| {
+            // One split through each payload, its header and the last reply's line end
+            // dropped from the front of the piece: the fewest operations on the buffer.
+            let mut behind = 0;
+            for piece in pieces {
+                let before = behind + piece.payload_start;
+                let mut payload = buf.split_to(before + piece.payload_len).freeze();
+                payload.advance(before);
+                black_box(Value::BulkString(payload));
+                behind = piece.wire_len - piece.payload_start - piece.payload_len;
+            }
+        },
+    )
+}
+
 /// One untimed decode first, so that what a variant reuses (the decoder's tape, the frames'
 /// spans: half a megabyte for 10,000 frames) is warm, as it is in a driver that decodes every
 /// read with the same decoder.
@@ -188,7 +250,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-fn report(w: &Workload, times: &[Vec<f64>]) {
+fn report(w: &Workload, times: &[Vec<f64>], bulks_only: bool) {
     let at = |name: &str| {
         VARIANTS
             .iter()
@@ -204,7 +266,9 @@ fn report(w: &Workload, times: &[Vec<f64>]) {
         times[0].len()
     );
     for (v, name) in VARIANTS.iter().enumerate() {
-        println!("  {name:13} {:9.1}", median(times[v].clone()));
+        if *name != "split-floor" || bulks_only {
+            println!("  {name:13} {:9.1}", median(times[v].clone()));
+        }
     }
     println!(
         "  oneshot/values {:.2}x   rp-best/values {:.2}x   rp-range/frames {:.2}x   rp-best/floor {:.2}x",
@@ -213,4 +277,11 @@ fn report(w: &Workload, times: &[Vec<f64>]) {
         per_round(&|r| t("rp-range", r) / t("frames", r)),
         per_round(&|r| rp_best(r) / t("floor", r)),
     );
+    if bulks_only {
+        println!(
+            "  values/split-floor {:.2}x   rp-best/split-floor {:.2}x",
+            per_round(&|r| t("values", r) / t("split-floor", r)),
+            per_round(&|r| rp_best(r) / t("split-floor", r)),
+        );
+    }
 }
