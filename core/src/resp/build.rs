@@ -221,13 +221,7 @@ fn build_nested(tape: &[Node], src: &mut impl Source) -> Value {
                 }
                 continue;
             }
-            Node::Aggregate { kind, .. } => Open {
-                kind,
-                items: Vec::new(),
-                remaining: 0,
-            }
-            .finish(),
-            leaf_node => leaf(leaf_node, src),
+            childless => flat(childless, src),
         };
         // Attach the finished value to its parent, closing parents that become full.
         loop {
