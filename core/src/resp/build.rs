@@ -59,9 +59,12 @@ impl Source for SplitSource<'_> {
     }
     #[inline]
     fn take(&mut self, start: usize, end: usize) -> Bytes {
-        self.buf.advance(start - self.consumed);
+        // One split through the payload; the frozen piece then drops what precedes it,
+        // which is pointer arithmetic (as the decoder takes a bulk).
+        let mut payload = self.buf.split_to(end - self.consumed).freeze();
+        payload.advance(start - self.consumed);
         self.consumed = end;
-        self.buf.split_to(end - start).freeze()
+        payload
     }
     #[inline]
     fn finish(&mut self, frame_len: usize) {
@@ -170,7 +173,7 @@ pub(crate) fn build(tape: &[Node], frame_len: usize, src: &mut impl Source) -> V
         // (MGET, LRANGE, HGETALL): one pass that fills the list in place.
         [Node::Aggregate { kind, children }, items @ ..] if items.len() == *children => Open {
             kind: *kind,
-            items: items.iter().map(|&node| flat(node, src)).collect(),
+            items: items.iter().map(|&node| childless(node, src)).collect(),
             remaining: 0,
         }
         .finish(),
@@ -184,20 +187,23 @@ pub(crate) fn build(tape: &[Node], frame_len: usize, src: &mut impl Source) -> V
 ///
 /// Inlined into the loops that fill a list, with the bulk's arm first: returned from
 /// `leaf`, which is not inlined there, each value came back through memory and was re-read
-/// in other pieces than `leaf` had stored (a stalled load per element, 85 % of the loop's
-/// samples in `perf annotate`). Owned values of 100-bulk arrays went from 1.95x
-/// redis-protocol's best mode to 2.36x (medians of 10 processes of
-/// `examples/decode_rounds.rs 11 20 array` each, interleaved).
+/// at other widths than `leaf` had stored it at (a stalled load per element, 85 % of
+/// `build`'s samples in `perf annotate`). Owned values of 100-bulk arrays went from 1.97x
+/// redis-protocol's best mode to 2.19x (`scripts/decode-compare 10 e1f1f01`, medians of ten
+/// processes).
 #[inline(always)]
-fn flat(node: Node, src: &mut impl Source) -> Value {
+fn childless(node: Node, src: &mut impl Source) -> Value {
     match node {
         Node::Bulk { start, end } => Value::BulkString(src.take(start, end)),
-        Node::Aggregate { kind, .. } => Open {
-            kind,
-            items: Vec::new(),
-            remaining: 0,
+        Node::Aggregate { kind, children } => {
+            debug_assert_eq!(children, 0, "only an empty aggregate is childless");
+            Open {
+                kind,
+                items: Vec::new(),
+                remaining: 0,
+            }
+            .finish()
         }
-        .finish(),
         leaf_node => leaf(leaf_node, src),
     }
 }
@@ -221,7 +227,7 @@ fn build_nested(tape: &[Node], src: &mut impl Source) -> Value {
                 }
                 continue;
             }
-            childless => flat(childless, src),
+            other => childless(other, src),
         };
         // Attach the finished value to its parent, closing parents that become full.
         loop {
@@ -314,6 +320,17 @@ mod tests {
             };
             assert_eq!(children, scanner.tape.len() - 1, "{wire:?} has no nesting");
             let general = build_nested(&scanner.tape, &mut source());
+            if wire.starts_with(b"%2") {
+                let simple =
+                    |s: &'static str| Value::SimpleString(Bytes::from_static(s.as_bytes()));
+                assert_eq!(
+                    general,
+                    Value::Map(alloc::vec![
+                        (simple("a"), Value::Integer(1)),
+                        (Value::from("b"), Value::Boolean(false)),
+                    ])
+                );
+            }
             assert_eq!(
                 build(&scanner.tape, len, &mut source()),
                 general,

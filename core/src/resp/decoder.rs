@@ -528,6 +528,14 @@ mod tests {
         // All of them back to back, every one of them in two reads at every cut.
         let stream: Vec<u8> = cases.iter().flat_map(|(w, _)| w.iter().copied()).collect();
         let values: Vec<Value> = cases.iter().map(|(_, v)| v.clone()).collect();
+        // The one-shot decoder, frame after frame of the same stream.
+        let (mut at, mut one_shot) = (0, Vec::new());
+        while let Some((v, len)) = super::super::decode(&stream[at..]).unwrap() {
+            one_shot.push(v);
+            at += len;
+        }
+        assert_eq!(one_shot, values);
+        assert_eq!(at, stream.len());
         for cut in 0..=stream.len() {
             let mut d = Decoder::new();
             let mut buf = BytesMut::from(&stream[..cut]);
@@ -617,6 +625,8 @@ mod tests {
             b"#t\r\n",
             b":12\r\n",
             b"+ab\r\n",
+            b"+OK\r\n",
+            b"*1\r\n+OK\r\n",
             b"-e\r\n",
             b",1.5\r\n",
             b"(12\r\n",

@@ -67,10 +67,11 @@ pub fn decode(buf: &[u8]) -> Result<Option<(Value, usize)>, ProtocolError> {
 pub fn decode_with(buf: &[u8], limits: &Limits) -> Result<Option<(Value, usize)>, ProtocolError> {
     // Most frames are one leaf (a status, an integer, a bulk): read it without a tape, as
     // the streaming decoder does. Aggregates and partial frames take the general way.
-    // `+OK` and bulks are built here rather than in `leaf`: out of `leaf`'s dozen arms the
-    // value reached the caller re-read in pieces of other widths than they were stored in
-    // (store-forwarding stalls), and the one-shot `+OK` took 1.6-1.75x the streaming
-    // decoder's time; built here it takes 0.6-0.8x (`examples/decode_rounds.rs`).
+    // `+OK` and bulks are built here rather than in `leaf`: out of `leaf`'s ten arms the
+    // value reached the caller re-read at other widths than it was stored at (store-
+    // forwarding stalls), and the one-shot `+OK` took 1.41-1.75x the streaming decoder's
+    // time; built here it takes 0.66-0.82x (`scripts/decode-compare 10 e1f1f01`). `OK` is
+    // spelled out: a shared `const` of it took the one-shot `+OK` back to 1.33x.
     if let Ok((node, len)) = scan::parse_element(scan::frame_window(buf, limits), 0, 0, limits)? {
         let value = match node {
             scan::Node::Aggregate { .. } => None,

@@ -275,9 +275,10 @@ fn error(offset: usize, kind: Kind) -> ProtocolError {
 ///
 /// Always inlined: called out of line (as `#[inline]` let the compiler do from the one-shot
 /// `decode` in a caller's crate), its result goes back through memory and is re-read in
-/// pieces of other widths, which stalls store forwarding; inlined, the one-shot `decode`
-/// of `+OK` and of 16-byte GET replies went from 1.5–1.7× the streaming decoder's time to
-/// 1.3–1.4× (`examples/decode_rounds.rs` in the benches, six processes each).
+/// pieces of other widths, which stalls store forwarding. Inlining it took the one-shot
+/// 16-byte GET from 1.5–1.7× the streaming decoder's time to 1.3–1.4× (4c2e08a; six
+/// processes of `examples/decode_rounds.rs` in the benches). The same stall on the value
+/// itself is why `decode_with` builds `+OK` and bulks in place.
 #[inline(always)]
 pub(crate) fn parse_element(
     buf: &[u8],
@@ -943,6 +944,8 @@ mod tests {
             b"#t\r\n",
             b":-12\r\n",
             b"+ab\r\n",
+            b"+OK\r\n",
+            b"*1\r\n+OK\r\n",
             b",1.5\r\n",
             b"(-12\r\n",
             b"$2\r\nab\r\n",
