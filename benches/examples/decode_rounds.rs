@@ -16,7 +16,12 @@
 //!   less to decode than a cloned list of them;
 //! - for workloads of bulk replies only, `split-floor`: one split of the buffer per reply
 //!   and its payload kept, nothing parsed, as keyslot's `Decoder` takes a bulk;
-//!   `values/split-floor` and `rp-best/split-floor` put both decoders against it.
+//!   `values/split-floor` and `rp-best/split-floor` put both decoders against it;
+//! - for workloads of arrays of bulks only, `slice-floor`: what a zero-copy decoder that knew
+//!   every length beforehand would still do. Each frame is split off the buffer once, each
+//!   bulk's type byte and line end are read, and each bulk becomes a slice of the frame in the
+//!   array's list; no length is parsed. `values/slice-floor` and `rp-best/slice-floor` put
+//!   both decoders against it.
 //!
 //! ```text
 //! cargo run --release -p keyslot-benches --example decode_rounds -- [ROUNDS] [ITERATIONS] [WORKLOAD]
@@ -31,7 +36,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use keyslot_benches::{decode_workloads, Workload};
 use keyslot_core::resp::{Decoder, Frames, Value};
 
-const VARIANTS: [&str; 8] = [
+const VARIANTS: [&str; 9] = [
     "frames",
     "values",
     "oneshot",
@@ -40,6 +45,7 @@ const VARIANTS: [&str; 8] = [
     "rp-bytes-mut",
     "floor",
     "split-floor",
+    "slice-floor",
 ];
 
 /// Where a bulk reply lies in its workload: its length on the wire, and its payload within.
@@ -48,6 +54,20 @@ struct Piece {
     wire_len: usize,
     payload_start: usize,
     payload_len: usize,
+}
+
+/// Where an array of bulks lies in its workload: its length on the wire, and where each
+/// bulk's type byte and payload lie within it, as offsets from the frame's first byte.
+struct ArrayPieces {
+    wire_len: usize,
+    bulks: Vec<BulkAt>,
+}
+
+#[derive(Clone, Copy)]
+struct BulkAt {
+    type_byte: usize,
+    start: usize,
+    end: usize,
 }
 
 fn main() {
@@ -63,18 +83,23 @@ fn main() {
     {
         let decoded = decode_all(&w.bytes);
         let pieces = bulk_pieces(&w.bytes);
+        let arrays = array_pieces(&w.bytes);
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); VARIANTS.len()];
         for _ in 0..rounds {
             for (v, name) in VARIANTS.iter().enumerate() {
                 let t = match (*name, &pieces) {
                     ("split-floor", Some(pieces)) => split_floor(&w, pieces, iterations),
                     ("split-floor", None) => Duration::ZERO,
+                    ("slice-floor", _) => match &arrays {
+                        Some(arrays) => slice_floor(&w, arrays, iterations),
+                        None => Duration::ZERO,
+                    },
                     _ => run(name, &w, &decoded, iterations),
                 };
                 times[v].push(t.as_secs_f64() * 1e6 / iterations as f64);
             }
         }
-        report(&w, &times, pieces.is_some());
+        report(&w, &times, pieces.is_some(), arrays.is_some());
     }
 }
 
@@ -194,6 +219,67 @@ fn bulk_pieces(bytes: &[u8]) -> Option<Vec<Piece>> {
         .collect()
 }
 
+/// The layout of every frame of `bytes` when all of them are arrays of bulks.
+fn array_pieces(bytes: &[u8]) -> Option<Vec<ArrayPieces>> {
+    let mut frames = Frames::new();
+    Decoder::new()
+        .decode_frames(&mut BytesMut::from(bytes), &mut frames)
+        .expect("valid");
+    frames
+        .iter()
+        .map(|frame| {
+            let wire = frame.wire();
+            let Value::Array(items) = frame.to_value() else {
+                return None;
+            };
+            let bulks = items
+                .iter()
+                .map(|item| match item {
+                    Value::BulkString(payload) => {
+                        let start = payload.as_ptr() as usize - wire.as_ptr() as usize;
+                        let header = wire[..start - 2].iter().rposition(|&b| b == b'$')?;
+                        Some(BulkAt {
+                            type_byte: header,
+                            start,
+                            end: start + payload.len(),
+                        })
+                    }
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(ArrayPieces {
+                wire_len: wire.len(),
+                bulks,
+            })
+        })
+        .collect()
+}
+
+/// Each array split off a fresh buffer in one piece, and each of its bulks checked at its
+/// type byte and line end and sliced out of it, from offsets known beforehand.
+fn slice_floor(w: &Workload, arrays: &[ArrayPieces], iterations: usize) -> Duration {
+    timed(
+        iterations,
+        || BytesMut::from(&w.bytes[..]),
+        |mut buf| {
+            for array in arrays {
+                let frame = buf.split_to(array.wire_len).freeze();
+                let items: Vec<Value> = array
+                    .bulks
+                    .iter()
+                    .map(|at| {
+                        assert!(
+                            frame[at.type_byte] == b'$' && frame[at.end..at.end + 2] == *b"\r\n"
+                        );
+                        Value::BulkString(frame.slice(at.start..at.end))
+                    })
+                    .collect();
+                black_box(Value::Array(items));
+            }
+        },
+    )
+}
+
 /// Each reply split off a fresh buffer with one split and its payload kept as a value, as
 /// keyslot's `Decoder` takes a bulk; nothing is parsed.
 fn split_floor(w: &Workload, pieces: &[Piece], iterations: usize) -> Duration {
@@ -252,7 +338,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-fn report(w: &Workload, times: &[Vec<f64>], bulks_only: bool) {
+fn report(w: &Workload, times: &[Vec<f64>], bulks_only: bool, arrays_only: bool) {
     let at = |name: &str| {
         VARIANTS
             .iter()
@@ -268,7 +354,12 @@ fn report(w: &Workload, times: &[Vec<f64>], bulks_only: bool) {
         times[0].len()
     );
     for (v, name) in VARIANTS.iter().enumerate() {
-        if *name != "split-floor" || bulks_only {
+        let shown = match *name {
+            "split-floor" => bulks_only,
+            "slice-floor" => arrays_only,
+            _ => true,
+        };
+        if shown {
             println!("  {name:13} {:9.1}", median(times[v].clone()));
         }
     }
@@ -288,6 +379,13 @@ fn report(w: &Workload, times: &[Vec<f64>], bulks_only: bool) {
             "   values/split-floor {:.2}x   rp-best/split-floor {:.2}x",
             per_round(&|r| t("values", r) / t("split-floor", r)),
             per_round(&|r| rp_best(r) / t("split-floor", r)),
+        );
+    }
+    if arrays_only {
+        print!(
+            "   values/slice-floor {:.2}x   rp-best/slice-floor {:.2}x",
+            per_round(&|r| t("values", r) / t("slice-floor", r)),
+            per_round(&|r| rp_best(r) / t("slice-floor", r)),
         );
     }
     println!();
