@@ -21,7 +21,9 @@
 //!   every length beforehand would still do. Each frame is split off the buffer once, each
 //!   bulk's type byte and line end are read, and each bulk becomes a slice of the frame in the
 //!   array's list; no length is parsed. `values/slice-floor` and `rp-best/slice-floor` put
-//!   both decoders against it.
+//!   both decoders against it. Also for them, `one-pass`: a decoder that parses and slices
+//!   each array in one pass, every frame from one frozen buffer, with no limits and no
+//!   resumption (a prototype of fusing keyslot's scan and build), and `one-pass/values`.
 //!
 //! ```text
 //! cargo run --release -p keyslot-benches --example decode_rounds -- [ROUNDS] [ITERATIONS] [WORKLOAD]
@@ -36,7 +38,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use keyslot_benches::{decode_workloads, Workload};
 use keyslot_core::resp::{Decoder, Frames, Value};
 
-const VARIANTS: [&str; 9] = [
+const VARIANTS: [&str; 10] = [
     "frames",
     "values",
     "oneshot",
@@ -46,6 +48,7 @@ const VARIANTS: [&str; 9] = [
     "floor",
     "split-floor",
     "slice-floor",
+    "one-pass",
 ];
 
 /// Where a bulk reply lies in its workload: its length on the wire, and its payload within.
@@ -92,6 +95,10 @@ fn main() {
                     ("split-floor", None) => Duration::ZERO,
                     ("slice-floor", _) => match &arrays {
                         Some(arrays) => slice_floor(&w, arrays, iterations),
+                        None => Duration::ZERO,
+                    },
+                    ("one-pass", _) => match &arrays {
+                        Some(_) => one_pass(&w, iterations),
                         None => Duration::ZERO,
                     },
                     _ => run(name, &w, &decoded, iterations),
@@ -280,6 +287,67 @@ fn slice_floor(w: &Workload, arrays: &[ArrayPieces], iterations: usize) -> Durat
     )
 }
 
+/// Every frame of a workload of arrays of bulks decoded by `one_pass_array`, from one
+/// frozen buffer.
+fn one_pass(w: &Workload, iterations: usize) -> Duration {
+    timed(
+        iterations,
+        || BytesMut::from(&w.bytes[..]),
+        |mut buf| {
+            let all = buf.split().freeze();
+            let (mut at, mut n) = (0, 0);
+            while let Some((value, next)) = one_pass_array(&all, at) {
+                black_box(value);
+                at = next;
+                n += 1;
+            }
+            assert_eq!(n, w.frames);
+        },
+    )
+}
+
+/// The array of bulks at `at` in `all`, and where the next frame starts: each header parsed,
+/// each line end checked and each payload sliced out as it is reached.
+#[inline(always)]
+fn one_pass_array(all: &Bytes, at: usize) -> Option<(Value, usize)> {
+    if all.get(at) != Some(&b'*') {
+        return None;
+    }
+    let (n, mut pos) = header_number(all, at + 1)?;
+    let mut items = Vec::with_capacity(n);
+    for _ in 0..n {
+        if all.get(pos) != Some(&b'$') {
+            return None;
+        }
+        let (len, start) = header_number(all, pos + 1)?;
+        let end = start + len;
+        if all.get(end..end + 2)? != b"\r\n" {
+            return None;
+        }
+        items.push(Value::BulkString(all.slice(start..end)));
+        pos = end + 2;
+    }
+    Some((Value::Array(items), pos))
+}
+
+/// The decimal number of at most 12 digits at `at`, ended by CRLF, and where its line ends.
+#[inline(always)]
+fn header_number(buf: &[u8], at: usize) -> Option<(usize, usize)> {
+    let digits = buf
+        .get(at..)?
+        .iter()
+        .take(13)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 || digits > 12 || buf.get(at + digits..at + digits + 2)? != b"\r\n" {
+        return None;
+    }
+    let number = buf[at..at + digits]
+        .iter()
+        .fold(0, |n, &d| n * 10 + usize::from(d - b'0'));
+    Some((number, at + digits + 2))
+}
+
 /// Each reply split off a fresh buffer with one split and its payload kept as a value, as
 /// keyslot's `Decoder` takes a bulk; nothing is parsed.
 fn split_floor(w: &Workload, pieces: &[Piece], iterations: usize) -> Duration {
@@ -356,7 +424,7 @@ fn report(w: &Workload, times: &[Vec<f64>], bulks_only: bool, arrays_only: bool)
     for (v, name) in VARIANTS.iter().enumerate() {
         let shown = match *name {
             "split-floor" => bulks_only,
-            "slice-floor" => arrays_only,
+            "slice-floor" | "one-pass" => arrays_only,
             _ => true,
         };
         if shown {
@@ -383,9 +451,10 @@ fn report(w: &Workload, times: &[Vec<f64>], bulks_only: bool, arrays_only: bool)
     }
     if arrays_only {
         print!(
-            "   values/slice-floor {:.2}x   rp-best/slice-floor {:.2}x",
+            "   values/slice-floor {:.2}x   rp-best/slice-floor {:.2}x   one-pass/values {:.2}x",
             per_round(&|r| t("values", r) / t("slice-floor", r)),
             per_round(&|r| rp_best(r) / t("slice-floor", r)),
+            per_round(&|r| t("one-pass", r) / t("values", r)),
         );
     }
     println!();
