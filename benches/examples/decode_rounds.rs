@@ -203,13 +203,18 @@ fn run(variant: &str, w: &Workload, decoded: &[Value], iterations: usize) -> Dur
     }
 }
 
-/// The layout of every frame of `bytes` when all of them are bulk replies.
-fn bulk_pieces(bytes: &[u8]) -> Option<Vec<Piece>> {
+/// Every frame of `bytes`, scanned.
+fn all_frames(bytes: &[u8]) -> Frames {
     let mut frames = Frames::new();
     Decoder::new()
         .decode_frames(&mut BytesMut::from(bytes), &mut frames)
         .expect("valid");
     frames
+}
+
+/// The layout of every frame of `bytes` when all of them are bulk replies.
+fn bulk_pieces(bytes: &[u8]) -> Option<Vec<Piece>> {
+    all_frames(bytes)
         .iter()
         .map(|frame| match frame.to_value() {
             Value::BulkString(_) => {
@@ -228,11 +233,7 @@ fn bulk_pieces(bytes: &[u8]) -> Option<Vec<Piece>> {
 
 /// The layout of every frame of `bytes` when all of them are arrays of bulks.
 fn array_pieces(bytes: &[u8]) -> Option<Vec<ArrayPieces>> {
-    let mut frames = Frames::new();
-    Decoder::new()
-        .decode_frames(&mut BytesMut::from(bytes), &mut frames)
-        .expect("valid");
-    frames
+    all_frames(bytes)
         .iter()
         .map(|frame| {
             let wire = frame.wire();
